@@ -1,0 +1,153 @@
+package main_test
+
+import (
+	"context"
+	"net/http"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
+	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
+)
+
+// readTools are the 22 read tools, one per GET operation of OnceHub API v2.
+var readTools = []string{
+	"get_booking", "get_booking_calendar", "get_booking_page", "get_contact", "get_event_type",
+	"get_master_page", "get_team", "get_time_slots", "get_user", "get_user_availability", "get_webhook",
+	"list_booking_calendars", "list_booking_pages", "list_bookings", "list_contacts", "list_event_types",
+	"list_master_pages", "list_sms_notifications", "list_teams", "list_users", "list_webhooks", "test_api_key",
+}
+
+func listToolNames(t *testing.T, c *client.Client) map[string]mcp.Tool {
+	t.Helper()
+	res, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
+	require.NoError(t, err)
+	out := map[string]mcp.Tool{}
+	for _, tl := range res.Tools {
+		out[tl.Name] = tl
+	}
+	return out
+}
+
+func TestStdioBinaryServesToolsWithEnvKey(t *testing.T) {
+	env := testenv.New(t)
+	c := env.Stdio(t, []string{"ONCEHUB_API_KEY=" + fakeoncehub.TestKey})
+	tools := listToolNames(t, c)
+	for _, name := range []string{"test_api_key", "list_bookings", "get_booking"} {
+		require.Contains(t, tools, name)
+		assert.NotNil(t, tools[name].Annotations.ReadOnlyHint)
+		assert.NotEmpty(t, tools[name].OutputSchema.Type, "%s has an output schema", name)
+	}
+	res := testenv.Call(t, context.Background(), c, "test_api_key", nil)
+	out := testenv.Object(t, res)
+	assert.Equal(t, fakeoncehub.TestAccount, out["account"])
+	reqs := env.Fake.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "/test", reqs[0].Path)
+	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+}
+
+func TestStdioWithoutKeyExplainsAndSendsNothing(t *testing.T) {
+	env := testenv.New(t)
+	c := env.Stdio(t, nil)
+	res := testenv.Call(t, context.Background(), c, "list_bookings", map[string]any{})
+	require.True(t, res.IsError)
+	assert.Contains(t, testenv.Text(res), "ONCEHUB_API_KEY")
+	assert.Contains(t, testenv.Text(res), "APIs & Webhooks")
+	assert.Empty(t, env.Fake.Requests())
+}
+
+func TestStdioRefusesPlainHTTPUpstream(t *testing.T) {
+	cmd := exec.Command(testenv.Binary(t), "stdio")
+	cmd.Env = []string{"ONCEHUB_API_URL=http://api.oncehub.com/v2", "ONCEHUB_API_KEY=secret-key-value"}
+	out, err := cmd.CombinedOutput()
+	require.Error(t, err)
+	assert.Contains(t, string(out), "must use https")
+	assert.NotContains(t, string(out), "secret-key-value")
+}
+
+func TestHTTPBothProtocolVersionsAndKeyHeaders(t *testing.T) {
+	env := testenv.New(t)
+	url := env.HTTPServer(t)
+	for _, proto := range []string{testenv.ProtocolLatest, testenv.Protocol2025} {
+		for name, headers := range map[string]map[string]string{
+			"API-Key": {"API-Key": fakeoncehub.TestKey},
+			"Bearer":  {"Authorization": "Bearer " + fakeoncehub.TestKey},
+		} {
+			t.Run(proto+"/"+name, func(t *testing.T) {
+				env.Fake.ResetRequests()
+				c := env.HTTP(t, url, headers, client.WithProtocolVersion(proto))
+				assert.Contains(t, listToolNames(t, c), "list_bookings")
+				res := testenv.Call(t, context.Background(), c, "list_bookings", map[string]any{"limit": 2, "status": "completed"})
+				items := testenv.Items(t, res)
+				require.Len(t, items, 2)
+				reqs := env.Fake.Requests()
+				require.Len(t, reqs, 1)
+				assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+				assert.Equal(t, "completed", reqs[0].Query.Get("status"))
+			})
+		}
+	}
+}
+
+func TestHTTPWithoutKeyListsToolsButCallsNothing(t *testing.T) {
+	env := testenv.New(t, func(s testenv.Setup) { s.Config.APIKey = fakeoncehub.TestKey }) // the server's own key must not be used for HTTP callers
+	url := env.HTTPServer(t)
+	c := env.HTTP(t, url, nil)
+	assert.Contains(t, listToolNames(t, c), "get_booking")
+	res := testenv.Call(t, context.Background(), c, "test_api_key", nil)
+	require.True(t, res.IsError)
+	assert.Contains(t, testenv.Text(res), "API-Key")
+	assert.Empty(t, env.Fake.Requests())
+}
+
+// headerTransport adds a header to every request (the go-sdk client has no header option).
+type headerTransport struct{ key, value string }
+
+func (h headerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set(h.key, h.value)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestOfficialGoSDKClientOverHTTP(t *testing.T) {
+	env := testenv.New(t)
+	url := env.HTTPServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cl := sdk.NewClient(&sdk.Implementation{Name: "go-sdk-test", Version: "1"}, nil)
+	session, err := cl.Connect(ctx, &sdk.StreamableClientTransport{
+		Endpoint:             url,
+		HTTPClient:           &http.Client{Transport: headerTransport{"API-Key", fakeoncehub.TestKey}},
+		DisableStandaloneSSE: true,
+	}, nil)
+	require.NoError(t, err)
+	defer session.Close()
+
+	tools, err := session.ListTools(ctx, nil)
+	require.NoError(t, err)
+	names := map[string]*sdk.Tool{}
+	for _, tl := range tools.Tools {
+		names[tl.Name] = tl
+	}
+	require.Contains(t, names, "list_bookings")
+	assert.True(t, names["list_bookings"].Annotations.ReadOnlyHint)
+
+	res, err := session.CallTool(ctx, &sdk.CallToolParams{Name: "list_bookings", Arguments: map[string]any{"limit": 3, "status": "canceled"}})
+	require.NoError(t, err)
+	require.False(t, res.IsError)
+	sc, ok := res.StructuredContent.(map[string]any)
+	require.True(t, ok, "structured content: %T", res.StructuredContent)
+	assert.Len(t, sc["items"], 3)
+	reqs := env.Fake.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "canceled", reqs[0].Query.Get("status"))
+	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+}

@@ -1,0 +1,114 @@
+// Command oncehub-mcp is a Model Context Protocol server for the OnceHub
+// scheduling API. Run "oncehub-mcp stdio" for MCP hosts that start it as a
+// subprocess, or "oncehub-mcp http" for remote agents.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+
+	"github.com/oncehub-mcp/oncehub-mcp/internal/app"
+	"github.com/oncehub-mcp/oncehub-mcp/transport"
+)
+
+// version is set at build time: -ldflags "-X main.version=v1.2.3".
+var version = ""
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+const usage = `oncehub-mcp — MCP server for the OnceHub scheduling API
+
+Usage:
+  oncehub-mcp stdio [flags]   serve MCP on stdin/stdout (Claude Desktop, IDEs)
+  oncehub-mcp http  [flags]   serve MCP over streamable HTTP (remote agents)
+  oncehub-mcp version         print the version
+
+Run "oncehub-mcp stdio --help" or "oncehub-mcp http --help" for flags and
+environment variables.
+`
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "oncehub-mcp", currentVersion())
+		return 0
+	case "help", "--help", "-h":
+		fmt.Fprint(stdout, usage)
+		return 0
+	case "stdio", "http":
+	default:
+		fmt.Fprintf(stderr, "unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	mode := app.Mode(args[0])
+	cfg, err := app.Load(mode, args[1:], stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "oncehub-mcp:", err)
+		return 2
+	}
+	logger := newLogger(stderr, cfg)
+	a, err := app.Build(cfg, app.Options{Version: currentVersion(), Logger: logger})
+	if err != nil {
+		logger.Error("cannot start", "err", err)
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logger.Info("oncehub-mcp starting", "mode", mode, "version", currentVersion(), "config", a.Describe())
+	switch mode {
+	case app.ModeStdio:
+		if cfg.APIKey == "" {
+			logger.Warn("ONCEHUB_API_KEY is not set: tools will answer with an error until it is. " +
+				"Create a key in OnceHub under the gear icon → Account Integrations → APIs & Webhooks")
+		}
+		err = transport.ServeStdio(ctx, a.MCP, stdin, stdout, logger, a.StdioContext)
+	case app.ModeHTTP:
+		opts := transport.HTTPOptions{Addr: cfg.Addr, ContextFunc: a.HTTPContext, Logger: logger}
+		err = transport.ServeHTTP(ctx, transport.NewHTTPHandler(a.MCP, opts), opts, nil)
+	}
+	if err != nil {
+		logger.Error("server stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+func newLogger(w io.Writer, cfg app.Config) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if strings.EqualFold(cfg.LogFormat, "json") {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func currentVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}

@@ -1,0 +1,37 @@
+package tools
+
+import (
+	"context"
+	"strings"
+)
+
+type noArgs struct{}
+
+type testKeyOutput struct {
+	Valid   bool   `json:"valid"`
+	Account string `json:"account,omitempty" jsonschema:"The account's email."`
+	Message string `json:"message"`
+	Demo    bool   `json:"demo,omitempty" jsonschema:"True in the demo sandbox (no real OnceHub account)."`
+}
+
+func accountTools(d Deps) []Tool {
+	return []Tool{
+		define[noArgs, testKeyOutput](spec{
+			name: "test_api_key", title: "Check the OnceHub API key", toolset: "account", effect: read,
+			desc: "Check that the configured OnceHub API key works and return the account's email. Call this first when other tools fail with authentication errors.",
+		}, func(ctx context.Context, _ noArgs) (any, error) {
+			res, err := d.Client.TestAPIKey(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out := testKeyOutput{Valid: true, Message: res.Message, Demo: d.Demo}
+			if _, email, ok := strings.Cut(res.Message, "account: "); ok {
+				out.Account = strings.TrimSpace(email)
+			}
+			if d.Demo {
+				out.Message += " (demo sandbox: no real OnceHub account is used)"
+			}
+			return out, nil
+		}),
+	}
+}

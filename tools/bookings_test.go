@@ -1,0 +1,152 @@
+package tools_test
+
+import (
+	"net/url"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
+	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
+)
+
+func TestListBookingsSendsFiltersAndRendersCompactItems(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	ctx := testenv.KeyCtx()
+
+	res := testenv.Call(t, ctx, c, "list_bookings", map[string]any{
+		"status": "scheduled", "limit": 5, "starting_time_after": "2026-11-23", "starting_time_before": "2026-12-31",
+		"time_zone": "Asia/Kolkata",
+	})
+	var out struct {
+		Items      []map[string]any `json:"items"`
+		Count      int              `json:"count"`
+		HasMore    bool             `json:"has_more"`
+		NextCursor string           `json:"next_cursor"`
+	}
+	testenv.Structured(t, res, &out)
+
+	reqs := env.Fake.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "GET", reqs[0].Method)
+	assert.Equal(t, "/bookings", reqs[0].Path)
+	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+	assert.Equal(t, url.Values{"status": {"scheduled"}, "limit": {"5"}, "starting_time.gt": {"2026-11-23"}, "starting_time.lt": {"2026-12-31"}}, reqs[0].Query)
+
+	require.Len(t, out.Items, 5)
+	assert.Equal(t, 5, out.Count)
+	assert.True(t, out.HasMore)
+	assert.Equal(t, out.Items[4]["id"], out.NextCursor, "next cursor is the last item's ID")
+	for _, it := range out.Items {
+		assert.Equal(t, "scheduled", it["status"])
+		assert.Regexp(t, `^BKNG-`, it["id"])
+		assert.Regexp(t, `Z$`, it["starting_time"])
+		assert.Regexp(t, `\+05:30$`, it["starting_time_local"])
+		assert.Equal(t, "Asia/Kolkata", it["time_zone"])
+		assert.NotContains(t, it, "form_submission", "compact items drop the raw form")
+	}
+	assert.JSONEq(t, mustJSON(t, res.StructuredContent), testenv.Text(res), "text copy mirrors structuredContent")
+}
+
+func TestListBookingsFollowsCursorAndFullDetail(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	ctx := testenv.KeyCtx()
+
+	first := testenv.Object(t, testenv.Call(t, ctx, c, "list_bookings", map[string]any{"limit": 3}))
+	second := testenv.Call(t, ctx, c, "list_bookings", map[string]any{"limit": 3, "after": first["next_cursor"], "detail": "full"})
+	items := testenv.Items(t, second)
+	require.Len(t, items, 3)
+	reqs := env.Fake.Requests()
+	assert.Equal(t, first["next_cursor"], reqs[1].Query.Get("after"))
+	assert.Contains(t, items[0], "form_submission", "full detail keeps every field")
+	assert.Contains(t, items[0], "payment_information", "fields the client does not model are kept")
+	firstIDs := map[any]bool{}
+	for _, it := range first["items"].([]any) {
+		firstIDs[it.(map[string]any)["id"]] = true
+	}
+	for _, it := range items {
+		assert.False(t, firstIDs[it["id"]], "second page repeats %v", it["id"])
+	}
+}
+
+func TestListBookingsMaxResultsWalksPages(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	res := testenv.Object(t, testenv.Call(t, testenv.KeyCtx(), c, "list_bookings", map[string]any{"max_results": 250}))
+	assert.Len(t, res["items"], 250)
+	assert.Equal(t, true, res["has_more"], "the fake has 260 bookings")
+	assert.NotEmpty(t, res["next_cursor"])
+	assert.Len(t, env.Fake.Requests(), 3, "100 + 100 + 50")
+
+	env.Fake.ResetRequests()
+	all := testenv.Object(t, testenv.Call(t, testenv.KeyCtx(), c, "list_bookings", map[string]any{"max_results": 1000}))
+	assert.Len(t, all["items"], 260)
+	assert.Equal(t, false, all["has_more"])
+	assert.Empty(t, all["next_cursor"])
+}
+
+func TestGetBookingExpandsAndReportsNotFound(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	ctx := testenv.KeyCtx()
+	list := testenv.Items(t, testenv.Call(t, ctx, c, "list_bookings", map[string]any{"limit": 1}))
+	id := list[0]["id"].(string)
+
+	got := testenv.Object(t, testenv.Call(t, ctx, c, "get_booking", map[string]any{"booking_id": id, "expand": []any{"owner"}}))
+	assert.Equal(t, id, got["id"])
+	owner, ok := got["owner"].(map[string]any)
+	require.True(t, ok, "owner expanded to an object: %v", got["owner"])
+	assert.Regexp(t, `^USR-`, owner["id"])
+	last := env.Fake.Requests()[1]
+	assert.Equal(t, "/bookings/"+id, last.Path)
+	assert.Equal(t, "owner", last.Query.Get("expand"))
+
+	res := testenv.Call(t, ctx, c, "get_booking", map[string]any{"booking_id": "BKNG-DOESNOTEXIST"})
+	require.True(t, res.IsError)
+	msg := testenv.Text(res)
+	assert.Contains(t, msg, "404")
+	assert.Contains(t, msg, "No such booking: 'BKNG-DOESNOTEXIST'")
+	assert.Contains(t, msg, "[param: id]")
+	assert.Regexp(t, `Request-Id: req_\d+`, msg)
+}
+
+func TestBookingToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	cases := []struct {
+		tool string
+		args map[string]any
+		want string
+	}{
+		{"get_booking", map[string]any{}, `"booking_id": is required`},
+		{"get_booking", map[string]any{"booking_id": "../users"}, `"booking_id"`},
+		{"get_booking", map[string]any{"booking_id": "BKNG-1?x=y"}, `not a OnceHub ID`},
+		{"get_booking", map[string]any{"booking_id": "USR-ABC"}, `expected one starting with BKNG-`},
+		{"get_booking", map[string]any{"booking_id": 42}, `"booking_id": must be a string`},
+		{"get_booking", map[string]any{"booking_id": "BKNG-A", "expand": []any{"secrets"}}, `"expand"`},
+		{"list_bookings", map[string]any{"limit": 0.5}, `"limit"`},
+		{"list_bookings", map[string]any{"limit": 500}, `"limit": must be between 1 and 100`},
+		{"list_bookings", map[string]any{"limit": -1}, `"limit"`},
+		{"list_bookings", map[string]any{"after": "BKNG-A", "before": "BKNG-B"}, `after and before cannot be used together`},
+		{"list_bookings", map[string]any{"starting_time_after": "2026-12-01", "starting_time_before": "2026-11-01"}, `"starting_time_after"`},
+		{"list_bookings", map[string]any{"creation_time_after": "yesterday"}, `"creation_time_after": "yesterday" is not a date`},
+		{"list_bookings", map[string]any{"status": "done"}, `"status"`},
+		{"list_bookings", map[string]any{"owner": "CTC-123"}, `"owner"`},
+		{"list_bookings", map[string]any{"time_zone": "Mars/Olympus"}, `"time_zone"`},
+		{"list_bookings", map[string]any{"max_results": 5000}, `"max_results"`},
+		{"list_bookings", map[string]any{"detail": "everything"}, `"detail"`},
+		{"list_bookings", map[string]any{"stauts": "scheduled"}, `"stauts": is not an argument of this tool`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.tool+" "+mustJSON(t, tc.args), func(t *testing.T) {
+			res := testenv.Call(t, testenv.KeyCtx(), c, tc.tool, tc.args)
+			require.True(t, res.IsError, "expected a tool error, got %s", testenv.Text(res))
+			assert.Contains(t, testenv.Text(res), tc.want)
+			assert.Contains(t, testenv.Text(res), "Nothing was sent to OnceHub")
+		})
+	}
+	assert.Empty(t, env.Fake.Requests(), "bad input must not reach OnceHub")
+}

@@ -1,0 +1,136 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
+)
+
+// maxWalk caps max_results: how many items one call may collect across pages.
+const maxWalk = 1000
+
+// pageArgs are the paging arguments of every list tool.
+type pageArgs struct {
+	Limit      int    `json:"limit,omitempty" jsonschema:"Items per page, 1-100 (default 10). Ignored when max_results is set."`
+	After      string `json:"after,omitempty" jsonschema:"Cursor: the next_cursor of a previous result, to get the next (older) items."`
+	Before     string `json:"before,omitempty" jsonschema:"Cursor: an ID to get the items before it (newer). Not with after."`
+	MaxResults int    `json:"max_results,omitempty" jsonschema:"Collect up to this many items (1-1000) across pages in one call."`
+}
+
+func (p pageArgs) validate() error {
+	if p.MaxResults < 0 || p.MaxResults > maxWalk {
+		return &oncehub.ArgError{Arg: "max_results", Msg: fmt.Sprintf("must be between 1 and %d, got %d", maxWalk, p.MaxResults)}
+	}
+	if p.MaxResults > 0 && p.Before != "" {
+		return &oncehub.ArgError{Arg: "before", Msg: "cannot be combined with max_results; use after (or no cursor)"}
+	}
+	if p.MaxResults == 0 && p.Limit == 0 {
+		return nil
+	}
+	return p.params().Validate()
+}
+
+func (p pageArgs) params() oncehub.ListParams {
+	return oncehub.ListParams{Limit: p.Limit, After: p.After, Before: p.Before}
+}
+
+// detailArg chooses compact (default) or full objects in list results.
+type detailArg struct {
+	Detail string `json:"detail,omitempty" jsonschema:"compact (default): the fields an agent needs; full: every field OnceHub returns." `
+}
+
+func (d detailArg) validate() error {
+	switch d.Detail {
+	case "", "compact", "full":
+		return nil
+	}
+	return &oncehub.ArgError{Arg: "detail", Msg: fmt.Sprintf("%q is not a detail level; use compact or full", d.Detail)}
+}
+
+func (d detailArg) full() bool { return d.Detail == "full" }
+
+// listOutput is the output schema of every list tool.
+type listOutput struct {
+	Items      []map[string]any `json:"items" jsonschema:"The objects found, newest first."`
+	Count      int              `json:"count"`
+	HasMore    bool             `json:"has_more" jsonschema:"True when more items exist beyond these."`
+	NextCursor string           `json:"next_cursor,omitempty" jsonschema:"Pass as after to continue."`
+	PrevCursor string           `json:"prev_cursor,omitempty" jsonschema:"Pass as before to go back."`
+}
+
+// listResult is the value list tools return (matches listOutput).
+type listResult[V any] struct {
+	Items      []V    `json:"items"`
+	Count      int    `json:"count"`
+	HasMore    bool   `json:"has_more"`
+	NextCursor string `json:"next_cursor,omitempty"`
+	PrevCursor string `json:"prev_cursor,omitempty"`
+}
+
+// objectOutput is the output schema of tools returning one OnceHub object.
+type objectOutput map[string]any
+
+// listPage fetches one page, or walks pages up to max_results, and renders
+// each item with view.
+func listPage[T any, V any](ctx context.Context, p pageArgs, fetch func(context.Context, oncehub.ListParams) (oncehub.Page[T], error), view func(T) V) (any, error) {
+	var res listResult[V]
+	var items []T
+	if p.MaxResults > 0 {
+		all, more, next, err := oncehub.Walk(ctx, p.params(), p.MaxResults, fetch)
+		if err != nil {
+			return nil, err
+		}
+		items, res.HasMore, res.NextCursor = all, more, next
+	} else {
+		page, err := fetch(ctx, p.params())
+		if err != nil {
+			return nil, err
+		}
+		items, res.HasMore, res.NextCursor, res.PrevCursor = page.Data, page.HasMore, page.NextCursor, page.PrevCursor
+	}
+	res.Items = make([]V, len(items))
+	for i, it := range items {
+		res.Items[i] = view(it)
+	}
+	res.Count = len(items)
+	return res, nil
+}
+
+// identity is the view for full detail.
+func identity[T any](v T) T { return v }
+
+// idArg is the argument of tools that act on one object.
+func loadZone(arg, name string) (*time.Location, error) {
+	if name == "" {
+		return nil, nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "Local" {
+		return nil, &oncehub.ArgError{Arg: arg, Msg: fmt.Sprintf("%q is not an IANA time zone; use a name such as Europe/Berlin, America/New_York or Asia/Kolkata", name)}
+	}
+	return loc, nil
+}
+
+// localTime renders t in loc (or in the zone named tz when loc is nil) as
+// RFC 3339 with offset; "" when neither is known.
+func localTime(t *time.Time, loc *time.Location, tz string) string {
+	if t == nil {
+		return ""
+	}
+	if loc == nil && tz != "" {
+		loc, _ = time.LoadLocation(tz)
+	}
+	if loc == nil {
+		return ""
+	}
+	return t.In(loc).Format(time.RFC3339)
+}
+
+func utc(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}

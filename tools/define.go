@@ -1,0 +1,91 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/mark3labs/mcp-go/mcp"
+)
+
+// effect says what a tool changes; it decides the four annotations.
+type effect int
+
+const (
+	// read changes nothing: readOnly, not destructive, idempotent.
+	read effect = iota
+	// create adds something new; repeating it adds another.
+	create
+	// update changes something in place; repeating it changes nothing more.
+	update
+	// destroy removes or irreversibly changes something.
+	destroy
+	// destroyIdempotent removes something; repeating it changes nothing more.
+	destroyIdempotent
+)
+
+// spec is the static description of a tool.
+type spec struct {
+	name    string
+	title   string
+	toolset string
+	effect  effect
+	desc    string
+}
+
+// define builds a Tool from its spec, its argument type A (input schema) and
+// its output schema type O. run returns the structured result or an error;
+// errors become isError results (see errorResult).
+func define[A any, O any](s spec, run func(ctx context.Context, args A) (any, error)) Tool {
+	readOnly, destructive, idempotent := annotationsFor(s.effect)
+	def := mcp.NewTool(s.name,
+		mcp.WithDescription(s.desc),
+		mcp.WithTitleAnnotation(s.title),
+		mcp.WithReadOnlyHintAnnotation(readOnly),
+		mcp.WithDestructiveHintAnnotation(destructive),
+		mcp.WithIdempotentHintAnnotation(idempotent),
+		mcp.WithOpenWorldHintAnnotation(true),
+		mcp.WithInputSchema[A](),
+		mcp.WithOutputSchema[O](),
+	)
+	write := s.effect != read
+	return Tool{
+		Toolset: s.toolset,
+		Def:     def,
+		Handler: func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			args, err := bind[A](req)
+			if err != nil {
+				return errorResult(err, write), nil
+			}
+			out, err := run(ctx, args)
+			if err != nil {
+				return errorResult(err, write), nil
+			}
+			return structured(out), nil
+		},
+	}
+}
+
+func annotationsFor(e effect) (readOnly, destructive, idempotent bool) {
+	switch e {
+	case read:
+		return true, false, true
+	case create:
+		return false, false, false
+	case update:
+		return false, false, true
+	case destroy:
+		return false, true, false
+	default: // destroyIdempotent
+		return false, true, true
+	}
+}
+
+// structured returns v as structuredContent plus a compact JSON text copy
+// (hosts that ignore structuredContent show the text to the model).
+func structured(v any) *mcp.CallToolResult {
+	text, err := json.Marshal(v)
+	if err != nil {
+		return errorResult(err, false)
+	}
+	return mcp.NewToolResultStructured(v, string(text))
+}

@@ -1,0 +1,101 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
+)
+
+// errorResult turns err into an isError tool result whose message says what
+// went wrong and what to do next. write says whether the tool changes state
+// (a failed write may still have taken effect).
+func errorResult(err error, write bool) *mcp.CallToolResult {
+	return mcp.NewToolResultError(errorMessage(err, write))
+}
+
+func errorMessage(err error, write bool) string {
+	if ae, ok := oncehub.AsArgError(err); ok {
+		return fmt.Sprintf("Invalid argument %q: %s. Nothing was sent to OnceHub.", ae.Arg, ae.Msg)
+	}
+	if errors.Is(err, oncehub.ErrNoAPIKey) {
+		return err.Error() + ". Nothing was sent to OnceHub."
+	}
+	var partial *oncehub.PartialError
+	if errors.As(err, &partial) {
+		return fmt.Sprintf("Stopped after %d items because of an error; continue with after=%q. %s",
+			partial.Collected, partial.Cursor, errorMessage(partial.Err, write))
+	}
+	if apiErr, ok := oncehub.AsAPIError(err); ok {
+		return apiErrorMessage(apiErr)
+	}
+	var te *oncehub.TransportError
+	if errors.As(err, &te) {
+		msg := "Could not get an answer from OnceHub: " + te.Error() + "."
+		if write && te.Sent {
+			msg += " The request may have reached OnceHub, so the change may have been made: check the current state (for example with a get_ or list_ tool) before trying again."
+		} else if errors.Is(err, context.DeadlineExceeded) {
+			msg += " The request timed out; try again, or narrow the request."
+		}
+		return msg
+	}
+	if errors.Is(err, context.Canceled) {
+		return "The call was canceled."
+	}
+	return "Error: " + err.Error()
+}
+
+func apiErrorMessage(e *oncehub.APIError) string {
+	var hint string
+	switch {
+	case e.Status == http.StatusUnauthorized:
+		hint = "The OnceHub API key is missing or invalid. Check ONCEHUB_API_KEY (or the API-Key header); create a key in OnceHub under the gear icon → Account Integrations → APIs & Webhooks (keys are shown once)."
+	case e.Status == http.StatusForbidden && e.Type == oncehub.ErrTypeAuthentication:
+		hint = "The OnceHub account's plan has no API access (API v2 needs the Enterprise plan), or the key lacks permission for this."
+	case e.Status == http.StatusForbidden:
+		hint = "OnceHub refused this action for this account or key."
+	case e.Status == http.StatusPaymentRequired:
+		hint = "The host has no paid seat (license) in OnceHub; assign a seat to the user in OnceHub, then try again."
+	case e.Status == http.StatusNotFound:
+		hint = "Nothing with that ID exists in this OnceHub account (or it was deleted). Use a list_ tool to find valid IDs."
+	case e.Status == http.StatusConflict:
+		hint = "The request conflicts with the current state (for example a duplicate name, or a booking that is already canceled). Fetch the current state before deciding what to do."
+	case e.Status == http.StatusGone:
+		hint = "That object no longer exists in OnceHub."
+	case e.Status == http.StatusUnprocessableEntity:
+		hint = "OnceHub cannot do this in the current configuration (for example the booking calendar is not published). Fix it in OnceHub, then try again."
+	case e.Status == http.StatusTooManyRequests:
+		wait := "a few seconds"
+		if e.RetryAfter > 0 {
+			wait = fmt.Sprintf("%d s", int(e.RetryAfter.Seconds()+0.5))
+		}
+		hint = "OnceHub's rate limit (5 requests per second per account) was still exceeded after retrying; retry in " + wait + "."
+	case e.Status >= 500:
+		hint = "OnceHub is having trouble; try again shortly. If it persists, give OnceHub support the Request-Id."
+	case e.Status == http.StatusBadRequest:
+		hint = "OnceHub rejected the request; fix the argument it names and try again."
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "OnceHub error %d", e.Status)
+	if e.Type != "" {
+		fmt.Fprintf(&b, " (%s)", e.Type)
+	}
+	if e.Message != "" {
+		fmt.Fprintf(&b, ": %s", e.Message)
+	}
+	if e.Param != "" {
+		fmt.Fprintf(&b, " [param: %s]", e.Param)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " [Request-Id: %s]", e.RequestID)
+	}
+	if hint != "" {
+		b.WriteString(". " + hint)
+	}
+	return b.String()
+}

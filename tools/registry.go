@@ -1,0 +1,188 @@
+// Package tools defines the MCP tools of oncehub-mcp: one file per OnceHub
+// resource, and this file, the one place where they are registered and filtered.
+package tools
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
+)
+
+// Tool is one MCP tool: its definition plus its handler, and the toolset it
+// belongs to.
+type Tool struct {
+	Toolset string
+	Def     mcp.Tool
+	Handler server.ToolHandlerFunc
+}
+
+// ReadOnly reports the tool's readOnlyHint. A tool without it counts as a write.
+func (t Tool) ReadOnly() bool {
+	h := t.Def.Annotations.ReadOnlyHint
+	return h != nil && *h
+}
+
+// Destructive reports the tool's destructiveHint; absent means destructive
+// (the MCP default), except for read-only tools.
+func (t Tool) Destructive() bool {
+	if t.ReadOnly() {
+		return false
+	}
+	h := t.Def.Annotations.DestructiveHint
+	return h == nil || *h
+}
+
+// Toolset is a group of tools an operator can switch on or off.
+type Toolset struct {
+	Name        string
+	Description string
+}
+
+// Toolsets lists every toolset, in the order the README shows them.
+var Toolsets = []Toolset{
+	{"account", "API key check and the current time"},
+	{"bookings", "find, inspect, cancel, reschedule, reassign bookings"},
+	{"calendars", "booking calendars: availability, scheduling, one-time links"},
+	{"booking_pages", "classic product: booking pages, master pages, event types"},
+	{"users", "users, their scheduling availability, and teams"},
+	{"contacts", "contacts (people who book)"},
+	{"webhooks", "webhook subscriptions"},
+	{"notifications", "SMS notifications sent by OnceHub"},
+}
+
+// Deps is what tool handlers need.
+type Deps struct {
+	Client *oncehub.Client
+	// Now returns the current time; time.Now when nil (tests fix it).
+	Now func() time.Time
+	// Demo is true when the upstream is the built-in demo sandbox.
+	Demo bool
+}
+
+func (d Deps) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}
+
+// All returns every tool. This is the one place tools are registered.
+func All(d Deps) []Tool {
+	return slices.Concat(
+		accountTools(d),
+		bookingTools(d),
+		calendarTools(d),
+		bookingPageTools(d),
+		eventTypeTools(d),
+		masterPageTools(d),
+		userTools(d),
+		teamTools(d),
+		contactTools(d),
+		webhookTools(d),
+		notificationTools(d),
+	)
+}
+
+// Filter selects tools. The zero value selects everything.
+type Filter struct {
+	ReadOnly bool     // only read-only tools
+	Toolsets []string // only these toolsets (empty: all)
+	Names    []string // only these tools (empty: all)
+}
+
+// Allows reports whether the filter lets t through.
+func (f Filter) Allows(t Tool) bool {
+	if f.ReadOnly && !t.ReadOnly() {
+		return false
+	}
+	if len(f.Toolsets) > 0 && !slices.Contains(f.Toolsets, t.Toolset) {
+		return false
+	}
+	if len(f.Names) > 0 && !slices.Contains(f.Names, t.Def.Name) {
+		return false
+	}
+	return true
+}
+
+// Validate checks that every toolset and tool name exists.
+func (f Filter) Validate(all []Tool) error {
+	for _, ts := range f.Toolsets {
+		if !slices.ContainsFunc(Toolsets, func(t Toolset) bool { return t.Name == ts }) {
+			names := make([]string, len(Toolsets))
+			for i, t := range Toolsets {
+				names[i] = t.Name
+			}
+			return fmt.Errorf("unknown toolset %q; known toolsets: %s", ts, strings.Join(names, ", "))
+		}
+	}
+	for _, n := range f.Names {
+		if !slices.ContainsFunc(all, func(t Tool) bool { return t.Def.Name == n }) {
+			return fmt.Errorf("unknown tool %q", n)
+		}
+	}
+	return nil
+}
+
+// Select returns the tools the filter allows, in registration order.
+func Select(all []Tool, f Filter) []Tool {
+	var out []Tool
+	for _, t := range all {
+		if f.Allows(t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Names returns the tools' names, sorted.
+func Names(ts []Tool) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.Def.Name
+	}
+	sort.Strings(out)
+	return out
+}
+
+type requestFilterKey struct{}
+
+// WithRequestFilter narrows, for one request, what the operator allowed (HTTP
+// headers such as X-MCP-Readonly). It can only narrow: it is applied on top of
+// the tools the server registered.
+func WithRequestFilter(ctx context.Context, f Filter) context.Context {
+	return context.WithValue(ctx, requestFilterKey{}, f)
+}
+
+func requestFilter(ctx context.Context) (Filter, bool) {
+	f, ok := ctx.Value(requestFilterKey{}).(Filter)
+	return f, ok
+}
+
+// RequestToolFilter is a server.ToolFilterFunc applying the request's narrowing filter.
+func RequestToolFilter(all []Tool) server.ToolFilterFunc {
+	byName := make(map[string]Tool, len(all))
+	for _, t := range all {
+		byName[t.Def.Name] = t
+	}
+	return func(ctx context.Context, defs []mcp.Tool) []mcp.Tool {
+		f, ok := requestFilter(ctx)
+		if !ok {
+			return defs
+		}
+		out := defs[:0:0]
+		for _, d := range defs {
+			if t, known := byName[d.Name]; known && f.Allows(t) {
+				out = append(out, d)
+			}
+		}
+		return out
+	}
+}
