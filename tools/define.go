@@ -36,6 +36,27 @@ type spec struct {
 // its output schema type O. run returns the structured result or an error;
 // errors become isError results (see errorResult).
 func define[A any, O any](s spec, run func(ctx context.Context, args A) (any, error)) Tool {
+	return build[A, O](s, nil, run)
+}
+
+// defineDestructive is define for tools whose effect is destroy or
+// destroyIdempotent: before run, describe says in one line what is about to
+// happen (which object, who, when, in the guest's time zone) and the user is
+// asked to confirm it (see Deps.confirm). Nothing is sent when they do not.
+func defineDestructive[A any, O any](d Deps, s spec, describe func(ctx context.Context, args A) (string, error), run func(ctx context.Context, args A) (any, error)) Tool {
+	if s.effect != destroy && s.effect != destroyIdempotent {
+		panic("defineDestructive used for a tool that is not destructive: " + s.name)
+	}
+	return build[A, O](s, func(ctx context.Context, args A) error {
+		summary, err := describe(ctx, args)
+		if err != nil {
+			return err
+		}
+		return d.confirm(ctx, s.name, summary)
+	}, run)
+}
+
+func build[A any, O any](s spec, confirm func(ctx context.Context, args A) error, run func(ctx context.Context, args A) (any, error)) Tool {
 	readOnly, destructive, idempotent := annotationsFor(s.effect)
 	def := mcp.NewTool(s.name,
 		mcp.WithDescription(s.desc),
@@ -55,6 +76,11 @@ func define[A any, O any](s spec, run func(ctx context.Context, args A) (any, er
 			args, err := bind[A](req)
 			if err != nil {
 				return errorResult(err, write), nil
+			}
+			if confirm != nil {
+				if err := confirm(ctx, args); err != nil {
+					return errorResult(err, false), nil
+				}
 			}
 			out, err := run(ctx, args)
 			if err != nil {

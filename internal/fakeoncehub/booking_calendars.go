@@ -1,0 +1,4 @@
+package fakeoncehub
+
+// calendarRoutes: not written yet.
+func (s *Server) calendarRoutes() {}

@@ -1,0 +1,4 @@
+package fakeoncehub
+
+// bookingPageRoutes: not written yet.
+func (s *Server) bookingPageRoutes() {}

@@ -1,0 +1,4 @@
+package fakeoncehub
+
+// contactRoutes: not written yet.
+func (s *Server) contactRoutes() {}

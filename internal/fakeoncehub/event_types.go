@@ -1,0 +1,4 @@
+package fakeoncehub
+
+// eventTypeRoutes: not written yet.
+func (s *Server) eventTypeRoutes() {}

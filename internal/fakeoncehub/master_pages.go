@@ -1,0 +1,4 @@
+package fakeoncehub
+
+// masterPageRoutes: not written yet.
+func (s *Server) masterPageRoutes() {}

@@ -1,0 +1,4 @@
+package fakeoncehub
+
+// notificationRoutes: not written yet.
+func (s *Server) notificationRoutes() {}

@@ -1,0 +1,4 @@
+package fakeoncehub
+
+// teamRoutes: not written yet.
+func (s *Server) teamRoutes() {}

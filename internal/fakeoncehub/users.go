@@ -1,0 +1,4 @@
+package fakeoncehub
+
+// userRoutes: not written yet.
+func (s *Server) userRoutes() {}

@@ -1,0 +1,4 @@
+package fakeoncehub
+
+// webhookRoutes: not written yet.
+func (s *Server) webhookRoutes() {}

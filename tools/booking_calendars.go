@@ -1,0 +1,4 @@
+package tools
+
+// calendarTools: not written yet.
+func calendarTools(Deps) []Tool { return nil }

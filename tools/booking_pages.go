@@ -1,0 +1,4 @@
+package tools
+
+// bookingPageTools: not written yet.
+func bookingPageTools(Deps) []Tool { return nil }

@@ -1,0 +1,4 @@
+package tools
+
+// eventTypeTools: not written yet.
+func eventTypeTools(Deps) []Tool { return nil }

@@ -1,0 +1,4 @@
+package tools
+
+// masterPageTools: not written yet.
+func masterPageTools(Deps) []Tool { return nil }

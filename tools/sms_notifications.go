@@ -1,0 +1,4 @@
+package tools
+
+// notificationTools: not written yet.
+func notificationTools(Deps) []Tool { return nil }

@@ -1,0 +1,4 @@
+package tools
+
+// webhookTools: not written yet.
+func webhookTools(Deps) []Tool { return nil }
