@@ -203,28 +203,27 @@ func seed(seedValue uint64, account string, now time.Time) *store {
 		b := obj{"object": "booking", "id": st.newID("BKNG"), "tracking_id": fmt.Sprintf("TRK%07d", r.IntN(10000000)),
 			"status": status, "in_trash": false, "creation_time": rfc(created), "starting_time": rfc(start),
 			"customer_timezone": contact["timezone"], "last_updated_time": rfc(created.Add(time.Hour)),
-			"rescheduled_booking_id": nil, "cancel_reschedule_information": nil,
 			"attendees": []any{contact["email"]}, "contact": contact["id"], "conversation": nil, "utm_params": nil,
 			"form_submission": obj{"name": contact["first_name"].(string) + " " + contact["last_name"].(string), "email": contact["email"],
 				"phone": contact["phone"], "mobile_phone": "", "note": "", "company": contact["company"], "guests": []any{}, "custom_fields": []any{}},
 			"ics_url": "https://go.oncehub.com/ics/" + fmt.Sprint(i), "cancel_url": "https://go.oncehub.com/cancel/" + fmt.Sprint(i),
 			"reschedule_url": "https://go.oncehub.com/reschedule/" + fmt.Sprint(i), "cancel_reschedule_url": "https://go.oncehub.com/manage/" + fmt.Sprint(i),
-			"payment_information": nil, "custom_fields": []any{}, "external_calendar": nil,
+			"payment_information": nil, "custom_fields": []any{},
 		}
+		// Fields the spec does not allow to be null are left out when empty.
 		if i%5 == 4 { // classic product
 			bp := st.bookingPages[r.IntN(len(st.bookingPages))]
 			et := st.eventTypes[r.IntN(len(st.eventTypes))]
 			b["booking_page"], b["master_page"], b["event_type"] = bp["id"], st.masterPages[r.IntN(2)]["id"], et["id"]
 			b["subject"], b["duration_minutes"] = et["name"], 30
 			b["owner"] = users[r.IntN(5)]["id"]
-			b["booking_calendar"] = nil
 			b["location_description"] = "Phone call"
 		} else {
 			cal := st.calendars[r.IntN(4)]
 			rule := st.rules[cal["id"].(string)]
 			b["booking_calendar"], b["subject"], b["duration_minutes"] = cal["id"], cal["subject"], rule.duration
 			b["owner"] = cal["host"]
-			b["booking_page"], b["master_page"], b["event_type"] = nil, nil, nil
+			b["master_page"], b["event_type"] = nil, nil
 			loc := rule.locations[0]
 			if loc["type"] == "virtual" {
 				b["virtual_conferencing"] = obj{"join_url": fmt.Sprintf("https://%s.example/j/%d", loc["value"], 100000+i)}
@@ -234,7 +233,7 @@ func seed(seedValue uint64, account string, now time.Time) *store {
 			}
 		}
 		if status == "canceled" {
-			b["cancel_reschedule_information"] = obj{"reason": "Conflict", "actioned_by": "customer", "user_id": nil}
+			b["cancel_reschedule_information"] = obj{"reason": "Conflict", "actioned_by": "customer"}
 		}
 		st.bookings = append(st.bookings, b)
 	}

@@ -6,6 +6,7 @@ package testenv
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -21,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/oncehub-mcp/oncehub-mcp/internal/app"
+	"github.com/oncehub-mcp/oncehub-mcp/internal/contract"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 	"github.com/oncehub-mcp/oncehub-mcp/tools"
@@ -63,12 +65,43 @@ func New(t testing.TB, mods ...func(Setup)) *Env {
 		m(Setup{Config: &cfg, Fake: &fakeOpts, Deps: &deps})
 	}
 	fake := fakeoncehub.New(fakeOpts)
-	up := httptest.NewServer(fake)
+	up := httptest.NewServer(checkContract(t, fake))
 	t.Cleanup(up.Close)
 	cfg.APIURL = up.URL + "/v2"
 	a, err := app.Build(cfg, app.Options{Version: "test", Deps: deps})
 	require.NoError(t, err)
 	return &Env{Fake: fake, Upstream: up, APIURL: cfg.APIURL, Config: cfg, App: a}
+}
+
+// checkContract wraps the fake so that every request the client sends and
+// every response the fake gives are validated against OnceHub's OpenAPI file;
+// violations fail the test when it ends. Without the file (outside CI) the
+// check is skipped with a log line saying why; in CI a missing file fails.
+func checkContract(t testing.TB, h http.Handler) http.Handler {
+	path := contract.SpecPath(RepoRoot())
+	if path == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("contract check: OnceHub's OpenAPI file not found; set %s or put shared/ beside the repository", contract.EnvVar)
+		}
+		t.Logf("contract check skipped: OnceHub's OpenAPI file not found (set %s, or keep ../shared/oncehub/openapi.yaml beside the repository)", contract.EnvVar)
+		return h
+	}
+	v, err := contract.Load(path)
+	require.NoError(t, err)
+	var mu sync.Mutex
+	var violations []string
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, msg := range violations {
+			t.Errorf("OpenAPI contract: %s", msg)
+		}
+	})
+	return v.Wrap(h, func(msg string) {
+		mu.Lock()
+		violations = append(violations, msg)
+		mu.Unlock()
+	})
 }
 
 // KeyCtx returns a context carrying the fake's test key, for in-process calls

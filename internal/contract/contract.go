@@ -1,0 +1,141 @@
+// Package contract checks HTTP traffic against OnceHub's OpenAPI description:
+// every request our client sends and every response the fake gives back. Test
+// environments wrap the fake with it, so every test is also a contract test.
+package contract
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+)
+
+// EnvVar names the OpenAPI file; when unset, SpecPath looks beside the repository.
+const EnvVar = "ONCEHUB_OPENAPI"
+
+// SkipHeader, set on a response by the fake's fault injection, marks a
+// deliberately broken answer that is not checked.
+const SkipHeader = "X-Fake-Fault"
+
+// specHost is where the router believes the API lives; requests are rewritten
+// to it before routing, whatever port the fake listens on.
+const specHost = "contract.oncehub.test"
+
+// SpecPath returns the OpenAPI file to use, or "" when there is none:
+// $ONCEHUB_OPENAPI, else ../shared/oncehub/openapi.yaml beside repoRoot.
+func SpecPath(repoRoot string) string {
+	if p := os.Getenv(EnvVar); p != "" {
+		return p
+	}
+	p := filepath.Join(repoRoot, "..", "shared", "oncehub", "openapi.yaml")
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	return ""
+}
+
+// Validator validates traffic against a loaded OpenAPI document.
+type Validator struct {
+	router routers.Router
+}
+
+var (
+	loadOnce sync.Once
+	loaded   *Validator
+	loadErr  error
+	loadedAt string
+)
+
+// Load reads and prepares the OpenAPI file once per process.
+func Load(path string) (*Validator, error) {
+	loadOnce.Do(func() {
+		loadedAt = path
+		loader := openapi3.NewLoader()
+		doc, err := loader.LoadFromFile(path)
+		if err != nil {
+			loadErr = fmt.Errorf("loading %s: %w", path, err)
+			return
+		}
+		// doc.Validate is skipped on purpose: the published file fails it on an
+		// empty-string default of a date-time query parameter.
+		doc.Servers = openapi3.Servers{{URL: "http://" + specHost + "/v2"}}
+		r, err := gorillamux.NewRouter(doc)
+		if err != nil {
+			loadErr = fmt.Errorf("routing %s: %w", path, err)
+			return
+		}
+		loaded = &Validator{router: r}
+	})
+	if loadErr == nil && loadedAt != path {
+		return nil, fmt.Errorf("contract: already loaded %s, asked for %s", loadedAt, path)
+	}
+	return loaded, loadErr
+}
+
+// Wrap returns a handler that serves h and reports every contract violation
+// (request or response) to report. It never changes what h answers.
+func (v *Validator) Wrap(h http.Handler, report func(string)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		for k, vals := range rec.Header() {
+			w.Header()[k] = vals
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+
+		if rec.Header().Get(SkipHeader) != "" {
+			return
+		}
+		if msg := v.check(r, body, rec); msg != "" {
+			report(msg)
+		}
+	})
+}
+
+func (v *Validator) check(r *http.Request, body []byte, rec *httptest.ResponseRecorder) string {
+	// An unknown key gets a 401 before routing, exactly as OnceHub does; the
+	// request is still checked against the spec.
+	probe := r.Clone(context.Background())
+	probe.URL.Scheme, probe.URL.Host, probe.Host = "http", specHost, specHost
+	probe.RequestURI = ""
+	probe.Body = io.NopCloser(bytes.NewReader(body))
+	route, params, err := v.router.FindRoute(probe)
+	if err != nil {
+		return fmt.Sprintf("%s %s: not an operation of the OnceHub API: %v", r.Method, r.URL.Path, err)
+	}
+	opts := &openapi3filter.Options{
+		AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
+		IncludeResponseStatus: true,
+		MultiError:            false,
+	}
+	in := &openapi3filter.RequestValidationInput{Request: probe, PathParams: params, Route: route, Options: opts}
+	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
+		return fmt.Sprintf("request %s %s?%s violates the spec: %v", r.Method, r.URL.Path, r.URL.RawQuery, err)
+	}
+	if r.Header.Get("API-Key") == "" {
+		return fmt.Sprintf("request %s %s carries no API-Key header", r.Method, r.URL.Path)
+	}
+	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: rec.Code, Header: rec.Header(), Options: opts}
+	out.SetBodyBytes(rec.Body.Bytes())
+	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+		return fmt.Sprintf("response %d to %s %s violates the spec: %v\nbody: %.600s", rec.Code, r.Method, r.URL.Path, err, rec.Body.String())
+	}
+	if rec.Header().Get("Request-Id") == "" {
+		return fmt.Sprintf("response to %s %s has no Request-Id header", r.Method, r.URL.Path)
+	}
+	return ""
+}
