@@ -15,6 +15,7 @@ import (
 
 	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
+	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 )
 
 // seededUsers returns the fake's users by email (fetched through list_users),
@@ -576,4 +577,24 @@ func TestUserToolsAnnotations(t *testing.T) {
 		assert.Contains(t, mustJSON(t, tool), `"outputSchema":{`, tool.Name)
 	}
 	assert.Equal(t, len(want), seen, "every users-toolset tool is registered")
+}
+
+func TestUserToolsReportAnInvalidKey(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	ctx := oncehub.WithAPIKey(context.Background(), "not-a-valid-key")
+	for _, call := range []struct {
+		tool string
+		args map[string]any
+	}{
+		{"list_users", map[string]any{}},
+		{"create_user", map[string]any{"email": "a@example.com", "first_name": "A", "last_name": "B"}},
+		{"update_user_availability", map[string]any{"user_id": "USR-A1", "weekly": []any{map[string]any{"day": "Monday", "working_hours": []any{}}}}},
+		{"list_teams", map[string]any{}},
+	} {
+		msg := toolError(t, testenv.Call(t, ctx, c, call.tool, call.args))
+		assert.Contains(t, msg, "OnceHub error 401 (authentication_error)", call.tool)
+		assert.NotContains(t, msg, "not-a-valid-key", "the key never appears in output")
+	}
+	assert.Len(t, env.Fake.Requests(), 4)
 }
