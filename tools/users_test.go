@@ -392,7 +392,24 @@ func TestUpdateUserAvailabilitySendsSpecBodyAndMerges(t *testing.T) {
 	require.Len(t, overrides, 2)
 	assert.Equal(t, map[string]any{"date": "2026-12-24", "day": "Thursday", "working_hours": []any{}}, overrides[0])
 
-	// The change persists, and an override can be removed (sent as null).
+	// The change persists.
+	env.Fake.ResetRequests()
+	again := testenv.Object(t, testenv.Call(t, ctx, c, "get_user_availability", map[string]any{"user_id": id}))
+	assert.Equal(t, out, again)
+}
+
+// The spec's prose says working_hours: null deletes a date's override (its
+// schema says only "array"; the prose is what OnceHub documents as behaviour).
+func TestUpdateUserAvailabilityRemovesAnOverrideWithNull(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	ctx := testenv.KeyCtx()
+	id := seededUsers(t, env, c)["lukas.becker@example.com"]["id"].(string)
+	testenv.Call(t, ctx, c, "update_user_availability", map[string]any{"user_id": id, "overrides": []any{
+		map[string]any{"date": "2026-12-24", "working_hours": []any{}},
+		map[string]any{"date": "2026-12-28", "working_hours": []any{}},
+	}})
+
 	env.Fake.ResetRequests()
 	after := testenv.Object(t, testenv.Call(t, ctx, c, "update_user_availability", map[string]any{
 		"user_id": id, "overrides": []any{map[string]any{"date": "2026-12-24", "remove": true}},
@@ -401,10 +418,7 @@ func TestUpdateUserAvailabilitySendsSpecBodyAndMerges(t *testing.T) {
 	left := after["overrides"].([]any)
 	require.Len(t, left, 1)
 	assert.Equal(t, "2026-12-28", left[0].(map[string]any)["date"])
-
-	env.Fake.ResetRequests()
-	again := testenv.Object(t, testenv.Call(t, ctx, c, "get_user_availability", map[string]any{"user_id": id}))
-	assert.Equal(t, after, again)
+	assert.Len(t, after["weekly"], 5, "weekly hours untouched")
 }
 
 func TestUpdateUserAvailabilityErrorsFromOnceHub(t *testing.T) {
