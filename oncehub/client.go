@@ -189,6 +189,8 @@ type request struct {
 	route  string // path pattern for metrics, e.g. "/bookings/{id}"
 	query  url.Values
 	body   any
+	// emptyOK: a 2xx answer with an empty body is success and leaves out as it was.
+	emptyOK bool
 }
 
 // do sends req with the context's key, retrying only when it is safe, and
@@ -278,7 +280,7 @@ func (c *Client) once(ctx context.Context, req request, u *url.URL, key, fp stri
 		c.report(req, hresp.StatusCode, resp.RequestID, fp, start, apiErr)
 		return resp, apiErr
 	}
-	if out != nil {
+	if out != nil && !(req.emptyOK && len(bytes.TrimSpace(data)) == 0) {
 		if err := json.Unmarshal(data, out); err != nil {
 			derr := &TransportError{Op: req.method + " " + req.route, Sent: true, Status: hresp.StatusCode, RequestID: resp.RequestID,
 				Err: fmt.Errorf("OnceHub sent a response that is not the JSON expected: %w", err)}

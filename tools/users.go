@@ -1,4 +1,299 @@
 package tools
 
-// userTools: not written yet.
-func userTools(Deps) []Tool { return nil }
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
+)
+
+type listUsersArgs struct {
+	pageArgs
+	Email string `json:"email,omitempty" jsonschema:"Only the user with this email."`
+}
+
+func (a *listUsersArgs) validate() error {
+	if err := a.pageArgs.validate(); err != nil {
+		return err
+	}
+	return oncehub.UserFilter{Email: a.Email}.Validate()
+}
+
+type userIDArgs struct {
+	UserID string `json:"user_id" jsonschema:"User ID (USR-…)."`
+}
+
+func (a *userIDArgs) validate() error {
+	return oncehub.CheckID("user_id", oncehub.PrefixUser, a.UserID)
+}
+
+type createUserArgs struct {
+	Email     string   `json:"email"`
+	FirstName string   `json:"first_name"`
+	LastName  string   `json:"last_name"`
+	RoleName  string   `json:"role_name,omitempty" jsonschema:"Administrator, Member (default) or Team Manager."`
+	Teams     []string `json:"teams,omitempty" jsonschema:"Team IDs (TM-…) to add the user to."`
+}
+
+func (a createUserArgs) params() oncehub.CreateUserParams {
+	return oncehub.CreateUserParams{Email: a.Email, FirstName: a.FirstName, LastName: a.LastName, RoleName: a.RoleName, Teams: a.Teams}
+}
+
+func (a *createUserArgs) validate() error { return a.params().Validate() }
+
+type updateUserArgs struct {
+	UserID    string    `json:"user_id" jsonschema:"User ID (USR-…)."`
+	FirstName *string   `json:"first_name,omitempty"`
+	LastName  *string   `json:"last_name,omitempty"`
+	RoleName  *string   `json:"role_name,omitempty" jsonschema:"Administrator, Member or Team Manager."`
+	Teams     *[]string `json:"teams,omitempty" jsonschema:"Team IDs (TM-…); replaces all team assignments ([] removes all)."`
+}
+
+func (a updateUserArgs) params() oncehub.UpdateUserParams {
+	return oncehub.UpdateUserParams{FirstName: a.FirstName, LastName: a.LastName, RoleName: a.RoleName, Teams: a.Teams}
+}
+
+func (a *updateUserArgs) validate() error {
+	if err := oncehub.CheckID("user_id", oncehub.PrefixUser, a.UserID); err != nil {
+		return err
+	}
+	return a.params().Validate()
+}
+
+// userSummary is the one line that identifies a user to a person.
+func userSummary(u oncehub.User) string {
+	name := strings.TrimSpace(u.FirstName + " " + u.LastName)
+	if name == "" {
+		name = "(no name)"
+	}
+	s := fmt.Sprintf("%s <%s>", name, u.Email)
+	if u.RoleName != "" {
+		s += ", " + u.RoleName
+	}
+	return s + " (" + u.ID + ")"
+}
+
+// --- scheduling availability ---
+
+type slotLocationArg struct {
+	Type  string `json:"type"`
+	Value string `json:"value,omitempty"`
+	ID    string `json:"id,omitempty"`
+}
+
+type timeSlotArg struct {
+	StartTime string            `json:"start_time" jsonschema:"HH:MM"`
+	EndTime   string            `json:"end_time" jsonschema:"HH:MM"`
+	Locations []slotLocationArg `json:"locations,omitempty"`
+}
+
+type weekdayArg struct {
+	Day          string        `json:"day" jsonschema:"Monday…Sunday"`
+	WorkingHours []timeSlotArg `json:"working_hours" jsonschema:"[] = unavailable"`
+}
+
+type overrideArg struct {
+	Date         string         `json:"date" jsonschema:"YYYY-MM-DD"`
+	WorkingHours *[]timeSlotArg `json:"working_hours,omitempty" jsonschema:"[] = unavailable"`
+	Remove       bool           `json:"remove,omitempty" jsonschema:"Delete the override"`
+}
+
+// The nested argument objects are decoded strictly: a misspelled field must
+// not silently become an empty list (which would clear hours or locations).
+
+func (l *slotLocationArg) UnmarshalJSON(data []byte) error {
+	type plain slotLocationArg
+	return strictDecode(data, (*plain)(l), "location", "type")
+}
+
+func (s *timeSlotArg) UnmarshalJSON(data []byte) error {
+	type plain timeSlotArg
+	return strictDecode(data, (*plain)(s), "working_hours item", "start_time", "end_time")
+}
+
+func (d *weekdayArg) UnmarshalJSON(data []byte) error {
+	type plain weekdayArg
+	return strictDecode(data, (*plain)(d), "weekly item", "day", "working_hours")
+}
+
+func (o *overrideArg) UnmarshalJSON(data []byte) error {
+	type plain overrideArg
+	return strictDecode(data, (*plain)(o), "overrides item", "date")
+}
+
+// strictDecode decodes a JSON object into v refusing unknown fields, and
+// requires the named fields to be present and not null.
+func strictDecode(data []byte, v any, what string, required ...string) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil || fields == nil {
+		return fmt.Errorf("each %s must be an object", what)
+	}
+	known := argInfoFor(reflect.TypeOf(v).Elem()).names
+	for k := range fields {
+		if !slices.Contains(known, k) {
+			return fmt.Errorf("%s: unknown field %q; valid fields: %s", what, k, strings.Join(known, ", "))
+		}
+	}
+	for _, k := range required {
+		if raw, ok := fields[k]; !ok || string(raw) == "null" {
+			return fmt.Errorf("%s: %s is required", what, k)
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
+
+type updateAvailabilityArgs struct {
+	UserID    string        `json:"user_id" jsonschema:"User ID (USR-…)."`
+	Weekly    []weekdayArg  `json:"weekly,omitempty" jsonschema:"Weekdays to replace"`
+	Overrides []overrideArg `json:"overrides,omitempty" jsonschema:"Dates to set or remove"`
+}
+
+func slotsOf(in []timeSlotArg) []oncehub.TimeSlot {
+	out := make([]oncehub.TimeSlot, len(in))
+	for i, s := range in {
+		locs := make([]oncehub.SlotLocation, len(s.Locations))
+		for j, l := range s.Locations {
+			locs[j] = oncehub.SlotLocation(l)
+		}
+		out[i] = oncehub.TimeSlot{StartTime: s.StartTime, EndTime: s.EndTime, Locations: locs}
+	}
+	return out
+}
+
+func (a updateAvailabilityArgs) update() oncehub.AvailabilityUpdate {
+	var u oncehub.AvailabilityUpdate
+	for _, d := range a.Weekly {
+		u.Weekly = append(u.Weekly, oncehub.DayHours{Day: d.Day, WorkingHours: slotsOf(d.WorkingHours)})
+	}
+	for _, o := range a.Overrides {
+		ou := oncehub.OverrideUpdate{Date: o.Date, Remove: o.Remove}
+		if o.WorkingHours != nil {
+			ou.WorkingHours = slotsOf(*o.WorkingHours)
+		}
+		u.Overrides = append(u.Overrides, ou)
+	}
+	return u
+}
+
+func (a *updateAvailabilityArgs) validate() error {
+	if err := oncehub.CheckID("user_id", oncehub.PrefixUser, a.UserID); err != nil {
+		return err
+	}
+	for i, o := range a.Overrides {
+		arg := fmt.Sprintf("overrides[%d]", i)
+		switch {
+		case o.Remove && o.WorkingHours != nil:
+			return &oncehub.ArgError{Arg: arg + ".remove", Msg: "cannot be combined with working_hours: either remove the override or give its hours"}
+		case !o.Remove && o.WorkingHours == nil:
+			return &oncehub.ArgError{Arg: arg + ".working_hours", Msg: "is required: give the date's hours, [] for unavailable all day, or remove: true to delete the override"}
+		}
+	}
+	return a.update().Validate()
+}
+
+// scheduleView is the compact form of a user's availability: the same shape
+// update_user_availability takes, plus the days with no hours.
+type scheduleView struct {
+	UserID          string                 `json:"user_id"`
+	Timezone        string                 `json:"timezone"`
+	Weekly          []oncehub.DayHours     `json:"weekly"`
+	Overrides       []oncehub.DateOverride `json:"overrides"`
+	UnavailableDays []string               `json:"unavailable_days,omitempty"`
+}
+
+func viewSchedule(userID string, s oncehub.Schedule) scheduleView {
+	v := scheduleView{UserID: userID, Timezone: s.Timezone, Weekly: s.Weekly, Overrides: s.Overrides}
+	if v.Weekly == nil {
+		v.Weekly = []oncehub.DayHours{}
+	}
+	if v.Overrides == nil {
+		v.Overrides = []oncehub.DateOverride{}
+	}
+	for _, day := range oncehub.Weekdays {
+		i := slices.IndexFunc(s.Weekly, func(d oncehub.DayHours) bool { return d.Day == day })
+		if i < 0 || len(s.Weekly[i].WorkingHours) == 0 {
+			v.UnavailableDays = append(v.UnavailableDays, day)
+		}
+	}
+	return v
+}
+
+func userTools(d Deps) []Tool {
+	return []Tool{
+		define[listUsersArgs, listOutput](spec{
+			name: "list_users", title: "List users", toolset: "users", effect: read,
+			desc: "List the account's users: id (USR-…), name, email, role_name, status (active/invited), timezone, teams (TM-…). " +
+				"Filter by email to find one person's ID. Returns has_more and next_cursor.",
+		}, func(ctx context.Context, a listUsersArgs) (any, error) {
+			fetch := func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.User], error) {
+				return d.Client.ListUsers(ctx, oncehub.UserFilter{ListParams: p, Email: a.Email})
+			}
+			return listPage(ctx, a.pageArgs, fetch, identity[oncehub.User])
+		}),
+		define[userIDArgs, objectOutput](spec{
+			name: "get_user", title: "Get a user", toolset: "users", effect: read,
+			desc: "Get one user by ID (USR-…): name, email, role_name, status, timezone, teams. A deleted user comes back as {id, deleted: true}.",
+		}, func(ctx context.Context, a userIDArgs) (any, error) {
+			return d.Client.GetUser(ctx, a.UserID)
+		}),
+		define[createUserArgs, objectOutput](spec{
+			name: "create_user", title: "Add a user", toolset: "users", effect: create,
+			desc: "Add a user to the OnceHub account; OnceHub emails them an invitation (status: invited). " +
+				"Returns the new user (USR-…). Use list_teams for team IDs.",
+		}, func(ctx context.Context, a createUserArgs) (any, error) {
+			return d.Client.CreateUser(ctx, a.params())
+		}),
+		define[updateUserArgs, objectOutput](spec{
+			name: "update_user", title: "Update a user", toolset: "users", effect: update,
+			desc: "Change a user's first_name, last_name, role_name or teams; arguments left out keep their value. " +
+				"teams replaces the user's teams. The Account Owner cannot be changed. Returns the updated user.",
+		}, func(ctx context.Context, a updateUserArgs) (any, error) {
+			return d.Client.UpdateUser(ctx, a.UserID, a.params())
+		}),
+		defineDestructive[userIDArgs, oncehub.DeletedObject](d, spec{
+			name: "delete_user", title: "Delete a user", toolset: "users", effect: destroyIdempotent,
+			desc: "Remove a user (USR-…) from the OnceHub account. This cannot be undone. Returns {id, deleted: true}.",
+		}, func(ctx context.Context, a userIDArgs) (string, error) {
+			u, err := d.Client.GetUser(ctx, a.UserID)
+			if err != nil {
+				return "", err
+			}
+			if u.Deleted {
+				return "", fmt.Errorf("user %s is already deleted; nothing to do", a.UserID)
+			}
+			return "Delete user " + userSummary(u) + " from the OnceHub account", nil
+		}, func(ctx context.Context, a userIDArgs) (any, error) {
+			return d.Client.DeleteUser(ctx, a.UserID)
+		}),
+		define[userIDArgs, objectOutput](spec{
+			name: "get_user_availability", title: "Get a user's working hours", toolset: "users", effect: read,
+			desc: "Get a user's scheduling availability: timezone (IANA; all times are HH:MM wall-clock in it), weekly working_hours per day " +
+				"with locations, date overrides, and unavailable_days. Change it with update_user_availability.",
+		}, func(ctx context.Context, a userIDArgs) (any, error) {
+			s, err := d.Client.GetUserAvailability(ctx, a.UserID)
+			if err != nil {
+				return nil, err
+			}
+			return viewSchedule(a.UserID, s), nil
+		}),
+		define[updateAvailabilityArgs, objectOutput](spec{
+			name: "update_user_availability", title: "Set a user's working hours", toolset: "users", effect: update,
+			desc: "Replace a user's working hours for the weekdays and dates given; others are kept. Times: HH:MM in the user's timezone, " +
+				"quarter hours, no overlaps. Location types: online_dynamic_link (value: provider, e.g. zoom), online_static_link (value: URL), " +
+				"in_person_by_host (id: ADD-…), phone_by_guest. Returns the new schedule.",
+		}, func(ctx context.Context, a updateAvailabilityArgs) (any, error) {
+			s, err := d.Client.UpdateUserAvailability(ctx, a.UserID, a.update())
+			if err != nil {
+				return nil, err
+			}
+			return viewSchedule(a.UserID, s), nil
+		}),
+	}
+}
