@@ -240,6 +240,7 @@ func TestCreateUserBeyondThePlanLimitIs422(t *testing.T) {
 		req, err := http.NewRequest("POST", env.APIURL+"/users", bytes.NewBufferString(body))
 		require.NoError(t, err)
 		req.Header.Set("API-Key", fakeoncehub.TestKey)
+		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
 		resp.Body.Close()
@@ -328,7 +329,7 @@ func TestGetUserAvailability(t *testing.T) {
 	assert.NotContains(t, testenv.Text(res), "null")
 
 	msg := toolError(t, testenv.Call(t, ctx, c, "get_user_availability", map[string]any{"user_id": "USR-NOSUCH"}))
-	assert.Contains(t, msg, "OnceHub error 404")
+	assert.Contains(t, msg, "OnceHub error 400")
 	assert.Contains(t, msg, "No such user: 'USR-NOSUCH'")
 }
 
@@ -440,7 +441,7 @@ func TestUpdateUserAvailabilityErrorsFromOnceHub(t *testing.T) {
 	msg = toolError(t, testenv.Call(t, ctx, c, "update_user_availability", map[string]any{
 		"user_id": "USR-NOSUCH", "weekly": []any{map[string]any{"day": "Monday", "working_hours": []any{}}},
 	}))
-	assert.Contains(t, msg, "OnceHub error 404")
+	assert.Contains(t, msg, "OnceHub error 400")
 	assert.Contains(t, msg, "No such user: 'USR-NOSUCH'")
 }
 

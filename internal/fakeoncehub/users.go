@@ -65,7 +65,7 @@ func (s *Server) userRoutes() {
 			c.badRequest("Received unknown parameter: "+name, name)
 			return
 		}
-		u := c.liveUser()
+		u := c.availabilityUser()
 		if u == nil {
 			return
 		}
@@ -91,6 +91,17 @@ func (c *call) liveUser() obj {
 	u := find(c.st.users, id)
 	if u == nil {
 		c.notFound("user", id)
+	}
+	return u
+}
+
+// availabilityUser is liveUser for the scheduling-availability endpoints,
+// whose only documented client error is 400: an unknown user is a 400 there.
+func (c *call) availabilityUser() obj {
+	id := c.r.PathValue("id")
+	u := find(c.st.users, id)
+	if u == nil {
+		c.badRequest(fmt.Sprintf("No such user: '%s'", id), "id")
 	}
 	return u
 }
@@ -399,7 +410,7 @@ func parseLocations(raw json.RawMessage, param string) ([]any, *slotError) {
 func hm(minutes int) string { return fmt.Sprintf("%02d:%02d", minutes/60, minutes%60) }
 
 func updateAvailability(c *call) {
-	u := c.liveUser()
+	u := c.availabilityUser()
 	if u == nil {
 		return
 	}
