@@ -93,7 +93,7 @@ func TestAvailabilityGetRejectsUnknownParametersAndUsers(t *testing.T) {
 	assert.Equal(t, "start_date", body["param"])
 
 	status, body = do(t, s, "GET", "/users/USR-NOPE/scheduling-availability", "")
-	assert.Equal(t, 404, status)
+	assert.Equal(t, 400, status, "the spec documents only 400 for an unknown user here")
 	assert.Equal(t, "No such user: 'USR-NOPE'", body["message"])
 }
 
