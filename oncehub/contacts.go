@@ -127,6 +127,14 @@ type ContactFields struct {
 	CustomFields   []CustomField `json:"custom_fields,omitempty"`
 }
 
+// ValidateUpdate checks the fields of an update without sending anything.
+func (f ContactFields) ValidateUpdate() error {
+	if f.empty() {
+		return &ArgError{Arg: "arguments", Msg: "give at least one field to change"}
+	}
+	return f.validate()
+}
+
 // empty reports that no field is set.
 func (f ContactFields) empty() bool {
 	b, err := json.Marshal(f)
@@ -218,10 +226,7 @@ func (c *Client) UpdateContact(ctx context.Context, id string, u ContactUpdate) 
 	if err != nil {
 		return Contact{}, err
 	}
-	if u.empty() {
-		return Contact{}, &ArgError{Arg: "arguments", Msg: "give at least one field to change"}
-	}
-	if err := u.validate(); err != nil {
+	if err := u.ValidateUpdate(); err != nil {
 		return Contact{}, err
 	}
 	var out Contact
