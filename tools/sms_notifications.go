@@ -87,9 +87,8 @@ func notificationTools(d Deps) []Tool {
 	return []Tool{
 		define[listSMSArgs, listOutput](spec{
 			name: "list_sms_notifications", title: "List SMS notifications", toolset: "notifications", effect: read,
-			desc: "List text messages OnceHub sent (reminders, confirmations), newest first. Each item: id (SMS-…), status " +
-				"(sent, delivered, failed, rejected), creation_time (UTC), recipient ID and type, delivered_to, message_body, segment_count. " +
-				"Use it to check whether a reminder reached someone. Continue with next_cursor while has_more is true.",
+			desc: "List SMS messages OnceHub sent (reminders, confirmations), newest first: id (SMS-…), status (sent, delivered, failed, " +
+				"rejected), creation_time (UTC), recipient, delivered_to, message_body. Continue with next_cursor while has_more is true.",
 		}, func(ctx context.Context, a listSMSArgs) (any, error) {
 			fetch := func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.SMSNotification], error) {
 				f := a.filter()
