@@ -1,4 +1,228 @@
 package tools
 
-// contactTools: not written yet.
-func contactTools(Deps) []Tool { return nil }
+import (
+	"context"
+	"fmt"
+
+	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
+)
+
+type listContactsArgs struct {
+	pageArgs
+	detailArg
+	Email         string `json:"email,omitempty" jsonschema:"Exact email address."`
+	CreatedAfter  string `json:"creation_time_after,omitempty" jsonschema:"Created after this UTC date (YYYY-MM-DD)."`
+	CreatedBefore string `json:"creation_time_before,omitempty" jsonschema:"Created before this UTC date (YYYY-MM-DD)."`
+	UpdatedAfter  string `json:"last_updated_time_after,omitempty" jsonschema:"Changed after this UTC date (YYYY-MM-DD)."`
+	UpdatedBefore string `json:"last_updated_time_before,omitempty" jsonschema:"Changed before this UTC date (YYYY-MM-DD)."`
+}
+
+func (a listContactsArgs) filter() oncehub.ContactFilter {
+	return oncehub.ContactFilter{
+		ListParams:      a.params(),
+		Email:           a.Email,
+		CreationTime:    oncehub.DateRange{After: a.CreatedAfter, Before: a.CreatedBefore},
+		LastUpdatedTime: oncehub.DateRange{After: a.UpdatedAfter, Before: a.UpdatedBefore},
+	}
+}
+
+func (a *listContactsArgs) validate() error {
+	if err := a.pageArgs.validate(); err != nil {
+		return err
+	}
+	if err := a.detailArg.validate(); err != nil {
+		return err
+	}
+	if a.Email != "" {
+		if err := oncehub.CheckEmail("email", a.Email); err != nil {
+			return err
+		}
+	}
+	f := a.filter()
+	f.ListParams = oncehub.ListParams{}
+	return f.Validate()
+}
+
+type contactIDArgs struct {
+	ContactID string `json:"contact_id" jsonschema:"Contact ID (CTC-…)."`
+}
+
+func (a *contactIDArgs) validate() error {
+	return oncehub.CheckID("contact_id", oncehub.PrefixContact, a.ContactID)
+}
+
+// contactFieldArgs are the writable contact fields create and update share.
+type contactFieldArgs struct {
+	Owner          *string               `json:"owner,omitempty" jsonschema:"Owner's user ID (USR-…)."`
+	Status         *string               `json:"status,omitempty" jsonschema:"Qualified, Sales qualified, Marketing qualified or Disqualified."`
+	Company        *string               `json:"company,omitempty"`
+	CompanySize    *string               `json:"company_size,omitempty"`
+	Employees      *int                  `json:"employees,omitempty"`
+	JobTitle       *string               `json:"job_title,omitempty"`
+	Salutation     *string               `json:"salutation,omitempty"`
+	Phone          *string               `json:"phone,omitempty" jsonschema:"E.164, e.g. +12025550100."`
+	StreetAddress  *string               `json:"street_address,omitempty"`
+	City           *string               `json:"city,omitempty"`
+	State          *string               `json:"state,omitempty"`
+	PostCode       *string               `json:"post_code,omitempty"`
+	Country        *string               `json:"country,omitempty"`
+	Timezone       *string               `json:"timezone,omitempty" jsonschema:"IANA zone, e.g. America/New_York."`
+	HasConsent     *bool                 `json:"has_consent,omitempty"`
+	TermsOfService *bool                 `json:"terms_of_service,omitempty"`
+	CustomFields   []oncehub.CustomField `json:"custom_fields,omitempty" jsonschema:"By the field's mapped name."`
+}
+
+func (a contactFieldArgs) fields(first, last *string) oncehub.ContactFields {
+	return oncehub.ContactFields{
+		FirstName: first, LastName: last, Owner: a.Owner, Status: a.Status, Company: a.Company,
+		CompanySize: a.CompanySize, Employees: a.Employees, JobTitle: a.JobTitle, Salutation: a.Salutation,
+		Phone: a.Phone, StreetAddress: a.StreetAddress, City: a.City, State: a.State, PostCode: a.PostCode,
+		Country: a.Country, Timezone: a.Timezone, HasConsent: a.HasConsent, TermsOfService: a.TermsOfService,
+		CustomFields: a.CustomFields,
+	}
+}
+
+type createContactArgs struct {
+	FirstName   string `json:"first_name"`
+	LastName    string `json:"last_name"`
+	Email       string `json:"email,omitempty" jsonschema:"Required unless mobile_phone is given."`
+	MobilePhone string `json:"mobile_phone,omitempty" jsonschema:"E.164, e.g. +12025550195."`
+	contactFieldArgs
+}
+
+func (a createContactArgs) contact() oncehub.NewContact {
+	return oncehub.NewContact{Email: a.Email, MobilePhone: a.MobilePhone, ContactFields: a.fields(&a.FirstName, &a.LastName)}
+}
+
+func (a *createContactArgs) validate() error { return a.contact().Validate() }
+
+type updateContactArgs struct {
+	ContactID string  `json:"contact_id" jsonschema:"Contact ID (CTC-…)."`
+	FirstName *string `json:"first_name,omitempty"`
+	LastName  *string `json:"last_name,omitempty"`
+	contactFieldArgs
+}
+
+func (a *updateContactArgs) validate() error {
+	if err := oncehub.CheckID("contact_id", oncehub.PrefixContact, a.ContactID); err != nil {
+		return err
+	}
+	return a.fields(a.FirstName, a.LastName).ValidateUpdate()
+}
+
+// contactView is the compact form of a contact.
+type contactView struct {
+	ID              string  `json:"id"`
+	Name            string  `json:"name,omitempty"`
+	Email           string  `json:"email,omitempty"`
+	MobilePhone     *string `json:"mobile_phone,omitempty"`
+	Phone           *string `json:"phone,omitempty"`
+	Company         *string `json:"company,omitempty"`
+	JobTitle        *string `json:"job_title,omitempty"`
+	Status          *string `json:"status,omitempty"`
+	Owner           string  `json:"owner,omitempty"`
+	TimeZone        string  `json:"timezone,omitempty"`
+	CreationTime    string  `json:"creation_time,omitempty"`
+	LastUpdatedTime string  `json:"last_updated_time,omitempty"`
+}
+
+func viewContact(c oncehub.Contact) contactView {
+	return contactView{
+		ID: c.ID, Name: c.Name(), Email: c.Email, MobilePhone: c.MobilePhone, Phone: c.Phone,
+		Company: c.Company, JobTitle: c.JobTitle, Status: c.Status, Owner: c.Owner, TimeZone: c.Timezone,
+		CreationTime: utc(c.CreationTime), LastUpdatedTime: utc(c.LastUpdatedTime),
+	}
+}
+
+// deletedOutput is the result of delete tools.
+type deletedOutput struct {
+	ID             string `json:"id"`
+	Deleted        bool   `json:"deleted"`
+	AlreadyDeleted bool   `json:"already_deleted,omitempty" jsonschema:"It had been deleted before this call."`
+}
+
+// deleteOnce deletes with del; when OnceHub answers 404 because the object
+// was already deleted (get reports it redacted), that is success too.
+func deleteOnce(ctx context.Context, id string, del func(context.Context, string) (oncehub.DeletedObject, error), deleted func(context.Context, string) (bool, error)) (any, error) {
+	out, err := del(ctx, id)
+	if err == nil {
+		return deletedOutput{ID: out.ID, Deleted: out.Deleted}, nil
+	}
+	if oncehub.IsNotFound(err) {
+		if gone, gerr := deleted(ctx, id); gerr == nil && gone {
+			return deletedOutput{ID: id, Deleted: true, AlreadyDeleted: true}, nil
+		}
+	}
+	return nil, err
+}
+
+func contactTools(d Deps) []Tool {
+	isDeleted := func(ctx context.Context, id string) (bool, error) {
+		c, err := d.Client.GetContact(ctx, id)
+		return c.Deleted, err
+	}
+	return []Tool{
+		define[listContactsArgs, listOutput](spec{
+			name: "list_contacts", title: "List contacts", toolset: "contacts", effect: read,
+			desc: "List contacts (people who book), newest first. Filter by exact email or by UTC creation/update dates. " +
+				"Each item: id (CTC-…), name, email, phones, company, status, owner (USR-…), timezone, times (UTC). " +
+				"detail=full gives every field incl. custom_fields. Continue with next_cursor while has_more is true.",
+		}, func(ctx context.Context, a listContactsArgs) (any, error) {
+			fetch := func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.Contact], error) {
+				f := a.filter()
+				f.ListParams = p
+				return d.Client.ListContacts(ctx, f)
+			}
+			if a.full() {
+				return listPage(ctx, a.pageArgs, fetch, identity[oncehub.Contact])
+			}
+			return listPage(ctx, a.pageArgs, fetch, viewContact)
+		}),
+		define[contactIDArgs, objectOutput](spec{
+			name: "get_contact", title: "Get a contact", toolset: "contacts", effect: read,
+			desc: "Get every field of one contact by ID (CTC-…), custom_fields included; times are UTC. " +
+				"A deleted contact comes back as {id, deleted: true}. Find IDs with list_contacts (filter by email).",
+		}, func(ctx context.Context, a contactIDArgs) (any, error) {
+			return d.Client.GetContact(ctx, a.ContactID)
+		}),
+		define[createContactArgs, objectOutput](spec{
+			name: "create_contact", title: "Create a contact", toolset: "contacts", effect: create,
+			desc: "Add a contact. first_name, last_name, and email or mobile_phone are required; phones are E.164. " +
+				"Fails with 409 if a contact with that email or mobile phone exists: then use list_contacts with email. " +
+				"Returns the new contact (id CTC-…).",
+		}, func(ctx context.Context, a createContactArgs) (any, error) {
+			return d.Client.CreateContact(ctx, a.contact())
+		}),
+		define[updateContactArgs, objectOutput](spec{
+			name: "update_contact", title: "Update a contact", toolset: "contacts", effect: update,
+			desc: "Change a contact's fields: only the arguments given are sent; custom_fields not named keep their values. " +
+				"Email and mobile_phone identify a contact and cannot be changed. Returns the updated contact.",
+		}, func(ctx context.Context, a updateContactArgs) (any, error) {
+			return d.Client.UpdateContact(ctx, a.ContactID, a.fields(a.FirstName, a.LastName))
+		}),
+		defineDestructive[contactIDArgs, deletedOutput](d, spec{
+			name: "delete_contact", title: "Delete a contact", toolset: "contacts", effect: destroyIdempotent,
+			desc: "Permanently delete a contact (CTC-…). It disappears from lists; get_contact then shows {deleted: true}. " +
+				"Deleting one already deleted succeeds with already_deleted.",
+		}, func(ctx context.Context, a contactIDArgs) (string, error) {
+			c, err := d.Client.GetContact(ctx, a.ContactID)
+			if err != nil {
+				return "", err
+			}
+			if c.Deleted {
+				return fmt.Sprintf("Contact %s is already deleted (nothing to do).", c.ID), nil
+			}
+			name := c.Name()
+			if name == "" {
+				name = "(no name)"
+			}
+			who := c.Email
+			if who == "" && c.MobilePhone != nil {
+				who = *c.MobilePhone
+			}
+			return fmt.Sprintf("Delete contact %s <%s> (%s) permanently.", name, who, c.ID), nil
+		}, func(ctx context.Context, a contactIDArgs) (any, error) {
+			return deleteOnce(ctx, a.ContactID, d.Client.DeleteContact, isDeleted)
+		}),
+	}
+}

@@ -1,4 +1,104 @@
 package tools
 
-// notificationTools: not written yet.
-func notificationTools(Deps) []Tool { return nil }
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
+)
+
+type listSMSArgs struct {
+	pageArgs
+	detailArg
+	CreatedAfter  string   `json:"creation_time_after,omitempty" jsonschema:"Sent after this RFC 3339 time, e.g. 2026-11-01T00:00:00Z."`
+	CreatedBefore string   `json:"creation_time_before,omitempty" jsonschema:"Sent before this RFC 3339 time."`
+	Recipient     string   `json:"recipient,omitempty" jsonschema:"Contact (CTC-…) or user (USR-…) ID."`
+	RecipientType string   `json:"recipient_type,omitempty" jsonschema:"contact or user."`
+	Expand        []string `json:"expand,omitempty" jsonschema:"recipient: include the contact or user object (slower)."`
+
+	after, before time.Time
+}
+
+func (a *listSMSArgs) validate() error {
+	if err := a.pageArgs.validate(); err != nil {
+		return err
+	}
+	if err := a.detailArg.validate(); err != nil {
+		return err
+	}
+	var err error
+	if a.after, err = parseDateTime("creation_time_after", a.CreatedAfter); err != nil {
+		return err
+	}
+	if a.before, err = parseDateTime("creation_time_before", a.CreatedBefore); err != nil {
+		return err
+	}
+	f := a.filter()
+	f.ListParams = oncehub.ListParams{}
+	return f.Validate()
+}
+
+func (a listSMSArgs) filter() oncehub.SMSFilter {
+	return oncehub.SMSFilter{
+		ListParams:    a.params(),
+		CreationTime:  oncehub.TimeRange{After: a.after, Before: a.before},
+		Recipient:     a.Recipient,
+		RecipientType: a.RecipientType,
+		Expand:        a.Expand,
+	}
+}
+
+// parseDateTime parses an optional RFC 3339 argument.
+func parseDateTime(arg, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, &oncehub.ArgError{Arg: arg, Msg: fmt.Sprintf("%q is not an RFC 3339 date-time; use e.g. 2026-11-01T00:00:00Z (with Z or an offset)", v)}
+	}
+	return t, nil
+}
+
+// smsView is the compact form of an SMS notification.
+type smsView struct {
+	ID            string `json:"id"`
+	Status        string `json:"status"`
+	CreationTime  string `json:"creation_time,omitempty"`
+	Recipient     string `json:"recipient,omitempty"`
+	RecipientType string `json:"recipient_type,omitempty"`
+	RecipientName string `json:"recipient_name,omitempty"`
+	DeliveredTo   string `json:"delivered_to,omitempty"`
+	MessageBody   string `json:"message_body,omitempty"`
+	SegmentCount  int    `json:"segment_count,omitempty"`
+}
+
+func viewSMS(s oncehub.SMSNotification) smsView {
+	v := smsView{ID: s.ID, Status: s.Status, CreationTime: utc(s.CreationTime), Recipient: s.Recipient.ID,
+		RecipientType: s.RecipientType, RecipientName: s.RecipientName()}
+	if s.Details != nil {
+		v.DeliveredTo, v.MessageBody, v.SegmentCount = s.Details.DeliveredTo, s.Details.MessageBody, s.Details.SegmentCount
+	}
+	return v
+}
+
+func notificationTools(d Deps) []Tool {
+	return []Tool{
+		define[listSMSArgs, listOutput](spec{
+			name: "list_sms_notifications", title: "List SMS notifications", toolset: "notifications", effect: read,
+			desc: "List SMS messages OnceHub sent (reminders, confirmations), newest first: id (SMS-…), status (sent, delivered, failed, " +
+				"rejected), creation_time (UTC), recipient, delivered_to, message_body. Continue with next_cursor while has_more is true.",
+		}, func(ctx context.Context, a listSMSArgs) (any, error) {
+			fetch := func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.SMSNotification], error) {
+				f := a.filter()
+				f.ListParams = p
+				return d.Client.ListSMSNotifications(ctx, f)
+			}
+			if a.full() {
+				return listPage(ctx, a.pageArgs, fetch, identity[oncehub.SMSNotification])
+			}
+			return listPage(ctx, a.pageArgs, fetch, viewSMS)
+		}),
+	}
+}

@@ -1,0 +1,134 @@
+package tools_test
+
+import (
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
+	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
+)
+
+func TestSMSToolAnnotations(t *testing.T) {
+	env := testenv.New(t)
+	assertAnnotations(t, env.InProcess(t), map[string][3]bool{"list_sms_notifications": {true, false, true}})
+}
+
+func TestListSMSNotificationsSendsDateTimeFiltersAndRendersCompactItems(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	ctx := testenv.KeyCtx()
+
+	res := testenv.Call(t, ctx, c, "list_sms_notifications", map[string]any{
+		"creation_time_after": "2026-11-15T00:00:00Z", "creation_time_before": "2026-11-23T12:30:00+02:00",
+		"recipient_type": "contact", "limit": 50,
+	})
+	out := testenv.Object(t, res)
+	reqs := env.Fake.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "GET", reqs[0].Method)
+	assert.Equal(t, "/notifications/sms", reqs[0].Path)
+	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+	assert.Equal(t, url.Values{"creation_time.gt": {"2026-11-15T00:00:00Z"}, "creation_time.lt": {"2026-11-23T10:30:00Z"},
+		"recipient_type": {"contact"}, "limit": {"50"}}, reqs[0].Query, "date-times go out in UTC")
+
+	items := testenv.Items(t, res)
+	require.NotEmpty(t, items)
+	assert.Equal(t, false, out["has_more"])
+	lo := time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC)
+	for _, it := range items {
+		assert.Regexp(t, `^SMS-`, it["id"])
+		assert.Equal(t, "contact", it["recipient_type"])
+		assert.Regexp(t, `^CTC-`, it["recipient"])
+		assert.Contains(t, []any{"sent", "delivered", "failed", "rejected"}, it["status"])
+		assert.Regexp(t, `^\+\d+$`, it["delivered_to"])
+		assert.NotEmpty(t, it["message_body"])
+		created, err := time.Parse(time.RFC3339, it["creation_time"].(string))
+		require.NoError(t, err)
+		assert.True(t, created.After(lo) && created.Before(testenv.Now.Add(30*time.Minute)), "created %s within the filter", created)
+		assert.NotContains(t, it, "details", "compact items flatten details")
+		assert.NotContains(t, it, "recipient_name", "not expanded")
+	}
+}
+
+func TestListSMSNotificationsByRecipientWithExpansion(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	ctx := testenv.KeyCtx()
+	all := testenv.Items(t, testenv.Call(t, ctx, c, "list_sms_notifications", map[string]any{"max_results": 100}))
+	require.Len(t, all, 30, "the fake seeds 30 SMS notifications")
+	var user string
+	for _, it := range all {
+		if it["recipient_type"] == "user" {
+			user = it["recipient"].(string)
+			break
+		}
+	}
+	require.NotEmpty(t, user)
+	env.Fake.ResetRequests()
+
+	res := testenv.Call(t, ctx, c, "list_sms_notifications", map[string]any{"recipient": user, "expand": []any{"recipient"}})
+	items := testenv.Items(t, res)
+	require.NotEmpty(t, items)
+	reqs := env.Fake.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, url.Values{"recipient": {user}, "expand": {"data.recipient"}}, reqs[0].Query, "list expansion paths start with data.")
+	for _, it := range items {
+		assert.Equal(t, user, it["recipient"])
+		assert.NotEmpty(t, it["recipient_name"], "expanded recipient gives the name")
+	}
+
+	full := testenv.Items(t, testenv.Call(t, ctx, c, "list_sms_notifications", map[string]any{
+		"recipient": user, "expand": []any{"recipient"}, "detail": "full", "limit": 1}))
+	require.Len(t, full, 1)
+	rec, ok := full[0]["recipient"].(map[string]any)
+	require.True(t, ok, "full detail shows the expanded object: %v", full[0]["recipient"])
+	assert.Equal(t, user, rec["id"])
+	assert.Equal(t, "user", rec["object"])
+	assert.Contains(t, full[0], "details")
+}
+
+func TestListSMSNotificationsUnknownCursorIs400(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	res := testenv.Call(t, testenv.KeyCtx(), c, "list_sms_notifications", map[string]any{"after": "SMS-NOPE"})
+	require.True(t, res.IsError)
+	msg := testenv.Text(res)
+	assert.Contains(t, msg, "OnceHub error 400")
+	assert.Contains(t, msg, "No such object: 'SMS-NOPE'")
+	assert.Contains(t, msg, "[param: after]")
+}
+
+func TestSMSToolRejectsBadInputWithoutCallingUpstream(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	cases := []struct {
+		args map[string]any
+		want string
+	}{
+		{map[string]any{"creation_time_after": "2026-11-01"}, `"creation_time_after": "2026-11-01" is not an RFC 3339 date-time`},
+		{map[string]any{"creation_time_before": "2026-11-01 10:00"}, `"creation_time_before"`},
+		{map[string]any{"creation_time_after": "2026-11-02T00:00:00Z", "creation_time_before": "2026-11-01T00:00:00Z"}, `"creation_time_after": 2026-11-02T00:00:00Z is not before`},
+		{map[string]any{"recipient": "BKNG-ABC"}, `"recipient": "BKNG-ABC" is not the right kind of ID: expected one starting with CTC- or USR-`},
+		{map[string]any{"recipient": "ctc 1"}, `"recipient"`},
+		{map[string]any{"recipient_type": "customer"}, `"recipient_type": "customer" is not a recipient type`},
+		{map[string]any{"expand": []any{"owner"}}, `"expand": "owner" cannot be expanded`},
+		{map[string]any{"expand": []any{"data.recipient"}}, `"expand"`},
+		{map[string]any{"limit": 1000}, `"limit"`},
+		{map[string]any{"max_results": 10, "before": "SMS-A"}, `"before"`},
+		{map[string]any{"detail": "verbose"}, `"detail"`},
+		{map[string]any{"status": "failed"}, `"status": is not an argument of this tool`},
+	}
+	for _, tc := range cases {
+		t.Run(mustJSON(t, tc.args), func(t *testing.T) {
+			res := testenv.Call(t, testenv.KeyCtx(), c, "list_sms_notifications", tc.args)
+			require.True(t, res.IsError, "expected a tool error, got %s", testenv.Text(res))
+			assert.Contains(t, testenv.Text(res), tc.want)
+			assert.Contains(t, testenv.Text(res), "Nothing was sent to OnceHub")
+		})
+	}
+	assert.Empty(t, env.Fake.Requests(), "bad input must not reach OnceHub")
+}

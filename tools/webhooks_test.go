@@ -1,0 +1,216 @@
+package tools_test
+
+import (
+	"context"
+	"net/url"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
+	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
+	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
+)
+
+func TestWebhookToolAnnotations(t *testing.T) {
+	env := testenv.New(t)
+	assertAnnotations(t, env.InProcess(t), map[string][3]bool{
+		"list_webhooks":  {true, false, true},
+		"get_webhook":    {true, false, true},
+		"create_webhook": {false, false, false},
+		"delete_webhook": {false, true, true},
+	})
+}
+
+func TestListAndGetWebhooksNeverShowTheSecret(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	ctx := testenv.KeyCtx()
+
+	res := testenv.Call(t, ctx, c, "list_webhooks", map[string]any{"limit": 2})
+	out := testenv.Object(t, res)
+	reqs := env.Fake.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "GET", reqs[0].Method)
+	assert.Equal(t, "/webhooks", reqs[0].Path)
+	assert.Equal(t, url.Values{"limit": {"2"}}, reqs[0].Query)
+	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+
+	items := testenv.Items(t, res)
+	require.Len(t, items, 2)
+	assert.Equal(t, true, out["has_more"], "the fake seeds 3 webhooks")
+	assert.Equal(t, "Data warehouse", items[0]["name"], "newest first")
+	for _, it := range items {
+		assert.Regexp(t, `^WHK-`, it["id"])
+		assert.Regexp(t, `^https://`, it["url"])
+		assert.NotEmpty(t, it["events"])
+		assert.NotContains(t, it, "secret")
+	}
+	assert.NotContains(t, testenv.Text(res), "whsec_", "the text copy has no secret either")
+
+	id := items[1]["id"].(string)
+	env.Fake.ResetRequests()
+	gres := testenv.Call(t, ctx, c, "get_webhook", map[string]any{"webhook_id": id})
+	got := testenv.Object(t, gres)
+	assert.Equal(t, id, got["id"])
+	assert.Equal(t, items[1]["name"], got["name"])
+	assert.Equal(t, "v2", got["api_version"])
+	assert.NotContains(t, got, "secret")
+	assert.NotContains(t, testenv.Text(gres), "whsec_")
+	reqs = env.Fake.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "GET", reqs[0].Method)
+	assert.Equal(t, "/webhooks/"+id, reqs[0].Path)
+	assert.Empty(t, reqs[0].Query)
+	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+
+	nf := testenv.Call(t, ctx, c, "get_webhook", map[string]any{"webhook_id": "WHK-NOTFOUND"})
+	require.True(t, nf.IsError)
+	assert.Contains(t, testenv.Text(nf), "OnceHub error 404")
+	assert.Contains(t, testenv.Text(nf), "No such webhook: 'WHK-NOTFOUND'")
+}
+
+func TestCreateWebhookReturnsSecretOnceAndRejectsDuplicateName(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	ctx := testenv.KeyCtx()
+
+	res := testenv.Call(t, ctx, c, "create_webhook", map[string]any{
+		"name": "New Bookings", "url": "https://hooks.example.com/new", "events": []any{"booking.scheduled", "booking.rescheduled"},
+	})
+	got := testenv.Object(t, res)
+	reqs := env.Fake.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "POST", reqs[0].Method)
+	assert.Equal(t, "/webhooks", reqs[0].Path)
+	assert.Empty(t, reqs[0].Query)
+	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+	assert.JSONEq(t, `{"name":"New Bookings","url":"https://hooks.example.com/new","events":["booking.scheduled","booking.rescheduled"]}`, bodyOf(t, reqs[0]))
+
+	id := got["id"].(string)
+	assert.Regexp(t, `^WHK-`, id)
+	assert.Equal(t, "New Bookings", got["name"])
+	assert.Equal(t, []any{"booking.scheduled", "booking.rescheduled"}, got["events"])
+	assert.Regexp(t, `^[0-9a-f]{32}$`, got["secret"])
+	assert.Contains(t, got["note"], "shown only now")
+	assert.Contains(t, got["note"], "Oncehub-Signature")
+
+	// Later reads do not show it again.
+	again := testenv.Call(t, ctx, c, "get_webhook", map[string]any{"webhook_id": id})
+	assert.NotContains(t, testenv.Object(t, again), "secret")
+	assert.NotContains(t, testenv.Text(again), got["secret"].(string))
+	listed := testenv.Call(t, ctx, c, "list_webhooks", nil)
+	assert.Equal(t, id, testenv.Items(t, listed)[0]["id"], "the new webhook is first")
+	assert.NotContains(t, testenv.Text(listed), got["secret"].(string))
+
+	dup := testenv.Call(t, ctx, c, "create_webhook", map[string]any{
+		"name": "New Bookings", "url": "https://other.example.com/x", "events": []any{"booking.canceled"},
+	})
+	require.True(t, dup.IsError)
+	msg := testenv.Text(dup)
+	assert.Contains(t, msg, "OnceHub error 409 (invalid_request_error): A webhook subscription with this name already exists: 'New Bookings'")
+	assert.Contains(t, msg, "[param: name]")
+	assert.Contains(t, msg, "duplicate name")
+}
+
+func TestCreateWebhookWithWrongKeyIs401(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	res := testenv.Call(t, oncehub.WithAPIKey(context.Background(), "not-a-real-key"), c, "create_webhook", map[string]any{
+		"name": "x", "url": "https://hooks.example.com/x", "events": []any{"booking.completed"},
+	})
+	require.True(t, res.IsError)
+	msg := testenv.Text(res)
+	assert.Contains(t, msg, "OnceHub error 401")
+	assert.Contains(t, msg, "APIs & Webhooks")
+	assert.NotContains(t, msg, "not-a-real-key", "the key never appears in output")
+	reqs := env.Fake.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "not-a-real-key", reqs[0].APIKey)
+}
+
+func TestDeleteWebhook(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	ctx := testenv.KeyCtx()
+	id := testenv.Items(t, testenv.Call(t, ctx, c, "list_webhooks", nil))[0]["id"].(string)
+	env.Fake.ResetRequests()
+
+	got := testenv.Object(t, testenv.Call(t, ctx, c, "delete_webhook", map[string]any{"webhook_id": id}))
+	assert.Equal(t, map[string]any{"id": id, "deleted": true}, got)
+	reqs := env.Fake.Requests()
+	require.Len(t, reqs, 2, "a GET for the confirmation summary, then the DELETE")
+	assert.Equal(t, "GET", reqs[0].Method)
+	assert.Equal(t, "/webhooks/"+id, reqs[0].Path)
+	assert.Equal(t, "DELETE", reqs[1].Method)
+	assert.Equal(t, "/webhooks/"+id, reqs[1].Path)
+	assert.Empty(t, reqs[1].Query)
+	assert.Empty(t, reqs[1].Body)
+	assert.Equal(t, fakeoncehub.TestKey, reqs[1].APIKey)
+
+	left := testenv.Items(t, testenv.Call(t, ctx, c, "list_webhooks", nil))
+	assert.Len(t, left, 2)
+	for _, it := range left {
+		assert.NotEqual(t, id, it["id"])
+	}
+	assert.Equal(t, map[string]any{"id": id, "deleted": true},
+		testenv.Object(t, testenv.Call(t, ctx, c, "get_webhook", map[string]any{"webhook_id": id})))
+	assert.Equal(t, map[string]any{"id": id, "deleted": true, "already_deleted": true},
+		testenv.Object(t, testenv.Call(t, ctx, c, "delete_webhook", map[string]any{"webhook_id": id})))
+
+	env.Fake.ResetRequests()
+	nf := testenv.Call(t, ctx, c, "delete_webhook", map[string]any{"webhook_id": "WHK-NOTFOUND"})
+	require.True(t, nf.IsError)
+	assert.Contains(t, testenv.Text(nf), "No such webhook: 'WHK-NOTFOUND'")
+	require.Len(t, env.Fake.Requests(), 1, "no DELETE after the summary lookup failed")
+}
+
+func TestWebhookToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	good := func(k string, v any) map[string]any {
+		m := map[string]any{"name": "n", "url": "https://hooks.example.com/x", "events": []any{"booking.scheduled"}}
+		if v == nil {
+			delete(m, k)
+		} else {
+			m[k] = v
+		}
+		return m
+	}
+	cases := []struct {
+		tool string
+		args map[string]any
+		want string
+	}{
+		{"list_webhooks", map[string]any{"limit": 0.5}, `"limit"`},
+		{"list_webhooks", map[string]any{"after": "WHK-A", "before": "WHK-B"}, `after and before cannot be used together`},
+		{"list_webhooks", map[string]any{"detail": "full"}, `"detail": is not an argument of this tool`},
+		{"get_webhook", map[string]any{}, `"webhook_id": is required`},
+		{"get_webhook", map[string]any{"webhook_id": "CTC-ABC"}, `expected one starting with WHK-`},
+		{"get_webhook", map[string]any{"webhook_id": "WHK-../x"}, `not a OnceHub ID`},
+		{"create_webhook", good("name", nil), `"name": is required`},
+		{"create_webhook", good("name", "   "), `"name": is required`},
+		{"create_webhook", good("url", nil), `"url": is required`},
+		{"create_webhook", good("url", "http://hooks.example.com/x"), `"url": "http://hooks.example.com/x" is not an https URL`},
+		{"create_webhook", good("url", "hooks.example.com/x"), `"url"`},
+		{"create_webhook", good("url", "https://user:pw@hooks.example.com/x"), `"url"`},
+		{"create_webhook", good("events", nil), `"events": is required`},
+		{"create_webhook", good("events", []any{}), `"events": give at least one event`},
+		{"create_webhook", good("events", []any{"booking.created"}), `"events": "booking.created" is not a webhook event`},
+		{"create_webhook", good("events", []any{"booking.canceled", "booking.canceled"}), `listed twice`},
+		{"create_webhook", good("events", "booking.scheduled"), `"events": must be a list of strings`},
+		{"create_webhook", good("secret", "s"), `"secret": is not an argument of this tool`},
+		{"delete_webhook", map[string]any{}, `"webhook_id": is required`},
+		{"delete_webhook", map[string]any{"webhook_id": "BKNG-ABC"}, `expected one starting with WHK-`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.tool+" "+mustJSON(t, tc.args), func(t *testing.T) {
+			res := testenv.Call(t, testenv.KeyCtx(), c, tc.tool, tc.args)
+			require.True(t, res.IsError, "expected a tool error, got %s", testenv.Text(res))
+			assert.Contains(t, testenv.Text(res), tc.want)
+			assert.Contains(t, testenv.Text(res), "Nothing was sent to OnceHub")
+		})
+	}
+	assert.Empty(t, env.Fake.Requests(), "bad input must not reach OnceHub")
+}
