@@ -268,3 +268,17 @@ func (s *Server) PatchBooking(key, id string, fields map[string]any) bool {
 	}
 	return true
 }
+
+// Users returns copies of the users of key's account, active and invited
+// (tests pick hosts for reassignments from them).
+func (s *Server) Users(key string) []map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []map[string]any
+	if st := s.accounts[key]; st != nil {
+		for _, u := range st.users {
+			out = append(out, copyObj(u))
+		}
+	}
+	return out
+}
