@@ -56,22 +56,26 @@ func (d Deps) confirm(ctx context.Context, tool string, describe func() (string,
 		}
 		return nil // the host's own tool approval applies
 	}
+	call := callFrom(ctx)
+	key, _ := oncehub.APIKeyFrom(ctx)
+	want := confirmClaims{Tool: tool, Args: digest(call.Arguments)}
+	answer := server.ElicitationResponse(call.InputResponses, confirmID)
+	claims, valid := d.verify(key, call.RequestState, want)
+	if answer != nil && valid && !accepted(answer) {
+		return &stop{mcp.NewToolResultError(fmt.Sprintf(
+			"The user did not confirm (%s), so %s was not run and nothing was sent to OnceHub. "+
+				"Do not try again unless the user asks for it.", answerWord(answer), tool))}
+	}
 	summary, err := describe()
 	if err != nil {
 		return err
 	}
-	call := callFrom(ctx)
-	key, _ := oncehub.APIKeyFrom(ctx)
-	want := confirmClaims{Tool: tool, Args: digest(call.Arguments), Summary: digest(summary)}
-
-	if answer := server.ElicitationResponse(call.InputResponses, confirmID); answer != nil && d.validState(key, call.RequestState, want) {
-		if accepted(answer) {
-			return nil
-		}
-		return &stop{mcp.NewToolResultError(fmt.Sprintf(
-			"The user did not confirm (%s), so %s was not run and nothing was sent to OnceHub. %s. "+
-				"Do not try again unless the user asks for it.", answerWord(answer), tool, summary))}
+	want.Summary = digest(summary)
+	if answer != nil && valid && claims.Summary == want.Summary {
+		return nil // accepted, for what is about to happen
 	}
+	// No answer yet, or one given for something else (another call, or the
+	// booking as it was before it changed): ask.
 	want.Issued = d.now().Unix()
 	params := mcp.ElicitationParams{
 		Mode:    mcp.ElicitationModeForm,
@@ -182,29 +186,27 @@ func sign(apiKey string, c confirmClaims) string {
 	return p + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
 
-// validState reports whether state was issued by sign for want, recently.
-func (d Deps) validState(apiKey, state string, want confirmClaims) bool {
+// verify reports whether state was issued by sign, recently, for want's tool
+// and arguments, and returns its claims.
+func (d Deps) verify(apiKey, state string, want confirmClaims) (confirmClaims, bool) {
+	var c confirmClaims
 	p, sig, ok := strings.Cut(state, ".")
 	if !ok {
-		return false
+		return c, false
 	}
 	got, err := base64.RawURLEncoding.DecodeString(sig)
 	if err != nil {
-		return false
+		return c, false
 	}
 	mac := hmac.New(sha256.New, stateKey(apiKey))
 	mac.Write([]byte(p))
 	if !hmac.Equal(got, mac.Sum(nil)) {
-		return false
+		return c, false
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(p)
-	if err != nil {
-		return false
-	}
-	var c confirmClaims
-	if json.Unmarshal(payload, &c) != nil {
-		return false
+	if err != nil || json.Unmarshal(payload, &c) != nil {
+		return c, false
 	}
 	age := d.now().Sub(time.Unix(c.Issued, 0))
-	return c.Tool == want.Tool && c.Args == want.Args && c.Summary == want.Summary && age >= -time.Minute && age <= confirmTTL
+	return c, c.Tool == want.Tool && c.Args == want.Args && age >= -time.Minute && age <= confirmTTL
 }
