@@ -136,25 +136,24 @@ func bookingTools(d Deps) []Tool {
 		}),
 		defineDestructive[cancelBookingArgs, objectOutput](d, spec{
 			name: "cancel_booking", title: "Cancel a booking", toolset: "bookings", effect: destroyIdempotent,
-			desc: "Cancel a meeting (BKNG-…); the guest is emailed unless send_cancellation_email is false. Cannot be undone. " +
-				"Only requested, scheduled or rescheduled bookings can be canceled. The user may be asked to confirm. " +
-				"Returns the booking, now canceled. To let the guest pick a new time instead, use request_booking_reschedule.",
+			desc: "Cancel an upcoming meeting (BKNG-…); the guest is emailed unless send_cancellation_email is false. Cannot be undone; " +
+				"the user may be asked to confirm. Returns the booking. To offer the guest a new time, use request_booking_reschedule.",
 		}, describeBooking[cancelBookingArgs](d, "Cancel"), func(ctx context.Context, a cancelBookingArgs) (any, error) {
 			b, err := d.Client.CancelBooking(ctx, a.BookingID, oncehub.CancelParams{Reason: a.Reason, SendEmail: a.SendEmail})
 			return bookingWriteResult(b, a.BookingID, err)
 		}),
 		defineDestructive[rescheduleArgs, objectOutput](d, spec{
 			name: "request_booking_reschedule", title: "Ask the guest to reschedule", toolset: "bookings", effect: destroyIdempotent,
-			desc: "Cancel a meeting (BKNG-…) and email the guest a link to book a new time. The old time is released; the new " +
-				"booking appears only when the guest picks a time. The user may be asked to confirm. Returns the booking, now canceled.",
+			desc: "Cancel a meeting (BKNG-…) and email the guest a link to book a new time; the new booking appears when they pick one. " +
+				"The user may be asked to confirm. Returns the canceled booking.",
 		}, describeBooking[rescheduleArgs](d, "Cancel and ask the guest to reschedule"), func(ctx context.Context, a rescheduleArgs) (any, error) {
 			b, err := d.Client.RequestReschedule(ctx, a.BookingID, oncehub.RequestRescheduleParams{Reason: a.Reason})
 			return bookingWriteResult(b, a.BookingID, err)
 		}),
 		defineDestructive[reassignArgs, objectOutput](d, spec{
 			name: "reassign_booking", title: "Reassign a booking", toolset: "bookings", effect: destroy,
-			desc: "Move an upcoming meeting (BKNG-…) to another host (active user USR-…, see list_users); the old calendar event is " +
-				"deleted and guest and hosts are notified. The user may be asked to confirm. Returns the updated booking.",
+			desc: "Move an upcoming meeting (BKNG-…) to another active host (USR-…, see list_users); the old calendar event is deleted " +
+				"and everyone is notified. The user may be asked to confirm. Returns the booking.",
 		}, func(ctx context.Context, a reassignArgs) (string, error) {
 			return d.bookingSummary(ctx, "Reassign", a.BookingID, " to host "+a.NewHost)
 		}, func(ctx context.Context, a reassignArgs) (any, error) {
@@ -167,7 +166,7 @@ func bookingTools(d Deps) []Tool {
 		}),
 		define[bookingActionArgs, objectOutput](spec{
 			name: "mark_booking_no_show", title: "Mark a booking as no-show", toolset: "bookings", effect: update,
-			desc: "Record that the guest did not attend a meeting (BKNG-…) that has already started. Returns the booking with status no_show.",
+			desc: "Record that the guest missed a meeting (BKNG-…) that has already started. Returns the booking (status no_show).",
 		}, func(ctx context.Context, a bookingActionArgs) (any, error) {
 			b, err := d.Client.MarkNoShow(ctx, a.BookingID)
 			return bookingWriteResult(b, a.BookingID, err)
@@ -203,7 +202,7 @@ var videoProviders = []string{"google_meet", "microsoft_teams", "webex", "gotome
 type reassignArgs struct {
 	bookingActionArgs
 	NewHost       string `json:"new_host" jsonschema:"The new host's user ID (USR-…)."`
-	VideoProvider string `json:"video_provider,omitempty" jsonschema:"Make it a video meeting on this provider (connected for the new host): google_meet, microsoft_teams, webex, gotomeeting or zoom. Omit to keep the location."`
+	VideoProvider string `json:"video_provider,omitempty" jsonschema:"Switch to this video provider (connected for the new host): google_meet, microsoft_teams, webex, gotomeeting, zoom. Omit to keep the location."`
 }
 
 func (a *reassignArgs) validate() error {
