@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -319,4 +320,24 @@ func TestJourneyFindInspectRescheduleAndCancel(t *testing.T) {
 			assert.Equal(t, 2, posts)
 		})
 	}
+}
+
+func TestStaleConfirmationIsAskedAgain(t *testing.T) {
+	var mu sync.Mutex
+	now := testenv.Now
+	env := testenv.New(t, func(s testenv.Setup) {
+		s.Deps.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	})
+	b := pickBooking(t, env, "scheduled", true)
+	u := answering(accept)
+	u.during = func() { // the first question stays unanswered for 11 minutes
+		if len(u.asked) == 1 {
+			mu.Lock()
+			now = now.Add(11 * time.Minute)
+			mu.Unlock()
+		}
+	}
+	c, ctx := connect(t, env, "in-process", testenv.ProtocolLatest, u)
+	testenv.Object(t, testenv.Call(t, ctx, c, "cancel_booking", map[string]any{"booking_id": b.ID}))
+	assert.Len(t, u.questions(), 2, "an answer to a question older than 10 minutes is not consent")
 }
