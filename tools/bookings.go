@@ -2,6 +2,9 @@ package tools
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
@@ -131,5 +134,135 @@ func bookingTools(d Deps) []Tool {
 		}, func(ctx context.Context, a bookingIDArgs) (any, error) {
 			return d.Client.GetBooking(ctx, a.BookingID, a.Expand...)
 		}),
+		defineDestructive[cancelBookingArgs, objectOutput](d, spec{
+			name: "cancel_booking", title: "Cancel a booking", toolset: "bookings", effect: destroyIdempotent,
+			desc: "Cancel an upcoming meeting (BKNG-…); the guest is emailed unless send_cancellation_email is false. Cannot be undone; " +
+				"the user may be asked to confirm. Returns the booking. To offer the guest a new time, use request_booking_reschedule.",
+		}, describeBooking[cancelBookingArgs](d, "Cancel"), func(ctx context.Context, a cancelBookingArgs) (any, error) {
+			b, err := d.Client.CancelBooking(ctx, a.BookingID, oncehub.CancelParams{Reason: a.Reason, SendEmail: a.SendEmail})
+			return bookingWriteResult(b, a.BookingID, err)
+		}),
+		defineDestructive[rescheduleArgs, objectOutput](d, spec{
+			name: "request_booking_reschedule", title: "Ask the guest to reschedule", toolset: "bookings", effect: destroyIdempotent,
+			desc: "Cancel a meeting (BKNG-…) and email the guest a link to book a new time; the new booking appears when they pick one. " +
+				"The user may be asked to confirm. Returns the canceled booking.",
+		}, describeBooking[rescheduleArgs](d, "Cancel and ask the guest to reschedule"), func(ctx context.Context, a rescheduleArgs) (any, error) {
+			b, err := d.Client.RequestReschedule(ctx, a.BookingID, oncehub.RequestRescheduleParams{Reason: a.Reason})
+			return bookingWriteResult(b, a.BookingID, err)
+		}),
+		defineDestructive[reassignArgs, objectOutput](d, spec{
+			name: "reassign_booking", title: "Reassign a booking", toolset: "bookings", effect: destroy,
+			desc: "Move an upcoming meeting (BKNG-…) to another active host (USR-…, see list_users); the old calendar event is deleted " +
+				"and everyone is notified. The user may be asked to confirm. Returns the booking.",
+		}, func(ctx context.Context, a reassignArgs) (string, error) {
+			return d.bookingSummary(ctx, "Reassign", a.BookingID, " to host "+a.NewHost)
+		}, func(ctx context.Context, a reassignArgs) (any, error) {
+			p := oncehub.ReassignParams{NewHost: a.NewHost}
+			if a.VideoProvider != "" {
+				p.Location = &oncehub.ReassignLocation{Type: "virtual", Value: a.VideoProvider}
+			}
+			b, err := d.Client.ReassignBooking(ctx, a.BookingID, p)
+			return bookingWriteResult(b, a.BookingID, err)
+		}),
+		define[bookingActionArgs, objectOutput](spec{
+			name: "mark_booking_no_show", title: "Mark a booking as no-show", toolset: "bookings", effect: update,
+			desc: "Record that the guest missed a meeting (BKNG-…) that has already started. Returns the booking (status no_show).",
+		}, func(ctx context.Context, a bookingActionArgs) (any, error) {
+			b, err := d.Client.MarkNoShow(ctx, a.BookingID)
+			return bookingWriteResult(b, a.BookingID, err)
+		}),
 	}
+}
+
+// bookingActionArgs is the argument of tools that act on one booking.
+type bookingActionArgs struct {
+	BookingID string `json:"booking_id" jsonschema:"Booking ID (BKNG-…)."`
+}
+
+func (a bookingActionArgs) bookingID() string { return a.BookingID }
+
+func (a *bookingActionArgs) validate() error {
+	return oncehub.CheckID("booking_id", oncehub.PrefixBooking, a.BookingID)
+}
+
+type cancelBookingArgs struct {
+	bookingActionArgs
+	Reason    string `json:"reason,omitempty" jsonschema:"Why, shown to the guest."`
+	SendEmail *bool  `json:"send_cancellation_email,omitempty" jsonschema:"Email the guest (default true)."`
+}
+
+type rescheduleArgs struct {
+	bookingActionArgs
+	Reason string `json:"reason,omitempty" jsonschema:"Why, shown to the guest."`
+}
+
+// videoProviders are the providers reassign_booking can switch a meeting to.
+var videoProviders = []string{"google_meet", "microsoft_teams", "webex", "gotomeeting", "zoom"}
+
+type reassignArgs struct {
+	bookingActionArgs
+	NewHost       string `json:"new_host" jsonschema:"The new host's user ID (USR-…)."`
+	VideoProvider string `json:"video_provider,omitempty" jsonschema:"Switch to this video provider (connected for the new host): google_meet, microsoft_teams, webex, gotomeeting, zoom. Omit to keep the location."`
+}
+
+func (a *reassignArgs) validate() error {
+	if err := a.bookingActionArgs.validate(); err != nil {
+		return err
+	}
+	if err := oncehub.CheckID("new_host", oncehub.PrefixUser, a.NewHost); err != nil {
+		return err
+	}
+	if a.VideoProvider != "" && !slices.Contains(videoProviders, a.VideoProvider) {
+		return &oncehub.ArgError{Arg: "video_provider", Msg: fmt.Sprintf("%q is not a supported provider; use one of %s", a.VideoProvider, strings.Join(videoProviders, ", "))}
+	}
+	return nil
+}
+
+// bookingWriteResult renders the booking a write returned; when OnceHub's
+// answer was lost, the error says to look at the booking before retrying.
+func bookingWriteResult(b oncehub.Booking, id string, err error) (any, error) {
+	if err != nil {
+		return nil, checkStateWith(err, fmt.Sprintf("get_booking (booking_id %q)", id))
+	}
+	return viewBooking(b, nil), nil
+}
+
+// describeBooking returns the confirmation summary of a booking action.
+func describeBooking[A interface{ bookingID() string }](d Deps, action string) func(context.Context, A) (string, error) {
+	return func(ctx context.Context, a A) (string, error) {
+		return d.bookingSummary(ctx, action, a.bookingID(), "")
+	}
+}
+
+// bookingSummary is the one-line confirmation summary of action on booking id:
+// which booking, subject, guest, and start in the guest's zone and UTC.
+func (d Deps) bookingSummary(ctx context.Context, action, id, extra string) (string, error) {
+	b, err := d.Client.GetBooking(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	var s strings.Builder
+	fmt.Fprintf(&s, "%s booking %s", action, b.ID)
+	if b.Subject != "" {
+		fmt.Fprintf(&s, " %q", b.Subject)
+	}
+	if f := b.FormSubmission; f != nil && (f.Name != "" || f.Email != "") {
+		s.WriteString(" with " + strings.TrimSpace(f.Name))
+		if f.Email != "" {
+			fmt.Fprintf(&s, " <%s>", f.Email)
+		}
+	}
+	if b.StartingTime != nil {
+		t := *b.StartingTime
+		if loc, err := time.LoadLocation(b.CustomerTimezone); err == nil && b.CustomerTimezone != "" {
+			fmt.Fprintf(&s, " on %s (%s; %s)", t.In(loc).Format("Mon 2 Jan 2006 15:04"), b.CustomerTimezone, t.UTC().Format("2006-01-02 15:04 UTC"))
+		} else {
+			fmt.Fprintf(&s, " on %s", t.UTC().Format("Mon 2 Jan 2006 15:04 UTC"))
+		}
+	}
+	if b.Status != "" && b.Status != oncehub.BookingScheduled {
+		fmt.Fprintf(&s, ", status %s", b.Status)
+	}
+	s.WriteString(extra)
+	return s.String() + ".", nil
 }

@@ -1,12 +1,212 @@
 package tools
 
-import "context"
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
 
-// confirm asks the user to confirm a destructive call described by summary.
-// It returns nil to proceed; an error (which becomes the tool's result) when
-// the user declines or confirmation is required but impossible.
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
+)
+
+// Confirmation of destructive calls.
 //
-// Not written yet: every destructive call proceeds on the host's own approval.
-func (d Deps) confirm(ctx context.Context, tool, summary string) error {
-	return nil
+// A client that supports elicitation (form mode) is asked to confirm a one-line
+// summary before anything is written. The question is asked with mcp-go's
+// multi round-trip form (the tool returns an input_required result; the
+// client asks the user and calls again with the answer and our request
+// state), which works over stateless HTTP too; for clients on protocol
+// 2025-11-25 and older, mcp-go turns it into a server-initiated
+// elicitation/create on stdio and in-process connections.
+//
+// The request state is signed and binds the answer to this tool, these
+// arguments and this summary for a few minutes: an answer given for another
+// call, or for a booking that has changed since, is not taken as consent.
+//
+// Clients that cannot elicit (including 2025-11-25 clients over stateless
+// HTTP, which report no capabilities) proceed on the host's own tool approval,
+// unless Deps.RequireConfirmation refuses them.
+
+// confirmID keys the elicitation in the input requests and responses.
+const confirmID = "confirm"
+
+// confirmTTL bounds how long a confirmation request stays answerable.
+const confirmTTL = 10 * time.Minute
+
+// confirm asks the user to confirm the destructive call tool, described by
+// describe (called only when the summary is needed, so a client that cannot
+// confirm costs no upstream request). It returns nil to proceed; otherwise an
+// error that becomes the tool's result (see confirmResult): a question for the
+// user, their refusal, or describe's failure.
+func (d Deps) confirm(ctx context.Context, tool string, describe func() (string, error)) error {
+	if !canElicit(ctx) {
+		if d.RequireConfirmation {
+			return &stop{mcp.NewToolResultError(fmt.Sprintf(
+				"%s was not run: this server requires the user's confirmation for changes that cancel or reassign meetings "+
+					"(--require-confirmation), and this client cannot ask for it (it does not support elicitation). "+
+					"Nothing was sent to OnceHub. Tell the user to make the change in OnceHub, or to use an MCP client that supports elicitation.", tool))}
+		}
+		return nil // the host's own tool approval applies
+	}
+	call := callFrom(ctx)
+	key, _ := oncehub.APIKeyFrom(ctx)
+	want := confirmClaims{Tool: tool, Args: digest(call.Arguments)}
+	answer := server.ElicitationResponse(call.InputResponses, confirmID)
+	claims, valid := d.verify(key, call.RequestState, want)
+	if answer != nil && valid && !accepted(answer) {
+		return &stop{mcp.NewToolResultError(fmt.Sprintf(
+			"The user did not confirm (%s), so %s was not run and nothing was sent to OnceHub. "+
+				"Do not try again unless the user asks for it.", answerWord(answer), tool))}
+	}
+	summary, err := describe()
+	if err != nil {
+		return err
+	}
+	want.Summary = digest(summary)
+	if answer != nil && valid && claims.Summary == want.Summary {
+		return nil // accepted, for what is about to happen
+	}
+	// No answer yet, or one given for something else (another call, or the
+	// booking as it was before it changed): ask.
+	want.Issued = d.now().Unix()
+	params := mcp.ElicitationParams{
+		Mode:    mcp.ElicitationModeForm,
+		Message: summary + "\nConfirm?",
+		RequestedSchema: map[string]any{
+			"type": "object",
+			"properties": map[string]any{
+				"confirm": map[string]any{"type": "boolean", "title": "Yes, do it", "default": true},
+			},
+		},
+	}
+	return &stop{server.NewInputRequestBuilder(sign(key, want)).Elicit(confirmID, params).ToolResult()}
+}
+
+// canElicit reports whether the client asked for this call can show a form.
+// Protocol 2026-07-28 and later declare capabilities on each request; earlier
+// clients declare them once, in initialize, on the session.
+func canElicit(ctx context.Context) bool {
+	var caps *mcp.ClientCapabilities
+	if info := server.RequestProtocolInfoFromContext(ctx); info != nil && info.Modern {
+		caps = info.ClientCapabilities
+	} else if s, ok := server.ClientSessionFromContext(ctx).(server.SessionWithClientInfo); ok {
+		c := s.GetClientCapabilities()
+		caps = &c
+	}
+	if caps == nil || caps.Elicitation == nil {
+		return false
+	}
+	// An empty elicitation capability means form mode (the original meaning);
+	// a URL-only client cannot show our form.
+	e := caps.Elicitation
+	return e.Form != nil || e.URL == nil
+}
+
+func accepted(r *mcp.ElicitationResult) bool {
+	if r.Action != mcp.ElicitationResponseActionAccept {
+		return false
+	}
+	content, _ := r.Content.(map[string]any)
+	v, present := content["confirm"]
+	return !present || v == true
+}
+
+func answerWord(r *mcp.ElicitationResult) string {
+	switch r.Action {
+	case mcp.ElicitationResponseActionAccept:
+		return "they unchecked the confirmation"
+	case mcp.ElicitationResponseActionCancel:
+		return "they dismissed the question"
+	}
+	return "they declined"
+}
+
+// stop is an error that already is the tool's result.
+type stop struct{ result *mcp.CallToolResult }
+
+func (s *stop) Error() string { return "stopped before the write" }
+
+// confirmResult is the tool result for an error from confirm.
+func confirmResult(err error) *mcp.CallToolResult {
+	var s *stop
+	if errors.As(err, &s) {
+		return s.result
+	}
+	return errorResult(err, false)
+}
+
+type callKey struct{}
+
+// withCall gives confirm the call's arguments and any answers the client sent back.
+func withCall(ctx context.Context, req mcp.CallToolRequest) context.Context {
+	return context.WithValue(ctx, callKey{}, req.Params)
+}
+
+func callFrom(ctx context.Context) mcp.CallToolParams {
+	p, _ := ctx.Value(callKey{}).(mcp.CallToolParams)
+	return p
+}
+
+// confirmClaims is what a request state vouches for.
+type confirmClaims struct {
+	Tool    string `json:"t"`
+	Args    string `json:"a"`
+	Summary string `json:"s"`
+	Issued  int64  `json:"i"`
+}
+
+// digest is a short hash of v's JSON (map keys are sorted, so equal arguments
+// give equal digests).
+func digest(v any) string {
+	data, _ := json.Marshal(v)
+	sum := sha256.Sum256(data)
+	return base64.RawURLEncoding.EncodeToString(sum[:12])
+}
+
+// stateKey derives the signing key from the caller's OnceHub key: every
+// replica can check a state, and one tenant's state is worthless to another.
+func stateKey(apiKey string) []byte {
+	sum := sha256.Sum256([]byte("oncehub-mcp confirmation v1\x00" + apiKey))
+	return sum[:]
+}
+
+func sign(apiKey string, c confirmClaims) string {
+	payload, _ := json.Marshal(c)
+	p := base64.RawURLEncoding.EncodeToString(payload)
+	mac := hmac.New(sha256.New, stateKey(apiKey))
+	mac.Write([]byte(p))
+	return p + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// verify reports whether state was issued by sign, recently, for want's tool
+// and arguments, and returns its claims.
+func (d Deps) verify(apiKey, state string, want confirmClaims) (confirmClaims, bool) {
+	var c confirmClaims
+	p, sig, ok := strings.Cut(state, ".")
+	if !ok {
+		return c, false
+	}
+	got, err := base64.RawURLEncoding.DecodeString(sig)
+	if err != nil {
+		return c, false
+	}
+	mac := hmac.New(sha256.New, stateKey(apiKey))
+	mac.Write([]byte(p))
+	if !hmac.Equal(got, mac.Sum(nil)) {
+		return c, false
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(p)
+	if err != nil || json.Unmarshal(payload, &c) != nil {
+		return c, false
+	}
+	age := d.now().Sub(time.Unix(c.Issued, 0))
+	return c, c.Tool == want.Tool && c.Args == want.Args && age >= -time.Minute && age <= confirmTTL
 }

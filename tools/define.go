@@ -48,11 +48,7 @@ func defineDestructive[A any, O any](d Deps, s spec, describe func(ctx context.C
 		panic("defineDestructive used for a tool that is not destructive: " + s.name)
 	}
 	return build[A, O](s, func(ctx context.Context, args A) error {
-		summary, err := describe(ctx, args)
-		if err != nil {
-			return err
-		}
-		return d.confirm(ctx, s.name, summary)
+		return d.confirm(ctx, s.name, func() (string, error) { return describe(ctx, args) })
 	}, run)
 }
 
@@ -78,8 +74,8 @@ func build[A any, O any](s spec, confirm func(ctx context.Context, args A) error
 				return errorResult(err, write), nil
 			}
 			if confirm != nil {
-				if err := confirm(ctx, args); err != nil {
-					return errorResult(err, false), nil
+				if err := confirm(withCall(ctx, req), args); err != nil {
+					return confirmResult(err), nil
 				}
 			}
 			out, err := run(ctx, args)

@@ -35,6 +35,11 @@ func errorMessage(err error, write bool) string {
 		return apiErrorMessage(apiErr)
 	}
 	var te *oncehub.TransportError
+	var check *checkWith
+	if write && errors.As(err, &check) && errors.As(err, &te) && te.Sent {
+		return "Could not get an answer from OnceHub: " + te.Error() + ". The request may have reached OnceHub, so the change may already be made: " +
+			"check the current state with " + check.how + " before trying again."
+	}
 	if errors.As(err, &te) {
 		msg := "Could not get an answer from OnceHub: " + te.Error() + "."
 		if write && te.Sent {
@@ -98,4 +103,23 @@ func apiErrorMessage(e *oncehub.APIError) string {
 		b.WriteString(". " + hint)
 	}
 	return b.String()
+}
+
+// checkWith wraps the error of a write with how to see whether it took effect
+// (for example `get_booking (booking_id "BKNG-…")`); when OnceHub's answer was
+// lost, the message names it instead of a generic hint.
+type checkWith struct {
+	err error
+	how string
+}
+
+func (e *checkWith) Error() string { return e.err.Error() }
+func (e *checkWith) Unwrap() error { return e.err }
+
+// checkStateWith wraps err (nil stays nil) with how to check the current state.
+func checkStateWith(err error, how string) error {
+	if err == nil {
+		return nil
+	}
+	return &checkWith{err: err, how: how}
 }

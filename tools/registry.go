@@ -65,6 +65,9 @@ type Deps struct {
 	Now func() time.Time
 	// Demo is true when the upstream is the built-in demo sandbox.
 	Demo bool
+	// RequireConfirmation refuses destructive calls from clients that cannot
+	// ask the user to confirm them (no elicitation support).
+	RequireConfirmation bool
 }
 
 func (d Deps) now() time.Time {

@@ -33,6 +33,7 @@ func NewServer(d Deps, o ServerOptions) (*server.MCPServer, []Tool, error) {
 	}
 	opts := []server.ServerOption{
 		server.WithToolCapabilities(false),
+		server.WithElicitation(),
 		server.WithInstructions(instructions),
 		server.WithRecovery(),
 		server.WithToolFilter(RequestToolFilter(selected)),

@@ -54,6 +54,7 @@ func Build(cfg Config, o Options) (*App, error) {
 	}
 	deps := o.Deps
 	deps.Client = client
+	deps.RequireConfirmation = deps.RequireConfirmation || cfg.RequireConfirmation
 	s, selected, err := tools.NewServer(deps, tools.ServerOptions{
 		Version: o.Version,
 		Filter:  tools.Filter{ReadOnly: cfg.ReadOnly, Toolsets: cfg.Toolsets, Names: cfg.Tools},

@@ -1,0 +1,343 @@
+package tools_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
+	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
+)
+
+// user answers elicitation requests like a person at the client would, and
+// remembers what they were asked.
+type user struct {
+	mu      sync.Mutex
+	answers []mcp.ElicitationResponseAction // one per question; the last repeats
+	asked   []string
+	during  func() // runs while the question is shown
+}
+
+func (u *user) Elicit(_ context.Context, req mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.asked = append(u.asked, req.Params.Message)
+	if u.during != nil {
+		u.during()
+	}
+	action := u.answers[min(len(u.asked), len(u.answers))-1]
+	res := &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: action}}
+	if action == mcp.ElicitationResponseActionAccept {
+		res.Content = map[string]any{"confirm": true}
+	}
+	return res, nil
+}
+
+func (u *user) questions() []string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return append([]string(nil), u.asked...)
+}
+
+func answering(actions ...mcp.ElicitationResponseAction) *user { return &user{answers: actions} }
+
+const (
+	accept  = mcp.ElicitationResponseActionAccept
+	decline = mcp.ElicitationResponseActionDecline
+	dismiss = mcp.ElicitationResponseActionCancel
+)
+
+// methods lists "METHOD path" of the requests the fake saw.
+func methods(env *testenv.Env) []string {
+	var out []string
+	for _, r := range env.Fake.Requests() {
+		out = append(out, r.Method+" "+r.Path)
+	}
+	return out
+}
+
+// connect returns a client of the given kind ("in-process" or "http") on protocol
+// version proto that answers elicitations with u (nil: no elicitation support).
+func connect(t *testing.T, env *testenv.Env, kind, proto string, u *user) (*client.Client, context.Context) {
+	t.Helper()
+	opts := []client.ClientOption{client.WithProtocolVersion(proto)}
+	if u != nil {
+		opts = append(opts, client.WithElicitationHandler(u))
+	}
+	if kind == "http" {
+		return env.HTTP(t, env.HTTPServer(t), map[string]string{"API-Key": fakeoncehub.TestKey}, opts...), context.Background()
+	}
+	// Started, unlike env.InProcess: without Start an in-process client has
+	// no session, so a 2025-11-25 client's capabilities are never recorded.
+	c, err := client.NewInProcessClientWithOptions(env.App.MCP, opts...)
+	require.NoError(t, err)
+	require.NoError(t, c.Start(context.Background()))
+	t.Cleanup(func() { _ = c.Close() })
+	_, err = c.Initialize(context.Background(), mcp.InitializeRequest{})
+	require.NoError(t, err)
+	return c, testenv.KeyCtx()
+}
+
+func TestConfirmationAskedBeforeCancel(t *testing.T) {
+	for _, tc := range []struct{ kind, proto string }{
+		{"in-process", testenv.ProtocolLatest},
+		{"in-process", testenv.Protocol2025},
+		{"http", testenv.ProtocolLatest}, // stateless HTTP: the multi round-trip form
+	} {
+		t.Run(tc.kind+"/"+tc.proto, func(t *testing.T) {
+			env := testenv.New(t)
+			b := pickBooking(t, env, "scheduled", true)
+			u := answering(accept)
+			c, ctx := connect(t, env, tc.kind, tc.proto, u)
+
+			res := testenv.Call(t, ctx, c, "cancel_booking", map[string]any{"booking_id": b.ID, "reason": "Conflict"})
+			out := testenv.Object(t, res)
+			assert.Equal(t, "canceled", out["status"])
+
+			q := u.questions()
+			require.Len(t, q, 1, "asked once")
+			assert.Contains(t, q[0], "Cancel booking "+b.ID)
+			assert.Contains(t, q[0], `"`+b.Subject+`"`)
+			assert.Contains(t, q[0], b.FormSubmission.Name+" <"+b.FormSubmission.Email+">")
+			loc := mustZone(t, b.CustomerTimezone)
+			assert.Contains(t, q[0], b.StartingTime.In(loc).Format("Mon 2 Jan 2006 15:04")+" ("+b.CustomerTimezone+"; "+b.StartingTime.UTC().Format("2006-01-02 15:04")+" UTC)")
+			// The summary is read before asking and again with the answer
+			// (so a change in between is noticed); the write is sent once.
+			assert.Equal(t, []string{"GET /bookings/" + b.ID, "GET /bookings/" + b.ID, "POST /bookings/" + b.ID + "/cancel"}, methods(env))
+			assert.JSONEq(t, `{"cancellation_reason":"Conflict"}`, string(env.Fake.Requests()[2].Body))
+		})
+	}
+}
+
+func TestDeclinedConfirmationSendsNothing(t *testing.T) {
+	for _, tc := range []struct {
+		kind, proto string
+		answer      mcp.ElicitationResponseAction
+		tool        string
+	}{
+		{"in-process", testenv.ProtocolLatest, decline, "cancel_booking"},
+		{"in-process", testenv.Protocol2025, dismiss, "cancel_booking"},
+		{"in-process", testenv.Protocol2025, decline, "reassign_booking"},
+		{"http", testenv.ProtocolLatest, decline, "request_booking_reschedule"},
+		{"http", testenv.ProtocolLatest, dismiss, "reassign_booking"},
+	} {
+		t.Run(tc.kind+"/"+tc.proto+"/"+string(tc.answer)+"/"+tc.tool, func(t *testing.T) {
+			env := testenv.New(t)
+			b := pickBooking(t, env, "scheduled", true)
+			args := map[string]any{"booking_id": b.ID}
+			if tc.tool == "reassign_booking" {
+				args["new_host"] = userWith(t, env, true, b.Owner.ID)
+			}
+			u := answering(tc.answer)
+			c, ctx := connect(t, env, tc.kind, tc.proto, u)
+
+			res := testenv.Call(t, ctx, c, tc.tool, args)
+			require.True(t, res.IsError, "a refusal is an error result, so it is never mistaken for success")
+			msg := testenv.Text(res)
+			assert.Contains(t, msg, "The user did not confirm")
+			assert.Contains(t, msg, "nothing was sent to OnceHub")
+			assert.Contains(t, msg, "Do not try again unless the user asks")
+			assert.Len(t, u.questions(), 1)
+			assert.Equal(t, []string{"GET /bookings/" + b.ID}, methods(env), "only the read for the summary")
+			assert.Equal(t, b.Status, getBooking(t, env, b.ID).Status)
+		})
+	}
+}
+
+func TestReassignConfirmationNamesNewHost(t *testing.T) {
+	env := testenv.New(t)
+	b := pickBooking(t, env, "scheduled", true)
+	host := userWith(t, env, true, b.Owner.ID)
+	u := answering(accept)
+	c, ctx := connect(t, env, "in-process", testenv.ProtocolLatest, u)
+	out := testenv.Object(t, testenv.Call(t, ctx, c, "reassign_booking", map[string]any{"booking_id": b.ID, "new_host": host}))
+	assert.Equal(t, host, out["owner"])
+	require.Len(t, u.questions(), 1)
+	assert.Contains(t, u.questions()[0], "Reassign booking "+b.ID)
+	assert.Contains(t, u.questions()[0], "to host "+host)
+}
+
+func TestNoShowIsNotConfirmed(t *testing.T) {
+	env := testenv.New(t)
+	b := pickBooking(t, env, "completed", false)
+	u := answering(decline)
+	c, ctx := connect(t, env, "in-process", testenv.ProtocolLatest, u)
+	testenv.Object(t, testenv.Call(t, ctx, c, "mark_booking_no_show", map[string]any{"booking_id": b.ID}))
+	assert.Empty(t, u.questions(), "an update is not destructive: no question")
+	assert.Equal(t, []string{"POST /bookings/" + b.ID + "/no-show"}, methods(env))
+}
+
+func TestConfirmationIsForTheBookingAsShown(t *testing.T) {
+	env := testenv.New(t)
+	b := pickBooking(t, env, "scheduled", true)
+	u := answering(accept)
+	// While the first question is on screen, the meeting changes: the answer
+	// was given for something else, so the user is asked again.
+	u.during = func() {
+		if len(u.asked) == 1 {
+			require.True(t, env.Fake.PatchBooking(fakeoncehub.TestKey, b.ID, map[string]any{"subject": "Renamed meeting"}))
+		}
+	}
+	c, ctx := connect(t, env, "in-process", testenv.ProtocolLatest, u)
+	testenv.Object(t, testenv.Call(t, ctx, c, "cancel_booking", map[string]any{"booking_id": b.ID}))
+	q := u.questions()
+	require.Len(t, q, 2)
+	assert.Contains(t, q[0], b.Subject)
+	assert.Contains(t, q[1], `"Renamed meeting"`)
+}
+
+func TestForgedConfirmationIsNotConsent(t *testing.T) {
+	env := testenv.New(t)
+	b := pickBooking(t, env, "scheduled", true)
+	u := answering(decline)
+	c, ctx := connect(t, env, "in-process", testenv.ProtocolLatest, u)
+	req := mcp.CallToolRequest{}
+	req.Params.Name = "cancel_booking"
+	req.Params.Arguments = map[string]any{"booking_id": b.ID}
+	req.Params.InputResponses = mcp.InputResponses{"confirm": mcp.NewElicitationInputResponse(mcp.ElicitationResult{
+		ElicitationResponse: mcp.ElicitationResponse{Action: accept, Content: map[string]any{"confirm": true}}})}
+	req.Params.RequestState = "eyJ0IjoiY2FuY2VsX2Jvb2tpbmcifQ.AAAA"
+	res, err := c.CallTool(ctx, req)
+	require.NoError(t, err)
+	require.True(t, res.IsError, testenv.Text(res))
+	assert.Contains(t, testenv.Text(res), "did not confirm")
+	assert.Len(t, u.questions(), 1, "the forged answer was ignored and the user asked")
+	assert.NotContains(t, methods(env), "POST /bookings/"+b.ID+"/cancel")
+}
+
+func TestWithoutElicitationTheHostApproves(t *testing.T) {
+	for _, tc := range []struct{ kind, proto string }{
+		{"in-process", testenv.ProtocolLatest},
+		{"http", testenv.ProtocolLatest},
+		// A 2025-11-25 client over stateless HTTP reports no capabilities,
+		// even with an elicitation handler: it cannot confirm.
+		{"http", testenv.Protocol2025},
+	} {
+		t.Run(tc.kind+"/"+tc.proto, func(t *testing.T) {
+			env := testenv.New(t)
+			b := pickBooking(t, env, "scheduled", true)
+			var u *user
+			if tc.proto == testenv.Protocol2025 {
+				u = answering(decline)
+			}
+			c, ctx := connect(t, env, tc.kind, tc.proto, u)
+			out := testenv.Object(t, testenv.Call(t, ctx, c, "cancel_booking", map[string]any{"booking_id": b.ID}))
+			assert.Equal(t, "canceled", out["status"])
+			assert.Equal(t, []string{"POST /bookings/" + b.ID + "/cancel"}, methods(env), "no summary is read when nobody can be asked")
+			if u != nil {
+				assert.Empty(t, u.questions())
+			}
+		})
+	}
+}
+
+func TestRequireConfirmation(t *testing.T) {
+	requireIt := func(s testenv.Setup) { s.Config.RequireConfirmation = true }
+	for _, tc := range []struct{ kind, proto string }{
+		{"in-process", testenv.ProtocolLatest},
+		{"in-process", testenv.Protocol2025},
+		{"http", testenv.ProtocolLatest},
+		{"http", testenv.Protocol2025},
+	} {
+		t.Run("refuses a client that cannot confirm/"+tc.kind+"/"+tc.proto, func(t *testing.T) {
+			env := testenv.New(t, requireIt)
+			b := pickBooking(t, env, "scheduled", true)
+			c, ctx := connect(t, env, tc.kind, tc.proto, nil)
+			for _, tool := range []string{"cancel_booking", "request_booking_reschedule", "reassign_booking"} {
+				args := map[string]any{"booking_id": b.ID}
+				if tool == "reassign_booking" {
+					args["new_host"] = userWith(t, env, true, b.Owner.ID)
+				}
+				res := testenv.Call(t, ctx, c, tool, args)
+				require.True(t, res.IsError, testenv.Text(res))
+				msg := testenv.Text(res)
+				assert.Contains(t, msg, tool+" was not run")
+				assert.Contains(t, msg, "--require-confirmation")
+				assert.Contains(t, msg, "Nothing was sent to OnceHub")
+			}
+			assert.Empty(t, env.Fake.Requests(), "nothing at all reaches OnceHub")
+		})
+	}
+	t.Run("updates still run", func(t *testing.T) {
+		env := testenv.New(t, requireIt)
+		b := pickBooking(t, env, "completed", false)
+		c, ctx := connect(t, env, "in-process", testenv.ProtocolLatest, nil)
+		testenv.Object(t, testenv.Call(t, ctx, c, "mark_booking_no_show", map[string]any{"booking_id": b.ID}))
+	})
+	t.Run("a client that can confirm is asked", func(t *testing.T) {
+		env := testenv.New(t, requireIt)
+		b := pickBooking(t, env, "scheduled", true)
+		u := answering(accept)
+		c, ctx := connect(t, env, "http", testenv.ProtocolLatest, u)
+		out := testenv.Object(t, testenv.Call(t, ctx, c, "cancel_booking", map[string]any{"booking_id": b.ID}))
+		assert.Equal(t, "canceled", out["status"])
+		assert.Len(t, u.questions(), 1)
+	})
+}
+
+// The journey an agent takes: find the meeting, look at it, then change it
+// with the user's confirmation.
+func TestJourneyFindInspectRescheduleAndCancel(t *testing.T) {
+	for _, proto := range []string{testenv.ProtocolLatest, testenv.Protocol2025} {
+		t.Run(proto, func(t *testing.T) {
+			env := testenv.New(t)
+			u := answering(accept)
+			c, ctx := connect(t, env, "in-process", proto, u)
+
+			items := testenv.Items(t, testenv.Call(t, ctx, c, "list_bookings", map[string]any{
+				"status": "scheduled", "starting_time_after": "2026-11-23", "limit": 2}))
+			require.Len(t, items, 2)
+			first, second := items[0]["id"].(string), items[1]["id"].(string)
+
+			got := testenv.Object(t, testenv.Call(t, ctx, c, "get_booking", map[string]any{"booking_id": first}))
+			assert.Equal(t, "scheduled", got["status"])
+
+			res := testenv.Object(t, testenv.Call(t, ctx, c, "request_booking_reschedule", map[string]any{"booking_id": first, "reason": "Host travelling"}))
+			assert.Equal(t, "canceled", res["status"])
+			res = testenv.Object(t, testenv.Call(t, ctx, c, "cancel_booking", map[string]any{"booking_id": second}))
+			assert.Equal(t, "canceled", res["status"])
+
+			q := u.questions()
+			require.Len(t, q, 2)
+			assert.Contains(t, q[0], "Cancel and ask the guest to reschedule booking "+first)
+			assert.Contains(t, q[1], "Cancel booking "+second)
+
+			after := testenv.Object(t, testenv.Call(t, ctx, c, "get_booking", map[string]any{"booking_id": first}))
+			assert.Equal(t, "canceled", after["status"])
+			assert.Equal(t, "Host travelling", after["cancel_reschedule_information"].(map[string]any)["reason"])
+			posts := 0
+			for _, m := range methods(env) {
+				if m[:4] == "POST" {
+					posts++
+				}
+			}
+			assert.Equal(t, 2, posts)
+		})
+	}
+}
+
+func TestStaleConfirmationIsAskedAgain(t *testing.T) {
+	var mu sync.Mutex
+	now := testenv.Now
+	env := testenv.New(t, func(s testenv.Setup) {
+		s.Deps.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	})
+	b := pickBooking(t, env, "scheduled", true)
+	u := answering(accept)
+	u.during = func() { // the first question stays unanswered for 11 minutes
+		if len(u.asked) == 1 {
+			mu.Lock()
+			now = now.Add(11 * time.Minute)
+			mu.Unlock()
+		}
+	}
+	c, ctx := connect(t, env, "in-process", testenv.ProtocolLatest, u)
+	testenv.Object(t, testenv.Call(t, ctx, c, "cancel_booking", map[string]any{"booking_id": b.ID}))
+	assert.Len(t, u.questions(), 2, "an answer to a question older than 10 minutes is not consent")
+}
