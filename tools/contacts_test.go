@@ -260,30 +260,43 @@ func TestUpdateContactSendsOnlyGivenFields(t *testing.T) {
 
 func TestDeleteContactConfirmsWithSummaryThenDeletes(t *testing.T) {
 	env := testenv.New(t)
-	c := env.InProcess(t)
-	ctx := testenv.KeyCtx()
-	id := testenv.Items(t, testenv.Call(t, ctx, c, "list_contacts", map[string]any{"limit": 1}))[0]["id"].(string)
+	ids := testenv.Items(t, testenv.Call(t, testenv.KeyCtx(), env.InProcess(t), "list_contacts", map[string]any{"limit": 2}))
+	id := ids[0]["id"].(string)
+	u := answering(accept)
+	c, ctx := connect(t, env, "in-process", testenv.ProtocolLatest, u)
 	env.Fake.ResetRequests()
 
 	got := testenv.Object(t, testenv.Call(t, ctx, c, "delete_contact", map[string]any{"contact_id": id}))
 	assert.Equal(t, map[string]any{"id": id, "deleted": true}, got)
+	q := u.questions()
+	require.Len(t, q, 1)
+	assert.Contains(t, q[0], id)
+	assert.Contains(t, q[0], ids[0]["email"].(string), "the summary names the contact")
 	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 2, "a GET for the confirmation summary, then the DELETE")
+	require.GreaterOrEqual(t, len(reqs), 2, "GET for the confirmation summary, then the DELETE")
 	assert.Equal(t, "GET", reqs[0].Method)
 	assert.Equal(t, "/contacts/"+id, reqs[0].Path)
-	assert.Equal(t, "DELETE", reqs[1].Method)
-	assert.Equal(t, "/contacts/"+id, reqs[1].Path)
-	assert.Empty(t, reqs[1].Query)
-	assert.Empty(t, reqs[1].Body)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[1].APIKey)
+	last := reqs[len(reqs)-1]
+	assert.Equal(t, "DELETE", last.Method)
+	assert.Equal(t, "/contacts/"+id, last.Path)
+	assert.Empty(t, last.Query)
+	assert.Empty(t, last.Body)
+	assert.Equal(t, fakeoncehub.TestKey, last.APIKey)
 
-	// 404: nothing is deleted, and the DELETE is never sent.
+	// 404 while looking it up: nothing is deleted, and the DELETE is never sent.
 	env.Fake.ResetRequests()
 	res := testenv.Call(t, ctx, c, "delete_contact", map[string]any{"contact_id": "CTC-NOTFOUND"})
 	require.True(t, res.IsError)
 	assert.Contains(t, testenv.Text(res), "No such contact: 'CTC-NOTFOUND'")
 	require.Len(t, env.Fake.Requests(), 1)
 	assert.Equal(t, "GET", env.Fake.Requests()[0].Method)
+
+	// A client that cannot confirm relies on the host's approval: only the DELETE is sent.
+	env.Fake.ResetRequests()
+	plain := env.InProcess(t)
+	id2 := ids[1]["id"].(string)
+	testenv.Object(t, testenv.Call(t, testenv.KeyCtx(), plain, "delete_contact", map[string]any{"contact_id": id2}))
+	assert.Equal(t, []string{"DELETE /contacts/" + id2}, methods(env))
 }
 
 func TestContactLifecycle(t *testing.T) {

@@ -175,14 +175,21 @@ func TestUserLifecycleCreateListUpdateDelete(t *testing.T) {
 	assert.NotContains(t, cleared, "teams", "no teams left")
 	assert.Equal(t, "Caroline", cleared["first_name"])
 
-	// Delete: the user is looked up (for the confirmation summary), then deleted.
+	// Delete from a client that can confirm: the user is looked up for the
+	// confirmation summary, the person accepts, then it is deleted.
+	u := answering(accept)
+	cc, cctx := connect(t, env, "in-process", testenv.ProtocolLatest, u)
 	env.Fake.ResetRequests()
-	deleted := testenv.Object(t, testenv.Call(t, ctx, c, "delete_user", map[string]any{"user_id": id}))
+	deleted := testenv.Object(t, testenv.Call(t, cctx, cc, "delete_user", map[string]any{"user_id": id}))
+	require.Len(t, u.questions(), 1)
+	assert.Contains(t, u.questions()[0], "carrie.customer@example.com")
 	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 2)
-	assert.Equal(t, []string{"GET /users/" + id, "DELETE /users/" + id}, []string{reqs[0].Method + " " + reqs[0].Path, reqs[1].Method + " " + reqs[1].Path})
-	assert.Equal(t, fakeoncehub.TestKey, reqs[1].APIKey)
-	assert.Empty(t, reqs[1].Body)
+	require.GreaterOrEqual(t, len(reqs), 2)
+	assert.Equal(t, "GET /users/"+id, reqs[0].Method+" "+reqs[0].Path)
+	last := reqs[len(reqs)-1]
+	assert.Equal(t, "DELETE /users/"+id, last.Method+" "+last.Path)
+	assert.Equal(t, fakeoncehub.TestKey, last.APIKey)
+	assert.Empty(t, last.Body)
 	assert.Equal(t, map[string]any{"id": id, "object": "user", "deleted": true}, deleted)
 
 	// Gone from lists; GET shows it deleted; changing it is 410; deleting again does nothing.
@@ -195,7 +202,7 @@ func TestUserLifecycleCreateListUpdateDelete(t *testing.T) {
 	assert.Contains(t, msg, "no longer exists")
 
 	env.Fake.ResetRequests()
-	msg = toolError(t, testenv.Call(t, ctx, c, "delete_user", map[string]any{"user_id": id}))
+	msg = toolError(t, testenv.Call(t, cctx, cc, "delete_user", map[string]any{"user_id": id}))
 	assert.Contains(t, msg, "already deleted")
 	req = onlyRequest(t, env)
 	assert.Equal(t, "GET", req.Method, "no second DELETE is sent")
@@ -283,8 +290,8 @@ func TestUpdateUserErrors(t *testing.T) {
 
 func TestDeleteUnknownUserSendsNoDelete(t *testing.T) {
 	env := testenv.New(t)
-	c := env.InProcess(t)
-	msg := toolError(t, testenv.Call(t, testenv.KeyCtx(), c, "delete_user", map[string]any{"user_id": "USR-NOSUCH"}))
+	c, ctx := connect(t, env, "in-process", testenv.ProtocolLatest, answering(accept))
+	msg := toolError(t, testenv.Call(t, ctx, c, "delete_user", map[string]any{"user_id": "USR-NOSUCH"}))
 	assert.Contains(t, msg, "OnceHub error 404")
 	assert.Contains(t, msg, "No such user: 'USR-NOSUCH'")
 	req := onlyRequest(t, env)

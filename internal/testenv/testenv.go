@@ -115,6 +115,9 @@ func (e *Env) InProcess(t testing.TB, opts ...client.ClientOption) *client.Clien
 	t.Helper()
 	c, err := client.NewInProcessClientWithOptions(e.App.MCP, opts...)
 	require.NoError(t, err)
+	// Started, so the client has a session (capabilities, notifications).
+	require.NoError(t, c.Start(context.Background()))
+	t.Cleanup(func() { _ = c.Close() })
 	initialize(t, c)
 	return c
 }
