@@ -246,7 +246,7 @@ type timeSlot struct {
 
 // slots computes a calendar's free slots starting in [from, to): its weekly
 // rule in its own zone, minus slots overlapping its non-canceled bookings and
-// slots before now.
+// slots that do not start after now.
 func (st *store) slots(calID string, from, to, now time.Time) []timeSlot {
 	rule, ok := st.rules[calID]
 	if !ok {
@@ -288,7 +288,7 @@ func (st *store) slots(calID string, from, to, now time.Time) []timeSlot {
 		closeAt := clock(day, rule.to)
 	slots:
 		for t := clock(day, rule.from); !t.Add(dur).After(closeAt); t = t.Add(dur) {
-			if t.Before(from) || !t.Before(to) || t.Before(now) {
+			if t.Before(from) || !t.Before(to) || !t.After(now) {
 				continue
 			}
 			for _, b := range busy {
