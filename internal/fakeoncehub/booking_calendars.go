@@ -337,14 +337,14 @@ func (st *store) newCalendarBooking(cal obj, start time.Time, tz string, form ma
 	b := obj{"object": "booking", "id": id, "tracking_id": fmt.Sprintf("TRK%07d", st.rng.IntN(10000000)),
 		"subject": cal["subject"], "status": "scheduled", "in_trash": false,
 		"creation_time": rfc(now), "starting_time": rfc(start), "customer_timezone": tz, "last_updated_time": rfc(now),
-		"duration_minutes": toInt(cal["duration_minutes"]), "rescheduled_booking_id": nil, "cancel_reschedule_information": nil,
+		"duration_minutes": toInt(cal["duration_minutes"]),
 		"attendees": []any{email}, "contact": contact, "conversation": nil, "utm_params": nil,
 		"form_submission": obj{"name": name, "email": email, "phone": ph, "mobile_phone": "", "note": "", "company": nil,
 			"guests": []any{}, "custom_fields": custom},
 		"ics_url": fmt.Sprintf("https://go.oncehub.com/ics/%d", n), "cancel_url": fmt.Sprintf("https://go.oncehub.com/cancel/%d", n),
 		"reschedule_url": fmt.Sprintf("https://go.oncehub.com/reschedule/%d", n), "cancel_reschedule_url": fmt.Sprintf("https://go.oncehub.com/manage/%d", n),
-		"payment_information": nil, "custom_fields": []any{}, "external_calendar": nil,
-		"booking_calendar": cal["id"], "owner": cal["host"], "booking_page": nil, "master_page": nil, "event_type": nil,
+		"payment_information": nil, "custom_fields": []any{},
+		"booking_calendar": cal["id"], "owner": cal["host"], "master_page": nil, "event_type": nil,
 	}
 	switch loc["type"] {
 	case "virtual":
