@@ -58,9 +58,9 @@ func clipArg(s string) string {
 
 type timeSlotsArgs struct {
 	BookingCalendarID string `json:"booking_calendar_id" jsonschema:"Booking calendar ID (BKC-…)."`
-	StartTime         string `json:"start_time,omitempty" jsonschema:"Window start, RFC 3339 with offset. Default now; a past start becomes now."`
-	EndTime           string `json:"end_time,omitempty" jsonschema:"Window end, RFC 3339 with offset. Default start + 7 days; at most 30 days after start."`
-	TimeZone          string `json:"time_zone,omitempty" jsonschema:"IANA zone for start_time_local, e.g. the guest's."`
+	StartTime         string `json:"start_time,omitempty" jsonschema:"RFC 3339 with offset; default now."`
+	EndTime           string `json:"end_time,omitempty" jsonschema:"RFC 3339 with offset; default start + 7 days."`
+	TimeZone          string `json:"time_zone,omitempty" jsonschema:"IANA zone for start_time_local."`
 }
 
 func (a *timeSlotsArgs) times() (start, end time.Time, err error) {
@@ -86,20 +86,20 @@ func (a *timeSlotsArgs) validate() error {
 }
 
 type slotLocationView struct {
-	Type  string `json:"type" jsonschema:"virtual, virtual_static, physical or guest_phone."`
-	Value string `json:"value,omitempty" jsonschema:"Video provider (virtual) or address ID (physical)."`
+	Type  string `json:"type"`
+	Value string `json:"value,omitempty"`
 }
 
 type slotView struct {
-	StartTime      string             `json:"start_time" jsonschema:"UTC; pass as schedule_meeting's start_time."`
-	StartTimeLocal string             `json:"start_time_local,omitempty" jsonschema:"In time_zone."`
+	StartTime      string             `json:"start_time"`
+	StartTimeLocal string             `json:"start_time_local,omitempty"`
 	Locations      []slotLocationView `json:"locations"`
 }
 
 type timeSlotsOutput struct {
 	BookingCalendarID string     `json:"booking_calendar_id"`
-	WindowStart       string     `json:"window_start" jsonschema:"UTC."`
-	WindowEnd         string     `json:"window_end" jsonschema:"UTC."`
+	WindowStart       string     `json:"window_start"`
+	WindowEnd         string     `json:"window_end"`
 	TimeZone          string     `json:"time_zone,omitempty"`
 	Slots             []slotView `json:"slots"`
 	Count             int        `json:"count"`
@@ -122,15 +122,15 @@ func viewSlot(s oncehub.TimeSlot, loc *time.Location) slotView {
 }
 
 type locationArg struct {
-	Type  string `json:"type" jsonschema:"virtual, virtual_static, physical or guest_phone."`
-	Value string `json:"value,omitempty" jsonschema:"virtual: provider; physical: ADD-…; guest_phone: guest's E.164 number (default: phone)."`
+	Type  string `json:"type"`
+	Value string `json:"value,omitempty" jsonschema:"guest_phone: the guest's number (default: phone)."`
 }
 
 type formArgs struct {
 	Name         string         `json:"name"`
 	Email        string         `json:"email"`
 	Phone        string         `json:"phone,omitempty" jsonschema:"E.164, e.g. +12025550195."`
-	CustomFields map[string]any `json:"custom_fields,omitempty" jsonschema:"Form answers by mapped field name: a string, or a list of strings for multi-select."`
+	CustomFields map[string]any `json:"custom_fields,omitempty" jsonschema:"By mapped field name: string, or strings for multi-select."`
 }
 
 func (f formArgs) form() oncehub.BookingForm {
@@ -139,10 +139,10 @@ func (f formArgs) form() oncehub.BookingForm {
 
 type scheduleArgs struct {
 	BookingCalendarID string `json:"booking_calendar_id" jsonschema:"Booking calendar ID (BKC-…)."`
-	StartTime         string `json:"start_time" jsonschema:"A slot's start_time from get_time_slots."`
-	GuestTimeZone     string `json:"guest_time_zone" jsonschema:"Guest's IANA zone, e.g. Europe/London."`
+	StartTime         string `json:"start_time" jsonschema:"A slot's start_time."`
+	GuestTimeZone     string `json:"guest_time_zone" jsonschema:"IANA, e.g. Europe/London."`
 	formArgs
-	Location *locationArg `json:"location,omitempty" jsonschema:"One of the slot's locations; default: a virtual one."`
+	Location *locationArg `json:"location,omitempty" jsonschema:"One of the slot's locations; default virtual."`
 }
 
 func (a *scheduleArgs) params() (oncehub.ScheduleParams, error) {
@@ -173,10 +173,10 @@ func (a *scheduleArgs) validate() error {
 }
 
 type scheduleOutput struct {
-	BookingID         string `json:"booking_id" jsonschema:"The new booking (BKNG-…)."`
+	BookingID         string `json:"booking_id"`
 	BookingCalendarID string `json:"booking_calendar_id"`
-	StartTime         string `json:"start_time" jsonschema:"UTC."`
-	StartTimeLocal    string `json:"start_time_local" jsonschema:"In guest_time_zone."`
+	StartTime         string `json:"start_time"`
+	StartTimeLocal    string `json:"start_time_local"`
 	GuestTimeZone     string `json:"guest_time_zone"`
 	Next              string `json:"next"`
 }
@@ -224,12 +224,12 @@ type utmArgs struct {
 
 type calendarLinkArgs struct {
 	BookingCalendarID string         `json:"booking_calendar_id" jsonschema:"Booking calendar ID (BKC-…)."`
-	Name              string         `json:"name,omitempty" jsonschema:"Prefill: guest's name."`
-	Email             string         `json:"email,omitempty" jsonschema:"Prefill: guest's email."`
-	Phone             string         `json:"phone,omitempty" jsonschema:"Prefill: E.164 phone."`
-	CustomFields      map[string]any `json:"custom_fields,omitempty" jsonschema:"Prefill by mapped field name: a string, or a list of strings."`
-	HideURLParams     bool           `json:"hide_url_params,omitempty" jsonschema:"Short link without visible query parameters."`
-	UTM               *utmArgs       `json:"utm,omitempty" jsonschema:"UTM parameters to record with the booking."`
+	Name              string         `json:"name,omitempty"`
+	Email             string         `json:"email,omitempty"`
+	Phone             string         `json:"phone,omitempty" jsonschema:"E.164."`
+	CustomFields      map[string]any `json:"custom_fields,omitempty" jsonschema:"By mapped field name: string, or strings for multi-select."`
+	HideURLParams     bool           `json:"hide_url_params,omitempty" jsonschema:"Short link, no visible query parameters."`
+	UTM               *utmArgs       `json:"utm,omitempty"`
 }
 
 func (a *calendarLinkArgs) params() oncehub.OneTimeLinkParams {
@@ -251,8 +251,8 @@ func (a *calendarLinkArgs) validate() error {
 // linkOutput is the output schema of the one-time link tools.
 type linkOutput struct {
 	ID           string `json:"id"`
-	URL          string `json:"url" jsonschema:"Single-use booking link to share; unused links expire after 90 days."`
-	CreationTime string `json:"creation_time,omitempty" jsonschema:"UTC."`
+	URL          string `json:"url"`
+	CreationTime string `json:"creation_time,omitempty"`
 }
 
 func calendarTools(d Deps) []Tool {
@@ -276,8 +276,8 @@ func calendarTools(d Deps) []Tool {
 		}),
 		define[timeSlotsArgs, timeSlotsOutput](spec{
 			name: "get_time_slots", title: "Find free time slots", toolset: "calendars", effect: read,
-			desc: "Free start times of a booking calendar (BKC-…) in a window of at most 30 days (default: the next 7 days). " +
-				"start_time is UTC; give time_zone for start_time_local. Each slot lists the locations {type, value} the guest may choose. " +
+			desc: "Free start times of a booking calendar (BKC-…) in a window of at most 30 days (default: next 7 days; a past start becomes now). " +
+				"Times are UTC, plus start_time_local when time_zone is given. Each slot lists the locations {type, value} the guest may pick. " +
 				"Confirm a time with the guest, then call schedule_meeting.",
 		}, func(ctx context.Context, a timeSlotsArgs) (any, error) {
 			return getTimeSlots(ctx, d, a)
@@ -309,8 +309,8 @@ func calendarTools(d Deps) []Tool {
 		}),
 		define[calendarLinkArgs, linkOutput](spec{
 			name: "create_booking_calendar_link", title: "Create a one-time booking link", toolset: "calendars", effect: create,
-			desc: "Create a single-use link to a published booking calendar (BKC-…) for a guest to pick a time themselves, " +
-				"optionally prefilling their form and UTM parameters. Returns url to share; unused links expire after 90 days.",
+			desc: "Create a single-use link to a published booking calendar (BKC-…) so a guest picks a time themselves; " +
+				"name, email, phone and custom_fields prefill their form. Returns url to share; unused links expire after 90 days (UTC times).",
 		}, func(ctx context.Context, a calendarLinkArgs) (any, error) {
 			l, err := d.Client.CreateBookingCalendarLink(ctx, a.BookingCalendarID, a.params())
 			if err != nil {
