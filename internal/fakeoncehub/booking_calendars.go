@@ -338,7 +338,7 @@ func (st *store) newCalendarBooking(cal obj, start time.Time, tz string, form ma
 		"subject": cal["subject"], "status": "scheduled", "in_trash": false,
 		"creation_time": rfc(now), "starting_time": rfc(start), "customer_timezone": tz, "last_updated_time": rfc(now),
 		"duration_minutes": toInt(cal["duration_minutes"]),
-		"attendees": []any{email}, "contact": contact, "conversation": nil, "utm_params": nil,
+		"attendees":        []any{email}, "contact": contact, "conversation": nil, "utm_params": nil,
 		"form_submission": obj{"name": name, "email": email, "phone": ph, "mobile_phone": "", "note": "", "company": nil,
 			"guests": []any{}, "custom_fields": custom},
 		"ics_url": fmt.Sprintf("https://go.oncehub.com/ics/%d", n), "cancel_url": fmt.Sprintf("https://go.oncehub.com/cancel/%d", n),
