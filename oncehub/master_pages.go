@@ -26,7 +26,8 @@ func (m MasterPage) MarshalJSON() ([]byte, error) {
 	return encodeObject(plain(m), m.Extra)
 }
 
-// ListMasterPages returns one page of master pages.
+// ListMasterPages returns one page of master pages. (The spec types this
+// operation's limit as a string; it is the same number on the wire.)
 func (c *Client) ListMasterPages(ctx context.Context, p ListParams) (Page[MasterPage], error) {
 	return list(ctx, c, "/master-pages", "/master-pages", nil, p, func(m MasterPage) string { return m.ID })
 }
@@ -34,4 +35,16 @@ func (c *Client) ListMasterPages(ctx context.Context, p ListParams) (Page[Master
 // GetMasterPage fetches one master page.
 func (c *Client) GetMasterPage(ctx context.Context, id string) (MasterPage, error) {
 	return get[MasterPage](ctx, c, "/master-pages", "master_page_id", PrefixMasterPage, id, nil)
+}
+
+// CreateMasterPageLink creates a one-time link to a master page (the request
+// has no body). Unused links are deleted after 90 days. Never retried once sent.
+func (c *Client) CreateMasterPageLink(ctx context.Context, id string) (OneTimeLink, error) {
+	path, err := idPath("/master-pages", "master_page_id", PrefixMasterPage, id, "one-time-links")
+	if err != nil {
+		return OneTimeLink{}, err
+	}
+	var out OneTimeLink
+	_, err = c.do(ctx, request{method: "POST", path: path, route: "/master-pages/{id}/one-time-links"}, &out)
+	return out, err
 }

@@ -1,4 +1,365 @@
 package tools
 
-// calendarTools: not written yet.
-func calendarTools(Deps) []Tool { return nil }
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
+)
+
+const calendarIDDesc = "Booking calendar ID (BKC-…)."
+
+type listCalendarsArgs struct {
+	pageArgs
+	Host string `json:"host,omitempty" jsonschema:"Only calendars hosted by this user (USR-…) or team (TM-…)."`
+}
+
+func (a listCalendarsArgs) filter() oncehub.BookingCalendarFilter {
+	return oncehub.BookingCalendarFilter{ListParams: a.params(), Host: a.Host}
+}
+
+func (a *listCalendarsArgs) validate() error {
+	if err := a.pageArgs.validate(); err != nil {
+		return err
+	}
+	f := a.filter()
+	f.ListParams = oncehub.ListParams{}
+	return f.Validate()
+}
+
+type calendarIDArgs struct {
+	BookingCalendarID string `json:"booking_calendar_id" jsonschema:"Booking calendar ID (BKC-…)."`
+}
+
+func (a *calendarIDArgs) validate() error {
+	return oncehub.CheckID("booking_calendar_id", oncehub.PrefixBookingCalendar, a.BookingCalendarID)
+}
+
+// parseTime parses an RFC 3339 time argument (offset required); zero when empty.
+func parseTime(arg, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, &oncehub.ArgError{Arg: arg, Msg: fmt.Sprintf("%q is not an RFC 3339 time with offset; use e.g. 2026-12-01T09:00:00+05:30 or 2026-12-01T03:30:00Z", clipArg(v))}
+	}
+	return t, nil
+}
+
+func clipArg(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+type timeSlotsArgs struct {
+	BookingCalendarID string `json:"booking_calendar_id" jsonschema:"Booking calendar ID (BKC-…)."`
+	StartTime         string `json:"start_time,omitempty" jsonschema:"RFC 3339 with offset; default now."`
+	EndTime           string `json:"end_time,omitempty" jsonschema:"RFC 3339 with offset; default start + 7 days."`
+	TimeZone          string `json:"time_zone,omitempty" jsonschema:"IANA zone for start_time_local."`
+}
+
+func (a *timeSlotsArgs) times() (start, end time.Time, err error) {
+	if start, err = parseTime("start_time", a.StartTime); err != nil {
+		return
+	}
+	end, err = parseTime("end_time", a.EndTime)
+	return
+}
+
+func (a *timeSlotsArgs) validate() error {
+	if err := oncehub.CheckID("booking_calendar_id", oncehub.PrefixBookingCalendar, a.BookingCalendarID); err != nil {
+		return err
+	}
+	start, end, err := a.times()
+	if err != nil {
+		return err
+	}
+	if _, err := loadZone("time_zone", a.TimeZone); err != nil {
+		return err
+	}
+	return oncehub.CheckSlotWindow(start, end)
+}
+
+type slotLocationView struct {
+	Type  string `json:"type"`
+	Value string `json:"value,omitempty"`
+}
+
+type slotView struct {
+	StartTime      string             `json:"start_time"`
+	StartTimeLocal string             `json:"start_time_local,omitempty"`
+	Locations      []slotLocationView `json:"locations"`
+}
+
+type timeSlotsOutput struct {
+	BookingCalendarID string     `json:"booking_calendar_id"`
+	WindowStart       string     `json:"window_start"`
+	WindowEnd         string     `json:"window_end"`
+	TimeZone          string     `json:"time_zone,omitempty"`
+	Slots             []slotView `json:"slots"`
+	Count             int        `json:"count"`
+	Note              string     `json:"note,omitempty"`
+}
+
+func viewSlot(s oncehub.TimeSlot, loc *time.Location) slotView {
+	v := slotView{StartTime: utc(&s.StartTime), StartTimeLocal: localTime(&s.StartTime, loc, ""), Locations: []slotLocationView{}}
+	for _, l := range s.Locations {
+		lv := slotLocationView{Type: l.Type}
+		switch l.Type {
+		case oncehub.LocationVirtual:
+			lv.Value = l.Value
+		case oncehub.LocationPhysical:
+			lv.Value = l.ID // scheduling takes the address ID as the value
+		}
+		v.Locations = append(v.Locations, lv)
+	}
+	return v
+}
+
+type locationArg struct {
+	Type  string `json:"type"`
+	Value string `json:"value,omitempty" jsonschema:"guest_phone: the guest's number (default: phone)."`
+}
+
+type formArgs struct {
+	Name         string         `json:"name"`
+	Email        string         `json:"email"`
+	Phone        string         `json:"phone,omitempty" jsonschema:"E.164, e.g. +12025550195."`
+	CustomFields map[string]any `json:"custom_fields,omitempty" jsonschema:"By mapped field name: string, or strings for multi-select."`
+}
+
+func (f formArgs) form() oncehub.BookingForm {
+	return oncehub.BookingForm{Name: f.Name, Email: f.Email, Phone: f.Phone, Custom: f.CustomFields}
+}
+
+type scheduleArgs struct {
+	BookingCalendarID string `json:"booking_calendar_id" jsonschema:"Booking calendar ID (BKC-…)."`
+	StartTime         string `json:"start_time" jsonschema:"A slot's start_time."`
+	GuestTimeZone     string `json:"guest_time_zone" jsonschema:"IANA, e.g. Europe/London."`
+	formArgs
+	Location *locationArg `json:"location,omitempty" jsonschema:"One of the slot's locations; default virtual."`
+}
+
+func (a *scheduleArgs) params() (oncehub.ScheduleParams, error) {
+	start, err := parseTime("start_time", a.StartTime)
+	if err != nil {
+		return oncehub.ScheduleParams{}, err
+	}
+	p := oncehub.ScheduleParams{StartTime: start, GuestTimeZone: a.GuestTimeZone, BookingForm: a.form()}
+	if a.Location != nil {
+		l := oncehub.MeetingLocation{Type: a.Location.Type, Value: a.Location.Value}
+		if l.Type == oncehub.LocationGuestPhone && l.Value == "" {
+			l.Value = a.Phone
+		}
+		p.Location = &l
+	}
+	return p, nil
+}
+
+func (a *scheduleArgs) validate() error {
+	if err := oncehub.CheckID("booking_calendar_id", oncehub.PrefixBookingCalendar, a.BookingCalendarID); err != nil {
+		return err
+	}
+	p, err := a.params()
+	if err != nil {
+		return err
+	}
+	return p.Validate()
+}
+
+type scheduleOutput struct {
+	BookingID         string `json:"booking_id"`
+	BookingCalendarID string `json:"booking_calendar_id"`
+	StartTime         string `json:"start_time"`
+	StartTimeLocal    string `json:"start_time_local"`
+	GuestTimeZone     string `json:"guest_time_zone"`
+	Next              string `json:"next"`
+}
+
+// slotTakenError is OnceHub's 400 for a start time that is not (or no longer)
+// free; its message sends the agent back to get_time_slots.
+type slotTakenError struct {
+	calendar, start string
+	api             *oncehub.APIError
+}
+
+func (e *slotTakenError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "The time %s is not available on booking calendar %s, so nothing was booked (OnceHub error %d", e.start, e.calendar, e.api.Status)
+	if e.api.Type != "" {
+		fmt.Fprintf(&b, " %s", e.api.Type)
+	}
+	fmt.Fprintf(&b, ": %s", e.api.Message)
+	if e.api.Param != "" {
+		fmt.Fprintf(&b, " [param: %s]", e.api.Param)
+	}
+	if e.api.RequestID != "" {
+		fmt.Fprintf(&b, " [Request-Id: %s]", e.api.RequestID)
+	}
+	fmt.Fprintf(&b, "). Call get_time_slots for %s to see the times that are free now, confirm one with the guest, then call schedule_meeting again with it.", e.calendar)
+	return b.String()
+}
+
+func isSlotTaken(err error) (*oncehub.APIError, bool) {
+	e, ok := oncehub.AsAPIError(err)
+	if !ok || e.Status != 400 {
+		return nil, false
+	}
+	msg := strings.ToLower(e.Message)
+	return e, e.Param == "start_time" || (strings.Contains(msg, "start time") && strings.Contains(msg, "not available"))
+}
+
+type utmArgs struct {
+	Source   string `json:"source,omitempty"`
+	Medium   string `json:"medium,omitempty"`
+	Campaign string `json:"campaign,omitempty"`
+	Term     string `json:"term,omitempty"`
+	Content  string `json:"content,omitempty"`
+}
+
+type calendarLinkArgs struct {
+	BookingCalendarID string         `json:"booking_calendar_id" jsonschema:"Booking calendar ID (BKC-…)."`
+	Name              string         `json:"name,omitempty"`
+	Email             string         `json:"email,omitempty"`
+	Phone             string         `json:"phone,omitempty" jsonschema:"E.164."`
+	CustomFields      map[string]any `json:"custom_fields,omitempty" jsonschema:"By mapped field name: string, or strings for multi-select."`
+	HideURLParams     bool           `json:"hide_url_params,omitempty" jsonschema:"Short link, no visible query parameters."`
+	UTM               *utmArgs       `json:"utm,omitempty"`
+}
+
+func (a *calendarLinkArgs) params() oncehub.OneTimeLinkParams {
+	p := oncehub.OneTimeLinkParams{HideURLParams: a.HideURLParams,
+		BookingForm: oncehub.BookingForm{Name: a.Name, Email: a.Email, Phone: a.Phone, Custom: a.CustomFields}}
+	if a.UTM != nil && *a.UTM != (utmArgs{}) {
+		p.UTMParams = &oncehub.UTMParams{Source: a.UTM.Source, Medium: a.UTM.Medium, Campaign: a.UTM.Campaign, Term: a.UTM.Term, Content: a.UTM.Content}
+	}
+	return p
+}
+
+func (a *calendarLinkArgs) validate() error {
+	if err := oncehub.CheckID("booking_calendar_id", oncehub.PrefixBookingCalendar, a.BookingCalendarID); err != nil {
+		return err
+	}
+	return a.params().Validate()
+}
+
+// linkOutput is the output schema of the one-time link tools.
+type linkOutput struct {
+	ID           string `json:"id"`
+	URL          string `json:"url"`
+	CreationTime string `json:"creation_time,omitempty"`
+}
+
+func calendarTools(d Deps) []Tool {
+	return []Tool{
+		define[listCalendarsArgs, listOutput](spec{
+			name: "list_booking_calendars", title: "List booking calendars", toolset: "calendars", effect: read,
+			desc: "List booking calendars: id (BKC-…), name, subject, host (USR-/TM-), url, published, duration_minutes. " +
+				"Only published calendars take bookings. Next: get_time_slots, then schedule_meeting.",
+		}, func(ctx context.Context, a listCalendarsArgs) (any, error) {
+			return listPage(ctx, a.pageArgs, func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.BookingCalendar], error) {
+				f := a.filter()
+				f.ListParams = p
+				return d.Client.ListBookingCalendars(ctx, f)
+			}, identity[oncehub.BookingCalendar])
+		}),
+		define[calendarIDArgs, objectOutput](spec{
+			name: "get_booking_calendar", title: "Get a booking calendar", toolset: "calendars", effect: read,
+			desc: "Get one booking calendar by ID (BKC-…): name, subject, host, url, published, duration_minutes.",
+		}, func(ctx context.Context, a calendarIDArgs) (any, error) {
+			return d.Client.GetBookingCalendar(ctx, a.BookingCalendarID)
+		}),
+		define[timeSlotsArgs, timeSlotsOutput](spec{
+			name: "get_time_slots", title: "Find free time slots", toolset: "calendars", effect: read,
+			desc: "Free start times of a booking calendar (BKC-…) in a window of at most 30 days (default: next 7 days; a past start becomes now). " +
+				"Times are UTC, plus start_time_local when time_zone is given. Each slot lists the locations {type, value} the guest may pick. " +
+				"Confirm a time with the guest, then call schedule_meeting.",
+		}, func(ctx context.Context, a timeSlotsArgs) (any, error) {
+			return getTimeSlots(ctx, d, a)
+		}),
+		define[scheduleArgs, scheduleOutput](spec{
+			name: "schedule_meeting", title: "Schedule a meeting", toolset: "calendars", effect: create,
+			desc: "Book a slot from get_time_slots on a booking calendar (BKC-…) for a guest; creates a real booking. " +
+				"Confirm the time with the guest first. After an unclear failure check list_bookings before retrying. " +
+				"Returns booking_id (BKNG-…) and the time in UTC and guest_time_zone.",
+		}, func(ctx context.Context, a scheduleArgs) (any, error) {
+			p, _ := a.params()
+			if now := d.now(); !p.StartTime.After(now) {
+				return nil, &oncehub.ArgError{Arg: "start_time", Msg: fmt.Sprintf("%s is not in the future (now is %s); call get_time_slots for current free times",
+					utc(&p.StartTime), now.UTC().Format(time.RFC3339))}
+			}
+			res, err := d.Client.ScheduleMeeting(ctx, a.BookingCalendarID, p)
+			if err != nil {
+				if api, ok := isSlotTaken(err); ok {
+					return nil, &slotTakenError{calendar: a.BookingCalendarID, start: utc(&p.StartTime), api: api}
+				}
+				return nil, err
+			}
+			guest, _ := time.LoadLocation(p.GuestTimeZone)
+			return scheduleOutput{
+				BookingID: res.ID, BookingCalendarID: a.BookingCalendarID,
+				StartTime: utc(&p.StartTime), StartTimeLocal: localTime(&p.StartTime, guest, ""), GuestTimeZone: p.GuestTimeZone,
+				Next: "Booked. Use get_booking with booking_id for the join, cancel and reschedule links.",
+			}, nil
+		}),
+		define[calendarLinkArgs, linkOutput](spec{
+			name: "create_booking_calendar_link", title: "Create a one-time booking link", toolset: "calendars", effect: create,
+			desc: "Create a single-use link to a published booking calendar (BKC-…) so a guest picks a time themselves; " +
+				"name, email, phone and custom_fields prefill their form. Returns url to share; unused links expire after 90 days (UTC times).",
+		}, func(ctx context.Context, a calendarLinkArgs) (any, error) {
+			l, err := d.Client.CreateBookingCalendarLink(ctx, a.BookingCalendarID, a.params())
+			if err != nil {
+				return nil, err
+			}
+			return linkOutput{ID: l.ID, URL: l.URL, CreationTime: l.CreationTime}, nil
+		}),
+	}
+}
+
+func getTimeSlots(ctx context.Context, d Deps, a timeSlotsArgs) (any, error) {
+	start, end, _ := a.times()
+	loc, _ := loadZone("time_zone", a.TimeZone)
+	now := d.now().UTC()
+	var note string
+	if !start.IsZero() && start.Before(now) {
+		note = fmt.Sprintf("start_time %s is in the past, so the search starts now (%s).", utc(&start), now.Format(time.RFC3339))
+		start = time.Time{} // OnceHub's default: its current time
+	}
+	from := start
+	if from.IsZero() {
+		from = now
+	}
+	if !end.IsZero() {
+		if !end.After(from) {
+			return nil, &oncehub.ArgError{Arg: "end_time", Msg: fmt.Sprintf("%s is not after the window start %s; choose a window in the future", utc(&end), utc(&from))}
+		}
+		if end.Sub(from) > oncehub.MaxSlotWindow {
+			return nil, &oncehub.ArgError{Arg: "end_time", Msg: fmt.Sprintf("%s is more than 30 days after the window start %s; split the search into windows of at most 30 days", utc(&end), utc(&from))}
+		}
+	}
+	to := end
+	if to.IsZero() {
+		to = from.Add(oncehub.DefaultSlotWindow)
+	}
+	slots, err := d.Client.GetTimeSlots(ctx, a.BookingCalendarID, start, end)
+	if err != nil {
+		return nil, err
+	}
+	out := timeSlotsOutput{BookingCalendarID: a.BookingCalendarID, WindowStart: utc(&from), WindowEnd: utc(&to),
+		Slots: make([]slotView, len(slots)), Count: len(slots), Note: note}
+	if loc != nil {
+		out.TimeZone = loc.String()
+	}
+	for i, s := range slots {
+		out.Slots[i] = viewSlot(s, loc)
+	}
+	if len(slots) == 0 {
+		out.Note = strings.TrimSpace(out.Note + " No free slots in this window; try a later window (at most 30 days each).")
+	}
+	return out, nil
+}

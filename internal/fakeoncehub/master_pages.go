@@ -1,4 +1,35 @@
 package fakeoncehub
 
-// masterPageRoutes: not written yet.
-func (s *Server) masterPageRoutes() {}
+import (
+	"fmt"
+	"net/http"
+)
+
+func (s *Server) masterPageRoutes() {
+	s.handle("GET", "/master-pages", func(c *call) { c.page(c.st.masterPages) })
+	s.handle("GET", "/master-pages/{id}", func(c *call) {
+		id := c.r.PathValue("id")
+		if red, gone := c.st.deleted[id]; gone {
+			c.json(http.StatusOK, red)
+			return
+		}
+		mp := find(c.st.masterPages, id)
+		if mp == nil {
+			c.notFound("master page", id)
+			return
+		}
+		c.json(http.StatusOK, mp)
+	})
+	s.handle("POST", "/master-pages/{id}/one-time-links", func(c *call) {
+		id := c.r.PathValue("id")
+		if _, gone := c.st.deleted[id]; gone {
+			c.badRequest(fmt.Sprintf("This master page is deleted: '%s'", id), "id")
+			return
+		}
+		if find(c.st.masterPages, id) == nil {
+			c.notFound("master page", id)
+			return
+		}
+		c.json(http.StatusOK, c.st.newOneTimeLink("https://go.oncehub.com/.", 8, true, nil, obj{"master_page": id}, c.now()))
+	})
+}

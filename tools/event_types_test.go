@@ -1,0 +1,78 @@
+package tools_test
+
+import (
+	"net/url"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
+	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
+)
+
+func TestListAndGetEventTypes(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	ctx := testenv.KeyCtx()
+
+	first := testenv.Object(t, testenv.Call(t, ctx, c, "list_event_types", map[string]any{"limit": 3}))
+	reqs := env.Fake.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "GET", reqs[0].Method)
+	assert.Equal(t, "/event-types", reqs[0].Path)
+	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+	assert.Equal(t, url.Values{"limit": {"3"}}, reqs[0].Query)
+	items := first["items"].([]any)
+	require.Len(t, items, 3)
+	assert.Equal(t, true, first["has_more"])
+	et := items[0].(map[string]any)
+	assert.Equal(t, "event_type", et["object"])
+	assert.Regexp(t, `^ET-`, et["id"])
+	assert.Equal(t, "Demo", et["name"])
+	assert.Equal(t, "Demo meeting", et["description"])
+
+	rest := testenv.Items(t, testenv.Call(t, ctx, c, "list_event_types", map[string]any{"after": first["next_cursor"]}))
+	require.Len(t, rest, 1)
+	assert.Equal(t, "Quarterly review", rest[0]["name"])
+
+	env.Fake.ResetRequests()
+	got := testenv.Object(t, testenv.Call(t, ctx, c, "get_event_type", map[string]any{"event_type_id": et["id"]}))
+	assert.Equal(t, et, got)
+	reqs = env.Fake.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "/event-types/"+et["id"].(string), reqs[0].Path)
+	assert.Empty(t, reqs[0].Query)
+
+	res := testenv.Call(t, ctx, c, "get_event_type", map[string]any{"event_type_id": "ET-DOESNOTEXIST"})
+	require.True(t, res.IsError)
+	assert.Contains(t, testenv.Text(res), "OnceHub error 404 (invalid_request_error): No such event type: 'ET-DOESNOTEXIST' [param: id]")
+}
+
+func TestEventTypeToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	cases := []struct {
+		tool string
+		args map[string]any
+		want string
+	}{
+		{"list_event_types", map[string]any{"limit": 1000}, `"limit": must be between 1 and 100`},
+		{"list_event_types", map[string]any{"after": "ET-A", "before": "ET-B"}, `after and before cannot be used together`},
+		{"list_event_types", map[string]any{"max_results": 5, "before": "ET-A"}, `"before": cannot be combined with max_results`},
+		{"list_event_types", map[string]any{"after": "not an id"}, `"after"`},
+		{"list_event_types", map[string]any{"name": "Demo"}, `"name": is not an argument of this tool`},
+		{"get_event_type", map[string]any{}, `"event_type_id": is required`},
+		{"get_event_type", map[string]any{"event_type_id": "BP-ABC"}, `expected one starting with ET-`},
+		{"get_event_type", map[string]any{"event_type_id": "ET-../x"}, `not a OnceHub ID`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.tool+" "+mustJSON(t, tc.args), func(t *testing.T) {
+			res := testenv.Call(t, testenv.KeyCtx(), c, tc.tool, tc.args)
+			require.True(t, res.IsError, "expected a tool error, got %s", testenv.Text(res))
+			assert.Contains(t, testenv.Text(res), tc.want)
+			assert.Contains(t, testenv.Text(res), "Nothing was sent to OnceHub")
+		})
+	}
+	assert.Empty(t, env.Fake.Requests(), "bad input must not reach OnceHub")
+}
