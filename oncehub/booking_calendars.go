@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/mail"
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -200,7 +198,7 @@ func (f BookingForm) validate(required bool) error {
 		}
 	}
 	if f.Phone != "" {
-		if err := CheckE164("phone", f.Phone); err != nil {
+		if err := CheckPhone("phone", f.Phone); err != nil {
 			return err
 		}
 	}
@@ -229,25 +227,6 @@ func (f BookingForm) validate(required bool) error {
 		default:
 			return &ArgError{Arg: arg, Msg: "must be a string, or a list of strings for a multi-select picklist"}
 		}
-	}
-	return nil
-}
-
-var e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
-
-// CheckE164 checks a phone number is in E.164 form (+ country code and number, no spaces).
-func CheckE164(arg, phone string) error {
-	if !e164.MatchString(phone) {
-		return &ArgError{Arg: arg, Msg: fmt.Sprintf("%q is not an E.164 phone number; use + country code and digits only, e.g. +12025550195", clip(phone))}
-	}
-	return nil
-}
-
-// CheckEmail checks an email address's syntax (a bare address, no display name).
-func CheckEmail(arg, email string) error {
-	a, err := mail.ParseAddress(email)
-	if err != nil || a.Address != email || a.Name != "" || !strings.Contains(email[strings.LastIndex(email, "@")+1:], ".") {
-		return &ArgError{Arg: arg, Msg: fmt.Sprintf("%q is not an email address; use a bare address such as carrie@example.com", clip(email))}
 	}
 	return nil
 }
@@ -292,7 +271,7 @@ func (l MeetingLocation) Validate() error {
 		if l.Value == "" {
 			return &ArgError{Arg: "location.value", Msg: "is required for type guest_phone: the guest's phone in E.164, e.g. +12025550195"}
 		}
-		return CheckE164("location.value", l.Value)
+		return CheckPhone("location.value", l.Value)
 	default:
 		return &ArgError{Arg: "location.type", Msg: fmt.Sprintf("%q is not a location type; use one of %s", clip(l.Type), strings.Join(LocationTypes, ", "))}
 	}

@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/mail"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 )
@@ -248,28 +246,4 @@ func del(ctx context.Context, c *Client, collection, arg, prefix, id string) (De
 	var out DeletedObject
 	_, err = c.do(ctx, request{method: "DELETE", path: path, route: collection + "/{id}"}, &out)
 	return out, err
-}
-
-var e164 = regexp.MustCompile(`^\+[1-9][0-9]{7,14}$`)
-
-// CheckPhone checks that v is a phone number in E.164 form (+ then 8–15 digits).
-func CheckPhone(arg, v string) error {
-	if !e164.MatchString(v) {
-		return &ArgError{Arg: arg, Msg: fmt.Sprintf("%q is not an E.164 phone number; write + then the country code and number, digits only, e.g. +12025550195", clip(v))}
-	}
-	return nil
-}
-
-// CheckEmail checks the syntax of a plain email address (no display name).
-func CheckEmail(arg, v string) error {
-	a, err := mail.ParseAddress(v)
-	ok := err == nil && a.Address == v && a.Name == ""
-	if ok {
-		_, domain, _ := strings.Cut(v, "@")
-		ok = strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
-	}
-	if !ok {
-		return &ArgError{Arg: arg, Msg: fmt.Sprintf("%q is not an email address; write it plainly, e.g. carrie@example.com", clip(v))}
-	}
-	return nil
 }

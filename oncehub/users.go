@@ -230,14 +230,14 @@ var Weekdays = []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", 
 
 // Location types of an availability slot.
 const (
-	LocationInPerson    = "in_person_by_host"   // needs ID (ADD-…)
-	LocationDynamicLink = "online_dynamic_link" // Value: the provider, e.g. zoom
-	LocationStaticLink  = "online_static_link"  // needs Value: the meeting URL
-	LocationGuestPhone  = "phone_by_guest"
+	AvailabilityInPerson    = "in_person_by_host"   // needs ID (ADD-…)
+	AvailabilityDynamicLink = "online_dynamic_link" // Value: the provider, e.g. zoom
+	AvailabilityStaticLink  = "online_static_link"  // needs Value: the meeting URL
+	AvailabilityGuestPhone  = "phone_by_guest"
 )
 
-// SlotLocationTypes lists every availability location type.
-var SlotLocationTypes = []string{LocationInPerson, LocationDynamicLink, LocationStaticLink, LocationGuestPhone}
+// AvailabilityLocationTypes lists every availability location type.
+var AvailabilityLocationTypes = []string{AvailabilityInPerson, AvailabilityDynamicLink, AvailabilityStaticLink, AvailabilityGuestPhone}
 
 // Schedule is a user's scheduling availability
 // (GET /users/{id}/scheduling-availability). Times are wall-clock HH:MM in Timezone.
@@ -264,28 +264,28 @@ func (s Schedule) MarshalJSON() ([]byte, error) {
 // DayHours is one weekday's availability. An empty WorkingHours means
 // unavailable all day.
 type DayHours struct {
-	Day          string     `json:"day"`
-	WorkingHours []TimeSlot `json:"working_hours"`
+	Day          string             `json:"day"`
+	WorkingHours []AvailabilitySpan `json:"working_hours"`
 }
 
 // DateOverride replaces the weekly hours on one date.
 type DateOverride struct {
-	Date         string     `json:"date"` // YYYY-MM-DD
-	Day          string     `json:"day,omitempty"`
-	WorkingHours []TimeSlot `json:"working_hours"`
+	Date         string             `json:"date"` // YYYY-MM-DD
+	Day          string             `json:"day,omitempty"`
+	WorkingHours []AvailabilitySpan `json:"working_hours"`
 }
 
-// TimeSlot is one span of availability, HH:MM to HH:MM, with the meeting
+// AvailabilitySpan is one span of availability, HH:MM to HH:MM, with the meeting
 // locations offered in it.
-type TimeSlot struct {
-	StartTime string         `json:"start_time"`
-	EndTime   string         `json:"end_time"`
-	Locations []SlotLocation `json:"locations"`
+type AvailabilitySpan struct {
+	StartTime string                 `json:"start_time"`
+	EndTime   string                 `json:"end_time"`
+	Locations []AvailabilityLocation `json:"locations"`
 }
 
-// SlotLocation is where meetings in a slot take place.
-type SlotLocation struct {
-	Type  string `json:"type"`            // SlotLocationTypes
+// AvailabilityLocation is where meetings in a slot take place.
+type AvailabilityLocation struct {
+	Type  string `json:"type"`            // AvailabilityLocationTypes
 	Value string `json:"value,omitempty"` // static URL, or a dynamic link's provider
 	ID    string `json:"id,omitempty"`    // ADD-… address, for in_person_by_host
 }
@@ -302,7 +302,7 @@ type AvailabilityUpdate struct {
 type OverrideUpdate struct {
 	Date string `json:"date"` // YYYY-MM-DD, not in the past
 	// WorkingHours for the date; empty means unavailable all day.
-	WorkingHours []TimeSlot `json:"-"`
+	WorkingHours []AvailabilitySpan `json:"-"`
 	// Remove deletes the date's override (sent as working_hours: null).
 	Remove bool `json:"-"`
 }
@@ -310,8 +310,8 @@ type OverrideUpdate struct {
 // MarshalJSON writes working_hours as null to remove, [] for a day off.
 func (o OverrideUpdate) MarshalJSON() ([]byte, error) {
 	wire := struct {
-		Date         string     `json:"date"`
-		WorkingHours []TimeSlot `json:"working_hours"`
+		Date         string             `json:"date"`
+		WorkingHours []AvailabilitySpan `json:"working_hours"`
 	}{Date: o.Date}
 	if !o.Remove {
 		wire.WorkingHours = normalizeSlots(o.WorkingHours)
@@ -373,7 +373,7 @@ func minutesOf(arg, v string) (int, error) {
 	return h*60 + mm, nil
 }
 
-func checkSlots(arg string, slots []TimeSlot) error {
+func checkSlots(arg string, slots []AvailabilitySpan) error {
 	type span struct {
 		from, to int
 		i        int
@@ -407,31 +407,31 @@ func checkSlots(arg string, slots []TimeSlot) error {
 	return nil
 }
 
-func checkLocations(arg string, locs []SlotLocation) error {
+func checkLocations(arg string, locs []AvailabilityLocation) error {
 	seen := map[string]bool{}
 	for i, l := range locs {
 		la := fmt.Sprintf("%s[%d]", arg, i)
 		switch l.Type {
-		case LocationInPerson:
+		case AvailabilityInPerson:
 			if err := CheckID(la+".id", PrefixAddress, l.ID); err != nil {
 				return err
 			}
 			if l.Value != "" {
 				return &ArgError{Arg: la + ".value", Msg: "is not used for in_person_by_host; give the address ID in id"}
 			}
-		case LocationStaticLink:
+		case AvailabilityStaticLink:
 			u, err := url.Parse(l.Value)
 			if l.Value == "" || err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 				return &ArgError{Arg: la + ".value", Msg: "online_static_link needs the meeting's URL in value, e.g. https://meet.example.com/room"}
 			}
-		case LocationDynamicLink, LocationGuestPhone:
-			if l.Type == LocationGuestPhone && l.Value != "" {
+		case AvailabilityDynamicLink, AvailabilityGuestPhone:
+			if l.Type == AvailabilityGuestPhone && l.Value != "" {
 				return &ArgError{Arg: la + ".value", Msg: "is not used for phone_by_guest"}
 			}
 		default:
-			return &ArgError{Arg: la + ".type", Msg: fmt.Sprintf("%q is not a location type; use one of %s", clip(l.Type), strings.Join(SlotLocationTypes, ", "))}
+			return &ArgError{Arg: la + ".type", Msg: fmt.Sprintf("%q is not a location type; use one of %s", clip(l.Type), strings.Join(AvailabilityLocationTypes, ", "))}
 		}
-		if l.ID != "" && l.Type != LocationInPerson {
+		if l.ID != "" && l.Type != AvailabilityInPerson {
 			return &ArgError{Arg: la + ".id", Msg: "is only used for in_person_by_host"}
 		}
 		if seen[l.Type] {
@@ -439,7 +439,7 @@ func checkLocations(arg string, locs []SlotLocation) error {
 		}
 		seen[l.Type] = true
 	}
-	if seen[LocationDynamicLink] && seen[LocationStaticLink] {
+	if seen[AvailabilityDynamicLink] && seen[AvailabilityStaticLink] {
 		return &ArgError{Arg: arg, Msg: "a slot can offer online_dynamic_link or online_static_link, not both"}
 	}
 	return nil
@@ -447,11 +447,11 @@ func checkLocations(arg string, locs []SlotLocation) error {
 
 // normalizeSlots returns slots with nil lists made empty (OnceHub requires
 // working_hours and locations to be arrays, never null).
-func normalizeSlots(slots []TimeSlot) []TimeSlot {
-	out := make([]TimeSlot, len(slots))
+func normalizeSlots(slots []AvailabilitySpan) []AvailabilitySpan {
+	out := make([]AvailabilitySpan, len(slots))
 	for i, s := range slots {
 		if s.Locations == nil {
-			s.Locations = []SlotLocation{}
+			s.Locations = []AvailabilityLocation{}
 		}
 		out[i] = s
 	}

@@ -52,7 +52,7 @@ func TestUpdateUserAvailabilityWithoutResponseBodyReadsScheduleBack(t *testing.T
 				AvailabilityUpdate{Weekly: []DayHours{{Day: "Monday"}}})
 			require.NoError(t, err)
 			assert.Equal(t, "Europe/Berlin", s.Timezone)
-			assert.Equal(t, []DayHours{{Day: "Monday", WorkingHours: []TimeSlot{}}}, s.Weekly)
+			assert.Equal(t, []DayHours{{Day: "Monday", WorkingHours: []AvailabilitySpan{}}}, s.Weekly)
 			assert.Equal(t, []string{
 				`PATCH /v2/users/USR-A1/scheduling-availability {"weekly":[{"day":"Monday","working_hours":[]}]}`,
 				`GET /v2/users/USR-A1/scheduling-availability `,
@@ -105,7 +105,7 @@ func TestOverrideUpdateMarshalsRemoveAsNull(t *testing.T) {
 	b, err := json.Marshal(AvailabilityUpdate{Overrides: []OverrideUpdate{
 		{Date: "2026-12-24", Remove: true},
 		{Date: "2026-12-25"},
-		{Date: "2026-12-26", WorkingHours: []TimeSlot{{StartTime: "09:00", EndTime: "10:00"}}},
+		{Date: "2026-12-26", WorkingHours: []AvailabilitySpan{{StartTime: "09:00", EndTime: "10:00"}}},
 	}})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"overrides":[

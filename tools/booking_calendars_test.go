@@ -236,7 +236,7 @@ func TestGetTimeSlotsUpstreamErrors(t *testing.T) {
 		{"402 no seat", ids[calPartner], nil,
 			[]string{"OnceHub error 402", "doesn't have a seat assigned", "assign a seat"}},
 		{"404 unknown", "BKC-DOESNOTEXIST", nil,
-			[]string{"OnceHub error 404", "No such booking calendar: 'BKC-DOESNOTEXIST'"}},
+			[]string{"OnceHub error 400", "No such booking calendar: 'BKC-DOESNOTEXIST'"}},
 		{"422 unpublished", ids[calDraft], nil,
 			[]string{"OnceHub error 422", "unpublished booking calendar", "[param: id]"}},
 	}
@@ -425,7 +425,7 @@ func TestScheduleMeetingUpstreamErrors(t *testing.T) {
 		{"402 no seat", ids[calPartner], "2026-11-24T00:00:00Z",
 			[]string{"OnceHub error 402", "Meeting cannot be scheduled when the host doesn't have a seat assigned.", "assign a seat"}},
 		{"404 unknown", "BKC-DOESNOTEXIST", "2026-11-24T04:00:00Z",
-			[]string{"OnceHub error 404", "No such booking calendar: 'BKC-DOESNOTEXIST'"}},
+			[]string{"OnceHub error 400", "No such booking calendar: 'BKC-DOESNOTEXIST'"}},
 		{"422 unpublished", ids[calDraft], "2026-11-24T15:00:00Z",
 			[]string{"OnceHub error 422", "Meeting cannot be scheduled on an unpublished booking calendar.", "[param: id]"}},
 	}

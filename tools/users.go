@@ -155,14 +155,14 @@ type updateAvailabilityArgs struct {
 	Overrides []overrideArg `json:"overrides,omitempty" jsonschema:"Dates to set or remove"`
 }
 
-func slotsOf(in []timeSlotArg) []oncehub.TimeSlot {
-	out := make([]oncehub.TimeSlot, len(in))
+func slotsOf(in []timeSlotArg) []oncehub.AvailabilitySpan {
+	out := make([]oncehub.AvailabilitySpan, len(in))
 	for i, s := range in {
-		locs := make([]oncehub.SlotLocation, len(s.Locations))
+		locs := make([]oncehub.AvailabilityLocation, len(s.Locations))
 		for j, l := range s.Locations {
-			locs[j] = oncehub.SlotLocation(l)
+			locs[j] = oncehub.AvailabilityLocation(l)
 		}
-		out[i] = oncehub.TimeSlot{StartTime: s.StartTime, EndTime: s.EndTime, Locations: locs}
+		out[i] = oncehub.AvailabilitySpan{StartTime: s.StartTime, EndTime: s.EndTime, Locations: locs}
 	}
 	return out
 }

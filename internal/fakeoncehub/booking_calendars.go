@@ -183,13 +183,14 @@ func (s *Server) calendarRoutes() {
 	})
 }
 
-// bookableCalendar finds the path's calendar and answers 404 (unknown), 422
+// bookableCalendar finds the path's calendar and answers 400 (unknown: the
+// only client error the time-slots and schedule operations document), 422
 // (unpublished) or 402 (the host has no seat); false when it answered.
 func (c *call) bookableCalendar(unpublished, noSeat string) (obj, bool) {
 	id := c.r.PathValue("id")
 	cal := find(c.st.calendars, id)
 	if cal == nil {
-		c.notFound("booking calendar", id)
+		c.badRequest(fmt.Sprintf("No such booking calendar: '%s'", id), "id")
 		return nil, false
 	}
 	if cal["published"] != true {

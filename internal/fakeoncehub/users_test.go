@@ -6,16 +6,10 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func newTestFake(t *testing.T) *Server {
-	t.Helper()
-	return New(Options{Now: func() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) }})
-}
 
 // do sends one request to the fake and decodes its JSON answer.
 func do(t *testing.T, s *Server, method, path, body string) (int, map[string]any) {
@@ -35,7 +29,7 @@ func firstMember(s *Server) string {
 }
 
 func TestAvailabilityPatchValidatesLikeTheSpec(t *testing.T) {
-	s := newTestFake(t)
+	s, _ := newTestFake(t)
 	path := "/users/" + firstMember(s) + "/scheduling-availability"
 	slot := func(start, end, locs string) string {
 		return `{"start_time":"` + start + `","end_time":"` + end + `","locations":` + locs + `}`
@@ -78,7 +72,7 @@ func TestAvailabilityPatchValidatesLikeTheSpec(t *testing.T) {
 }
 
 func TestAvailabilityOverrideTodayInTheUsersZoneIsAccepted(t *testing.T) {
-	s := newTestFake(t)
+	s, _ := newTestFake(t)
 	// 2026-11-23 10:00 UTC is already 2026-11-23 in Berlin: today is allowed.
 	status, body := do(t, s, "PATCH", "/users/"+firstMember(s)+"/scheduling-availability", `{"overrides":[{"date":"2026-11-23","working_hours":[]}]}`)
 	require.Equal(t, http.StatusOK, status, body)
@@ -86,7 +80,7 @@ func TestAvailabilityOverrideTodayInTheUsersZoneIsAccepted(t *testing.T) {
 }
 
 func TestAvailabilityGetRejectsUnknownParametersAndUsers(t *testing.T) {
-	s := newTestFake(t)
+	s, _ := newTestFake(t)
 	status, body := do(t, s, "GET", "/users/"+firstMember(s)+"/scheduling-availability?start_date=2026-01-01", "")
 	assert.Equal(t, 400, status)
 	assert.Equal(t, "Received unknown parameter: start_date", body["message"])
@@ -98,7 +92,7 @@ func TestAvailabilityGetRejectsUnknownParametersAndUsers(t *testing.T) {
 }
 
 func TestUserCreateAndUpdateValidation(t *testing.T) {
-	s := newTestFake(t)
+	s, _ := newTestFake(t)
 	cases := []struct {
 		method, path, body string
 		status             int
@@ -131,7 +125,7 @@ func TestUserCreateAndUpdateValidation(t *testing.T) {
 }
 
 func TestTeamsFilterByUnknownUserIsEmpty(t *testing.T) {
-	s := newTestFake(t)
+	s, _ := newTestFake(t)
 	status, body := do(t, s, "GET", "/teams?user=USR-NOPE", "")
 	assert.Equal(t, 200, status)
 	assert.Equal(t, []any{}, body["data"])
