@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -51,35 +52,44 @@ func (d detailArg) validate() error {
 
 func (d detailArg) full() bool { return d.Detail == "full" }
 
-// listOutput is the output schema of every list tool.
+// listOutput is the output schema of every list tool. The paging fields come
+// before items so that a host that truncates long text still shows them.
 type listOutput struct {
-	Items      []map[string]any `json:"items" jsonschema:"The objects found, newest first."`
-	Count      int              `json:"count"`
-	HasMore    bool             `json:"has_more" jsonschema:"True when more items exist beyond these."`
-	NextCursor string           `json:"next_cursor,omitempty" jsonschema:"Pass as after to continue."`
-	PrevCursor string           `json:"prev_cursor,omitempty" jsonschema:"Pass as before to go back."`
+	Count        int              `json:"count"`
+	HasMore      bool             `json:"has_more" jsonschema:"True when more items exist: the list is complete only when false."`
+	NextCursor   string           `json:"next_cursor,omitempty" jsonschema:"Pass as after to continue."`
+	PrevCursor   string           `json:"prev_cursor,omitempty" jsonschema:"Pass as before to go back."`
+	StoppedEarly string           `json:"stopped_early,omitempty" jsonschema:"Set when an error stopped paging: why, and how to continue."`
+	Items        []map[string]any `json:"items" jsonschema:"The objects found, newest first."`
 }
 
 // listResult is the value list tools return (matches listOutput).
 type listResult[V any] struct {
-	Items      []V    `json:"items"`
-	Count      int    `json:"count"`
-	HasMore    bool   `json:"has_more"`
-	NextCursor string `json:"next_cursor,omitempty"`
-	PrevCursor string `json:"prev_cursor,omitempty"`
+	Count        int    `json:"count"`
+	HasMore      bool   `json:"has_more"`
+	NextCursor   string `json:"next_cursor,omitempty"`
+	PrevCursor   string `json:"prev_cursor,omitempty"`
+	StoppedEarly string `json:"stopped_early,omitempty"`
+	Items        []V    `json:"items"`
 }
 
 // objectOutput is the output schema of tools returning one OnceHub object.
 type objectOutput map[string]any
 
 // listPage fetches one page, or walks pages up to max_results, and renders
-// each item with view.
+// each item with view. The result always says whether more items exist and,
+// when they do, the cursor to continue from. A walk that fails part-way is not
+// an error result: the items collected so far come back with has_more, the
+// cursor of the page that failed, and stopped_early saying what went wrong.
 func listPage[T any, V any](ctx context.Context, p pageArgs, fetch func(context.Context, oncehub.ListParams) (oncehub.Page[T], error), view func(T) V) (any, error) {
 	var res listResult[V]
 	var items []T
 	if p.MaxResults > 0 {
 		all, more, next, err := oncehub.Walk(ctx, p.params(), p.MaxResults, fetch)
-		if err != nil {
+		var partial *oncehub.PartialError
+		if errors.As(err, &partial) {
+			res.StoppedEarly = errorMessage(err, false)
+		} else if err != nil {
 			return nil, err
 		}
 		items, res.HasMore, res.NextCursor = all, more, next
