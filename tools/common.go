@@ -14,10 +14,10 @@ const maxWalk = 1000
 
 // pageArgs are the paging arguments of every list tool.
 type pageArgs struct {
-	Limit      int    `json:"limit,omitempty" jsonschema:"Items per page, 1-100 (default 10). Ignored when max_results is set."`
-	After      string `json:"after,omitempty" jsonschema:"Cursor: the next_cursor of a previous result, to get the next (older) items."`
-	Before     string `json:"before,omitempty" jsonschema:"Cursor: an ID to get the items before it (newer). Not with after."`
-	MaxResults int    `json:"max_results,omitempty" jsonschema:"Collect up to this many items (1-1000) across pages in one call."`
+	Limit      int    `json:"limit,omitempty" jsonschema:"Page size, 1-100 (default 10)."`
+	After      string `json:"after,omitempty" jsonschema:"next_cursor of a previous result: continue (older items)."`
+	Before     string `json:"before,omitempty" jsonschema:"prev_cursor of a previous result: go back (newer items)."`
+	MaxResults int    `json:"max_results,omitempty" jsonschema:"Collect up to this many (1-1000) across pages."`
 }
 
 func (p pageArgs) validate() error {
@@ -39,7 +39,7 @@ func (p pageArgs) params() oncehub.ListParams {
 
 // detailArg chooses compact (default) or full objects in list results.
 type detailArg struct {
-	Detail string `json:"detail,omitempty" jsonschema:"compact (default): the fields an agent needs; full: every field OnceHub returns." `
+	Detail string `json:"detail,omitempty" jsonschema:"compact (default) or full (every field)."`
 }
 
 func (d detailArg) validate() error {
@@ -56,11 +56,11 @@ func (d detailArg) full() bool { return d.Detail == "full" }
 // before items so that a host that truncates long text still shows them.
 type listOutput struct {
 	Count        int              `json:"count"`
-	HasMore      bool             `json:"has_more" jsonschema:"True when more items exist: the list is complete only when false."`
-	NextCursor   string           `json:"next_cursor,omitempty" jsonschema:"Pass as after to continue."`
-	PrevCursor   string           `json:"prev_cursor,omitempty" jsonschema:"Pass as before to go back."`
-	StoppedEarly string           `json:"stopped_early,omitempty" jsonschema:"Set when an error stopped paging: why, and how to continue."`
-	Items        []map[string]any `json:"items" jsonschema:"The objects found, newest first."`
+	HasMore      bool             `json:"has_more" jsonschema:"Complete only when false."`
+	NextCursor   string           `json:"next_cursor,omitempty"`
+	PrevCursor   string           `json:"prev_cursor,omitempty"`
+	StoppedEarly string           `json:"stopped_early,omitempty" jsonschema:"Why paging stopped; continue with after=next_cursor."`
+	Items        []map[string]any `json:"items"`
 }
 
 // listResult is the value list tools return (matches listOutput).

@@ -16,22 +16,22 @@ func (a *currentTimeArgs) validate() error {
 }
 
 type currentTimeOutput struct {
-	UTC       string `json:"utc" jsonschema:"Now in UTC (RFC 3339)."`
-	Local     string `json:"local" jsonschema:"Now in time_zone, with offset."`
+	UTC       string `json:"utc"`
+	Local     string `json:"local"`
 	TimeZone  string `json:"time_zone"`
-	Date      string `json:"date" jsonschema:"Today in time_zone (YYYY-MM-DD)."`
+	Date      string `json:"date"`
 	Weekday   string `json:"weekday"`
-	ISOWeek   string `json:"iso_week" jsonschema:"ISO 8601 week, e.g. 2026-W48."`
-	UTCOffset string `json:"utc_offset" jsonschema:"time_zone's offset now, e.g. +05:30."`
-	DST       bool   `json:"dst" jsonschema:"Daylight saving time is in effect."`
+	ISOWeek   string `json:"iso_week"`
+	UTCOffset string `json:"utc_offset"`
+	DST       bool   `json:"dst"`
 }
 
 func currentTimeTools(d Deps) []Tool {
 	return []Tool{
 		define[currentTimeArgs, currentTimeOutput](spec{
 			name: "get_current_time", title: "Get the current date and time", toolset: "account", effect: read,
-			desc: "Get now in UTC and in time_zone: local date, weekday, ISO week, UTC offset. " +
-				"Call it before turning 'today', 'tomorrow' or 'next week' into dates; never guess the date.",
+			desc: "Now in UTC and in time_zone, with the local date, weekday, ISO week (2026-W48) and UTC offset (+05:30). " +
+				"Call before turning 'today' or 'next week' into dates; never guess the date.",
 		}, func(_ context.Context, a currentTimeArgs) (any, error) {
 			loc, _ := loadZone("time_zone", a.TimeZone)
 			if loc == nil {
