@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
@@ -119,6 +120,12 @@ func loadZone(arg, name string) (*time.Location, error) {
 	loc, err := time.LoadLocation(name)
 	if err != nil || name == "Local" {
 		return nil, &oncehub.ArgError{Arg: arg, Msg: fmt.Sprintf("%q is not an IANA time zone; use a name such as Europe/Berlin, America/New_York or Asia/Kolkata", name)}
+	}
+	// Legacy names such as EST or MST are fixed offsets without daylight
+	// saving time: a model passing EST for New York would be an hour off
+	// all summer. Ask for the place instead.
+	if !strings.Contains(name, "/") && name != "UTC" {
+		return nil, &oncehub.ArgError{Arg: arg, Msg: fmt.Sprintf("%q is an abbreviation or legacy zone, not a place; use an IANA name such as America/New_York, Europe/London or UTC", name)}
 	}
 	return loc, nil
 }
