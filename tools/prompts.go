@@ -90,17 +90,38 @@ func newPromptSet(d Deps, cat *catalog) *promptSet {
 	return ps
 }
 
+// allows reports whether f lets p through: read-only hides prompts that lead
+// to changes, and every toolset p needs must be on. Tool names do not apply.
+func (p prompt) allowedBy(f Filter) bool {
+	if p.write && f.ReadOnly {
+		return false
+	}
+	return len(f.Toolsets) == 0 || !slices.ContainsFunc(p.toolsets, func(ts string) bool { return !slices.Contains(f.Toolsets, ts) })
+}
+
 // register adds the prompts the operator's filter allows.
 func (ps *promptSet) register(s *server.MCPServer, f Filter) {
 	for _, p := range ps.prompts {
-		if p.write && f.ReadOnly {
-			continue
+		if p.allowedBy(f) {
+			s.AddPrompt(p.def, checkPromptArgs(p.def, p.handler))
 		}
-		if len(f.Toolsets) > 0 && slices.ContainsFunc(p.toolsets, func(ts string) bool { return !slices.Contains(f.Toolsets, ts) }) {
-			continue
-		}
-		s.AddPrompt(p.def, checkPromptArgs(p.def, p.handler))
 	}
+}
+
+// requestFilter is a server.PromptFilterFunc applying the request's narrowing
+// filter (WithRequestFilter) to prompts/list and prompts/get.
+func (ps *promptSet) requestFilter(ctx context.Context, defs []mcp.Prompt) []mcp.Prompt {
+	f, ok := requestFilter(ctx)
+	if !ok {
+		return defs
+	}
+	out := defs[:0:0]
+	for _, d := range defs {
+		if i := slices.IndexFunc(ps.prompts, func(p prompt) bool { return p.def.Name == d.Name }); i >= 0 && ps.prompts[i].allowedBy(f) {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // CompletePromptArgument implements server.PromptCompletionProvider.

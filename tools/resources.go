@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -153,6 +154,22 @@ func (cat *catalog) register(s *server.MCPServer, f Filter) {
 			mcp.WithTemplateDescription("One "+c.noun+" by ID ("+c.prefix+"-…), every field."),
 			mcp.WithTemplateMIMEType("application/json"),
 		), cat.readOne(c))
+	}
+}
+
+// requestNarrowing is a resource middleware refusing reads of collections
+// whose toolset the request's narrowing filter (WithRequestFilter) leaves
+// out. (resources/list itself is not narrowed per request.)
+func (cat *catalog) requestNarrowing(next server.ResourceHandlerFunc) server.ResourceHandlerFunc {
+	return func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+		if f, ok := requestFilter(ctx); ok && len(f.Toolsets) > 0 {
+			rest, _ := strings.CutPrefix(req.Params.URI, resourceScheme)
+			path, _, _ := strings.Cut(rest, "/")
+			if c, known := cat.byPath(path); known && !slices.Contains(f.Toolsets, c.toolset) {
+				return nil, fmt.Errorf("%s is not available: this request is limited to the toolsets %s", req.Params.URI, strings.Join(f.Toolsets, ", "))
+			}
+		}
+		return next(ctx, req)
 	}
 }
 

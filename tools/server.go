@@ -47,6 +47,9 @@ func NewServer(d Deps, o ServerOptions) (*server.MCPServer, []Tool, error) {
 		server.WithCompletions(),
 		server.WithPromptCompletionProvider(prompts),
 		server.WithResourceCompletionProvider(cat),
+		server.WithPromptFilter(prompts.requestFilter),
+		server.WithResourceHandlerMiddleware(cat.requestNarrowing),
+		server.WithResourceRecovery(),
 		server.WithLogging(),
 	}
 	opts = append(opts, o.Extra...)
