@@ -2,7 +2,9 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
@@ -13,10 +15,10 @@ const maxWalk = 1000
 
 // pageArgs are the paging arguments of every list tool.
 type pageArgs struct {
-	Limit      int    `json:"limit,omitempty" jsonschema:"Items per page, 1-100 (default 10). Ignored when max_results is set."`
-	After      string `json:"after,omitempty" jsonschema:"Cursor: the next_cursor of a previous result, to get the next (older) items."`
-	Before     string `json:"before,omitempty" jsonschema:"Cursor: an ID to get the items before it (newer). Not with after."`
-	MaxResults int    `json:"max_results,omitempty" jsonschema:"Collect up to this many items (1-1000) across pages in one call."`
+	Limit      int    `json:"limit,omitempty" jsonschema:"Page size, 1-100 (default 10)."`
+	After      string `json:"after,omitempty" jsonschema:"next_cursor of a previous result: continue (older items)."`
+	Before     string `json:"before,omitempty" jsonschema:"prev_cursor of a previous result: go back (newer items)."`
+	MaxResults int    `json:"max_results,omitempty" jsonschema:"Collect up to this many (1-1000) across pages."`
 }
 
 func (p pageArgs) validate() error {
@@ -38,7 +40,7 @@ func (p pageArgs) params() oncehub.ListParams {
 
 // detailArg chooses compact (default) or full objects in list results.
 type detailArg struct {
-	Detail string `json:"detail,omitempty" jsonschema:"compact (default): the fields an agent needs; full: every field OnceHub returns." `
+	Detail string `json:"detail,omitempty" jsonschema:"compact (default) or full (every field)."`
 }
 
 func (d detailArg) validate() error {
@@ -51,35 +53,44 @@ func (d detailArg) validate() error {
 
 func (d detailArg) full() bool { return d.Detail == "full" }
 
-// listOutput is the output schema of every list tool.
+// listOutput is the output schema of every list tool. The paging fields come
+// before items so that a host that truncates long text still shows them.
 type listOutput struct {
-	Items      []map[string]any `json:"items" jsonschema:"The objects found, newest first."`
-	Count      int              `json:"count"`
-	HasMore    bool             `json:"has_more" jsonschema:"True when more items exist beyond these."`
-	NextCursor string           `json:"next_cursor,omitempty" jsonschema:"Pass as after to continue."`
-	PrevCursor string           `json:"prev_cursor,omitempty" jsonschema:"Pass as before to go back."`
+	Count        int              `json:"count"`
+	HasMore      bool             `json:"has_more" jsonschema:"Complete only when false."`
+	NextCursor   string           `json:"next_cursor,omitempty"`
+	PrevCursor   string           `json:"prev_cursor,omitempty"`
+	StoppedEarly string           `json:"stopped_early,omitempty" jsonschema:"Why paging stopped; continue with after=next_cursor."`
+	Items        []map[string]any `json:"items"`
 }
 
 // listResult is the value list tools return (matches listOutput).
 type listResult[V any] struct {
-	Items      []V    `json:"items"`
-	Count      int    `json:"count"`
-	HasMore    bool   `json:"has_more"`
-	NextCursor string `json:"next_cursor,omitempty"`
-	PrevCursor string `json:"prev_cursor,omitempty"`
+	Count        int    `json:"count"`
+	HasMore      bool   `json:"has_more"`
+	NextCursor   string `json:"next_cursor,omitempty"`
+	PrevCursor   string `json:"prev_cursor,omitempty"`
+	StoppedEarly string `json:"stopped_early,omitempty"`
+	Items        []V    `json:"items"`
 }
 
 // objectOutput is the output schema of tools returning one OnceHub object.
 type objectOutput map[string]any
 
 // listPage fetches one page, or walks pages up to max_results, and renders
-// each item with view.
+// each item with view. The result always says whether more items exist and,
+// when they do, the cursor to continue from. A walk that fails part-way is not
+// an error result: the items collected so far come back with has_more, the
+// cursor of the page that failed, and stopped_early saying what went wrong.
 func listPage[T any, V any](ctx context.Context, p pageArgs, fetch func(context.Context, oncehub.ListParams) (oncehub.Page[T], error), view func(T) V) (any, error) {
 	var res listResult[V]
 	var items []T
 	if p.MaxResults > 0 {
 		all, more, next, err := oncehub.Walk(ctx, p.params(), p.MaxResults, fetch)
-		if err != nil {
+		var partial *oncehub.PartialError
+		if errors.As(err, &partial) {
+			res.StoppedEarly = errorMessage(err, false)
+		} else if err != nil {
 			return nil, err
 		}
 		items, res.HasMore, res.NextCursor = all, more, next
@@ -109,6 +120,12 @@ func loadZone(arg, name string) (*time.Location, error) {
 	loc, err := time.LoadLocation(name)
 	if err != nil || name == "Local" {
 		return nil, &oncehub.ArgError{Arg: arg, Msg: fmt.Sprintf("%q is not an IANA time zone; use a name such as Europe/Berlin, America/New_York or Asia/Kolkata", name)}
+	}
+	// Legacy names such as EST or MST are fixed offsets without daylight
+	// saving time: a model passing EST for New York would be an hour off
+	// all summer. Ask for the place instead.
+	if !strings.Contains(name, "/") && name != "UTC" {
+		return nil, &oncehub.ArgError{Arg: arg, Msg: fmt.Sprintf("%q is an abbreviation or legacy zone, not a place; use an IANA name such as America/New_York, Europe/London or UTC", name)}
 	}
 	return loc, nil
 }

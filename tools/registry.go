@@ -81,6 +81,7 @@ func (d Deps) now() time.Time {
 func All(d Deps) []Tool {
 	return slices.Concat(
 		accountTools(d),
+		currentTimeTools(d),
 		bookingTools(d),
 		calendarTools(d),
 		bookingPageTools(d),

@@ -12,12 +12,15 @@ type ServerOptions struct {
 	Extra []server.ServerOption
 }
 
-// Instructions is sent to clients in the initialize result.
+// Instructions is sent to clients in the initialize result. It is static:
+// it cannot hold today's date, so it sends the model to get_current_time.
 const Instructions = `OnceHub scheduling tools (API v2).
-Workflow: find free times with get_time_slots → confirm the time with the person → book with schedule_meeting → share the booking details. Use list_bookings/get_booking to find existing meetings; cancel_booking and request_booking_reschedule change them.
-Time: OnceHub stores UTC. Tools return UTC times plus local times when a time zone is known; pass time_zone (IANA, e.g. Europe/London) to read times in the person's zone. Never guess the current date: call get_current_time.
-IDs: BKNG- booking, BKC- booking calendar, BP- booking page, MP- master page, ET- event type, USR- user, TM- team, CTC- contact, WHK- webhook.
-Lists return has_more and next_cursor: a list is complete only when has_more is false.`
+Booking: 1) find free times with get_time_slots; 2) offer a few in the person's time zone and wait for them to choose; 3) book with schedule_meeting; 4) share the booking ID, time (their zone and UTC) and join link. Never book, cancel or reschedule without the person's confirmation.
+Existing meetings: list_bookings, get_booking; cancel_booking and request_booking_reschedule change them.
+Dates: you do not know today's date or time. Call get_current_time (time_zone = the person's zone) before turning "today", "tomorrow" or "next week" into dates.
+Time zones: OnceHub stores UTC; date filters take UTC dates (YYYY-MM-DD). Results give UTC times plus *_local times when a zone is known. Use IANA names (Europe/London), not abbreviations (EST) or offsets; speak to people in their own zone and say which.
+IDs: BKNG- booking, BKC- booking calendar, BP- booking page, MP- master page, ET- event type, USR- user, TM- team, CTC- contact, WHK- webhook. Find IDs with list_ tools; never invent them.
+Lists: complete only when has_more is false; continue with after=next_cursor, or pass max_results (up to 1000). stopped_early means an error interrupted paging: the items are real, the rest is missing.`
 
 // NewServer builds the MCP server with the tools the operator's filter allows.
 // It returns the server and the registered tools.
@@ -31,17 +34,31 @@ func NewServer(d Deps, o ServerOptions) (*server.MCPServer, []Tool, error) {
 	if d.Demo {
 		instructions = "DEMO SANDBOX: these tools talk to a built-in fake OnceHub with sample data, not a real account.\n" + instructions
 	}
+	cat := newCatalog(d)
+	prompts := newPromptSet(d, cat)
 	opts := []server.ServerOption{
 		server.WithToolCapabilities(false),
 		server.WithElicitation(),
 		server.WithInstructions(instructions),
 		server.WithRecovery(),
 		server.WithToolFilter(RequestToolFilter(selected)),
+		// Prompts, resources and completions (tools/prompts.go, tools/resources.go).
+		server.WithPromptCapabilities(false),
+		server.WithResourceCapabilities(false, false),
+		server.WithCompletions(),
+		server.WithPromptCompletionProvider(prompts),
+		server.WithResourceCompletionProvider(cat),
+		server.WithPromptFilter(prompts.requestFilter),
+		server.WithResourceHandlerMiddleware(cat.requestNarrowing),
+		server.WithResourceRecovery(),
+		server.WithLogging(),
 	}
 	opts = append(opts, o.Extra...)
 	s := server.NewMCPServer("oncehub-mcp", o.Version, opts...)
 	for _, t := range selected {
 		s.AddTool(t.Def, t.Handler)
 	}
+	cat.register(s, o.Filter)
+	prompts.register(s, o.Filter)
 	return s, selected, nil
 }

@@ -1,0 +1,58 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+type currentTimeArgs struct {
+	TimeZone string `json:"time_zone,omitempty" jsonschema:"IANA zone, e.g. Europe/Berlin (default UTC)."`
+}
+
+func (a *currentTimeArgs) validate() error {
+	_, err := loadZone("time_zone", a.TimeZone)
+	return err
+}
+
+type currentTimeOutput struct {
+	UTC       string `json:"utc"`
+	Local     string `json:"local"`
+	TimeZone  string `json:"time_zone"`
+	Date      string `json:"date"`
+	Weekday   string `json:"weekday"`
+	ISOWeek   string `json:"iso_week"`
+	UTCOffset string `json:"utc_offset"`
+	DST       bool   `json:"dst"`
+}
+
+func currentTimeTools(d Deps) []Tool {
+	return []Tool{
+		define[currentTimeArgs, currentTimeOutput](spec{
+			name: "get_current_time", title: "Get the current date and time", toolset: "account", effect: read,
+			desc: "Now in UTC and in time_zone, with the local date, weekday, ISO week (2026-W48) and UTC offset (+05:30). " +
+				"Call before turning 'today' or 'next week' into dates; never guess the date.",
+		}, func(_ context.Context, a currentTimeArgs) (any, error) {
+			loc, _ := loadZone("time_zone", a.TimeZone)
+			if loc == nil {
+				loc = time.UTC
+			}
+			return currentTime(d.now(), loc), nil
+		}),
+	}
+}
+
+func currentTime(now time.Time, loc *time.Location) currentTimeOutput {
+	local := now.In(loc)
+	year, week := local.ISOWeek()
+	return currentTimeOutput{
+		UTC:       now.UTC().Format(time.RFC3339),
+		Local:     local.Format(time.RFC3339),
+		TimeZone:  loc.String(),
+		Date:      local.Format(time.DateOnly),
+		Weekday:   local.Weekday().String(),
+		ISOWeek:   fmt.Sprintf("%04d-W%02d", year, week),
+		UTCOffset: local.Format("-07:00"),
+		DST:       local.IsDST(),
+	}
+}

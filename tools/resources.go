@@ -1,0 +1,255 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
+)
+
+// Resources expose OnceHub objects to hosts that attach context by URI:
+// oncehub://users lists users, oncehub://users/{id} is one user, and the {id}
+// argument completes from the account's users. They call the same client with
+// the request's key, like the tools.
+
+const (
+	resourceScheme = "oncehub://"
+	// maxResourceItems caps a list resource (it pages up to this many).
+	maxResourceItems = 500
+	// maxCompletions is the most values one completion may return (MCP's limit).
+	maxCompletions = 100
+)
+
+// entry is one object of a collection, with the label completions match on.
+type entry struct {
+	ID    string
+	Label string
+	Value any
+}
+
+// collection is one kind of OnceHub object served as resources.
+type collection struct {
+	path    string // "users": oncehub://users and oncehub://users/{id}
+	title   string // "Users"
+	noun    string // "user"
+	prefix  string // ID prefix: "USR"
+	toolset string // exposed only when this toolset is
+	listed  bool   // oncehub://<path> lists them (bookings: one at a time only)
+	list    func(ctx context.Context, p oncehub.ListParams) (items []entry, more bool, next string, err error)
+	get     func(ctx context.Context, id string) (any, error)
+}
+
+func (c collection) listURI() string     { return resourceScheme + c.path }
+func (c collection) templateURI() string { return resourceScheme + c.path + "/{id}" }
+
+// newCollection adapts a typed list/get pair of the client.
+func newCollection[T any](c collection,
+	list func(context.Context, oncehub.ListParams) (oncehub.Page[T], error),
+	get func(context.Context, string) (T, error),
+	id func(T) string, label func(T) string,
+) collection {
+	c.list = func(ctx context.Context, p oncehub.ListParams) ([]entry, bool, string, error) {
+		var items []T
+		var more bool
+		var next string
+		var err error
+		if p.Limit > 0 {
+			var page oncehub.Page[T]
+			page, err = list(ctx, p)
+			items, more, next = page.Data, page.HasMore, page.NextCursor
+		} else {
+			items, more, next, err = oncehub.Walk(ctx, p, maxResourceItems, list)
+		}
+		out := make([]entry, len(items))
+		for i, it := range items {
+			out[i] = entry{ID: id(it), Label: label(it), Value: it}
+		}
+		return out, more, next, err
+	}
+	c.get = func(ctx context.Context, s string) (any, error) { return get(ctx, s) }
+	return c
+}
+
+// catalog is every collection served as resources.
+type catalog struct {
+	collections []collection
+}
+
+func newCatalog(d Deps) *catalog {
+	cl := d.Client
+	return &catalog{collections: []collection{
+		newCollection(collection{path: "bookings", title: "Bookings", noun: "booking", prefix: oncehub.PrefixBooking, toolset: "bookings"},
+			func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.Booking], error) {
+				return cl.ListBookings(ctx, oncehub.BookingFilter{ListParams: p})
+			},
+			func(ctx context.Context, id string) (oncehub.Booking, error) { return cl.GetBooking(ctx, id) },
+			func(b oncehub.Booking) string { return b.ID },
+			func(b oncehub.Booking) string {
+				v := viewBooking(b, nil)
+				return strings.Join([]string{v.Subject, v.GuestName, v.GuestEmail, v.StartingTime}, " ")
+			}),
+		newCollection(collection{path: "users", title: "Users", noun: "user", prefix: oncehub.PrefixUser, toolset: "users", listed: true},
+			func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.User], error) {
+				return cl.ListUsers(ctx, oncehub.UserFilter{ListParams: p})
+			},
+			cl.GetUser,
+			func(u oncehub.User) string { return u.ID },
+			func(u oncehub.User) string { return u.FirstName + " " + u.LastName + " " + u.Email }),
+		newCollection(collection{path: "event-types", title: "Event types", noun: "event type", prefix: oncehub.PrefixEventType, toolset: "booking_pages", listed: true},
+			cl.ListEventTypes, cl.GetEventType,
+			func(e oncehub.EventType) string { return e.ID },
+			func(e oncehub.EventType) string { return e.Name }),
+		newCollection(collection{path: "booking-pages", title: "Booking pages", noun: "booking page", prefix: oncehub.PrefixBookingPage, toolset: "booking_pages", listed: true},
+			func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.BookingPage], error) {
+				return cl.ListBookingPages(ctx, oncehub.BookingPageFilter{ListParams: p})
+			},
+			cl.GetBookingPage,
+			func(b oncehub.BookingPage) string { return b.ID },
+			func(b oncehub.BookingPage) string { return b.Name + " " + b.Label }),
+		// TODO(lead, after merging the calendars and teams branches): add
+		//   newCollection(collection{path: "booking-calendars", title: "Booking calendars", noun: "booking calendar",
+		//       prefix: oncehub.PrefixBookingCalendar, toolset: "calendars", listed: true},
+		//       <list: cl.ListBookingCalendars adapted to (ctx, ListParams)>, cl.GetBookingCalendar, <ID>, <name>),
+		//   newCollection(collection{path: "teams", title: "Teams", noun: "team",
+		//       prefix: oncehub.PrefixTeam, toolset: "users", listed: true},
+		//       <list: cl.ListTeams adapted to (ctx, ListParams)>, cl.GetTeam, <ID>, <name>),
+		// Nothing else changes: resources, templates and completions (including
+		// the booking_calendar argument of the schedule_meeting prompt) follow.
+	}}
+}
+
+// byPath returns the collection served at oncehub://<path>.
+func (cat *catalog) byPath(path string) (collection, bool) {
+	for _, c := range cat.collections {
+		if c.path == path {
+			return c, true
+		}
+	}
+	return collection{}, false
+}
+
+// register adds the resources and templates of the collections whose toolset
+// the operator's filter allows.
+func (cat *catalog) register(s *server.MCPServer, f Filter) {
+	for _, c := range cat.collections {
+		if len(f.Toolsets) > 0 && !slices.Contains(f.Toolsets, c.toolset) {
+			continue
+		}
+		if c.listed {
+			s.AddResource(mcp.NewResource(c.listURI(), c.path,
+				mcp.WithResourceTitle(c.title),
+				mcp.WithResourceDescription("Every "+c.noun+" in the OnceHub account (up to 500; has_more says if there are more)."),
+				mcp.WithMIMEType("application/json"),
+			), cat.readList(c))
+		}
+		s.AddResourceTemplate(mcp.NewResourceTemplate(c.templateURI(), c.noun,
+			mcp.WithTemplateTitle("OnceHub "+c.noun),
+			mcp.WithTemplateDescription("One "+c.noun+" by ID ("+c.prefix+"-…), every field."),
+			mcp.WithTemplateMIMEType("application/json"),
+		), cat.readOne(c))
+	}
+}
+
+// requestNarrowing is a resource middleware refusing reads of collections
+// whose toolset the request's narrowing filter (WithRequestFilter) leaves
+// out. (resources/list itself is not narrowed per request.)
+func (cat *catalog) requestNarrowing(next server.ResourceHandlerFunc) server.ResourceHandlerFunc {
+	return func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+		if f, ok := requestFilter(ctx); ok && len(f.Toolsets) > 0 {
+			rest, _ := strings.CutPrefix(req.Params.URI, resourceScheme)
+			path, _, _ := strings.Cut(rest, "/")
+			if c, known := cat.byPath(path); known && !slices.Contains(f.Toolsets, c.toolset) {
+				return nil, fmt.Errorf("%s is not available: this request is limited to the toolsets %s", req.Params.URI, strings.Join(f.Toolsets, ", "))
+			}
+		}
+		return next(ctx, req)
+	}
+}
+
+func (cat *catalog) readList(c collection) server.ResourceHandlerFunc {
+	return func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+		items, more, next, err := c.list(ctx, oncehub.ListParams{})
+		res := listResult[any]{HasMore: more, NextCursor: next, Items: make([]any, len(items))}
+		var partial *oncehub.PartialError
+		if errors.As(err, &partial) {
+			res.StoppedEarly = errorMessage(err, false)
+		} else if err != nil {
+			return nil, resourceError(err)
+		}
+		for i, it := range items {
+			res.Items[i] = it.Value
+		}
+		res.Count = len(items)
+		return jsonContents(req.Params.URI, res)
+	}
+}
+
+func (cat *catalog) readOne(c collection) server.ResourceTemplateHandlerFunc {
+	prefix := c.listURI() + "/"
+	return func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+		id, _ := strings.CutPrefix(req.Params.URI, prefix)
+		if err := oncehub.CheckID("id", c.prefix, id); err != nil {
+			return nil, resourceError(err)
+		}
+		obj, err := c.get(ctx, id)
+		if err != nil {
+			return nil, resourceError(err)
+		}
+		return jsonContents(req.Params.URI, obj)
+	}
+}
+
+func jsonContents(uri string, v any) ([]mcp.ResourceContents, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return []mcp.ResourceContents{mcp.TextResourceContents{URI: uri, MIMEType: "application/json", Text: string(data)}}, nil
+}
+
+// resourceError turns err into the message a resource or prompt read fails
+// with: the same words as a tool's error result.
+func resourceError(err error) error { return errors.New(errorMessage(err, false)) }
+
+// CompleteResourceArgument completes the {id} of oncehub://<path>/{id}.
+func (cat *catalog) CompleteResourceArgument(ctx context.Context, uri string, arg mcp.CompleteArgument, _ mcp.CompleteContext) (*mcp.Completion, error) {
+	path, ok := strings.CutPrefix(uri, resourceScheme)
+	path, ok2 := strings.CutSuffix(path, "/{id}")
+	c, known := cat.byPath(path)
+	if !ok || !ok2 || !known || arg.Name != "id" {
+		return &mcp.Completion{Values: []string{}}, nil
+	}
+	return cat.completeID(ctx, c, arg.Value), nil
+}
+
+// completeID suggests IDs of c whose ID starts with value or whose label
+// (name, email, subject) contains it, from the newest 100. Completion fails
+// soft: an upstream error gives no suggestions.
+func (cat *catalog) completeID(ctx context.Context, c collection, value string) *mcp.Completion {
+	items, more, _, err := c.list(ctx, oncehub.ListParams{Limit: oncehub.MaxPageSize})
+	if err != nil {
+		return &mcp.Completion{Values: []string{}}
+	}
+	want := strings.ToLower(strings.TrimSpace(value))
+	values := []string{}
+	for _, it := range items {
+		if want == "" || strings.HasPrefix(strings.ToLower(it.ID), want) || strings.Contains(strings.ToLower(it.Label), want) {
+			values = append(values, it.ID)
+		}
+	}
+	out := &mcp.Completion{Values: values, HasMore: more}
+	if !more {
+		out.Total = len(values)
+	}
+	if len(values) > maxCompletions {
+		out.Values, out.HasMore = values[:maxCompletions], true
+	}
+	return out
+}

@@ -1,0 +1,259 @@
+package tools_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
+	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
+)
+
+// skipWithoutRoute skips when the fake does not serve GET path yet (its routes
+// are written resource by resource, in parallel). The probe is not recorded.
+func skipWithoutRoute(t *testing.T, env *testenv.Env, path string) {
+	t.Helper()
+	req, err := http.NewRequest("GET", env.APIURL+path, nil)
+	require.NoError(t, err)
+	req.Header.Set("API-Key", fakeoncehub.TestKey)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	env.Fake.ResetRequests()
+	if resp.StatusCode == http.StatusNotFound && strings.Contains(string(body), "Unrecognized request URL") {
+		t.Skipf("the fake has no GET %s route yet", path)
+	}
+}
+
+func readResource(t *testing.T, c *client.Client, uri string) (string, error) {
+	t.Helper()
+	req := mcp.ReadResourceRequest{}
+	req.Params.URI = uri
+	res, err := c.ReadResource(testenv.KeyCtx(), req)
+	if err != nil {
+		return "", err
+	}
+	require.Len(t, res.Contents, 1)
+	tc, ok := res.Contents[0].(mcp.TextResourceContents)
+	require.True(t, ok, "text contents: %T", res.Contents[0])
+	assert.Equal(t, uri, tc.URI)
+	assert.Equal(t, "application/json", tc.MIMEType)
+	return tc.Text, nil
+}
+
+func complete(t *testing.T, c *client.Client, ref any, arg, value string) *mcp.CompleteResult {
+	t.Helper()
+	req := mcp.CompleteRequest{}
+	req.Params.Ref = ref
+	req.Params.Argument = mcp.CompleteArgument{Name: arg, Value: value}
+	res, err := c.Complete(testenv.KeyCtx(), req)
+	require.NoError(t, err)
+	return res
+}
+
+func TestResourcesAndTemplatesAreListed(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	res, err := c.ListResources(context.Background(), mcp.ListResourcesRequest{})
+	require.NoError(t, err)
+	uris := map[string]mcp.Resource{}
+	for _, r := range res.Resources {
+		uris[r.URI] = r
+	}
+	// TODO(lead): oncehub://booking-calendars and oncehub://teams once wired (tools/resources.go).
+	for _, u := range []string{"oncehub://users", "oncehub://event-types", "oncehub://booking-pages"} {
+		require.Contains(t, uris, u)
+		assert.Equal(t, "application/json", uris[u].MIMEType)
+		assert.NotEmpty(t, uris[u].Description)
+	}
+	assert.NotContains(t, uris, "oncehub://bookings", "bookings are too many to attach at once")
+
+	tres, err := c.ListResourceTemplates(context.Background(), mcp.ListResourceTemplatesRequest{})
+	require.NoError(t, err)
+	var templates []string
+	for _, tp := range tres.ResourceTemplates {
+		templates = append(templates, tp.URITemplate.Raw())
+		assert.Contains(t, tp.Description, "-…)")
+	}
+	assert.ElementsMatch(t, []string{"oncehub://bookings/{id}", "oncehub://users/{id}", "oncehub://event-types/{id}", "oncehub://booking-pages/{id}"}, templates)
+	assert.Empty(t, env.Fake.Requests(), "listing resources sends nothing upstream")
+}
+
+func TestResourcesFollowTheToolsetFilter(t *testing.T) {
+	env := testenv.New(t, func(s testenv.Setup) { s.Config.Toolsets = []string{"bookings"} })
+	c := env.InProcess(t)
+	res, err := c.ListResources(context.Background(), mcp.ListResourcesRequest{})
+	require.NoError(t, err)
+	assert.Empty(t, res.Resources)
+	tres, err := c.ListResourceTemplates(context.Background(), mcp.ListResourceTemplatesRequest{})
+	require.NoError(t, err)
+	require.Len(t, tres.ResourceTemplates, 1)
+	assert.Equal(t, "oncehub://bookings/{id}", tres.ResourceTemplates[0].URITemplate.Raw())
+	_, err = readResource(t, c, "oncehub://users")
+	require.Error(t, err, "a resource of a switched-off toolset cannot be read")
+	assert.Empty(t, env.Fake.Requests())
+}
+
+func TestReadBookingResource(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	id := testenv.Items(t, testenv.Call(t, testenv.KeyCtx(), c, "list_bookings", map[string]any{"limit": 1}))[0]["id"].(string)
+	env.Fake.ResetRequests()
+
+	text, err := readResource(t, c, "oncehub://bookings/"+id)
+	require.NoError(t, err)
+	var got map[string]any
+	require.NoError(t, json.Unmarshal([]byte(text), &got))
+	assert.Equal(t, id, got["id"])
+	assert.Contains(t, got, "form_submission", "a resource is the whole object")
+	reqs := env.Fake.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "GET", reqs[0].Method)
+	assert.Equal(t, "/bookings/"+id, reqs[0].Path)
+	assert.Empty(t, reqs[0].Query)
+	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+}
+
+func TestReadResourceErrors(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	for uri, want := range map[string]string{
+		"oncehub://bookings/USR-ABC":     `expected one starting with BKNG-`,
+		"oncehub://bookings/BKNG-A%2Fx":  `not a OnceHub ID`,
+		"oncehub://users/BKNG-ABCDEFGHI": `expected one starting with USR-`,
+	} {
+		_, err := readResource(t, c, uri)
+		require.Error(t, err, uri)
+		assert.Contains(t, err.Error(), want, uri)
+		assert.Contains(t, err.Error(), "Nothing was sent to OnceHub", uri)
+	}
+	assert.Empty(t, env.Fake.Requests(), "bad IDs never reach OnceHub")
+
+	_, err := readResource(t, c, "oncehub://bookings/BKNG-DOESNOTEXIST")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "OnceHub error 404")
+	assert.Contains(t, err.Error(), "No such booking: 'BKNG-DOESNOTEXIST'")
+	assert.NotContains(t, err.Error(), fakeoncehub.TestKey)
+
+	// Without a key (HTTP callers who sent none) nothing is sent either.
+	env.Fake.ResetRequests()
+	req := mcp.ReadResourceRequest{}
+	req.Params.URI = "oncehub://bookings/BKNG-ABC"
+	_, err = c.ReadResource(context.Background(), req)
+	require.Error(t, err)
+	assert.Empty(t, env.Fake.Requests())
+}
+
+func TestReadUserResources(t *testing.T) {
+	env := testenv.New(t)
+	skipWithoutRoute(t, env, "/users")
+	c := env.InProcess(t)
+
+	text, err := readResource(t, c, "oncehub://users")
+	require.NoError(t, err)
+	var list struct {
+		Count   int              `json:"count"`
+		HasMore bool             `json:"has_more"`
+		Items   []map[string]any `json:"items"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(text), &list))
+	require.Len(t, list.Items, 6, "every seeded user")
+	assert.Equal(t, 6, list.Count)
+	assert.False(t, list.HasMore)
+	reqs := env.Fake.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "/users", reqs[0].Path)
+	assert.Equal(t, "100", reqs[0].Query.Get("limit"))
+	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+
+	id := list.Items[1]["id"].(string)
+	env.Fake.ResetRequests()
+	text, err = readResource(t, c, "oncehub://users/"+id)
+	require.NoError(t, err)
+	var user map[string]any
+	require.NoError(t, json.Unmarshal([]byte(text), &user))
+	assert.Equal(t, list.Items[1], user)
+	reqs = env.Fake.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "/users/"+id, reqs[0].Path)
+}
+
+func TestReadEventTypeResources(t *testing.T) {
+	env := testenv.New(t)
+	skipWithoutRoute(t, env, "/event-types")
+	c := env.InProcess(t)
+	text, err := readResource(t, c, "oncehub://event-types")
+	require.NoError(t, err)
+	var list struct {
+		Items []map[string]any `json:"items"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(text), &list))
+	require.Len(t, list.Items, 4)
+	id := list.Items[0]["id"].(string)
+	text, err = readResource(t, c, "oncehub://event-types/"+id)
+	require.NoError(t, err)
+	assert.Contains(t, text, `"id":"`+id+`"`)
+	assert.Equal(t, "/event-types/"+id, env.Fake.Requests()[1].Path)
+}
+
+func TestCompleteResourceIDs(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	all := testenv.Items(t, testenv.Call(t, testenv.KeyCtx(), c, "list_bookings", map[string]any{"limit": 100}))
+	env.Fake.ResetRequests()
+	ref := mcp.ResourceReference{Type: "ref/resource", URI: "oncehub://bookings/{id}"}
+
+	res := complete(t, c, ref, "id", "")
+	assert.Len(t, res.Completion.Values, 100, "at most 100 values")
+	assert.True(t, res.Completion.HasMore, "260 bookings exist")
+	reqs := env.Fake.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "/bookings", reqs[0].Path)
+	assert.Equal(t, "100", reqs[0].Query.Get("limit"))
+
+	// By ID prefix, case-insensitive.
+	id := all[7]["id"].(string)
+	res = complete(t, c, ref, "id", strings.ToLower(id[:len(id)-1]))
+	assert.Contains(t, res.Completion.Values, id)
+	for _, v := range res.Completion.Values {
+		assert.True(t, strings.HasPrefix(v, id[:len(id)-1]), v)
+	}
+	// By the guest's name.
+	guest := all[3]["guest_name"].(string)
+	res = complete(t, c, ref, "id", strings.ToUpper(guest))
+	assert.Contains(t, res.Completion.Values, all[3]["id"])
+	for _, v := range res.Completion.Values {
+		for _, it := range all {
+			if it["id"] == v {
+				assert.Equal(t, guest, it["guest_name"])
+			}
+		}
+	}
+	// Nothing matches; unknown templates and arguments complete to nothing.
+	assert.Empty(t, complete(t, c, ref, "id", "no such thing").Completion.Values)
+	assert.Empty(t, complete(t, c, mcp.ResourceReference{Type: "ref/resource", URI: "oncehub://nothing/{id}"}, "id", "").Completion.Values)
+	assert.Empty(t, complete(t, c, ref, "other", "").Completion.Values)
+}
+
+func TestCompleteUserIDsByName(t *testing.T) {
+	env := testenv.New(t)
+	skipWithoutRoute(t, env, "/users")
+	c := env.InProcess(t)
+	res := complete(t, c, mcp.ResourceReference{Type: "ref/resource", URI: "oncehub://users/{id}"}, "id", "priya")
+	require.Len(t, res.Completion.Values, 1)
+	assert.Regexp(t, `^USR-`, res.Completion.Values[0])
+	assert.Equal(t, 1, res.Completion.Total)
+	assert.False(t, res.Completion.HasMore)
+	text, err := readResource(t, c, "oncehub://users/"+res.Completion.Values[0])
+	require.NoError(t, err)
+	assert.Contains(t, text, `"first_name":"Priya"`)
+}
