@@ -116,7 +116,6 @@ func TestScheduleMeetingPrompt(t *testing.T) {
 
 func TestDailyAgendaPrompt(t *testing.T) {
 	env := testenv.New(t)
-	skipWithoutRoute(t, env, "/users")
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
 	ref := mcp.PromptReference{Type: "ref/prompt", Name: "daily_agenda"}
@@ -199,7 +198,6 @@ func TestDailyAgendaPromptErrors(t *testing.T) {
 	}
 	assert.Empty(t, env.Fake.Requests())
 
-	skipWithoutRoute(t, env, "/users")
 	_, err := getPrompt(t, c, "daily_agenda", map[string]string{"user_id": "USR-DOESNOTEXIST"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "OnceHub error 404")
@@ -282,8 +280,12 @@ func TestCompletePromptArguments(t *testing.T) {
 	assert.Len(t, ids.Values, 100)
 	assert.Equal(t, "/bookings", env.Fake.Requests()[0].Path)
 
-	// TODO(lead): booking_calendar completes once booking calendars are wired in tools/resources.go.
-	assert.NotNil(t, complete(t, c, ref("schedule_meeting"), "booking_calendar", "").Completion.Values)
+	cals := complete(t, c, ref("schedule_meeting"), "booking_calendar", "").Completion.Values
+	require.Len(t, cals, 5, "every seeded booking calendar")
+	for _, id := range cals {
+		assert.Regexp(t, `^BKC-`, id)
+	}
+	assert.Len(t, complete(t, c, ref("schedule_meeting"), "booking_calendar", "sales").Completion.Values, 1, "completes by name")
 	assert.Empty(t, complete(t, c, ref("schedule_meeting"), "guest_name", "a").Completion.Values)
 	assert.Empty(t, complete(t, c, ref("no_such_prompt"), "x", "").Completion.Values)
 }

@@ -113,15 +113,20 @@ func newCatalog(d Deps) *catalog {
 			cl.GetBookingPage,
 			func(b oncehub.BookingPage) string { return b.ID },
 			func(b oncehub.BookingPage) string { return b.Name + " " + b.Label }),
-		// TODO(lead, after merging the calendars and teams branches): add
-		//   newCollection(collection{path: "booking-calendars", title: "Booking calendars", noun: "booking calendar",
-		//       prefix: oncehub.PrefixBookingCalendar, toolset: "calendars", listed: true},
-		//       <list: cl.ListBookingCalendars adapted to (ctx, ListParams)>, cl.GetBookingCalendar, <ID>, <name>),
-		//   newCollection(collection{path: "teams", title: "Teams", noun: "team",
-		//       prefix: oncehub.PrefixTeam, toolset: "users", listed: true},
-		//       <list: cl.ListTeams adapted to (ctx, ListParams)>, cl.GetTeam, <ID>, <name>),
-		// Nothing else changes: resources, templates and completions (including
-		// the booking_calendar argument of the schedule_meeting prompt) follow.
+		newCollection(collection{path: "booking-calendars", title: "Booking calendars", noun: "booking calendar", prefix: oncehub.PrefixBookingCalendar, toolset: "calendars", listed: true},
+			func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.BookingCalendar], error) {
+				return cl.ListBookingCalendars(ctx, oncehub.BookingCalendarFilter{ListParams: p})
+			},
+			cl.GetBookingCalendar,
+			func(b oncehub.BookingCalendar) string { return b.ID },
+			func(b oncehub.BookingCalendar) string { return b.Name + " " + b.Subject }),
+		newCollection(collection{path: "teams", title: "Teams", noun: "team", prefix: oncehub.PrefixTeam, toolset: "users", listed: true},
+			func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.Team], error) {
+				return cl.ListTeams(ctx, oncehub.TeamFilter{ListParams: p})
+			},
+			cl.GetTeam,
+			func(t oncehub.Team) string { return t.ID },
+			func(t oncehub.Team) string { return t.Name }),
 	}}
 }
 

@@ -3,8 +3,6 @@ package tools_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -16,23 +14,6 @@ import (
 	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
 )
-
-// skipWithoutRoute skips when the fake does not serve GET path yet (its routes
-// are written resource by resource, in parallel). The probe is not recorded.
-func skipWithoutRoute(t *testing.T, env *testenv.Env, path string) {
-	t.Helper()
-	req, err := http.NewRequest("GET", env.APIURL+path, nil)
-	require.NoError(t, err)
-	req.Header.Set("API-Key", fakeoncehub.TestKey)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	body, _ := io.ReadAll(resp.Body)
-	_ = resp.Body.Close()
-	env.Fake.ResetRequests()
-	if resp.StatusCode == http.StatusNotFound && strings.Contains(string(body), "Unrecognized request URL") {
-		t.Skipf("the fake has no GET %s route yet", path)
-	}
-}
 
 func readResource(t *testing.T, c *client.Client, uri string) (string, error) {
 	t.Helper()
@@ -69,8 +50,7 @@ func TestResourcesAndTemplatesAreListed(t *testing.T) {
 	for _, r := range res.Resources {
 		uris[r.URI] = r
 	}
-	// TODO(lead): oncehub://booking-calendars and oncehub://teams once wired (tools/resources.go).
-	for _, u := range []string{"oncehub://users", "oncehub://event-types", "oncehub://booking-pages"} {
+	for _, u := range []string{"oncehub://users", "oncehub://event-types", "oncehub://booking-pages", "oncehub://booking-calendars", "oncehub://teams"} {
 		require.Contains(t, uris, u)
 		assert.Equal(t, "application/json", uris[u].MIMEType)
 		assert.NotEmpty(t, uris[u].Description)
@@ -84,7 +64,8 @@ func TestResourcesAndTemplatesAreListed(t *testing.T) {
 		templates = append(templates, tp.URITemplate.Raw())
 		assert.Contains(t, tp.Description, "-…)")
 	}
-	assert.ElementsMatch(t, []string{"oncehub://bookings/{id}", "oncehub://users/{id}", "oncehub://event-types/{id}", "oncehub://booking-pages/{id}"}, templates)
+	assert.ElementsMatch(t, []string{"oncehub://bookings/{id}", "oncehub://users/{id}", "oncehub://event-types/{id}",
+		"oncehub://booking-pages/{id}", "oncehub://booking-calendars/{id}", "oncehub://teams/{id}"}, templates)
 	assert.Empty(t, env.Fake.Requests(), "listing resources sends nothing upstream")
 }
 
@@ -155,7 +136,6 @@ func TestReadResourceErrors(t *testing.T) {
 
 func TestReadUserResources(t *testing.T) {
 	env := testenv.New(t)
-	skipWithoutRoute(t, env, "/users")
 	c := env.InProcess(t)
 
 	text, err := readResource(t, c, "oncehub://users")
@@ -189,7 +169,6 @@ func TestReadUserResources(t *testing.T) {
 
 func TestReadEventTypeResources(t *testing.T) {
 	env := testenv.New(t)
-	skipWithoutRoute(t, env, "/event-types")
 	c := env.InProcess(t)
 	text, err := readResource(t, c, "oncehub://event-types")
 	require.NoError(t, err)
@@ -246,7 +225,6 @@ func TestCompleteResourceIDs(t *testing.T) {
 
 func TestCompleteUserIDsByName(t *testing.T) {
 	env := testenv.New(t)
-	skipWithoutRoute(t, env, "/users")
 	c := env.InProcess(t)
 	res := complete(t, c, mcp.ResourceReference{Type: "ref/resource", URI: "oncehub://users/{id}"}, "id", "priya")
 	require.Len(t, res.Completion.Values, 1)
@@ -256,4 +234,30 @@ func TestCompleteUserIDsByName(t *testing.T) {
 	text, err := readResource(t, c, "oncehub://users/"+res.Completion.Values[0])
 	require.NoError(t, err)
 	assert.Contains(t, text, `"first_name":"Priya"`)
+}
+
+func TestReadBookingCalendarAndTeamResources(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	for _, tc := range []struct {
+		path  string
+		count int
+	}{{"booking-calendars", 5}, {"teams", 3}} {
+		env.Fake.ResetRequests()
+		text, err := readResource(t, c, "oncehub://"+tc.path)
+		require.NoError(t, err)
+		var list struct {
+			Items []map[string]any `json:"items"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(text), &list))
+		require.Len(t, list.Items, tc.count, tc.path)
+		id := list.Items[0]["id"].(string)
+		text, err = readResource(t, c, "oncehub://"+tc.path+"/"+id)
+		require.NoError(t, err)
+		assert.Contains(t, text, `"id":"`+id+`"`)
+		reqs := env.Fake.Requests()
+		require.Len(t, reqs, 2)
+		assert.Equal(t, "/"+tc.path, reqs[0].Path)
+		assert.Equal(t, "/"+tc.path+"/"+id, reqs[1].Path)
+	}
 }
