@@ -98,7 +98,9 @@ func (a *App) StdioContext(ctx context.Context) context.Context {
 func (a *App) HTTPContext(ctx context.Context, r *http.Request) context.Context {
 	if a.operatorMode() {
 		ctx = oncehub.WithAPIKey(ctx, a.Config.APIKey)
-		ctx = observe.WithCaller(ctx, "token:"+strings.TrimPrefix(oncehub.Fingerprint(KeyFromRequest(r)), "key:"))
+		if tok, ok := a.accessToken(r); ok {
+			ctx = observe.WithCaller(ctx, "token:"+strings.TrimPrefix(oncehub.Fingerprint(tok), "key:"))
+		}
 	} else if key := KeyFromRequest(r); key != "" {
 		ctx = oncehub.WithAPIKey(ctx, key)
 	}
@@ -121,12 +123,26 @@ func (a *App) Authorize(r *http.Request) bool {
 	if !a.operatorMode() || len(a.tokenHashes) == 0 {
 		return true
 	}
-	got := sha256.Sum256([]byte(KeyFromRequest(r)))
-	match := 0
-	for _, want := range a.tokenHashes {
-		match |= subtle.ConstantTimeCompare(got[:], want[:])
+	_, ok := a.accessToken(r)
+	return ok
+}
+
+// accessToken returns the configured access token r carries, if any.
+func (a *App) accessToken(r *http.Request) (string, bool) {
+	for _, got := range []string{bearer(r), strings.TrimSpace(r.Header.Get("API-Key"))} {
+		if got == "" {
+			continue
+		}
+		sum := sha256.Sum256([]byte(got))
+		match := 0
+		for _, want := range a.tokenHashes {
+			match |= subtle.ConstantTimeCompare(sum[:], want[:])
+		}
+		if match == 1 {
+			return got, true
+		}
 	}
-	return match == 1
+	return "", false
 }
 
 // HTTPOptions are the transport settings from the configuration.
@@ -153,6 +169,10 @@ func KeyFromRequest(r *http.Request) string {
 	if k := strings.TrimSpace(r.Header.Get("API-Key")); k != "" {
 		return k
 	}
+	return bearer(r)
+}
+
+func bearer(r *http.Request) string {
 	auth := r.Header.Get("Authorization")
 	if scheme, token, ok := strings.Cut(auth, " "); ok && strings.EqualFold(scheme, "Bearer") {
 		return strings.TrimSpace(token)
