@@ -116,6 +116,17 @@ func (o *Observer) Attempt(a oncehub.Attempt) {
 	}
 	o.upstreamRequests.WithLabelValues(a.Method, a.Route, status).Inc()
 	o.upstreamDuration.WithLabelValues(a.Method, a.Route).Observe(a.Duration.Seconds())
+	if o.logger.Enabled(context.Background(), slog.LevelDebug) {
+		attrs := []slog.Attr{
+			slog.String("method", a.Method), slog.String("route", a.Route), slog.Int("status", a.Status),
+			slog.String("request_id", a.RequestID), slog.Float64("duration_ms", float64(a.Duration.Microseconds())/1000),
+			slog.String("key", a.Fingerprint),
+		}
+		if a.Err != nil {
+			attrs = append(attrs, slog.String("err", a.Err.Error()))
+		}
+		o.logger.LogAttrs(context.Background(), slog.LevelDebug, "upstream attempt", attrs...)
+	}
 }
 
 // Limiter wraps an oncehub.Limiter to measure how long requests wait for it.
