@@ -2,15 +2,14 @@
 // against the fake OnceHub (in this process), with the server as a separate
 // process so its memory can be read from /proc:
 //
-//		go run ./bench/httpload
+//	go run ./bench/httpload
 //
-//	 1. Memory: the server's RSS after a warm-up and after 20,000 more HTTP
-//	    requests from short-lived clients (initialize + tool calls; goal: growth
-//	    ≤ 5 MB, i.e. no per-client state is kept).
-//	 2. Throughput: 50 concurrent clients calling tools/call (list_bookings)
-//	    as fast as they can: calls/s, p50 and p99 latency.
-//
-// Everything runs on loopback; the load is bounded in count and time.
+// Memory: the server's RSS after a warm-up and after 20,000 more HTTP requests
+// from short-lived clients (initialize, tools/list, tool calls; goal: growth
+// of at most 5 MB, i.e. no per-client state is kept). Throughput: 50
+// concurrent clients calling tools/call as fast as they can: calls/s, p50 and
+// p99 latency. Everything runs on loopback; the load is bounded in count and
+// time.
 package main
 
 import (
