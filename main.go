@@ -81,7 +81,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		err = transport.ServeStdio(ctx, a.MCP, stdin, stdout, logger, a.StdioContext)
 	case app.ModeHTTP:
-		opts := transport.HTTPOptions{Addr: cfg.Addr, ContextFunc: a.HTTPContext, Logger: logger}
+		opts := a.HTTPOptions()
 		err = transport.ServeHTTP(ctx, transport.NewHTTPHandler(a.MCP, opts), opts, nil)
 	}
 	if err != nil {

@@ -2,16 +2,35 @@ package transport
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
+	"fmt"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/mark3labs/mcp-go/server"
 )
 
-// HTTPOptions configures streamable HTTP serving.
+// Defaults of HTTPOptions' zero values. They are the safe choice for a server
+// reachable from a network.
+const (
+	DefaultMaxBodyBytes      = 1 << 20
+	DefaultMaxInFlight       = 64
+	DefaultQueueTimeout      = 5 * time.Second
+	DefaultShutdownTimeout   = 25 * time.Second
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = 30 * time.Second
+	DefaultWriteTimeout      = 5 * time.Minute
+	DefaultIdleTimeout       = 2 * time.Minute
+)
+
+// HTTPOptions configures streamable HTTP serving. The zero value (plus Addr)
+// serves safely: 1 MiB bodies, 64 tool calls at once, only same-host and
+// loopback browser origins.
 type HTTPOptions struct {
 	// Addr to listen on, host:port.
 	Addr string
@@ -19,9 +38,31 @@ type HTTPOptions struct {
 	Path string
 	// ContextFunc adds per-request values (the caller's key, narrowing filters).
 	ContextFunc func(ctx context.Context, r *http.Request) context.Context
-	// ShutdownTimeout bounds graceful shutdown; 10 s when zero.
+	// Authorize, when set, must accept a request before it reaches MCP;
+	// refused requests get 401 with WWW-Authenticate: Bearer.
+	Authorize func(r *http.Request) bool
+	// AllowedOrigins are browser origins (scheme://host[:port], or "*") allowed
+	// besides the server's own host and loopback origins. Requests carrying
+	// any other Origin header get 403.
+	AllowedOrigins []string
+	// MaxBodyBytes caps a request body (413 beyond); DefaultMaxBodyBytes when zero.
+	MaxBodyBytes int64
+	// MaxInFlight bounds concurrent tools/call requests; DefaultMaxInFlight when
+	// zero. A call waits up to QueueTimeout for a slot, then gets 503.
+	MaxInFlight  int
+	QueueTimeout time.Duration
+	// TLSCertFile and TLSKeyFile, when both set, serve HTTPS.
+	TLSCertFile, TLSKeyFile string
+	// ShutdownTimeout bounds graceful shutdown; DefaultShutdownTimeout when zero.
 	ShutdownTimeout time.Duration
-	Logger          *slog.Logger
+	// http.Server timeouts; the Default… constants when zero.
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// Metrics, when set, is served at /metrics.
+	Metrics http.Handler
+	// OnReject, when set, is told why a request was refused before MCP
+	// ("origin", "unauthorized", "body_too_large", "busy").
+	OnReject func(reason string)
+	Logger   *slog.Logger
 }
 
 func (o HTTPOptions) path() string {
@@ -31,73 +72,154 @@ func (o HTTPOptions) path() string {
 	return o.Path
 }
 
+func (o HTTPOptions) logger() *slog.Logger {
+	if o.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return o.Logger
+}
+
+func orDefault[T int | int64 | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+// Handler is the HTTP side of oncehub-mcp: the stateless MCP endpoint behind
+// its guards, plus /healthz, /readyz and /metrics.
+type Handler struct {
+	mux      *http.ServeMux
+	draining atomic.Bool
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+// Drain makes /readyz fail so load balancers stop sending new requests
+// (ServeHTTP calls it when shutdown starts).
+func (h *Handler) Drain() { h.draining.Store(true) }
+
 // NewHTTPHandler returns the HTTP handler: the stateless MCP endpoint plus
-// /healthz and /readyz. Stateless serving keeps no sessions, so any replica
-// can answer any request.
-func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) http.Handler {
+// /healthz, /readyz and (when o.Metrics is set) /metrics.
+//
+// Stateless serving keeps no sessions, so any replica can answer any request.
+// Tenants are isolated: the standalone GET stream is off (405), every POST is
+// served by its own session (notifications reach only the request that caused
+// them), and notifications/cancelled is accepted but ignored — a client
+// cancels its own call by closing the request, which cannot affect anyone
+// else's.
+func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) *Handler {
+	logger := o.logger()
 	opts := []server.StreamableHTTPOption{
 		server.WithEndpointPath(o.path()),
 		server.WithStateLess(true),
+		server.WithDisableStreaming(true),
+		server.WithStreamableHTTPLogger(logger),
 	}
 	if o.ContextFunc != nil {
 		opts = append(opts, server.WithHTTPContextFunc(o.ContextFunc))
 	}
-	if o.Logger != nil {
-		opts = append(opts, server.WithStreamableHTTPLogger(o.Logger))
-	}
 	mcpHandler := server.NewStreamableHTTPServer(s, opts...)
-	mux := http.NewServeMux()
-	mux.Handle(o.path(), mcpHandler)
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+	g := &guard{
+		next:         mcpHandler,
+		authorize:    o.Authorize,
+		origins:      newOriginPolicy(o.AllowedOrigins),
+		maxBody:      orDefault(o.MaxBodyBytes, DefaultMaxBodyBytes),
+		slots:        make(chan struct{}, orDefault(o.MaxInFlight, DefaultMaxInFlight)),
+		queueTimeout: orDefault(o.QueueTimeout, DefaultQueueTimeout),
+		onReject:     o.OnReject,
+		logger:       logger,
+	}
+	h := &Handler{mux: http.NewServeMux()}
+	h.mux.Handle(o.path(), g)
+	h.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))
 	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+	h.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
+		if h.draining.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("shutting down\n"))
+			return
+		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
-	return mux
+	if o.Metrics != nil {
+		h.mux.Handle("GET /metrics", o.Metrics)
+	}
+	return h
 }
 
 // ServeHTTP listens on o.Addr and serves h until ctx ends, then shuts down
-// gracefully, letting in-flight requests finish within ShutdownTimeout.
-// ready, when not nil, receives the bound address once listening.
+// gracefully: /readyz starts failing, the listener closes, and in-flight
+// requests may finish within ShutdownTimeout; after that they are cut off and
+// an error is returned. ready, when not nil, receives the bound address once
+// listening.
 func ServeHTTP(ctx context.Context, h http.Handler, o HTTPOptions, ready chan<- net.Addr) error {
+	var tlsCfg *tls.Config
+	if o.TLSCertFile != "" || o.TLSKeyFile != "" {
+		if o.TLSCertFile == "" || o.TLSKeyFile == "" {
+			return errors.New("TLS needs both a certificate (--tls-cert) and a key (--tls-key)")
+		}
+		cert, err := tls.LoadX509KeyPair(o.TLSCertFile, o.TLSKeyFile)
+		if err != nil {
+			return fmt.Errorf("loading TLS certificate: %w", err)
+		}
+		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {
 		return err
 	}
+	logger := o.logger()
 	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      5 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
+		TLSConfig:         tlsCfg,
+		ReadHeaderTimeout: orDefault(o.ReadHeaderTimeout, DefaultReadHeaderTimeout),
+		ReadTimeout:       orDefault(o.ReadTimeout, DefaultReadTimeout),
+		WriteTimeout:      orDefault(o.WriteTimeout, DefaultWriteTimeout),
+		IdleTimeout:       orDefault(o.IdleTimeout, DefaultIdleTimeout),
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          log.New(&slogWriter{l: logger, component: "http"}, "", 0),
 	}
-	if o.Logger != nil {
-		o.Logger.Info("serving MCP over streamable HTTP", "addr", ln.Addr().String(), "path", o.path())
+	scheme := "http"
+	if tlsCfg != nil {
+		scheme = "https"
 	}
+	logger.Info("serving MCP over streamable HTTP", "addr", ln.Addr().String(), "scheme", scheme, "path", o.path())
 	if ready != nil {
 		ready <- ln.Addr()
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if tlsCfg != nil {
+			errc <- srv.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	timeout := o.ShutdownTimeout
-	if timeout <= 0 {
-		timeout = 10 * time.Second
+	if d, ok := h.(interface{ Drain() }); ok {
+		d.Drain()
 	}
+	timeout := orDefault(o.ShutdownTimeout, DefaultShutdownTimeout)
+	logger.Info("shutting down: finishing in-flight requests", "deadline", timeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		return err
+		_ = srv.Close()
+		<-errc
+		return fmt.Errorf("in-flight requests did not finish within %s and were cut off: %w", timeout, err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	logger.Info("shut down cleanly")
 	return nil
 }

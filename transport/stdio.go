@@ -17,7 +17,7 @@ import (
 // (the API key) to every request's context.
 func ServeStdio(ctx context.Context, s *server.MCPServer, in io.Reader, out io.Writer, logger *slog.Logger, ctxFunc func(context.Context) context.Context) error {
 	stdio := server.NewStdioServer(s)
-	stdio.SetErrorLogger(log.New(&slogWriter{logger}, "", 0))
+	stdio.SetErrorLogger(log.New(&slogWriter{l: logger, component: "stdio"}, "", 0))
 	if ctxFunc != nil {
 		stdio.SetContextFunc(ctxFunc)
 	}
@@ -29,13 +29,16 @@ func ServeStdio(ctx context.Context, s *server.MCPServer, in io.Reader, out io.W
 }
 
 // slogWriter adapts a log.Logger's output to slog (one line per message).
-type slogWriter struct{ l *slog.Logger }
+type slogWriter struct {
+	l         *slog.Logger
+	component string
+}
 
 func (w *slogWriter) Write(p []byte) (int, error) {
 	msg := string(p)
 	for len(msg) > 0 && msg[len(msg)-1] == '\n' {
 		msg = msg[:len(msg)-1]
 	}
-	w.l.Warn(msg, "component", "stdio")
+	w.l.Warn(msg, "component", w.component)
 	return len(p), nil
 }

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -9,8 +11,10 @@ import (
 
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/oncehub-mcp/oncehub-mcp/internal/observe"
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 	"github.com/oncehub-mcp/oncehub-mcp/tools"
+	"github.com/oncehub-mcp/oncehub-mcp/transport"
 )
 
 // App is a built server, ready for a transport.
@@ -20,6 +24,10 @@ type App struct {
 	MCP    *server.MCPServer
 	Tools  []tools.Tool
 	Logger *slog.Logger
+	// Observer holds the metrics and writes one log line per tool call.
+	Observer *observe.Observer
+
+	tokenHashes [][sha256.Size]byte // operator mode's access tokens, hashed
 }
 
 // Options are what Build takes besides the Config.
@@ -38,6 +46,7 @@ func Build(cfg Config, o Options) (*App, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	obs := observe.New(logger)
 	var limiter oncehub.Limiter
 	if cfg.RateRPS > 0 {
 		limiter = oncehub.NewLocalLimiter(cfg.RateRPS, cfg.RateBurst)
@@ -46,8 +55,9 @@ func Build(cfg Config, o Options) (*App, error) {
 		BaseURL:   cfg.APIURL,
 		Timeout:   cfg.Timeout,
 		Version:   o.Version,
-		Transport: o.Transport,
-		Limiter:   limiter,
+		Transport: obs.Transport(o.Transport),
+		Limiter:   obs.Limiter(limiter),
+		Observer:  obs.Attempt,
 	})
 	if err != nil {
 		return nil, err
@@ -58,11 +68,18 @@ func Build(cfg Config, o Options) (*App, error) {
 	s, selected, err := tools.NewServer(deps, tools.ServerOptions{
 		Version: o.Version,
 		Filter:  tools.Filter{ReadOnly: cfg.ReadOnly, Toolsets: cfg.Toolsets, Names: cfg.Tools},
+		Extra:   []server.ServerOption{server.WithToolHandlerMiddleware(obs.ToolMiddleware())},
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &App{Config: cfg, Client: client, MCP: s, Tools: selected, Logger: logger}, nil
+	a := &App{Config: cfg, Client: client, MCP: s, Tools: selected, Logger: logger, Observer: obs}
+	for _, t := range cfg.AccessTokens {
+		if t = strings.TrimSpace(t); t != "" {
+			a.tokenHashes = append(a.tokenHashes, sha256.Sum256([]byte(t)))
+		}
+	}
+	return a, nil
 }
 
 // StdioContext puts the configured key into the (single) stdio context.
@@ -73,11 +90,19 @@ func (a *App) StdioContext(ctx context.Context) context.Context {
 	return oncehub.WithAPIKey(ctx, a.Config.APIKey)
 }
 
-// HTTPContext puts the caller's key (API-Key header, or Authorization: Bearer)
-// and any narrowing headers into the request's context. The server's own
-// ONCEHUB_API_KEY is never used for HTTP callers.
+// HTTPContext puts the OnceHub key and any narrowing headers into the
+// request's context. In pass-through mode (the default) the key is the
+// caller's (API-Key header, or Authorization: Bearer) and the server's own
+// ONCEHUB_API_KEY is never used; in operator mode it is the server's key
+// (the caller's access token was checked by Authorize) and the token's
+// fingerprint labels the caller in logs.
 func (a *App) HTTPContext(ctx context.Context, r *http.Request) context.Context {
-	if key := KeyFromRequest(r); key != "" {
+	if a.operatorMode() {
+		ctx = oncehub.WithAPIKey(ctx, a.Config.APIKey)
+		if tok, ok := a.accessToken(r); ok {
+			ctx = observe.WithCaller(ctx, "token:"+strings.TrimPrefix(oncehub.Fingerprint(tok), "key:"))
+		}
+	} else if key := KeyFromRequest(r); key != "" {
 		ctx = oncehub.WithAPIKey(ctx, key)
 	}
 	if f, ok := narrowingFilter(r); ok {
@@ -86,11 +111,69 @@ func (a *App) HTTPContext(ctx context.Context, r *http.Request) context.Context 
 	return ctx
 }
 
+func (a *App) operatorMode() bool {
+	return strings.EqualFold(a.Config.CredentialMode, CredentialsOperator)
+}
+
+// Authorize accepts an HTTP request in operator mode only when it carries one
+// of the access tokens (Authorization: Bearer or API-Key), compared in
+// constant time. With no tokens configured (allowed on loopback only) and in
+// pass-through mode it accepts every request: there, the caller's own OnceHub
+// key is the credential and OnceHub checks it.
+func (a *App) Authorize(r *http.Request) bool {
+	if !a.operatorMode() || len(a.tokenHashes) == 0 {
+		return true
+	}
+	_, ok := a.accessToken(r)
+	return ok
+}
+
+// accessToken returns the configured access token r carries, if any.
+func (a *App) accessToken(r *http.Request) (string, bool) {
+	for _, got := range []string{bearer(r), strings.TrimSpace(r.Header.Get("API-Key"))} {
+		if got == "" {
+			continue
+		}
+		sum := sha256.Sum256([]byte(got))
+		match := 0
+		for _, want := range a.tokenHashes {
+			match |= subtle.ConstantTimeCompare(sum[:], want[:])
+		}
+		if match == 1 {
+			return got, true
+		}
+	}
+	return "", false
+}
+
+// HTTPOptions are the transport settings from the configuration.
+func (a *App) HTTPOptions() transport.HTTPOptions {
+	c := a.Config
+	return transport.HTTPOptions{
+		Addr:            c.Addr,
+		ContextFunc:     a.HTTPContext,
+		Authorize:       a.Authorize,
+		AllowedOrigins:  c.AllowedOrigins,
+		MaxBodyBytes:    c.MaxBodyBytes,
+		MaxInFlight:     c.MaxInFlight,
+		TLSCertFile:     c.TLSCert,
+		TLSKeyFile:      c.TLSKey,
+		ShutdownTimeout: c.ShutdownTimeout,
+		Metrics:         a.Observer.Handler(),
+		OnReject:        a.Observer.Rejected,
+		Logger:          a.Logger,
+	}
+}
+
 // KeyFromRequest returns the OnceHub key a caller sent.
 func KeyFromRequest(r *http.Request) string {
 	if k := strings.TrimSpace(r.Header.Get("API-Key")); k != "" {
 		return k
 	}
+	return bearer(r)
+}
+
+func bearer(r *http.Request) string {
 	auth := r.Header.Get("Authorization")
 	if scheme, token, ok := strings.Cut(auth, " "); ok && strings.EqualFold(scheme, "Bearer") {
 		return strings.TrimSpace(token)
@@ -118,5 +201,12 @@ func narrowingFilter(r *http.Request) (tools.Filter, bool) {
 
 // Describe is a one-line summary for the startup log (never the key).
 func (a *App) Describe() string {
-	return fmt.Sprintf("%d tools, upstream %s, key %s", len(a.Tools), a.Client.BaseURL(), oncehub.Fingerprint(a.Config.APIKey))
+	d := fmt.Sprintf("%d tools, upstream %s, key %s", len(a.Tools), a.Client.BaseURL(), oncehub.Fingerprint(a.Config.APIKey))
+	if a.Config.CredentialMode != "" {
+		d += fmt.Sprintf(", credentials %s", a.Config.CredentialMode)
+		if a.operatorMode() {
+			d += fmt.Sprintf(" (%d access tokens)", len(a.tokenHashes))
+		}
+	}
+	return d
 }

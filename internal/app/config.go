@@ -7,16 +7,19 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"time"
 
 	"github.com/kelseyhightower/envconfig"
+
+	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 )
 
 // Config is every setting. Environment variables come first; command-line
 // flags (for the transport and tool selection) override them.
 type Config struct {
-	APIKey    string        `envconfig:"ONCEHUB_API_KEY" desc:"OnceHub API key (stdio mode; HTTP mode takes each caller's key from the API-Key or Authorization: Bearer header)"`
+	APIKey    string        `envconfig:"ONCEHUB_API_KEY" desc:"OnceHub API key (stdio mode, and HTTP operator mode; HTTP pass-through mode takes each caller's key from the API-Key or Authorization: Bearer header)"`
 	APIURL    string        `envconfig:"ONCEHUB_API_URL" default:"https://api.oncehub.com/v2" desc:"OnceHub API base URL (https; http only for loopback)"`
 	Timeout   time.Duration `envconfig:"ONCEHUB_TIMEOUT" default:"30s" desc:"timeout of one upstream HTTP request"`
 	ReadOnly  bool          `envconfig:"ONCEHUB_READ_ONLY" default:"false" desc:"expose only read-only tools (flag --read-only)"`
@@ -30,7 +33,23 @@ type Config struct {
 
 	// RequireConfirmation refuses destructive calls from clients that cannot confirm them.
 	RequireConfirmation bool `envconfig:"ONCEHUB_REQUIRE_CONFIRMATION" default:"false" desc:"refuse cancel/reschedule/reassign and other destructive calls from clients without elicitation support (flag --require-confirmation)"`
+
+	// HTTP serving (see transport.HTTPOptions).
+	CredentialMode  string        `envconfig:"ONCEHUB_CREDENTIAL_MODE" default:"passthrough" desc:"HTTP: passthrough (each caller sends its own OnceHub key) or operator (the server uses ONCEHUB_API_KEY; callers send an access token) (flag --credential-mode)"`
+	AccessTokens    []string      `envconfig:"ONCEHUB_ACCESS_TOKENS" desc:"HTTP operator mode: comma-separated access tokens callers send as Authorization: Bearer; required unless listening on loopback only"`
+	AllowedOrigins  []string      `envconfig:"ONCEHUB_ALLOWED_ORIGINS" desc:"HTTP: comma-separated browser origins (https://app.example.com, or *) allowed besides same-host and loopback (flag --allowed-origins)"`
+	MaxBodyBytes    int64         `envconfig:"ONCEHUB_MAX_BODY_BYTES" default:"1048576" desc:"HTTP: largest request body in bytes; larger ones get 413 (flag --max-body-bytes)"`
+	MaxInFlight     int           `envconfig:"ONCEHUB_MAX_IN_FLIGHT" default:"64" desc:"HTTP: tool calls served at once; more wait up to 5 s, then get 503 (flag --max-in-flight)"`
+	TLSCert         string        `envconfig:"ONCEHUB_TLS_CERT" desc:"HTTP: TLS certificate file (PEM); with ONCEHUB_TLS_KEY serves HTTPS (flag --tls-cert)"`
+	TLSKey          string        `envconfig:"ONCEHUB_TLS_KEY" desc:"HTTP: TLS private key file (PEM) (flag --tls-key)"`
+	ShutdownTimeout time.Duration `envconfig:"ONCEHUB_SHUTDOWN_TIMEOUT" default:"25s" desc:"HTTP: on SIGTERM/SIGINT, how long in-flight calls may take to finish (flag --shutdown-timeout)"`
 }
+
+// Credential modes of HTTP serving.
+const (
+	CredentialsPassThrough = "passthrough"
+	CredentialsOperator    = "operator"
+)
 
 // Mode is how the server is reached.
 type Mode string
@@ -54,10 +73,18 @@ func Load(mode Mode, args []string, out io.Writer) (Config, error) {
 	fs.BoolVar(&cfg.RequireConfirmation, "require-confirmation", cfg.RequireConfirmation, "refuse destructive calls from clients that cannot ask the user to confirm (no elicitation)")
 	toolsets := fs.String("toolsets", strings.Join(cfg.Toolsets, ","), "comma-separated toolsets to expose")
 	toolNames := fs.String("tools", strings.Join(cfg.Tools, ","), "comma-separated tool names to expose")
+	var origins *string
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error")
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "text or json")
 	if mode == ModeHTTP {
 		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address host:port")
+		fs.StringVar(&cfg.CredentialMode, "credential-mode", cfg.CredentialMode, "passthrough (callers send their OnceHub key) or operator (server key + access tokens)")
+		origins = fs.String("allowed-origins", strings.Join(cfg.AllowedOrigins, ","), "comma-separated browser origins allowed besides same-host and loopback")
+		fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", cfg.MaxBodyBytes, "largest request body in bytes (413 beyond)")
+		fs.IntVar(&cfg.MaxInFlight, "max-in-flight", cfg.MaxInFlight, "tool calls served at once")
+		fs.StringVar(&cfg.TLSCert, "tls-cert", cfg.TLSCert, "TLS certificate file (PEM)")
+		fs.StringVar(&cfg.TLSKey, "tls-key", cfg.TLSKey, "TLS private key file (PEM)")
+		fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long in-flight calls may take to finish on shutdown")
 	}
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Usage: oncehub-mcp %s [flags]\n\nFlags:\n", mode)
@@ -72,7 +99,54 @@ func Load(mode Mode, args []string, out io.Writer) (Config, error) {
 		return cfg, fmt.Errorf("unexpected argument %q; see oncehub-mcp %s --help", fs.Arg(0), mode)
 	}
 	cfg.Toolsets, cfg.Tools = splitList(*toolsets), splitList(*toolNames)
+	if origins != nil {
+		cfg.AllowedOrigins = splitList(*origins)
+	}
+	if mode == ModeHTTP {
+		if err := cfg.CheckHTTP(); err != nil {
+			return cfg, err
+		}
+	}
 	return cfg, nil
+}
+
+// CheckHTTP refuses HTTP settings that are unsafe or cannot work: an unknown
+// credential mode; operator mode without ONCEHUB_API_KEY, or without access
+// tokens on an address other than loopback; half a TLS configuration.
+func (c *Config) CheckHTTP() error {
+	c.CredentialMode = strings.ToLower(strings.TrimSpace(c.CredentialMode))
+	c.AccessTokens = splitList(strings.Join(c.AccessTokens, ","))
+	switch c.CredentialMode {
+	case "", CredentialsPassThrough:
+		c.CredentialMode = CredentialsPassThrough
+	case CredentialsOperator:
+		if strings.TrimSpace(c.APIKey) == "" {
+			return fmt.Errorf("--credential-mode operator needs the server's OnceHub key in ONCEHUB_API_KEY")
+		}
+		if len(c.AccessTokens) == 0 && !LoopbackOnly(c.Addr) {
+			return fmt.Errorf("--credential-mode operator on %q would let anyone who reaches it use the server's OnceHub key: "+
+				"set ONCEHUB_ACCESS_TOKENS (comma-separated tokens callers send as Authorization: Bearer), or listen on loopback only (--addr 127.0.0.1:8080)", c.Addr)
+		}
+	default:
+		return fmt.Errorf("--credential-mode must be %q or %q, got %q", CredentialsPassThrough, CredentialsOperator, c.CredentialMode)
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return fmt.Errorf("TLS needs both --tls-cert and --tls-key")
+	}
+	if c.MaxBodyBytes < 0 || c.MaxInFlight < 0 {
+		return fmt.Errorf("--max-body-bytes and --max-in-flight must not be negative")
+	}
+	return nil
+}
+
+// LoopbackOnly reports whether addr (host:port) listens on a loopback
+// address only; an empty host or 0.0.0.0 listens everywhere.
+func LoopbackOnly(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	return oncehub.IsLoopbackHost(host)
 }
 
 const envUsageFormat = `{{range .}}  {{usage_key .}}{{if usage_default .}} (default {{usage_default .}}){{end}}

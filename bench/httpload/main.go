@@ -1,0 +1,313 @@
+// Command httpload measures oncehub-mcp over stateless streamable HTTP
+// against the fake OnceHub (in this process), with the server as a separate
+// process so its memory can be read from /proc:
+//
+//	go run ./bench/httpload
+//
+// Memory: the server's RSS after a warm-up and after 20,000 more HTTP requests
+// from short-lived clients (initialize, tools/list, tool calls; goal: growth
+// of at most 5 MB, i.e. no per-client state is kept). Throughput: 50
+// concurrent clients calling tools/call as fast as they can: calls/s, p50 and
+// p99 latency. Everything runs on loopback; the load is bounded in count and
+// time.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
+)
+
+func main() {
+	memRequests := flag.Int("mem-requests", 20000, "HTTP requests between the two RSS readings")
+	clients := flag.Int("clients", 50, "concurrent clients in the throughput run")
+	calls := flag.Int("calls", 200, "tool calls per client in the throughput run")
+	flag.Parse()
+	if err := run(*memRequests, *clients, *calls); err != nil {
+		fmt.Fprintln(os.Stderr, "httpload:", err)
+		os.Exit(1)
+	}
+}
+
+// counter counts HTTP requests sent to the server.
+type counter struct {
+	n    atomic.Int64
+	next http.RoundTripper
+}
+
+func (c *counter) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return c.next.RoundTrip(r)
+}
+
+func run(memRequests, nClients, callsPer int) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+
+	fake := fakeoncehub.New(fakeoncehub.Options{})
+	up := httptest.NewServer(fake)
+	defer up.Close()
+	go func() { // the fake remembers requests for tests; forget them
+		for ctx.Err() == nil {
+			time.Sleep(time.Second)
+			fake.ResetRequests()
+		}
+	}()
+
+	dir, err := os.MkdirTemp("", "httpload")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	bin := filepath.Join(dir, "oncehub-mcp")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("go build: %w", err)
+	}
+
+	srv := exec.CommandContext(ctx, bin, "http", "--addr", "127.0.0.1:0", "--max-in-flight", "256")
+	srv.Env = append(os.Environ(), "ONCEHUB_API_URL="+up.URL+"/v2", "ONCEHUB_RATE_LIMIT=0")
+	stderr, err := srv.StderrPipe()
+	if err != nil {
+		return err
+	}
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	defer func() { _ = srv.Process.Signal(os.Interrupt); _ = srv.Wait() }()
+	addrRe := regexp.MustCompile(`serving MCP over streamable HTTP.* addr=(\S+)`)
+	addrc := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() { // keep draining: one log line per tool call
+			if m := addrRe.FindStringSubmatch(sc.Text()); m != nil {
+				addrc <- m[1]
+			}
+		}
+	}()
+	var url string
+	select {
+	case a := <-addrc:
+		url = "http://" + a + "/mcp"
+	case <-time.After(30 * time.Second):
+		return errors.New("server did not start")
+	}
+	pid := srv.Process.Pid
+
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}, Timeout: time.Minute}
+	cnt := &counter{next: hc.Transport}
+	hc.Transport = cnt
+
+	// 1. Memory.
+	fmt.Println("warming up…")
+	if err := churn(ctx, url, hc, cnt, 2000); err != nil {
+		return err
+	}
+	time.Sleep(2 * time.Second)
+	before, err := rss(pid)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("RSS after warm-up: %.1f MB; sending %d requests…\n", mb(before), memRequests)
+	start := cnt.n.Load()
+	t0 := time.Now()
+	if err := churn(ctx, url, hc, cnt, memRequests); err != nil {
+		return err
+	}
+	sent := cnt.n.Load() - start
+	elapsed := time.Since(t0)
+	time.Sleep(2 * time.Second)
+	after, err := rss(pid)
+	if err != nil {
+		return err
+	}
+
+	// 2. Throughput.
+	fmt.Printf("throughput: %d clients × %d tools/call…\n", nClients, callsPer)
+	lat, tElapsed, err := throughput(ctx, url, hc, nClients, callsPer)
+	if err != nil {
+		return err
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	pct := func(p float64) time.Duration { return lat[int(p*float64(len(lat)-1))] }
+
+	fmt.Println()
+	fmt.Printf("machine: %s, %d CPUs, %s, %s/%s\n", cpuModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Printf("date: %s\n", time.Now().UTC().Format("2006-01-02"))
+	fmt.Printf("memory: %d HTTP requests in %s; RSS %.1f MB → %.1f MB (growth %+.2f MB; goal ≤ 5 MB)\n",
+		sent, elapsed.Round(time.Millisecond), mb(before), mb(after), mb(after)-mb(before))
+	fmt.Printf("throughput: %d tools/call with %d concurrent clients in %s: %.0f calls/s, p50 %s, p99 %s\n",
+		len(lat), nClients, tElapsed.Round(time.Millisecond), float64(len(lat))/tElapsed.Seconds(),
+		pct(0.50).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond))
+	if after-before > 5<<20 {
+		fmt.Println("WARNING: RSS grew more than 5 MB")
+	}
+	return nil
+}
+
+// churn sends about n HTTP requests from short-lived clients, 16 at a time:
+// each client initializes (2025-11-25 or 2026-07-28), lists tools and makes
+// tool calls, then goes away — as many agents would.
+func churn(ctx context.Context, url string, hc *http.Client, cnt *counter, n int) error {
+	target := cnt.n.Load() + int64(n)
+	var wg sync.WaitGroup
+	errc := make(chan error, 16)
+	for w := 0; w < 16; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; cnt.n.Load() < target; i++ {
+				proto := []string{"2025-11-25", "2026-07-28"}[(w+i)%2]
+				c, err := newClient(ctx, url, hc, proto)
+				if err != nil {
+					errc <- err
+					return
+				}
+				if _, err := c.ListTools(ctx, mcp.ListToolsRequest{}); err != nil {
+					errc <- err
+					return
+				}
+				for j := 0; j < 8 && cnt.n.Load() < target; j++ {
+					if err := callTool(ctx, c, j); err != nil {
+						errc <- err
+						return
+					}
+				}
+				_ = c.Close()
+			}
+		}(w)
+	}
+	wg.Wait()
+	close(errc)
+	return <-errc
+}
+
+func throughput(ctx context.Context, url string, hc *http.Client, nClients, callsPer int) ([]time.Duration, time.Duration, error) {
+	cs := make([]*client.Client, nClients)
+	for i := range cs {
+		c, err := newClient(ctx, url, hc, "2025-11-25")
+		if err != nil {
+			return nil, 0, err
+		}
+		defer c.Close()
+		cs[i] = c
+	}
+	lat := make([]time.Duration, 0, nClients*callsPer)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	errc := make(chan error, nClients)
+	t0 := time.Now()
+	for _, c := range cs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mine := make([]time.Duration, 0, callsPer)
+			for j := 0; j < callsPer; j++ {
+				s := time.Now()
+				if err := callTool(ctx, c, 1); err != nil {
+					errc <- err
+					return
+				}
+				mine = append(mine, time.Since(s))
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(t0)
+	close(errc)
+	if err := <-errc; err != nil {
+		return nil, 0, err
+	}
+	return lat, elapsed, nil
+}
+
+func newClient(ctx context.Context, url string, hc *http.Client, proto string) (*client.Client, error) {
+	c, err := client.NewStreamableHttpClient(url, transport.WithHTTPBasicClient(hc),
+		transport.WithHTTPHeaders(map[string]string{"API-Key": fakeoncehub.TestKey}))
+	if err != nil {
+		return nil, err
+	}
+	c = client.NewClient(c.GetTransport(), client.WithProtocolVersion(proto))
+	if err := c.Start(ctx); err != nil {
+		return nil, err
+	}
+	req := mcp.InitializeRequest{}
+	req.Params.ProtocolVersion = proto
+	req.Params.ClientInfo = mcp.Implementation{Name: "httpload", Version: "1"}
+	if _, err := c.Initialize(ctx, req); err != nil {
+		return nil, fmt.Errorf("initialize: %w", err)
+	}
+	return c, nil
+}
+
+func callTool(ctx context.Context, c *client.Client, i int) error {
+	req := mcp.CallToolRequest{}
+	if i%2 == 0 {
+		req.Params.Name = "test_api_key"
+	} else {
+		req.Params.Name = "list_bookings"
+		req.Params.Arguments = map[string]any{"limit": 10}
+	}
+	res, err := c.CallTool(ctx, req)
+	if err != nil {
+		return fmt.Errorf("%s: %w", req.Params.Name, err)
+	}
+	if res.IsError {
+		return fmt.Errorf("%s answered with an error: %v", req.Params.Name, res.Content)
+	}
+	return nil
+}
+
+func rss(pid int) (int64, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, err := strconv.ParseInt(f[1], 10, 64)
+			return kb << 10, err
+		}
+	}
+	return 0, errors.New("no VmRSS in /proc status")
+}
+
+func mb(b int64) float64 { return float64(b) / (1 << 20) }
+
+func cpuModel() string {
+	data, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown CPU"
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown CPU"
+}

@@ -1,0 +1,152 @@
+package main_test
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
+	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
+)
+
+// lockedBuffer collects a process's stderr.
+type lockedBuffer struct {
+	mu sync.Mutex
+	sb strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.sb.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.sb.String()
+}
+
+var servingAddr = regexp.MustCompile(`serving MCP over streamable HTTP.* addr=(\S+)`)
+
+// startHTTPBinary runs the built binary in http mode on a free loopback port
+// and returns its base URL and collected stderr.
+func startHTTPBinary(t *testing.T, env []string, args ...string) (*exec.Cmd, string, *lockedBuffer) {
+	t.Helper()
+	cmd := exec.Command(testenv.Binary(t), append([]string{"http", "--addr", "127.0.0.1:0", "--log-level", "debug"}, args...)...)
+	cmd.Env = env
+	stderr, err := cmd.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	logs := &lockedBuffer{}
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			line := sc.Text()
+			_, _ = logs.Write([]byte(line + "\n"))
+			if m := servingAddr.FindStringSubmatch(line); m != nil {
+				addr <- m[1]
+			}
+		}
+	}()
+	select {
+	case a := <-addr:
+		return cmd, "http://" + a, logs
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the server did not start; stderr:\n%s", logs.String())
+	}
+	return nil, "", nil
+}
+
+// SIGTERM during a tool call: the server stops accepting, lets the call
+// finish, and exits 0. Nothing at debug level shows the key.
+func TestHTTPBinaryDrainsOnSIGTERMAndNeverLogsTheKey(t *testing.T) {
+	const otherKey = "some-unknown-key-4242424242"
+	fake := fakeoncehub.New(fakeoncehub.Options{})
+	entered, release := make(chan struct{}, 1), make(chan struct{})
+	var once sync.Once
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v2/test" && r.Header.Get("API-Key") == fakeoncehub.TestKey {
+			once.Do(func() { entered <- struct{}{}; <-release })
+		}
+		fake.ServeHTTP(w, r)
+	}))
+	defer up.Close()
+
+	cmd, base, logs := startHTTPBinary(t, []string{"ONCEHUB_API_URL=" + up.URL + "/v2", "ONCEHUB_RATE_LIMIT=0"})
+	env := &testenv.Env{}
+	c := env.HTTP(t, base+"/mcp", map[string]string{"API-Key": fakeoncehub.TestKey})
+	other := env.HTTP(t, base+"/mcp", map[string]string{"Authorization": "Bearer " + otherKey})
+	res := testenv.Call(t, context.Background(), other, "test_api_key", nil)
+	require.True(t, res.IsError, "the fake refuses an unknown key")
+
+	out := make(chan *mcp.CallToolResult, 1)
+	go func() {
+		req := mcp.CallToolRequest{}
+		req.Params.Name = "test_api_key"
+		r, err := c.CallTool(context.Background(), req)
+		assert.NoError(t, err)
+		out <- r
+	}()
+	<-entered
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "shutting down") }, 10*time.Second, 5*time.Millisecond)
+	_, err := http.Get(base + "/healthz")
+	require.Error(t, err, "no new connections once shutdown started")
+
+	close(release)
+	r := <-out
+	require.NotNil(t, r)
+	out2 := testenv.Object(t, r)
+	assert.Equal(t, fakeoncehub.TestAccount, out2["account"])
+	require.NoError(t, cmd.Wait(), "exit status 0; stderr:\n%s", logs.String())
+
+	all := logs.String()
+	assert.Contains(t, all, "shut down cleanly")
+	assert.Contains(t, all, `msg="tool call" tool=test_api_key`)
+	assert.Contains(t, all, "level=DEBUG", "debug logging was on")
+	assert.NotContains(t, all, fakeoncehub.TestKey)
+	assert.NotContains(t, all, otherKey)
+}
+
+func TestHTTPBinaryServesHealthReadinessMetrics(t *testing.T) {
+	env := testenv.New(t)
+	_, base, _ := startHTTPBinary(t, []string{"ONCEHUB_API_URL=" + env.APIURL})
+	for path, want := range map[string]string{
+		"/healthz": "ok",
+		"/readyz":  "ready",
+		"/metrics": "oncehub_mcp_tool_calls_in_flight 0",
+	} {
+		resp, err := http.Get(base + path)
+		require.NoError(t, err)
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		assert.Equal(t, 200, resp.StatusCode, path)
+		assert.Contains(t, string(body), want, path)
+	}
+	assert.Empty(t, env.Fake.Requests(), "readiness does not call OnceHub")
+}
+
+func TestHTTPBinaryRefusesOperatorModeWithoutTokensOffLoopback(t *testing.T) {
+	cmd := exec.Command(testenv.Binary(t), "http", "--credential-mode", "operator", "--addr", "0.0.0.0:0")
+	cmd.Env = []string{"ONCEHUB_API_KEY=server-secret-key-value"}
+	out, err := cmd.CombinedOutput()
+	require.Error(t, err)
+	assert.Contains(t, string(out), "ONCEHUB_ACCESS_TOKENS")
+	assert.NotContains(t, string(out), "server-secret-key-value")
+}

@@ -1,0 +1,189 @@
+package transport
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// guard stands in front of mcp-go's streamable HTTP handler. In order it
+// checks the Origin, the caller's credentials, and the body size; then it
+// isolates the request from every other one and bounds concurrent tool calls.
+type guard struct {
+	next         http.Handler
+	authorize    func(*http.Request) bool
+	origins      originPolicy
+	maxBody      int64
+	slots        chan struct{}
+	queueTimeout time.Duration
+	onReject     func(string)
+	logger       *slog.Logger
+
+	seq atomic.Uint64
+}
+
+func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if origin := r.Header.Get("Origin"); !g.origins.allows(origin, r) {
+		g.reject(w, "origin", http.StatusForbidden, mcp.INVALID_REQUEST, "origin "+strconv.Quote(origin)+" is not allowed")
+		return
+	}
+	if g.authorize != nil && !g.authorize(r) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="oncehub-mcp"`)
+		g.reject(w, "unauthorized", http.StatusUnauthorized, mcp.INVALID_REQUEST,
+			"missing or unknown access token: send Authorization: Bearer <token>")
+		return
+	}
+	if r.Method != http.MethodPost {
+		g.next.ServeHTTP(w, r)
+		return
+	}
+	if r.ContentLength > g.maxBody {
+		g.tooLarge(w)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, g.maxBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			g.tooLarge(w)
+			return
+		}
+		g.writeError(w, http.StatusBadRequest, mcp.PARSE_ERROR, "cannot read request body")
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+
+	var msg struct {
+		Method string `json:"method"`
+	}
+	_ = json.Unmarshal(body, &msg) // mcp-go answers malformed bodies itself
+
+	// A stateless server cannot tell whose call a notifications/cancelled
+	// names (every client numbers its requests from 1), so honouring it would
+	// let one tenant cancel another's call. A client cancels its own call by
+	// closing the HTTP request, which ends that request's context only.
+	if msg.Method == string(mcp.MethodNotificationCancelled) {
+		g.logger.Debug("ignored notifications/cancelled: close the request to cancel a call over HTTP")
+		w.WriteHeader(http.StatusAccepted)
+		return
+	}
+
+	// Every POST gets a session ID of its own, never one the client chose: the
+	// session is what mcp-go scopes in-flight requests, notifications and
+	// server-to-client requests by, and in stateless mode it would otherwise be
+	// "" for everyone. Nothing is stored under it; it is not sent back.
+	r.Header.Set(server.HeaderKeySessionID, "req-"+strconv.FormatUint(g.seq.Add(1), 36))
+
+	if msg.Method == string(mcp.MethodToolsCall) {
+		if !g.acquire(r) {
+			if r.Context().Err() != nil {
+				return
+			}
+			w.Header().Set("Retry-After", "1")
+			g.reject(w, "busy", http.StatusServiceUnavailable, -32000,
+				"server busy: too many tool calls in flight, retry shortly")
+			return
+		}
+		defer func() { <-g.slots }()
+	}
+	g.next.ServeHTTP(w, r)
+}
+
+func (g *guard) acquire(r *http.Request) bool {
+	select {
+	case g.slots <- struct{}{}:
+		return true
+	default:
+	}
+	t := time.NewTimer(g.queueTimeout)
+	defer t.Stop()
+	select {
+	case g.slots <- struct{}{}:
+		return true
+	case <-t.C:
+		return false
+	case <-r.Context().Done():
+		return false
+	}
+}
+
+func (g *guard) tooLarge(w http.ResponseWriter) {
+	g.reject(w, "body_too_large", http.StatusRequestEntityTooLarge, mcp.INVALID_REQUEST,
+		"request body larger than "+strconv.FormatInt(g.maxBody, 10)+" bytes")
+}
+
+func (g *guard) reject(w http.ResponseWriter, reason string, status, code int, message string) {
+	if g.onReject != nil {
+		g.onReject(reason)
+	}
+	g.logger.Debug("refused HTTP request", "reason", reason, "status", status)
+	g.writeError(w, status, code, message)
+}
+
+func (g *guard) writeError(w http.ResponseWriter, status, code int, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(mcp.JSONRPCError{
+		JSONRPC: mcp.JSONRPC_VERSION,
+		ID:      mcp.NewRequestId(nil),
+		Error:   mcp.NewJSONRPCErrorDetails(code, message, nil),
+	})
+}
+
+// originPolicy decides which browser origins may call the server: none but
+// the server's own host and loopback origins, plus an explicit allow-list.
+type originPolicy struct {
+	any     bool
+	allowed map[string]bool
+}
+
+func newOriginPolicy(list []string) originPolicy {
+	p := originPolicy{allowed: map[string]bool{}}
+	for _, o := range list {
+		o = strings.ToLower(strings.TrimRight(strings.TrimSpace(o), "/"))
+		switch o {
+		case "":
+		case "*":
+			p.any = true
+		default:
+			p.allowed[o] = true
+		}
+	}
+	return p
+}
+
+// allows reports whether a request with this Origin header may proceed. No
+// Origin (non-browser clients) is allowed.
+func (p originPolicy) allows(origin string, r *http.Request) bool {
+	if origin == "" || p.any {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return false // includes the opaque "null" origin
+	}
+	if p.allowed[strings.ToLower(u.Scheme+"://"+u.Host)] {
+		return true
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	host := u.Hostname()
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
