@@ -64,6 +64,7 @@ func build[A any, O any](s spec, confirm func(ctx context.Context, args A) error
 		mcp.WithInputSchema[A](),
 		mcp.WithOutputSchema[O](),
 	)
+	compactSchemas(&def)
 	write := s.effect != read
 	return Tool{
 		Toolset: s.toolset,

@@ -1,0 +1,84 @@
+package tools
+
+import (
+	"encoding/json"
+
+	"github.com/mark3labs/mcp-go/mcp"
+)
+
+// compactSchemas shrinks a tool's schemas without changing what they accept,
+// because every byte of tools/list is read by the model on every turn:
+//   - input: no "additionalProperties": false (bind already names unknown
+//     arguments), and ["null", T] types become T (null is accepted anyway);
+//   - output: no descriptions (the tool's description says what comes back),
+//     no empty "properties"/"required".
+func compactSchemas(def *mcp.Tool) {
+	if in := compactJSON(def.RawInputSchema, compactInput); in != nil {
+		def.RawInputSchema = in
+	}
+	if def.OutputSchema.Type != "" {
+		raw, err := json.Marshal(def.OutputSchema)
+		if err == nil {
+			if out := compactJSON(raw, compactOutput); out != nil {
+				def.OutputSchema = mcp.ToolOutputSchema{}
+				def.RawOutputSchema = out
+			}
+		}
+	}
+}
+
+func compactJSON(raw json.RawMessage, fn func(map[string]any)) json.RawMessage {
+	if raw == nil {
+		return nil
+	}
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil {
+		return nil
+	}
+	walkSchema(m, fn)
+	out, err := json.Marshal(m)
+	if err != nil {
+		return nil
+	}
+	return out
+}
+
+// walkSchema applies fn to s and every schema nested in properties and items.
+func walkSchema(s map[string]any, fn func(map[string]any)) {
+	fn(s)
+	if props, ok := s["properties"].(map[string]any); ok {
+		for _, p := range props {
+			if ps, ok := p.(map[string]any); ok {
+				walkSchema(ps, fn)
+			}
+		}
+	}
+	if items, ok := s["items"].(map[string]any); ok {
+		walkSchema(items, fn)
+	}
+}
+
+func compactInput(s map[string]any) {
+	if s["additionalProperties"] == false {
+		delete(s, "additionalProperties")
+	}
+	if types, ok := s["type"].([]any); ok && len(types) == 2 {
+		switch {
+		case types[0] == "null":
+			s["type"] = types[1]
+		case types[1] == "null":
+			s["type"] = types[0]
+		}
+	}
+}
+
+func compactOutput(s map[string]any) {
+	delete(s, "description")
+	delete(s, "additionalProperties")
+	if p, ok := s["properties"].(map[string]any); ok && len(p) == 0 {
+		delete(s, "properties")
+	}
+	if r, ok := s["required"].([]any); ok && len(r) == 0 {
+		delete(s, "required")
+	}
+}
