@@ -20,6 +20,8 @@ type App struct {
 	MCP    *server.MCPServer
 	Tools  []tools.Tool
 	Logger *slog.Logger
+
+	demo *demoUpstream // the demo sandbox, when Config.Demo
 }
 
 // Options are what Build takes besides the Config.
@@ -38,6 +40,16 @@ func Build(cfg Config, o Options) (*App, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	var demo *demoUpstream
+	if cfg.Demo {
+		d, err := startDemo(o.Deps.Now)
+		if err != nil {
+			return nil, err
+		}
+		demo = d
+		cfg.APIURL, cfg.APIKey = d.apiURL, DemoKey
+		o.Deps.Demo = true
+	}
 	var limiter oncehub.Limiter
 	if cfg.RateRPS > 0 {
 		limiter = oncehub.NewLocalLimiter(cfg.RateRPS, cfg.RateBurst)
@@ -49,7 +61,13 @@ func Build(cfg Config, o Options) (*App, error) {
 		Transport: o.Transport,
 		Limiter:   limiter,
 	})
+	if err == nil && demo != nil {
+		err = checkLoopback(client.BaseURL())
+	}
 	if err != nil {
+		if demo != nil {
+			_ = demo.close()
+		}
 		return nil, err
 	}
 	deps := o.Deps
@@ -59,9 +77,12 @@ func Build(cfg Config, o Options) (*App, error) {
 		Filter:  tools.Filter{ReadOnly: cfg.ReadOnly, Toolsets: cfg.Toolsets, Names: cfg.Tools},
 	})
 	if err != nil {
+		if demo != nil {
+			_ = demo.close()
+		}
 		return nil, err
 	}
-	return &App{Config: cfg, Client: client, MCP: s, Tools: selected, Logger: logger}, nil
+	return &App{Config: cfg, Client: client, MCP: s, Tools: selected, Logger: logger, demo: demo}, nil
 }
 
 // StdioContext puts the configured key into the (single) stdio context.
@@ -76,7 +97,9 @@ func (a *App) StdioContext(ctx context.Context) context.Context {
 // and any narrowing headers into the request's context. The server's own
 // ONCEHUB_API_KEY is never used for HTTP callers.
 func (a *App) HTTPContext(ctx context.Context, r *http.Request) context.Context {
-	if key := KeyFromRequest(r); key != "" {
+	if a.demo != nil { // demo sandbox: callers need no key
+		ctx = oncehub.WithAPIKey(ctx, DemoKey)
+	} else if key := KeyFromRequest(r); key != "" {
 		ctx = oncehub.WithAPIKey(ctx, key)
 	}
 	if f, ok := narrowingFilter(r); ok {
@@ -118,4 +141,15 @@ func narrowingFilter(r *http.Request) (tools.Filter, bool) {
 // Describe is a one-line summary for the startup log (never the key).
 func (a *App) Describe() string {
 	return fmt.Sprintf("%d tools, upstream %s, key %s", len(a.Tools), a.Client.BaseURL(), oncehub.Fingerprint(a.Config.APIKey))
+}
+
+// Demo reports whether the app runs against the built-in demo sandbox.
+func (a *App) Demo() bool { return a.demo != nil }
+
+// Close releases what Build started (the demo sandbox's listener).
+func (a *App) Close() error {
+	if a.demo == nil {
+		return nil
+	}
+	return a.demo.close()
 }

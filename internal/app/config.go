@@ -27,6 +27,7 @@ type Config struct {
 	LogLevel  string        `envconfig:"ONCEHUB_LOG_LEVEL" default:"info" desc:"debug, info, warn or error (flag --log-level)"`
 	LogFormat string        `envconfig:"ONCEHUB_LOG_FORMAT" default:"text" desc:"text or json (flag --log-format)"`
 	Addr      string        `envconfig:"ONCEHUB_MCP_ADDR" default:"127.0.0.1:8080" desc:"HTTP listen address host:port (flag --addr)"`
+	Demo      bool          `envconfig:"ONCEHUB_DEMO" default:"false" desc:"serve the built-in demo sandbox (a fake OnceHub with sample data) instead of the real API; no key needed (flag --demo)"`
 }
 
 // Mode is how the server is reached.
@@ -48,6 +49,7 @@ func Load(mode Mode, args []string, out io.Writer) (Config, error) {
 	fs := flag.NewFlagSet(string(mode), flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.BoolVar(&cfg.ReadOnly, "read-only", cfg.ReadOnly, "expose only read-only tools")
+	fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "use the built-in demo sandbox (fake OnceHub with sample data); no API key needed")
 	toolsets := fs.String("toolsets", strings.Join(cfg.Toolsets, ","), "comma-separated toolsets to expose")
 	toolNames := fs.String("tools", strings.Join(cfg.Tools, ","), "comma-separated tool names to expose")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error")
