@@ -130,9 +130,9 @@ type serverJSON struct {
 		Source string `json:"source"`
 	} `json:"repository"`
 	Packages []struct {
-		RegistryType     string `json:"registryType"`
-		Identifier       string `json:"identifier"`
-		Version          string `json:"version"`
+		RegistryType     string                `json:"registryType"`
+		Identifier       string                `json:"identifier"`
+		Version          string                `json:"version"`
 		Transport        struct{ Type string } `json:"transport"`
 		PackageArguments []struct {
 			Type  string `json:"type"`
