@@ -72,16 +72,33 @@ func TestStdioDemoFromEnvironment(t *testing.T) {
 	assert.Empty(t, env.Fake.Requests())
 }
 
-func TestDemoInstructionsSaySo(t *testing.T) {
-	c, err := client.NewStdioMCPClient(testenv.Binary(t), []string{}, "stdio", "--demo")
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
+func initClient(t *testing.T, c *client.Client) *mcp.InitializeResult {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	req := mcp.InitializeRequest{}
 	req.Params.ClientInfo = mcp.Implementation{Name: "demo-test", Version: "1"}
 	res, err := c.Initialize(ctx, req)
 	require.NoError(t, err)
+	return res
+}
+
+// mcpHTTPClient connects a streamable HTTP client that sends no key.
+func mcpHTTPClient(t *testing.T, url string) *client.Client {
+	t.Helper()
+	c, err := client.NewStreamableHttpClient(url, transport.WithHTTPHeaders(nil))
+	require.NoError(t, err)
+	require.NoError(t, c.Start(context.Background()))
+	t.Cleanup(func() { _ = c.Close() })
+	initClient(t, c)
+	return c
+}
+
+func TestDemoInstructionsSaySo(t *testing.T) {
+	c, err := client.NewStdioMCPClient(testenv.Binary(t), []string{}, "stdio", "--demo")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	res := initClient(t, c)
 	assert.True(t, strings.HasPrefix(res.Instructions, "DEMO SANDBOX"), res.Instructions)
 }
 
@@ -133,14 +150,7 @@ func startHTTPBinary(t *testing.T, env []string, args ...string) string {
 func TestHTTPDemoBinaryNeedsNoKeyAndPassesHealthcheck(t *testing.T) {
 	env := testenv.New(t)
 	addr := startHTTPBinary(t, []string{"ONCEHUB_API_URL=" + env.APIURL}, "--demo")
-	c, err := client.NewStreamableHttpClient("http://"+addr+"/mcp", transport.WithHTTPHeaders(nil))
-	require.NoError(t, err)
-	require.NoError(t, c.Start(context.Background()))
-	t.Cleanup(func() { _ = c.Close() })
-	req := mcp.InitializeRequest{}
-	req.Params.ClientInfo = mcp.Implementation{Name: "demo-test", Version: "1"}
-	_, err = c.Initialize(context.Background(), req)
-	require.NoError(t, err)
+	c := mcpHTTPClient(t, "http://"+addr+"/mcp")
 	assertDemoWorks(t, c)
 	assert.Empty(t, env.Fake.Requests())
 
