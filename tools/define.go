@@ -65,8 +65,7 @@ func build[A any, O any](s spec, confirm func(ctx context.Context, args A) error
 		mcp.WithDestructiveHintAnnotation(destructive),
 		mcp.WithIdempotentHintAnnotation(idempotent),
 		mcp.WithOpenWorldHintAnnotation(true),
-		mcp.WithInputSchema[A](),
-		mcp.WithOutputSchema[O](),
+		withSchemas[A, O](s.name),
 	)
 	write := s.effect != read
 	return Tool{

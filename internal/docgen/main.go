@@ -1,7 +1,9 @@
 // Command docgen writes the README's tool table and configuration table from
 // the code: the tool registry (tools.All, tools.Toolsets, annotations) and the
 // configuration struct (app.Config's envconfig, default and desc tags). It
-// replaces what lies between the BEGIN/END GENERATED marker comments.
+// replaces what lies between the BEGIN/END GENERATED marker comments. It also
+// writes tools/schema_cache.json, the tools' schemas as reflection builds them,
+// which spares the server that reflection at start-up.
 //
 //	go generate ./...            (or: go run ./internal/docgen)
 //
@@ -28,6 +30,7 @@ const Command = "go generate ./... (or: go run ./internal/docgen)"
 
 func main() {
 	path := flag.String("readme", "README.md", "the file to update")
+	cache := flag.String("schemas", "tools/schema_cache.json", "the tool schema cache to write (empty: none)")
 	check := flag.Bool("check", false, "only report whether the file is up to date (exit 1 when not)")
 	flag.Parse()
 	old, err := os.ReadFile(*path)
@@ -38,15 +41,30 @@ func main() {
 	if err != nil {
 		fail(fmt.Errorf("%s: %w", *path, err))
 	}
-	if bytes.Equal(old, updated) {
-		return
-	}
-	if *check {
-		fail(fmt.Errorf("%s is out of date: run %s", *path, Command))
-	}
-	if err := os.WriteFile(*path, updated, 0o644); err != nil {
+	if err := writeIfChanged(*path, old, updated, *check); err != nil {
 		fail(err)
 	}
+	if *cache == "" {
+		return
+	}
+	schemas, err := tools.ReflectedSchemas()
+	if err != nil {
+		fail(err)
+	}
+	oldSchemas, _ := os.ReadFile(*cache)
+	if err := writeIfChanged(*cache, oldSchemas, schemas, *check); err != nil {
+		fail(err)
+	}
+}
+
+func writeIfChanged(path string, old, updated []byte, check bool) error {
+	if bytes.Equal(old, updated) {
+		return nil
+	}
+	if check {
+		return fmt.Errorf("%s is out of date: run %s", path, Command)
+	}
+	return os.WriteFile(path, updated, 0o644)
 }
 
 func fail(err error) {
