@@ -61,8 +61,13 @@ func main() {
 	calls := flag.Int("calls", 1000, "tools/call samples per transport")
 	out := flag.String("out", "docs/BENCHMARKS.md", "report file (its startup section is replaced)")
 	write := flag.Bool("write", true, "write the report file (else print the section)")
+	fakeOnly := flag.Bool("fake-only", false, "internal: serve the fake OnceHub, print its URL, stop when stdin closes")
 	flag.Parse()
 	log.SetFlags(0)
+	if *fakeOnly {
+		serveFake()
+		return
+	}
 
 	root := repoRoot()
 	dir, err := os.MkdirTemp("", "oncehub-bench")
@@ -72,11 +77,13 @@ func main() {
 	build(root, ours, ".")
 	build(root, bare, "./bench/bare")
 
-	fake := httptest.NewServer(fakeoncehub.New(fakeoncehub.Options{}))
-	defer fake.Close()
+	// The fake runs in its own process, as OnceHub would: the direct request
+	// and the server's request then cross the same process boundary.
+	fakeURL, stopFake := startFakeProcess()
+	defer stopFake()
 	env := []string{
 		"ONCEHUB_API_KEY=" + fakeoncehub.TestKey,
-		"ONCEHUB_API_URL=" + fake.URL + "/v2",
+		"ONCEHUB_API_URL=" + fakeURL + "/v2",
 		"ONCEHUB_RATE_LIMIT=0", // measure our code, not the pacing of the upstream rate limit
 		"PATH=" + os.Getenv("PATH"),
 	}
@@ -104,12 +111,12 @@ func main() {
 	r.Tools = samples[0][0].Tools
 	r.ListBytes = samples[0][0].ListBytes
 
-	r.BuildCold, r.BuildWarm = measureBuild(fake.URL + "/v2")
+	r.BuildCold, r.BuildWarm = measureBuild(fakeURL + "/v2")
 	r.Seed = medianOf(20, func() { fakeoncehub.New(fakeoncehub.Options{Keys: map[string]string{app.DemoKey: app.DemoAccount}}) })
 	r.Inits = initTrace(ours, env)
 
 	log.Printf("per-call overhead: %d calls per transport", *calls)
-	r.Calls, r.Overhead = measureCalls(ours, env, fake.URL, *calls)
+	r.Calls, r.Overhead = measureCalls(ours, env, fakeURL, *calls)
 
 	section := r.markdown()
 	if !*write {
@@ -119,6 +126,30 @@ func main() {
 	path := filepath.Join(root, *out)
 	check(writeSection(path, section))
 	log.Printf("wrote %s", path)
+}
+
+// serveFake serves a seeded fake OnceHub on loopback until stdin closes.
+func serveFake() {
+	srv := httptest.NewServer(fakeoncehub.New(fakeoncehub.Options{}))
+	defer srv.Close()
+	fmt.Println(srv.URL)
+	_, _ = io.Copy(io.Discard, os.Stdin)
+}
+
+// startFakeProcess runs this program with -fake-only and returns the fake's URL.
+func startFakeProcess() (string, func()) {
+	self, err := os.Executable()
+	check(err)
+	cmd := exec.Command(self, "-fake-only")
+	stdin, err := cmd.StdinPipe()
+	check(err)
+	stdout, err := cmd.StdoutPipe()
+	check(err)
+	cmd.Stderr = os.Stderr
+	check(cmd.Start())
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	check(err)
+	return strings.TrimSpace(line), func() { _ = stdin.Close(); _ = cmd.Wait() }
 }
 
 type variant struct {
@@ -461,6 +492,12 @@ func (r report) markdown() string {
 	w("## Startup and memory (stdio)\n\n")
 	w("Measured %s on %s (%d CPUs, %s/%s, %s; load average at start: %s) with `go run ./bench/startup`.\n",
 		r.Date.Format("2006-01-02 15:04 MST"), cpuModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), r.Load)
+	if f := strings.Fields(r.Load); len(f) > 0 {
+		if l, err := strconv.ParseFloat(f[0], 64); err == nil && l > float64(runtime.NumCPU()) {
+			w("**The machine was busy** (load above its CPU count): every cross-process wake-up waited for a CPU, which inflates " +
+				"start-up times and per-call latency alike. Re-run on a quiet machine before judging the goals.\n")
+		}
+	}
 	w("Each server is started %d times, interleaved (the binary is in the page cache; the process is new each time). "+
 		"Times run from just before the process starts to the answer on stdout.\n\n", r.Runs)
 	w("| Server | start → initialize (median) | p90 | start → tools/list (median) | RSS after tools/list (median) | tools |\n|---|---|---|---|---|---|\n")
@@ -474,7 +511,7 @@ func (r report) markdown() string {
 		goalRSSMB, float64(ours.RSSKB)/1024, float64(demo.RSSKB)/1024, verdict(float64(max(ours.RSSKB, demo.RSSKB))/1024 <= goalRSSMB))
 
 	w("### Where our start-up time goes\n\n")
-	w("- Building the server (`app.Build`: HTTP client, %d tools' input and output schemas by reflection, MCP server): "+
+	w("- Building the server (`app.Build`: HTTP client, %d tools with their schemas (from the embedded cache, tools/schema_cache.json), MCP server): "+
 		"%s on the first call in a process, %s median after.\n", len(r.Tools), us(r.BuildCold), us(r.BuildWarm))
 	w("- Seeding the demo sandbox (`fakeoncehub.New`): %s median. `--demo` does it lazily, on the first request to the sandbox, "+
 		"so start-up pays only for a loopback listener.\n", ms(r.Seed))
@@ -507,7 +544,7 @@ func (r report) markdown() string {
 
 	w("## Per-call overhead\n\n")
 	w("`tools/call get_booking` through the server, against a direct `GET /v2/bookings/{id}` of the same booking from the same "+
-		"loopback fake OnceHub (%d samples each; every call is paired with a direct request just before it, and the added "+
+		"loopback fake OnceHub, which runs in a process of its own (%d samples each; every call is paired with a direct request just before it, and the added "+
 		"latency is the paired difference). The upstream rate limiter is off (`ONCEHUB_RATE_LIMIT=0`) so pacing does not hide our code's cost.\n\n", r.Calls)
 	w("| Path | median | p99 | added (median) | added (p99) |\n|---|---|---|---|---|\n")
 	var worst time.Duration
