@@ -33,6 +33,10 @@ Usage:
   oncehub-mcp stdio [flags]   serve MCP on stdin/stdout (Claude Desktop, IDEs)
   oncehub-mcp http  [flags]   serve MCP over streamable HTTP (remote agents)
   oncehub-mcp version         print the version
+  oncehub-mcp healthcheck     exit 0 when the local HTTP server answers /healthz
+
+Try it without a OnceHub account: "oncehub-mcp stdio --demo" (or http --demo)
+serves the same tools against a built-in sandbox with sample data.
 
 Run "oncehub-mcp stdio --help" or "oncehub-mcp http --help" for flags and
 environment variables.
@@ -47,6 +51,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "oncehub-mcp", currentVersion())
 		return 0
+	case "healthcheck":
+		return healthcheck(args[1:], stderr)
 	case "help", "--help", "-h":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -70,14 +76,19 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		logger.Error("cannot start", "err", err)
 		return 1
 	}
+	defer func() { _ = a.Close() }()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger.Info("oncehub-mcp starting", "mode", mode, "version", currentVersion(), "config", a.Describe())
+	if a.Demo() {
+		logger.Info("demo sandbox: tools use a built-in fake OnceHub with sample data on a loopback port; no real account is used and nothing is sent to OnceHub")
+	}
 	switch mode {
 	case app.ModeStdio:
-		if cfg.APIKey == "" {
+		if a.Config.APIKey == "" {
 			logger.Warn("ONCEHUB_API_KEY is not set: tools will answer with an error until it is. " +
-				"Create a key in OnceHub under the gear icon → Account Integrations → APIs & Webhooks")
+				"Create a key in OnceHub under the gear icon → Account Integrations → APIs & Webhooks. " +
+				"To try the tools without an account, run: oncehub-mcp stdio --demo")
 		}
 		err = transport.ServeStdio(ctx, a.MCP, stdin, stdout, logger, a.StdioContext)
 	case app.ModeHTTP:
@@ -104,11 +115,34 @@ func newLogger(w io.Writer, cfg app.Config) *slog.Logger {
 }
 
 func currentVersion() string {
-	if version != "" {
-		return version
+	bi, ok := debug.ReadBuildInfo()
+	return resolveVersion(version, bi, ok)
+}
+
+// resolveVersion picks the version to report: the -X main.version ldflag
+// first, then the module version "go install …@vX.Y.Z" records, then the VCS
+// revision "go build" in a checkout records, else "dev".
+func resolveVersion(ldflag string, bi *debug.BuildInfo, ok bool) string {
+	if ldflag != "" {
+		return ldflag
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	if !ok || bi == nil {
+		return "dev"
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, dirty string
+	for _, s := range bi.Settings {
+		switch {
+		case s.Key == "vcs.revision":
+			rev = s.Value
+		case s.Key == "vcs.modified" && s.Value == "true":
+			dirty = "-dirty"
+		}
+	}
+	if rev != "" {
+		return "dev+" + rev[:min(12, len(rev))] + dirty
 	}
 	return "dev"
 }

@@ -61,10 +61,8 @@ func build[A any, O any](s spec, confirm func(ctx context.Context, args A) error
 		mcp.WithDestructiveHintAnnotation(destructive),
 		mcp.WithIdempotentHintAnnotation(idempotent),
 		mcp.WithOpenWorldHintAnnotation(true),
-		mcp.WithInputSchema[A](),
-		mcp.WithOutputSchema[O](),
+		withSchemas[A, O](s.name),
 	)
-	compactSchemas(&def)
 	write := s.effect != read
 	return Tool{
 		Toolset: s.toolset,

@@ -24,7 +24,7 @@ func errorMessage(err error, write bool) string {
 		return fmt.Sprintf("Invalid argument %q: %s. Nothing was sent to OnceHub.", ae.Arg, ae.Msg)
 	}
 	if errors.Is(err, oncehub.ErrNoAPIKey) {
-		return err.Error() + ". Nothing was sent to OnceHub."
+		return err.Error() + ". Nothing was sent to OnceHub. To try the tools without an account, start the server with --demo (ONCEHUB_DEMO=true)."
 	}
 	var partial *oncehub.PartialError
 	if errors.As(err, &partial) {

@@ -28,6 +28,8 @@ type App struct {
 	Observer *observe.Observer
 
 	tokenHashes [][sha256.Size]byte // operator mode's access tokens, hashed
+
+	demo *demoUpstream // the demo sandbox, when Config.Demo
 }
 
 // Options are what Build takes besides the Config.
@@ -47,6 +49,16 @@ func Build(cfg Config, o Options) (*App, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	obs := observe.New(logger)
+	var demo *demoUpstream
+	if cfg.Demo {
+		d, err := startDemo(o.Deps.Now)
+		if err != nil {
+			return nil, err
+		}
+		demo = d
+		cfg.APIURL, cfg.APIKey = d.apiURL, DemoKey
+		o.Deps.Demo = true
+	}
 	var limiter oncehub.Limiter
 	if cfg.RateRPS > 0 {
 		limiter = oncehub.NewLocalLimiter(cfg.RateRPS, cfg.RateBurst)
@@ -59,7 +71,13 @@ func Build(cfg Config, o Options) (*App, error) {
 		Limiter:   obs.Limiter(limiter),
 		Observer:  obs.Attempt,
 	})
+	if err == nil && demo != nil {
+		err = checkLoopback(client.BaseURL())
+	}
 	if err != nil {
+		if demo != nil {
+			_ = demo.close()
+		}
 		return nil, err
 	}
 	deps := o.Deps
@@ -71,9 +89,12 @@ func Build(cfg Config, o Options) (*App, error) {
 		Extra:   []server.ServerOption{server.WithToolHandlerMiddleware(obs.ToolMiddleware())},
 	})
 	if err != nil {
+		if demo != nil {
+			_ = demo.close()
+		}
 		return nil, err
 	}
-	a := &App{Config: cfg, Client: client, MCP: s, Tools: selected, Logger: logger, Observer: obs}
+	a := &App{Config: cfg, Client: client, MCP: s, Tools: selected, Logger: logger, Observer: obs, demo: demo}
 	for _, t := range cfg.AccessTokens {
 		if t = strings.TrimSpace(t); t != "" {
 			a.tokenHashes = append(a.tokenHashes, sha256.Sum256([]byte(t)))
@@ -97,7 +118,9 @@ func (a *App) StdioContext(ctx context.Context) context.Context {
 // (the caller's access token was checked by Authorize) and the token's
 // fingerprint labels the caller in logs.
 func (a *App) HTTPContext(ctx context.Context, r *http.Request) context.Context {
-	if a.operatorMode() {
+	if a.demo != nil { // demo sandbox: callers need no key
+		ctx = oncehub.WithAPIKey(ctx, DemoKey)
+	} else if a.operatorMode() {
 		ctx = oncehub.WithAPIKey(ctx, a.Config.APIKey)
 		if tok, ok := a.accessToken(r); ok {
 			ctx = observe.WithCaller(ctx, "token:"+strings.TrimPrefix(oncehub.Fingerprint(tok), "key:"))
@@ -209,4 +232,15 @@ func (a *App) Describe() string {
 		}
 	}
 	return d
+}
+
+// Demo reports whether the app runs against the built-in demo sandbox.
+func (a *App) Demo() bool { return a.demo != nil }
+
+// Close releases what Build started (the demo sandbox's listener).
+func (a *App) Close() error {
+	if a.demo == nil {
+		return nil
+	}
+	return a.demo.close()
 }

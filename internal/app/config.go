@@ -43,6 +43,9 @@ type Config struct {
 	TLSCert         string        `envconfig:"ONCEHUB_TLS_CERT" desc:"HTTP: TLS certificate file (PEM); with ONCEHUB_TLS_KEY serves HTTPS (flag --tls-cert)"`
 	TLSKey          string        `envconfig:"ONCEHUB_TLS_KEY" desc:"HTTP: TLS private key file (PEM) (flag --tls-key)"`
 	ShutdownTimeout time.Duration `envconfig:"ONCEHUB_SHUTDOWN_TIMEOUT" default:"25s" desc:"HTTP: on SIGTERM/SIGINT, how long in-flight calls may take to finish (flag --shutdown-timeout)"`
+
+	// Demo serves the embedded fake OnceHub instead of the real API.
+	Demo bool `envconfig:"ONCEHUB_DEMO" default:"false" desc:"serve the built-in demo sandbox (a fake OnceHub with sample data) instead of the real API; no key needed (flag --demo)"`
 }
 
 // Credential modes of HTTP serving.
@@ -71,6 +74,7 @@ func Load(mode Mode, args []string, out io.Writer) (Config, error) {
 	fs.SetOutput(out)
 	fs.BoolVar(&cfg.ReadOnly, "read-only", cfg.ReadOnly, "expose only read-only tools")
 	fs.BoolVar(&cfg.RequireConfirmation, "require-confirmation", cfg.RequireConfirmation, "refuse destructive calls from clients that cannot ask the user to confirm (no elicitation)")
+	fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "use the built-in demo sandbox (fake OnceHub with sample data); no API key needed")
 	toolsets := fs.String("toolsets", strings.Join(cfg.Toolsets, ","), "comma-separated toolsets to expose")
 	toolNames := fs.String("tools", strings.Join(cfg.Tools, ","), "comma-separated tool names to expose")
 	var origins *string

@@ -1,0 +1,625 @@
+// Command startup measures what a user of oncehub-mcp feels first and writes
+// the results to docs/BENCHMARKS.md (between its own marker comments, so other
+// sections of that file are kept):
+//
+//   - stdio cold start: process start → initialize answered, → tools/list
+//     answered (median of -runs runs), side by side with a bare mcp-go server
+//     with one tool (bench/bare), the floor no mcp-go server can go below;
+//   - resident memory (RSS) after tools/list;
+//   - where our own start-up time goes: building the server (tool schemas by
+//     reflection), seeding the demo sandbox, package init (GODEBUG=inittrace=1);
+//   - tools/list size in bytes and tokens (bytes/4), per tool;
+//   - per-call overhead: tools/call get_booking over stdio and over HTTP,
+//     against a direct HTTP GET of the same booking from the same loopback fake.
+//
+// Run it from the repository root:
+//
+//	go run ./bench/startup            # writes docs/BENCHMARKS.md
+//	go run ./bench/startup -write=false -runs 5 -calls 200
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/oncehub-mcp/oncehub-mcp/internal/app"
+	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
+)
+
+// Goals.
+const (
+	goalStartRatio = 1.15
+	goalRSSMB      = 15.0
+	goalAdded      = 250 * time.Microsecond
+)
+
+func main() {
+	runs := flag.Int("runs", 25, "start-up runs per server")
+	calls := flag.Int("calls", 1000, "tools/call samples per transport")
+	out := flag.String("out", "docs/BENCHMARKS.md", "report file (its startup section is replaced)")
+	write := flag.Bool("write", true, "write the report file (else print the section)")
+	fakeOnly := flag.Bool("fake-only", false, "internal: serve the fake OnceHub, print its URL, stop when stdin closes")
+	flag.Parse()
+	log.SetFlags(0)
+	if *fakeOnly {
+		serveFake()
+		return
+	}
+
+	root := repoRoot()
+	dir, err := os.MkdirTemp("", "oncehub-bench")
+	check(err)
+	defer os.RemoveAll(dir)
+	ours, bare := filepath.Join(dir, "oncehub-mcp"), filepath.Join(dir, "bare")
+	build(root, ours, ".")
+	build(root, bare, "./bench/bare")
+
+	// The fake runs in its own process, as OnceHub would: the direct request
+	// and the server's request then cross the same process boundary.
+	fakeURL, stopFake := startFakeProcess()
+	defer stopFake()
+	env := []string{
+		"ONCEHUB_API_KEY=" + fakeoncehub.TestKey,
+		"ONCEHUB_API_URL=" + fakeURL + "/v2",
+		"ONCEHUB_RATE_LIMIT=0", // measure our code, not the pacing of the upstream rate limit
+		"PATH=" + os.Getenv("PATH"),
+	}
+
+	r := report{Date: time.Now().UTC(), Runs: *runs, Calls: *calls, Load: loadAverage()}
+	variants := []variant{
+		{Name: "oncehub-mcp stdio", Bin: ours, Args: []string{"stdio"}, Env: env},
+		{Name: "oncehub-mcp stdio --demo", Bin: ours, Args: []string{"stdio", "--demo"}, Env: []string{}},
+		{Name: "bare mcp-go server, 1 tool (floor)", Bin: bare, Env: []string{}},
+	}
+	log.Printf("start-up: %d runs × %d servers", *runs, len(variants))
+	for _, v := range variants { // warm the page cache: every run then starts alike
+		measureStart(v)
+	}
+	samples := make([][]startSample, len(variants))
+	for i := 0; i < *runs; i++ {
+		for j := range variants { // rotate the order so drift hits all alike
+			k := (i + j) % len(variants)
+			samples[k] = append(samples[k], measureStart(variants[k]))
+		}
+	}
+	for k, v := range variants {
+		r.Start = append(r.Start, summarizeStart(v.Name, samples[k]))
+	}
+	r.Tools = samples[0][0].Tools
+	r.ListBytes = samples[0][0].ListBytes
+
+	r.BuildCold, r.BuildWarm = measureBuild(fakeURL + "/v2")
+	r.Seed = medianOf(20, func() { fakeoncehub.New(fakeoncehub.Options{Keys: map[string]string{app.DemoKey: app.DemoAccount}}) })
+	r.Inits = initTrace(ours, env)
+
+	log.Printf("per-call overhead: %d calls per transport", *calls)
+	r.Calls, r.Overhead = measureCalls(ours, env, fakeURL, *calls)
+
+	section := r.markdown()
+	if !*write {
+		fmt.Print(section)
+		return
+	}
+	path := filepath.Join(root, *out)
+	check(writeSection(path, section))
+	log.Printf("wrote %s", path)
+}
+
+// serveFake serves a seeded fake OnceHub on loopback until stdin closes.
+func serveFake() {
+	srv := httptest.NewServer(fakeoncehub.New(fakeoncehub.Options{}))
+	defer srv.Close()
+	fmt.Println(srv.URL)
+	_, _ = io.Copy(io.Discard, os.Stdin)
+}
+
+// startFakeProcess runs this program with -fake-only and returns the fake's URL.
+func startFakeProcess() (string, func()) {
+	self, err := os.Executable()
+	check(err)
+	cmd := exec.Command(self, "-fake-only")
+	stdin, err := cmd.StdinPipe()
+	check(err)
+	stdout, err := cmd.StdoutPipe()
+	check(err)
+	cmd.Stderr = os.Stderr
+	check(cmd.Start())
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	check(err)
+	return strings.TrimSpace(line), func() { _ = stdin.Close(); _ = cmd.Wait() }
+}
+
+type variant struct {
+	Name string
+	Bin  string
+	Args []string
+	Env  []string
+}
+
+type startSample struct {
+	Init, List time.Duration
+	RSSKB      int
+	ListBytes  int
+	Tools      []toolSize
+}
+
+type toolSize struct {
+	Name  string
+	Bytes int
+}
+
+// measureStart starts the server, sends initialize and tools/list over stdin
+// and times the answers from the moment before the process starts.
+func measureStart(v variant) startSample {
+	cmd := exec.Command(v.Bin, v.Args...)
+	cmd.Env = v.Env
+	stdin, err := cmd.StdinPipe()
+	check(err)
+	stdout, err := cmd.StdoutPipe()
+	check(err)
+	rd := bufio.NewReaderSize(stdout, 1<<20)
+	t0 := time.Now()
+	check(cmd.Start())
+	send(stdin, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}`)
+	readResponse(rd, 1)
+	var s startSample
+	s.Init = time.Since(t0)
+	send(stdin, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+	send(stdin, `{"jsonrpc":"2.0","id":2,"method":"tools/list"}`)
+	line := readResponse(rd, 2)
+	s.List = time.Since(t0)
+	s.RSSKB = rssKB(cmd.Process.Pid)
+	var res struct {
+		Result struct {
+			Tools []json.RawMessage `json:"tools"`
+		} `json:"result"`
+	}
+	check(json.Unmarshal(line, &res))
+	raw, err := json.Marshal(res.Result.Tools)
+	check(err)
+	s.ListBytes = len(raw)
+	for _, t := range res.Result.Tools {
+		var named struct{ Name string }
+		check(json.Unmarshal(t, &named))
+		var buf bytes.Buffer
+		check(json.Compact(&buf, t))
+		s.Tools = append(s.Tools, toolSize{named.Name, buf.Len()})
+	}
+	_ = stdin.Close()
+	_ = cmd.Wait()
+	return s
+}
+
+func send(w io.Writer, line string) {
+	_, err := io.WriteString(w, line+"\n")
+	check(err)
+}
+
+// readResponse reads lines until the response with id arrives.
+func readResponse(rd *bufio.Reader, id int) []byte {
+	for {
+		line, err := rd.ReadBytes('\n')
+		if err != nil {
+			log.Fatalf("reading response %d: %v", id, err)
+		}
+		var m struct {
+			ID    *int            `json:"id"`
+			Error json.RawMessage `json:"error"`
+		}
+		if json.Unmarshal(line, &m) == nil && m.ID != nil && *m.ID == id {
+			if len(m.Error) > 0 {
+				log.Fatalf("response %d: %s", id, m.Error)
+			}
+			return line
+		}
+	}
+}
+
+func rssKB(pid int) int {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0 // not Linux
+	}
+	m := regexp.MustCompile(`VmRSS:\s+(\d+) kB`).FindSubmatch(b)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return n
+}
+
+type startSummary struct {
+	Name                  string
+	Init, InitP90, List   time.Duration
+	RSSKB                 int
+	ListBytes, ToolsCount int
+}
+
+func summarizeStart(name string, s []startSample) startSummary {
+	var inits, lists []time.Duration
+	var rss []int
+	for _, x := range s {
+		inits, lists, rss = append(inits, x.Init), append(lists, x.List), append(rss, x.RSSKB)
+	}
+	sort.Ints(rss)
+	return startSummary{Name: name, Init: pct(inits, 0.5), InitP90: pct(inits, 0.9), List: pct(lists, 0.5),
+		RSSKB: rss[len(rss)/2], ListBytes: s[0].ListBytes, ToolsCount: len(s[0].Tools)}
+}
+
+// measureBuild times app.Build (HTTP client, every tool's schemas by
+// reflection, the MCP server): the first call in this process and the median
+// of later ones.
+func measureBuild(apiURL string) (cold, warm time.Duration) {
+	cfg := app.Config{APIURL: apiURL, Timeout: time.Second}
+	t0 := time.Now()
+	_, err := app.Build(cfg, app.Options{})
+	check(err)
+	cold = time.Since(t0)
+	warm = medianOf(20, func() {
+		_, err := app.Build(cfg, app.Options{})
+		check(err)
+	})
+	return cold, warm
+}
+
+func medianOf(n int, f func()) time.Duration {
+	d := make([]time.Duration, n)
+	for i := range d {
+		t0 := time.Now()
+		f()
+		d[i] = time.Since(t0)
+	}
+	return pct(d, 0.5)
+}
+
+type initCost struct {
+	Pkg   string
+	Clock float64 // ms
+}
+
+var initLine = regexp.MustCompile(`^init (\S+) @[\d.]+ ms, ([\d.]+) ms clock`)
+
+// initTrace runs the binary with GODEBUG=inittrace=1 and returns each
+// package's init clock time, largest first.
+func initTrace(bin string, env []string) []initCost {
+	cmd := exec.Command(bin, "stdio")
+	cmd.Env = append(append([]string{}, env...), "GODEBUG=inittrace=1")
+	cmd.Stdin = strings.NewReader("")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	_ = cmd.Run()
+	var out []initCost
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		if m := initLine.FindStringSubmatch(line); m != nil {
+			ms, _ := strconv.ParseFloat(m[2], 64)
+			out = append(out, initCost{m[1], ms})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Clock > out[j].Clock })
+	return out
+}
+
+type callSummary struct {
+	Path                  string
+	Median, P99           time.Duration
+	AddedMedian, AddedP99 time.Duration
+	AddedPaired           bool
+}
+
+// measureCalls times tools/call get_booking over stdio and over HTTP, each
+// paired with a direct GET of the same booking from the same fake just before.
+func measureCalls(bin string, env []string, fakeURL string, n int) (int, []callSummary) {
+	ctx := context.Background()
+	direct := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	get := func(path string) []byte {
+		req, err := http.NewRequest(http.MethodGet, fakeURL+"/v2"+path, nil)
+		check(err)
+		req.Header.Set("API-Key", fakeoncehub.TestKey)
+		resp, err := direct.Do(req)
+		check(err)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		check(err)
+		if resp.StatusCode != http.StatusOK {
+			log.Fatalf("direct GET %s: %s", path, resp.Status)
+		}
+		return b
+	}
+	var list struct {
+		Data []struct{ ID string } `json:"data"`
+	}
+	check(json.Unmarshal(get("/bookings?limit=1"), &list))
+	id := list.Data[0].ID
+	path := "/bookings/" + id
+
+	// stdio server.
+	cmd := exec.Command(bin, "stdio")
+	cmd.Env = env
+	stdin, err := cmd.StdinPipe()
+	check(err)
+	stdout, err := cmd.StdoutPipe()
+	check(err)
+	check(cmd.Start())
+	defer func() { _ = stdin.Close(); _ = cmd.Wait() }()
+	rd := bufio.NewReaderSize(stdout, 1<<20)
+	send(stdin, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}`)
+	readResponse(rd, 1)
+	send(stdin, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+	seq := 1
+	stdioCall := func() {
+		seq++
+		send(stdin, fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"get_booking","arguments":{"booking_id":%q}}}`, seq, id))
+		line := readResponse(rd, seq)
+		if bytes.Contains(line, []byte(`"isError":true`)) {
+			log.Fatalf("stdio tools/call failed: %s", line)
+		}
+	}
+
+	// HTTP server on a free loopback port.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	check(err)
+	addr := ln.Addr().String()
+	check(ln.Close())
+	hcmd := exec.Command(bin, "http", "--addr", addr)
+	hcmd.Env = env
+	check(hcmd.Start())
+	defer func() { _ = hcmd.Process.Kill(); _ = hcmd.Wait() }()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			log.Fatal("HTTP server did not start")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	hc, err := client.NewStreamableHttpClient("http://"+addr+"/mcp", transport.WithHTTPHeaders(map[string]string{"API-Key": fakeoncehub.TestKey}))
+	check(err)
+	check(hc.Start(ctx))
+	defer hc.Close()
+	ireq := mcp.InitializeRequest{}
+	ireq.Params.ClientInfo = mcp.Implementation{Name: "bench", Version: "1"}
+	_, err = hc.Initialize(ctx, ireq)
+	check(err)
+	httpCall := func() {
+		req := mcp.CallToolRequest{}
+		req.Params.Name = "get_booking"
+		req.Params.Arguments = map[string]any{"booking_id": id}
+		res, err := hc.CallTool(ctx, req)
+		check(err)
+		if res.IsError {
+			log.Fatalf("HTTP tools/call failed: %v", res.Content)
+		}
+	}
+
+	timeIt := func(f func()) time.Duration {
+		t0 := time.Now()
+		f()
+		return time.Since(t0)
+	}
+	for i := 0; i < 100; i++ { // warm up connections and caches
+		get(path)
+		stdioCall()
+		httpCall()
+	}
+	var directs, stdios, https, addStdio, addHTTP []time.Duration
+	for i := 0; i < n; i++ {
+		d1 := timeIt(func() { get(path) })
+		s := timeIt(stdioCall)
+		d2 := timeIt(func() { get(path) })
+		h := timeIt(httpCall)
+		directs = append(directs, d1, d2)
+		stdios, https = append(stdios, s), append(https, h)
+		addStdio, addHTTP = append(addStdio, s-d1), append(addHTTP, h-d2)
+	}
+	return n, []callSummary{
+		{Path: "direct GET /v2/bookings/{id} to the fake", Median: pct(directs, 0.5), P99: pct(directs, 0.99)},
+		{Path: "tools/call get_booking over stdio", Median: pct(stdios, 0.5), P99: pct(stdios, 0.99),
+			AddedMedian: pct(addStdio, 0.5), AddedP99: pct(addStdio, 0.99), AddedPaired: true},
+		{Path: "tools/call get_booking over streamable HTTP", Median: pct(https, 0.5), P99: pct(https, 0.99),
+			AddedMedian: pct(addHTTP, 0.5), AddedP99: pct(addHTTP, 0.99), AddedPaired: true},
+	}
+}
+
+// pct returns the p-quantile (nearest rank) of d.
+func pct(d []time.Duration, p float64) time.Duration {
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	i := int(float64(len(s))*p+0.999999) - 1
+	return s[max(0, min(i, len(s)-1))]
+}
+
+type report struct {
+	Date        time.Time
+	Runs, Calls int
+	Load        string
+	Start       []startSummary
+	Tools       []toolSize
+	ListBytes   int
+	BuildCold   time.Duration
+	BuildWarm   time.Duration
+	Seed        time.Duration
+	Inits       []initCost
+	Overhead    []callSummary
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+func us(d time.Duration) string { return fmt.Sprintf("%d µs", d.Microseconds()) }
+
+func verdict(ok bool) string {
+	if ok {
+		return "**met**"
+	}
+	return "**missed**"
+}
+
+// Markers delimit this command's part of docs/BENCHMARKS.md.
+const (
+	beginMarker = "<!-- BEGIN GENERATED: startup benchmarks (go run ./bench/startup) -->"
+	endMarker   = "<!-- END GENERATED: startup benchmarks -->"
+)
+
+func (r report) markdown() string {
+	var b strings.Builder
+	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
+	w("%s\n", beginMarker)
+	w("## Startup and memory (stdio)\n\n")
+	w("Measured %s on %s (%d CPUs, %s/%s, %s; load average at start: %s) with `go run ./bench/startup`.\n",
+		r.Date.Format("2006-01-02 15:04 MST"), cpuModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), r.Load)
+	if f := strings.Fields(r.Load); len(f) > 0 {
+		if l, err := strconv.ParseFloat(f[0], 64); err == nil && l > float64(runtime.NumCPU()) {
+			w("**The machine was busy** (load above its CPU count): every cross-process wake-up waited for a CPU, which inflates " +
+				"start-up times and per-call latency alike. Re-run on a quiet machine before judging the goals.\n")
+		}
+	}
+	w("Each server is started %d times, interleaved (the binary is in the page cache; the process is new each time). "+
+		"Times run from just before the process starts to the answer on stdout.\n\n", r.Runs)
+	w("| Server | start → initialize (median) | p90 | start → tools/list (median) | RSS after tools/list (median) | tools |\n|---|---|---|---|---|---|\n")
+	for _, s := range r.Start {
+		w("| %s | %s | %s | %s | %.1f MB | %d |\n", s.Name, ms(s.Init), ms(s.InitP90), ms(s.List), float64(s.RSSKB)/1024, s.ToolsCount)
+	}
+	ours, demo, bare := r.Start[0], r.Start[1], r.Start[2]
+	ratio := float64(ours.Init) / float64(bare.Init)
+	w("\nGoals: start → initialize within %.2f× the bare server: %.2f× (demo %.2f×) — %s. RSS ≤ %.0f MB: %.1f MB (demo %.1f MB) — %s.\n\n",
+		goalStartRatio, ratio, float64(demo.Init)/float64(bare.Init), verdict(ratio <= goalStartRatio),
+		goalRSSMB, float64(ours.RSSKB)/1024, float64(demo.RSSKB)/1024, verdict(float64(max(ours.RSSKB, demo.RSSKB))/1024 <= goalRSSMB))
+
+	w("### Where our start-up time goes\n\n")
+	w("- Building the server (`app.Build`: HTTP client, %d tools with their schemas (from the embedded cache, tools/schema_cache.json), MCP server): "+
+		"%s on the first call in a process, %s median after.\n", len(r.Tools), us(r.BuildCold), us(r.BuildWarm))
+	w("- Seeding the demo sandbox (`fakeoncehub.New`): %s median. `--demo` does it lazily, on the first request to the sandbox, "+
+		"so start-up pays only for a loopback listener.\n", ms(r.Seed))
+	var total, ourInit float64
+	for _, c := range r.Inits {
+		total += c.Clock
+		if strings.HasPrefix(c.Pkg, "github.com/oncehub-mcp/") {
+			ourInit += c.Clock
+		}
+	}
+	w("- Package init (`GODEBUG=inittrace=1`): %.2f ms in all, %.3f ms in our own packages. Largest:", total, ourInit)
+	for i, c := range r.Inits {
+		if i == 5 {
+			break
+		}
+		w(" `%s` %.2f ms;", c.Pkg, c.Clock)
+	}
+	w("\n\n")
+
+	w("## tools/list size\n\n")
+	w("%d tools, %d bytes of tool definitions (≈ %d tokens at bytes/4): %d bytes (≈ %d tokens) per tool on average.\n\n",
+		len(r.Tools), r.ListBytes, r.ListBytes/4, r.ListBytes/max(1, len(r.Tools)), r.ListBytes/4/max(1, len(r.Tools)))
+	w("| Tool | bytes | ≈ tokens |\n|---|---|---|\n")
+	tools := append([]toolSize(nil), r.Tools...)
+	sort.Slice(tools, func(i, j int) bool { return tools[i].Name < tools[j].Name })
+	for _, t := range tools {
+		w("| `%s` | %d | %d |\n", t.Name, t.Bytes, t.Bytes/4)
+	}
+	w("\n")
+
+	w("## Per-call overhead\n\n")
+	w("`tools/call get_booking` through the server, against a direct `GET /v2/bookings/{id}` of the same booking from the same "+
+		"loopback fake OnceHub, which runs in a process of its own (%d samples each; every call is paired with a direct request just before it, and the added "+
+		"latency is the paired difference). The upstream rate limiter is off (`ONCEHUB_RATE_LIMIT=0`) so pacing does not hide our code's cost.\n\n", r.Calls)
+	w("| Path | median | p99 | added (median) | added (p99) |\n|---|---|---|---|---|\n")
+	var worst time.Duration
+	for _, c := range r.Overhead {
+		added, addedP99 := "—", "—"
+		if c.AddedPaired {
+			added, addedP99 = us(c.AddedMedian), us(c.AddedP99)
+			worst = max(worst, c.AddedMedian)
+		}
+		w("| %s | %s | %s | %s | %s |\n", c.Path, us(c.Median), us(c.P99), added, addedP99)
+	}
+	w("\nGoal: added latency ≤ %s median — %s.\n", us(goalAdded), verdict(worst <= goalAdded))
+	w("%s\n", endMarker)
+	return b.String()
+}
+
+// writeSection replaces this command's section of path (or appends it; or
+// creates the file), keeping every other section.
+func writeSection(path, section string) error {
+	old, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		old = []byte("# Benchmarks\n\nEach section says how to reproduce it.\n\n")
+	} else if err != nil {
+		return err
+	}
+	doc := string(old)
+	i, j := strings.Index(doc, beginMarker), strings.Index(doc, endMarker)
+	if i >= 0 && j > i {
+		doc = doc[:i] + section + strings.TrimPrefix(doc[j+len(endMarker):], "\n")
+	} else {
+		doc = strings.TrimRight(doc, "\n") + "\n\n" + section
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(doc), 0o644)
+}
+
+func build(root, out, pkg string) {
+	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd.Dir = root
+	cmd.Stderr = os.Stderr
+	check(cmd.Run())
+}
+
+func repoRoot() string {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	check(err)
+	return filepath.Dir(strings.TrimSpace(string(out)))
+}
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err == nil {
+		if m := regexp.MustCompile(`(?m)^model name\s*:\s*(.+)$`).FindSubmatch(b); m != nil {
+			return strings.TrimSpace(string(m[1]))
+		}
+	}
+	return "unknown CPU"
+}
+
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+func check(err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
+}

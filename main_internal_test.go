@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"runtime/debug"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestResolveVersion(t *testing.T) {
+	devel := &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}
+	withVCS := &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.modified", Value: "true"}}}
+	installed := &debug.BuildInfo{Main: debug.Module{Version: "v1.4.0"}}
+	for _, tc := range []struct {
+		name   string
+		ldflag string
+		bi     *debug.BuildInfo
+		ok     bool
+		want   string
+	}{
+		{"ldflag wins", "v9.9.9", installed, true, "v9.9.9"},
+		{"go install @version", "", installed, true, "v1.4.0"},
+		{"go build in a checkout", "", withVCS, true, "dev+0123456789ab-dirty"},
+		{"go build without VCS", "", devel, true, "dev"},
+		{"no build info", "", nil, false, "dev"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, resolveVersion(tc.ldflag, tc.bi, tc.ok))
+		})
+	}
+}
+
+func TestVersionCommand(t *testing.T) {
+	old := version
+	version = "v1.2.3-test"
+	t.Cleanup(func() { version = old })
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, run([]string{"version"}, strings.NewReader(""), &out, &errOut))
+	assert.Equal(t, "oncehub-mcp v1.2.3-test\n", out.String())
+}
+
+func TestHealthzURL(t *testing.T) {
+	for addr, want := range map[string]string{
+		"0.0.0.0:8080":   "http://127.0.0.1:8080/healthz",
+		":9000":          "http://127.0.0.1:9000/healthz",
+		"[::]:8080":      "http://127.0.0.1:8080/healthz",
+		"127.0.0.1:8081": "http://127.0.0.1:8081/healthz",
+		"[::1]:8082":     "http://[::1]:8082/healthz",
+	} {
+		got, err := healthzURL(addr)
+		require.NoError(t, err, addr)
+		assert.Equal(t, want, got, addr)
+	}
+	_, err := healthzURL("8080")
+	assert.ErrorContains(t, err, "bad address")
+}
+
+func TestHealthcheckCommand(t *testing.T) {
+	status := http.StatusOK
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/healthz" {
+			http.NotFound(w, r)
+			return
+		}
+		w.WriteHeader(status)
+	}))
+	defer srv.Close()
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	var errOut bytes.Buffer
+	assert.Equal(t, 0, run([]string{"healthcheck", "--addr", addr}, nil, &bytes.Buffer{}, &errOut), errOut.String())
+	status = http.StatusServiceUnavailable
+	assert.Equal(t, 1, run([]string{"healthcheck", "--addr", addr}, nil, &bytes.Buffer{}, &errOut))
+	assert.Contains(t, errOut.String(), "503")
+	srv.Close()
+	assert.Equal(t, 1, run([]string{"healthcheck", "--addr", addr}, nil, &bytes.Buffer{}, &errOut))
+}

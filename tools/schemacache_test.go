@@ -1,0 +1,49 @@
+package tools
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSchemaCacheIsUpToDate(t *testing.T) {
+	want, err := ReflectedSchemas()
+	require.NoError(t, err)
+	if string(want) != string(schemaCacheJSON) {
+		t.Fatal("tools/schema_cache.json differs from the tools' argument and output types: run go generate ./... and commit the result")
+	}
+}
+
+// A tool built from the cache is exactly the tool reflection builds.
+func TestCachedToolsEqualReflectedTools(t *testing.T) {
+	cached := All(Deps{})
+	reflectOnly.Store(true)
+	reflected := All(Deps{})
+	reflectOnly.Store(false)
+	require.Len(t, cached, len(reflected))
+	for i := range cached {
+		a, err := json.Marshal(cached[i].Def)
+		require.NoError(t, err)
+		b, err := json.Marshal(reflected[i].Def)
+		require.NoError(t, err)
+		assert.JSONEq(t, string(b), string(a), cached[i].Def.Name)
+		assert.Equal(t, reflected[i].Def.OutputSchema.Type, cached[i].Def.OutputSchema.Type, cached[i].Def.Name)
+	}
+}
+
+func BenchmarkAllTools(b *testing.B) {
+	for _, mode := range []struct {
+		name    string
+		reflect bool
+	}{{"cached", false}, {"reflected", true}} {
+		b.Run(mode.name, func(b *testing.B) {
+			reflectOnly.Store(mode.reflect)
+			defer reflectOnly.Store(false)
+			for i := 0; i < b.N; i++ {
+				All(Deps{})
+			}
+		})
+	}
+}
