@@ -34,7 +34,7 @@ var wantHints = map[string]hints{
 	"schedule_meeting": creates, "create_booking_calendar_link": creates, "create_master_page_link": creates,
 	"cancel_booking": destroysId, "request_booking_reschedule": destroysId, "reassign_booking": destroys,
 	"mark_booking_no_show": updates,
-	"create_contact": creates, "update_contact": updates, "delete_contact": destroysId,
+	"create_contact":       creates, "update_contact": updates, "delete_contact": destroysId,
 	"create_user": creates, "update_user": updates, "delete_user": destroysId, "update_user_availability": updates,
 	"create_webhook": creates, "delete_webhook": destroysId,
 }
