@@ -13,7 +13,7 @@ const calendarIDDesc = "Booking calendar ID (BKC-…)."
 
 type listCalendarsArgs struct {
 	pageArgs
-	Host string `json:"host,omitempty" jsonschema:"Only calendars hosted by this user (USR-…) or team (TM-…)."`
+	Host string `json:"host,omitempty" jsonschema:"USR-… or TM-…"`
 }
 
 func (a listCalendarsArgs) filter() oncehub.BookingCalendarFilter {
@@ -30,7 +30,7 @@ func (a *listCalendarsArgs) validate() error {
 }
 
 type calendarIDArgs struct {
-	BookingCalendarID string `json:"booking_calendar_id" jsonschema:"Booking calendar ID (BKC-…)."`
+	BookingCalendarID string `json:"booking_calendar_id" jsonschema:"BKC-…"`
 }
 
 func (a *calendarIDArgs) validate() error {
@@ -57,10 +57,10 @@ func clipArg(s string) string {
 }
 
 type timeSlotsArgs struct {
-	BookingCalendarID string `json:"booking_calendar_id" jsonschema:"Booking calendar ID (BKC-…)."`
+	BookingCalendarID string `json:"booking_calendar_id" jsonschema:"BKC-…"`
 	StartTime         string `json:"start_time,omitempty" jsonschema:"RFC 3339 with offset; default now."`
 	EndTime           string `json:"end_time,omitempty" jsonschema:"RFC 3339 with offset; default start + 7 days."`
-	TimeZone          string `json:"time_zone,omitempty" jsonschema:"IANA zone for start_time_local."`
+	TimeZone          string `json:"time_zone,omitempty" jsonschema:"IANA"`
 }
 
 func (a *timeSlotsArgs) times() (start, end time.Time, err error) {
@@ -129,7 +129,7 @@ type locationArg struct {
 type formArgs struct {
 	Name         string         `json:"name"`
 	Email        string         `json:"email"`
-	Phone        string         `json:"phone,omitempty" jsonschema:"E.164, e.g. +12025550195."`
+	Phone        string         `json:"phone,omitempty" jsonschema:"E.164"`
 	CustomFields map[string]any `json:"custom_fields,omitempty" jsonschema:"By mapped field name: string, or strings for multi-select."`
 }
 
@@ -138,9 +138,9 @@ func (f formArgs) form() oncehub.BookingForm {
 }
 
 type scheduleArgs struct {
-	BookingCalendarID string `json:"booking_calendar_id" jsonschema:"Booking calendar ID (BKC-…)."`
+	BookingCalendarID string `json:"booking_calendar_id" jsonschema:"BKC-…"`
 	StartTime         string `json:"start_time" jsonschema:"A slot's start_time."`
-	GuestTimeZone     string `json:"guest_time_zone" jsonschema:"IANA, e.g. Europe/London."`
+	GuestTimeZone     string `json:"guest_time_zone" jsonschema:"IANA"`
 	formArgs
 	Location *locationArg `json:"location,omitempty" jsonschema:"One of the slot's locations; default virtual."`
 }
@@ -223,7 +223,7 @@ type utmArgs struct {
 }
 
 type calendarLinkArgs struct {
-	BookingCalendarID string         `json:"booking_calendar_id" jsonschema:"Booking calendar ID (BKC-…)."`
+	BookingCalendarID string         `json:"booking_calendar_id" jsonschema:"BKC-…"`
 	Name              string         `json:"name,omitempty"`
 	Email             string         `json:"email,omitempty"`
 	Phone             string         `json:"phone,omitempty" jsonschema:"E.164."`

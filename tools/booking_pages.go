@@ -8,9 +8,9 @@ import (
 
 type listBookingPagesArgs struct {
 	pageArgs
-	MasterPage string `json:"master_page,omitempty" jsonschema:"Only pages in this master page (MP-…)."`
-	EventType  string `json:"event_type,omitempty" jsonschema:"Only pages offering this event type (ET-…)."`
-	User       string `json:"user,omitempty" jsonschema:"Only pages owned by this user (USR-…)."`
+	MasterPage string `json:"master_page,omitempty" jsonschema:"MP-…"`
+	EventType  string `json:"event_type,omitempty" jsonschema:"ET-…"`
+	User       string `json:"user,omitempty" jsonschema:"USR-…"`
 }
 
 func (a listBookingPagesArgs) filter() oncehub.BookingPageFilter {
@@ -27,7 +27,7 @@ func (a *listBookingPagesArgs) validate() error {
 }
 
 type bookingPageIDArgs struct {
-	BookingPageID string `json:"booking_page_id" jsonschema:"Booking page ID (BP-…)."`
+	BookingPageID string `json:"booking_page_id" jsonschema:"BP-…"`
 }
 
 func (a *bookingPageIDArgs) validate() error {

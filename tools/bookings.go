@@ -14,21 +14,21 @@ type listBookingsArgs struct {
 	pageArgs
 	detailArg
 	Status          string   `json:"status,omitempty" jsonschema:"requested, scheduled, rescheduled, completed, canceled or no_show."`
-	Owner           string   `json:"owner,omitempty" jsonschema:"Owner's user ID (USR-…)."`
-	Contact         string   `json:"contact,omitempty" jsonschema:"Contact ID (CTC-…)."`
-	BookingCalendar string   `json:"booking_calendar,omitempty" jsonschema:"Booking calendar ID (BKC-…)."`
-	Host            string   `json:"host,omitempty" jsonschema:"Host or co-host user ID (USR-…); booking calendars only."`
-	BookingPage     string   `json:"booking_page,omitempty" jsonschema:"Booking page ID (BP-…); classic booking pages only."`
-	MasterPage      string   `json:"master_page,omitempty" jsonschema:"Master page ID (MP-…); classic booking pages only."`
-	EventType       string   `json:"event_type,omitempty" jsonschema:"Event type ID (ET-…); classic booking pages only."`
-	StartingAfter   string   `json:"starting_time_after,omitempty" jsonschema:"Meetings starting after this UTC date (YYYY-MM-DD)."`
-	StartingBefore  string   `json:"starting_time_before,omitempty" jsonschema:"Meetings starting before this UTC date (YYYY-MM-DD)."`
-	CreatedAfter    string   `json:"creation_time_after,omitempty" jsonschema:"Booked after this UTC date (YYYY-MM-DD)."`
-	CreatedBefore   string   `json:"creation_time_before,omitempty" jsonschema:"Booked before this UTC date (YYYY-MM-DD)."`
-	UpdatedAfter    string   `json:"last_updated_time_after,omitempty" jsonschema:"Changed after this UTC date (YYYY-MM-DD)."`
-	UpdatedBefore   string   `json:"last_updated_time_before,omitempty" jsonschema:"Changed before this UTC date (YYYY-MM-DD)."`
-	Expand          []string `json:"expand,omitempty" jsonschema:"Replace IDs with objects: owner, contact, booking_page, master_page, event_type, conversation (slower)."`
-	TimeZone        string   `json:"time_zone,omitempty" jsonschema:"IANA zone for starting_time_local (default: each guest's zone)."`
+	Owner           string   `json:"owner,omitempty" jsonschema:"USR-…"`
+	Contact         string   `json:"contact,omitempty" jsonschema:"CTC-…"`
+	BookingCalendar string   `json:"booking_calendar,omitempty" jsonschema:"BKC-…"`
+	Host            string   `json:"host,omitempty" jsonschema:"USR-…"`
+	BookingPage     string   `json:"booking_page,omitempty" jsonschema:"BP-…"`
+	MasterPage      string   `json:"master_page,omitempty" jsonschema:"MP-…"`
+	EventType       string   `json:"event_type,omitempty" jsonschema:"ET-…"`
+	StartingAfter   string   `json:"starting_time_after,omitempty" jsonschema:"YYYY-MM-DD, UTC"`
+	StartingBefore  string   `json:"starting_time_before,omitempty" jsonschema:"YYYY-MM-DD, UTC"`
+	CreatedAfter    string   `json:"creation_time_after,omitempty" jsonschema:"YYYY-MM-DD, UTC"`
+	CreatedBefore   string   `json:"creation_time_before,omitempty" jsonschema:"YYYY-MM-DD, UTC"`
+	UpdatedAfter    string   `json:"last_updated_time_after,omitempty" jsonschema:"YYYY-MM-DD, UTC"`
+	UpdatedBefore   string   `json:"last_updated_time_before,omitempty" jsonschema:"YYYY-MM-DD, UTC"`
+	Expand          []string `json:"expand,omitempty" jsonschema:"owner, contact, booking_page, master_page, event_type, conversation"`
+	TimeZone        string   `json:"time_zone,omitempty" jsonschema:"IANA; default the guest's"`
 }
 
 func (a listBookingsArgs) filter() oncehub.BookingFilter {
@@ -59,8 +59,8 @@ func (a *listBookingsArgs) validate() error {
 }
 
 type bookingIDArgs struct {
-	BookingID string   `json:"booking_id" jsonschema:"Booking ID (BKNG-…)."`
-	Expand    []string `json:"expand,omitempty" jsonschema:"Replace IDs with objects: owner, contact, booking_page, master_page, event_type, conversation."`
+	BookingID string   `json:"booking_id" jsonschema:"BKNG-…"`
+	Expand    []string `json:"expand,omitempty" jsonschema:"owner, contact, booking_page, master_page, event_type, conversation"`
 }
 
 func (a *bookingIDArgs) validate() error {
@@ -176,7 +176,7 @@ func bookingTools(d Deps) []Tool {
 
 // bookingActionArgs is the argument of tools that act on one booking.
 type bookingActionArgs struct {
-	BookingID string `json:"booking_id" jsonschema:"Booking ID (BKNG-…)."`
+	BookingID string `json:"booking_id" jsonschema:"BKNG-…"`
 }
 
 func (a bookingActionArgs) bookingID() string { return a.BookingID }
@@ -201,7 +201,7 @@ var videoProviders = []string{"google_meet", "microsoft_teams", "webex", "gotome
 
 type reassignArgs struct {
 	bookingActionArgs
-	NewHost       string `json:"new_host" jsonschema:"The new host's user ID (USR-…)."`
+	NewHost       string `json:"new_host" jsonschema:"USR-…"`
 	VideoProvider string `json:"video_provider,omitempty" jsonschema:"Switch to this video provider (connected for the new host): google_meet, microsoft_teams, webex, gotomeeting, zoom. Omit to keep the location."`
 }
 

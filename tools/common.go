@@ -15,10 +15,10 @@ const maxWalk = 1000
 
 // pageArgs are the paging arguments of every list tool.
 type pageArgs struct {
-	Limit      int    `json:"limit,omitempty" jsonschema:"Page size, 1-100 (default 10)."`
-	After      string `json:"after,omitempty" jsonschema:"next_cursor of a previous result: continue (older items)."`
-	Before     string `json:"before,omitempty" jsonschema:"prev_cursor of a previous result: go back (newer items)."`
-	MaxResults int    `json:"max_results,omitempty" jsonschema:"Collect up to this many (1-1000) across pages."`
+	Limit      int    `json:"limit,omitempty" jsonschema:"1-100, default 10"`
+	After      string `json:"after,omitempty" jsonschema:"a next_cursor"`
+	Before     string `json:"before,omitempty" jsonschema:"a prev_cursor"`
+	MaxResults int    `json:"max_results,omitempty" jsonschema:"walk pages to get up to N (max 1000)"`
 }
 
 func (p pageArgs) validate() error {
@@ -40,7 +40,7 @@ func (p pageArgs) params() oncehub.ListParams {
 
 // detailArg chooses compact (default) or full objects in list results.
 type detailArg struct {
-	Detail string `json:"detail,omitempty" jsonschema:"compact (default) or full (every field)."`
+	Detail string `json:"detail,omitempty" jsonschema:"compact (default) or full"`
 }
 
 func (d detailArg) validate() error {

@@ -11,10 +11,10 @@ type listContactsArgs struct {
 	pageArgs
 	detailArg
 	Email         string `json:"email,omitempty" jsonschema:"Exact email address."`
-	CreatedAfter  string `json:"creation_time_after,omitempty" jsonschema:"Created after this UTC date (YYYY-MM-DD)."`
-	CreatedBefore string `json:"creation_time_before,omitempty" jsonschema:"Created before this UTC date (YYYY-MM-DD)."`
-	UpdatedAfter  string `json:"last_updated_time_after,omitempty" jsonschema:"Changed after this UTC date (YYYY-MM-DD)."`
-	UpdatedBefore string `json:"last_updated_time_before,omitempty" jsonschema:"Changed before this UTC date (YYYY-MM-DD)."`
+	CreatedAfter  string `json:"creation_time_after,omitempty" jsonschema:"YYYY-MM-DD, UTC"`
+	CreatedBefore string `json:"creation_time_before,omitempty" jsonschema:"YYYY-MM-DD, UTC"`
+	UpdatedAfter  string `json:"last_updated_time_after,omitempty" jsonschema:"YYYY-MM-DD, UTC"`
+	UpdatedBefore string `json:"last_updated_time_before,omitempty" jsonschema:"YYYY-MM-DD, UTC"`
 }
 
 func (a listContactsArgs) filter() oncehub.ContactFilter {
@@ -44,7 +44,7 @@ func (a *listContactsArgs) validate() error {
 }
 
 type contactIDArgs struct {
-	ContactID string `json:"contact_id" jsonschema:"Contact ID (CTC-…)."`
+	ContactID string `json:"contact_id" jsonschema:"CTC-…"`
 }
 
 func (a *contactIDArgs) validate() error {
@@ -53,20 +53,20 @@ func (a *contactIDArgs) validate() error {
 
 // contactFieldArgs are the writable contact fields create and update share.
 type contactFieldArgs struct {
-	Owner          *string               `json:"owner,omitempty" jsonschema:"Owner's user ID (USR-…)."`
+	Owner          *string               `json:"owner,omitempty" jsonschema:"USR-…"`
 	Status         *string               `json:"status,omitempty" jsonschema:"Qualified, Sales qualified, Marketing qualified or Disqualified."`
 	Company        *string               `json:"company,omitempty"`
 	CompanySize    *string               `json:"company_size,omitempty"`
 	Employees      *int                  `json:"employees,omitempty"`
 	JobTitle       *string               `json:"job_title,omitempty"`
 	Salutation     *string               `json:"salutation,omitempty"`
-	Phone          *string               `json:"phone,omitempty" jsonschema:"E.164, e.g. +12025550100."`
+	Phone          *string               `json:"phone,omitempty" jsonschema:"E.164"`
 	StreetAddress  *string               `json:"street_address,omitempty"`
 	City           *string               `json:"city,omitempty"`
 	State          *string               `json:"state,omitempty"`
 	PostCode       *string               `json:"post_code,omitempty"`
 	Country        *string               `json:"country,omitempty"`
-	Timezone       *string               `json:"timezone,omitempty" jsonschema:"IANA zone, e.g. America/New_York."`
+	Timezone       *string               `json:"timezone,omitempty" jsonschema:"IANA"`
 	HasConsent     *bool                 `json:"has_consent,omitempty"`
 	TermsOfService *bool                 `json:"terms_of_service,omitempty"`
 	CustomFields   []oncehub.CustomField `json:"custom_fields,omitempty" jsonschema:"By the field's mapped name."`
@@ -86,7 +86,7 @@ type createContactArgs struct {
 	FirstName   string `json:"first_name"`
 	LastName    string `json:"last_name"`
 	Email       string `json:"email,omitempty" jsonschema:"Required unless mobile_phone is given."`
-	MobilePhone string `json:"mobile_phone,omitempty" jsonschema:"E.164, e.g. +12025550195."`
+	MobilePhone string `json:"mobile_phone,omitempty" jsonschema:"E.164"`
 	contactFieldArgs
 }
 
@@ -97,7 +97,7 @@ func (a createContactArgs) contact() oncehub.NewContact {
 func (a *createContactArgs) validate() error { return a.contact().Validate() }
 
 type updateContactArgs struct {
-	ContactID string  `json:"contact_id" jsonschema:"Contact ID (CTC-…)."`
+	ContactID string  `json:"contact_id" jsonschema:"CTC-…"`
 	FirstName *string `json:"first_name,omitempty"`
 	LastName  *string `json:"last_name,omitempty"`
 	contactFieldArgs

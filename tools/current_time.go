@@ -7,7 +7,7 @@ import (
 )
 
 type currentTimeArgs struct {
-	TimeZone string `json:"time_zone,omitempty" jsonschema:"IANA zone, e.g. Europe/Berlin (default UTC)."`
+	TimeZone string `json:"time_zone,omitempty" jsonschema:"IANA, default UTC"`
 }
 
 func (a *currentTimeArgs) validate() error {

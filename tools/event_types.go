@@ -11,7 +11,7 @@ type listEventTypesArgs struct {
 }
 
 type eventTypeIDArgs struct {
-	EventTypeID string `json:"event_type_id" jsonschema:"Event type ID (ET-…)."`
+	EventTypeID string `json:"event_type_id" jsonschema:"ET-…"`
 }
 
 func (a *eventTypeIDArgs) validate() error {

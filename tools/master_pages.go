@@ -11,7 +11,7 @@ type listMasterPagesArgs struct {
 }
 
 type masterPageIDArgs struct {
-	MasterPageID string `json:"master_page_id" jsonschema:"Master page ID (MP-…)."`
+	MasterPageID string `json:"master_page_id" jsonschema:"MP-…"`
 }
 
 func (a *masterPageIDArgs) validate() error {

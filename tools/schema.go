@@ -10,8 +10,8 @@ import (
 // because every byte of tools/list is read by the model on every turn:
 //   - input: no "additionalProperties": false (bind already names unknown
 //     arguments), and ["null", T] types become T (null is accepted anyway);
-//   - output: no descriptions (the tool's description says what comes back),
-//     no empty "properties"/"required".
+//   - output: top-level property names and types only, no descriptions
+//     (the tool's description says what each item holds).
 func compactSchemas(def *mcp.Tool) {
 	if in := compactJSON(def.RawInputSchema, compactInput); in != nil {
 		def.RawInputSchema = in
@@ -80,5 +80,29 @@ func compactOutput(s map[string]any) {
 	}
 	if r, ok := s["required"].([]any); ok && len(r) == 0 {
 		delete(s, "required")
+	}
+	// Nested objects keep only their type.
+	if props, ok := s["properties"].(map[string]any); ok {
+		for _, p := range props {
+			if ps, ok := p.(map[string]any); ok {
+				flattenNested(ps)
+			}
+		}
+	}
+}
+
+// flattenNested reduces a property's schema to its type (and its items' type).
+func flattenNested(s map[string]any) {
+	for k := range s {
+		if k != "type" && k != "items" {
+			delete(s, k)
+		}
+	}
+	if items, ok := s["items"].(map[string]any); ok {
+		for k := range items {
+			if k != "type" {
+				delete(items, k)
+			}
+		}
 	}
 }

@@ -11,11 +11,11 @@ import (
 type listSMSArgs struct {
 	pageArgs
 	detailArg
-	CreatedAfter  string   `json:"creation_time_after,omitempty" jsonschema:"Sent after this RFC 3339 time, e.g. 2026-11-01T00:00:00Z."`
-	CreatedBefore string   `json:"creation_time_before,omitempty" jsonschema:"Sent before this RFC 3339 time."`
-	Recipient     string   `json:"recipient,omitempty" jsonschema:"Contact (CTC-…) or user (USR-…) ID."`
+	CreatedAfter  string   `json:"creation_time_after,omitempty" jsonschema:"RFC 3339"`
+	CreatedBefore string   `json:"creation_time_before,omitempty" jsonschema:"RFC 3339"`
+	Recipient     string   `json:"recipient,omitempty" jsonschema:"CTC-… or USR-…"`
 	RecipientType string   `json:"recipient_type,omitempty" jsonschema:"contact or user."`
-	Expand        []string `json:"expand,omitempty" jsonschema:"recipient: include the contact or user object (slower)."`
+	Expand        []string `json:"expand,omitempty" jsonschema:"recipient"`
 
 	after, before time.Time
 }

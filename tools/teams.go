@@ -8,7 +8,7 @@ import (
 
 type listTeamsArgs struct {
 	pageArgs
-	User string `json:"user,omitempty" jsonschema:"Only the teams this user (USR-…) belongs to."`
+	User string `json:"user,omitempty" jsonschema:"USR-…"`
 }
 
 func (a *listTeamsArgs) validate() error {
@@ -19,7 +19,7 @@ func (a *listTeamsArgs) validate() error {
 }
 
 type teamIDArgs struct {
-	TeamID string `json:"team_id" jsonschema:"Team ID (TM-…)."`
+	TeamID string `json:"team_id" jsonschema:"TM-…"`
 }
 
 func (a *teamIDArgs) validate() error {

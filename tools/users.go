@@ -14,7 +14,7 @@ import (
 
 type listUsersArgs struct {
 	pageArgs
-	Email string `json:"email,omitempty" jsonschema:"Only the user with this email."`
+	Email string `json:"email,omitempty" jsonschema:"exact email"`
 }
 
 func (a *listUsersArgs) validate() error {
@@ -25,7 +25,7 @@ func (a *listUsersArgs) validate() error {
 }
 
 type userIDArgs struct {
-	UserID string `json:"user_id" jsonschema:"User ID (USR-…)."`
+	UserID string `json:"user_id" jsonschema:"USR-…"`
 }
 
 func (a *userIDArgs) validate() error {
@@ -37,7 +37,7 @@ type createUserArgs struct {
 	FirstName string   `json:"first_name"`
 	LastName  string   `json:"last_name"`
 	RoleName  string   `json:"role_name,omitempty" jsonschema:"Administrator, Member (default) or Team Manager."`
-	Teams     []string `json:"teams,omitempty" jsonschema:"Team IDs (TM-…) to add the user to."`
+	Teams     []string `json:"teams,omitempty" jsonschema:"TM-… IDs"`
 }
 
 func (a createUserArgs) params() oncehub.CreateUserParams {
@@ -47,11 +47,11 @@ func (a createUserArgs) params() oncehub.CreateUserParams {
 func (a *createUserArgs) validate() error { return a.params().Validate() }
 
 type updateUserArgs struct {
-	UserID    string    `json:"user_id" jsonschema:"User ID (USR-…)."`
+	UserID    string    `json:"user_id" jsonschema:"USR-…"`
 	FirstName *string   `json:"first_name,omitempty"`
 	LastName  *string   `json:"last_name,omitempty"`
 	RoleName  *string   `json:"role_name,omitempty" jsonschema:"Administrator, Member or Team Manager."`
-	Teams     *[]string `json:"teams,omitempty" jsonschema:"Team IDs (TM-…); replaces all team assignments ([] removes all)."`
+	Teams     *[]string `json:"teams,omitempty" jsonschema:"TM-… IDs; replaces all ([] = none)"`
 }
 
 func (a updateUserArgs) params() oncehub.UpdateUserParams {
@@ -150,7 +150,7 @@ func strictDecode(data []byte, v any, what string, required ...string) error {
 }
 
 type updateAvailabilityArgs struct {
-	UserID    string        `json:"user_id" jsonschema:"User ID (USR-…)."`
+	UserID    string        `json:"user_id" jsonschema:"USR-…"`
 	Weekly    []weekdayArg  `json:"weekly,omitempty" jsonschema:"Weekdays to replace"`
 	Overrides []overrideArg `json:"overrides,omitempty" jsonschema:"Dates to set or remove"`
 }

@@ -14,7 +14,7 @@ type listWebhooksArgs struct {
 func (a *listWebhooksArgs) validate() error { return a.pageArgs.validate() }
 
 type webhookIDArgs struct {
-	WebhookID string `json:"webhook_id" jsonschema:"Webhook ID (WHK-…)."`
+	WebhookID string `json:"webhook_id" jsonschema:"WHK-…"`
 }
 
 func (a *webhookIDArgs) validate() error {
@@ -24,7 +24,7 @@ func (a *webhookIDArgs) validate() error {
 type createWebhookArgs struct {
 	Name   string   `json:"name" jsonschema:"Unique name, for your reference."`
 	URL    string   `json:"url" jsonschema:"https URL that receives the POSTs."`
-	Events []string `json:"events" jsonschema:"e.g. booking.scheduled, booking.canceled (see description)."`
+	Events []string `json:"events" jsonschema:"see description"`
 }
 
 func (a createWebhookArgs) webhook() oncehub.NewWebhook {
