@@ -30,6 +30,13 @@ type Options struct {
 	Transport http.RoundTripper
 	// Deps overrides for tests (e.g. a fixed clock); Client is always set by Build.
 	Deps tools.Deps
+	// Observer, when set, sees every upstream attempt (metrics).
+	Observer func(oncehub.Attempt)
+	// RateLimitFallback, when set, is called each time a call is paced locally
+	// because the rate-limit Redis is unreachable (metrics).
+	RateLimitFallback func(error)
+	// Retry overrides the upstream retry policy (tests, benchmarks).
+	Retry oncehub.RetryPolicy
 }
 
 // Build constructs the client and the MCP server from cfg.
@@ -38,9 +45,9 @@ func Build(cfg Config, o Options) (*App, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	var limiter oncehub.Limiter
-	if cfg.RateRPS > 0 {
-		limiter = oncehub.NewLocalLimiter(cfg.RateRPS, cfg.RateBurst)
+	limiter, err := buildLimiter(cfg, o, logger)
+	if err != nil {
+		return nil, err
 	}
 	client, err := oncehub.New(oncehub.Config{
 		BaseURL:   cfg.APIURL,
@@ -48,6 +55,8 @@ func Build(cfg Config, o Options) (*App, error) {
 		Version:   o.Version,
 		Transport: o.Transport,
 		Limiter:   limiter,
+		Observer:  o.Observer,
+		Retry:     o.Retry,
 	})
 	if err != nil {
 		return nil, err
@@ -118,4 +127,28 @@ func narrowingFilter(r *http.Request) (tools.Filter, bool) {
 // Describe is a one-line summary for the startup log (never the key).
 func (a *App) Describe() string {
 	return fmt.Sprintf("%d tools, upstream %s, key %s", len(a.Tools), a.Client.BaseURL(), oncehub.Fingerprint(a.Config.APIKey))
+}
+
+// buildLimiter returns the per-account rate limiter: none when the rate is 0,
+// shared through Redis when a URL is configured, else per process.
+func buildLimiter(cfg Config, o Options, logger *slog.Logger) (oncehub.Limiter, error) {
+	if cfg.RateRPS <= 0 {
+		return nil, nil
+	}
+	if cfg.RateLimitRedis == "" {
+		return oncehub.NewLocalLimiter(cfg.RateRPS, cfg.RateBurst), nil
+	}
+	rl, err := oncehub.NewRedisLimiter(oncehub.RedisOptions{
+		URL: cfg.RateLimitRedis, RPS: cfg.RateRPS, Burst: cfg.RateBurst,
+		Logger: logger, OnFallback: o.RateLimitFallback,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := rl.Ping(context.Background()); err != nil {
+		logger.Warn("rate-limit Redis not reachable at startup: pacing per process until it is", "err", err)
+	} else {
+		logger.Info("OnceHub rate limit shared through Redis", "rps", cfg.RateRPS, "burst", cfg.RateBurst)
+	}
+	return rl, nil
 }
