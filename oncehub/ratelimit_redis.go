@@ -82,7 +82,8 @@ func NewRedisLimiter(o RedisOptions) (*RedisLimiter, error) {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = o.Timeout, o.Timeout, o.Timeout
-	opts.MaxRetries = -1 // no retries inside go-redis: fall back at once
+	opts.MaxRetries = -1   // no retries inside go-redis: fall back at once
+	opts.DialerRetries = 1 // one dial attempt per round trip, likewise
 	opts.ContextTimeoutEnabled = true
 	opts.DisableIdentity = true
 	return &RedisLimiter{
