@@ -209,9 +209,14 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, key string) 
 		if f.RetryAfter != "" {
 			w.Header().Set("Retry-After", f.RetryAfter)
 		}
-		typ, msg := "api_error", "An internal error occurred. Please try again later."
-		if f.Status == http.StatusTooManyRequests {
+		typ, msg := "invalid_request_error", http.StatusText(f.Status)+"."
+		switch {
+		case f.Status == http.StatusTooManyRequests:
 			typ, msg = "rate_limit_error", "Too many requests. Limit: 5 requests per second per account."
+		case f.Status == http.StatusUnauthorized || f.Status == http.StatusForbidden:
+			typ = "authentication_error"
+		case f.Status >= 500:
+			typ, msg = "api_error", "An internal error occurred. Please try again later."
 		}
 		writeError(w, f.Status, typ, msg, "")
 	case FaultSlow:
