@@ -75,7 +75,7 @@ func decodeAPIError(resp *http.Response, body []byte) *APIError {
 		Param   string `json:"param"`
 	}
 	if json.Unmarshal(body, &wire) == nil && (wire.Type != "" || wire.Message != "") {
-		e.Type, e.Message, e.Param = wire.Type, wire.Message, wire.Param
+		e.Type, e.Message, e.Param = clipText(wire.Type, 100), clipText(wire.Message, maxMessageBytes), clipText(wire.Param, 100)
 	} else {
 		// Not OnceHub's JSON error body (an HTML page from a proxy, say): keep a
 		// short, printable excerpt rather than the whole page.
@@ -105,20 +105,29 @@ func parseRetryAfter(v string) time.Duration {
 	return 0
 }
 
+// maxMessageBytes caps OnceHub's error message as kept in an APIError.
+const maxMessageBytes = 500
+
 func excerpt(body []byte, n int) string {
 	s := strings.Join(strings.Fields(string(body)), " ")
 	if strings.HasPrefix(s, "<") {
 		return "non-JSON error page"
 	}
-	s = strings.ToValidUTF8(s, "�")
-	if len(s) > n {
-		cut := n
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
+	return clipText(s, n)
+}
+
+// clipText makes s valid UTF-8 and cuts it to at most n bytes (plus "…") on
+// a character boundary.
+func clipText(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= n {
+		return s
 	}
-	return s
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // AsAPIError returns the *APIError in err's chain.
