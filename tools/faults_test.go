@@ -134,7 +134,7 @@ func TestAuthErrorsFromTheFakeSayHowToFixTheKey(t *testing.T) {
 
 func TestSlowUpstreamTimesOutWithoutHanging(t *testing.T) {
 	env, c := faultEnv(t, func(s testenv.Setup) { s.Config.Timeout = 200 * time.Millisecond })
-	env.Fake.InjectFaults(fakeoncehub.Slow(20 * time.Second).On("GET", "/bookings").Times(5))
+	env.Fake.InjectFaults(fakeoncehub.Slow(20*time.Second).On("GET", "/bookings").Times(5))
 	res := testenv.Call(t, testenv.KeyCtx(), c, "list_bookings", map[string]any{})
 	require.True(t, res.IsError)
 	assert.Contains(t, testenv.Text(res), "OnceHub did not answer in time")
@@ -145,13 +145,13 @@ func TestSlowUpstreamTimesOutWithoutHanging(t *testing.T) {
 	// A response that is only a little late still counts.
 	env.Fake.ResetRequests()
 	env2, c2 := faultEnv(t, func(s testenv.Setup) { s.Config.Timeout = 5 * time.Second })
-	env2.Fake.InjectFaults(fakeoncehub.Slow(50 * time.Millisecond).On("GET", "/bookings"))
+	env2.Fake.InjectFaults(fakeoncehub.Slow(50*time.Millisecond).On("GET", "/bookings"))
 	assert.Len(t, testenv.Items(t, testenv.Call(t, testenv.KeyCtx(), c2, "list_bookings", map[string]any{})), 10)
 }
 
 func TestMCPCancellationCancelsTheUpstreamCall(t *testing.T) {
 	env, c := faultEnv(t)
-	env.Fake.InjectFaults(fakeoncehub.Slow(20 * time.Second).On("GET", "/bookings"))
+	env.Fake.InjectFaults(fakeoncehub.Slow(20*time.Second).On("GET", "/bookings"))
 	ctx, cancel := context.WithTimeout(testenv.KeyCtx(), 300*time.Millisecond)
 	defer cancel()
 	req := mcp.CallToolRequest{}
