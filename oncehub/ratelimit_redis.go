@@ -81,6 +81,10 @@ func NewRedisLimiter(o RedisOptions) (*RedisLimiter, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	// go-redis logs dial failures with the standard log package, one line
+	// per failure; route them to our logger at debug level instead (we say
+	// once, at warn level, that Redis is unreachable).
+	redisLogOnce.Do(func() { redis.SetLogger(redisLog{o.Logger}) })
 	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = o.Timeout, o.Timeout, o.Timeout
 	opts.MaxRetries = -1   // no retries inside go-redis: fall back at once
 	opts.DialerRetries = 1 // one dial attempt per round trip, likewise
@@ -97,6 +101,14 @@ func NewRedisLimiter(o RedisOptions) (*RedisLimiter, error) {
 		log:        o.Logger,
 		onFallback: o.OnFallback,
 	}, nil
+}
+
+var redisLogOnce sync.Once
+
+type redisLog struct{ l *slog.Logger }
+
+func (r redisLog) Printf(ctx context.Context, format string, v ...any) {
+	r.l.DebugContext(ctx, "go-redis: "+fmt.Sprintf(format, v...))
 }
 
 // redactRedisErr keeps a password in the URL out of error messages.

@@ -2,8 +2,11 @@ package tools_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -194,4 +197,48 @@ func TestUnpacedBurstIsAbsorbedByRetryAfter(t *testing.T) {
 	for _, r := range env.Fake.Requests() {
 		assert.Equal(t, http.MethodGet, r.Method)
 	}
+}
+
+func TestUnreachableRateLimitRedisNeverFailsACall(t *testing.T) {
+	env := testenv.New(t)
+	cfg := env.Config
+	cfg.RateRPS, cfg.RateBurst, cfg.RateLimitRedis = 50, 2, "redis://127.0.0.1:1/0" // nothing listens on port 1
+	var logs safeBuffer
+	var fallbacks atomic.Int32
+	a, err := app.Build(cfg, app.Options{
+		Version: "test", Deps: tools.Deps{Now: func() time.Time { return testenv.Now }},
+		Logger:            slog.New(slog.NewTextHandler(&logs, nil)),
+		RateLimitFallback: func(error) { fallbacks.Add(1) },
+	})
+	require.NoError(t, err)
+	env.App = a
+	c := env.InProcess(t)
+	for range 3 {
+		res := testenv.Call(t, testenv.KeyCtx(), c, "test_api_key", nil)
+		require.False(t, res.IsError, testenv.Text(res))
+	}
+	assert.Len(t, env.Fake.Requests(), 3)
+	assert.Equal(t, int32(3), fallbacks.Load(), "every call paced locally was reported to the metrics hook")
+	assert.Contains(t, logs.String(), "rate-limit Redis not reachable at startup")
+
+	cfg.RateLimitRedis = "http://not-redis"
+	_, err = app.Build(cfg, app.Options{})
+	require.Error(t, err, "a malformed URL is a startup error, not a silent fallback")
+}
+
+type safeBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *safeBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *safeBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
