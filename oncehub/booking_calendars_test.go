@@ -1,7 +1,6 @@
 package oncehub
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -22,8 +21,6 @@ func testClient(t *testing.T, h http.HandlerFunc) *Client {
 	return c
 }
 
-var keyCtx = WithAPIKey(context.Background(), "k-123")
-
 func TestGetTimeSlotsDecodesSpecExample(t *testing.T) {
 	var query string
 	c := testClient(t, func(w http.ResponseWriter, r *http.Request) {
@@ -33,7 +30,7 @@ func TestGetTimeSlotsDecodesSpecExample(t *testing.T) {
 			{"type":"guest_phone","value":"+12025550195","id":null}]},
 			{"start_time":"2024-12-05T14:30:00.000Z","locations":[{"type":"physical","value":null,"id":"ADD-17SE9FWWOC"}]}]`))
 	})
-	slots, err := c.GetTimeSlots(keyCtx, "BKC-1", time.Time{}, time.Time{})
+	slots, err := c.GetTimeSlots(keyCtx(), "BKC-1", time.Time{}, time.Time{})
 	require.NoError(t, err)
 	assert.Empty(t, query, "zero times leave OnceHub's defaults")
 	require.Len(t, slots, 2)
@@ -42,7 +39,7 @@ func TestGetTimeSlotsDecodesSpecExample(t *testing.T) {
 	assert.Equal(t, []SlotLocation{{Type: "physical", ID: "ADD-17SE9FWWOC"}}, slots[1].Locations)
 
 	kolkata := time.FixedZone("IST", 5*3600+1800)
-	_, err = c.GetTimeSlots(keyCtx, "BKC-1", time.Date(2026, 12, 1, 9, 0, 0, 0, kolkata), time.Date(2026, 12, 31, 9, 0, 0, 0, kolkata))
+	_, err = c.GetTimeSlots(keyCtx(), "BKC-1", time.Date(2026, 12, 1, 9, 0, 0, 0, kolkata), time.Date(2026, 12, 31, 9, 0, 0, 0, kolkata))
 	require.NoError(t, err)
 	assert.Equal(t, "end_time=2026-12-31T03%3A30%3A00.000Z&start_time=2026-12-01T03%3A30%3A00.000Z", query, "UTC, exactly 30 days is allowed")
 }
@@ -86,18 +83,18 @@ func TestScheduleMeetingIsNotRetried(t *testing.T) {
 		w.WriteHeader(http.StatusBadGateway)
 	})
 	p := ScheduleParams{StartTime: time.Now().Add(time.Hour), GuestTimeZone: "UTC", BookingForm: BookingForm{Name: "A B", Email: "a@example.com"}}
-	_, err := c.ScheduleMeeting(keyCtx, "BKC-1", p)
+	_, err := c.ScheduleMeeting(keyCtx(), "BKC-1", p)
 	require.Error(t, err)
 	assert.Equal(t, int32(1), calls.Load())
 	assert.True(t, MaybeSent(err))
 
 	calls.Store(0)
-	_, err = c.GetTimeSlots(keyCtx, "BKC-1", time.Time{}, time.Time{})
+	_, err = c.GetTimeSlots(keyCtx(), "BKC-1", time.Time{}, time.Time{})
 	require.Error(t, err)
 	assert.Equal(t, int32(4), calls.Load(), "the same failure on a read is retried")
 
 	calls.Store(0)
-	_, err = c.ScheduleMeeting(keyCtx, "BKC-1", ScheduleParams{StartTime: p.StartTime, GuestTimeZone: "UTC", BookingForm: BookingForm{Name: "A B"}})
+	_, err = c.ScheduleMeeting(keyCtx(), "BKC-1", ScheduleParams{StartTime: p.StartTime, GuestTimeZone: "UTC", BookingForm: BookingForm{Name: "A B"}})
 	ae, ok := AsArgError(err)
 	require.True(t, ok)
 	assert.Equal(t, "email", ae.Arg)

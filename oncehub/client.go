@@ -58,6 +58,8 @@ type Attempt struct {
 	Duration    time.Duration
 	Fingerprint string
 	Err         error
+	Try         int           // 1 for the first attempt, 2 for the first retry, …
+	RateWait    time.Duration // time spent waiting for the rate limiter before it
 }
 
 // Client talks to OnceHub API v2. It is safe for concurrent use.
@@ -216,30 +218,37 @@ func (c *Client) do(ctx context.Context, req request, out any) (*Response, error
 	}
 	fp := Fingerprint(key)
 
-	var lastErr error
 	for attempt := 0; ; attempt++ {
+		var waited time.Duration
 		if c.limiter != nil {
+			start := time.Now()
 			if err := c.limiter.Wait(ctx, fp); err != nil {
 				return nil, &TransportError{Op: req.method + " " + req.route, Sent: false, Err: err}
 			}
+			waited = time.Since(start)
 		}
-		resp, err := c.once(ctx, req, &u, key, fp, payload, out)
+		resp, err := c.once(ctx, req, &u, key, fp, payload, out, attempt+1, waited)
 		if err == nil {
 			return resp, nil
 		}
-		lastErr = err
+		if apiErr, ok := AsAPIError(err); ok && apiErr.Status == http.StatusTooManyRequests && apiErr.RetryAfter > 0 {
+			// Hold back every call for this account, not just this one.
+			if p, ok := c.limiter.(Pauser); ok {
+				p.Pause(fp, apiErr.RetryAfter)
+			}
+		}
 		wait, retry := c.retry.shouldRetry(ctx, req.method, attempt, err)
 		if !retry {
 			return resp, err
 		}
-		if err := sleepCtx(ctx, wait); err != nil {
-			return resp, lastErr
+		if sleepCtx(ctx, wait) != nil {
+			return resp, err
 		}
 	}
 }
 
 // once performs a single attempt.
-func (c *Client) once(ctx context.Context, req request, u *url.URL, key, fp string, payload []byte, out any) (*Response, error) {
+func (c *Client) once(ctx context.Context, req request, u *url.URL, key, fp string, payload []byte, out any, try int, waited time.Duration) (*Response, error) {
 	var body io.Reader
 	if payload != nil {
 		body = bytes.NewReader(payload)
@@ -261,43 +270,56 @@ func (c *Client) once(ctx context.Context, req request, u *url.URL, key, fp stri
 	hresp, err := c.http.Do(hreq)
 	if err != nil {
 		terr := &TransportError{Op: req.method + " " + req.route, Sent: tracker.maybeSent(), Err: scrubURLError(err)}
-		c.report(req, 0, "", fp, start, terr)
+		c.report(req, try, waited, 0, "", fp, start, terr)
 		return nil, terr
 	}
 	defer hresp.Body.Close()
 	resp := &Response{Status: hresp.StatusCode, RequestID: hresp.Header.Get("Request-Id"), Header: hresp.Header}
-	data, readErr := io.ReadAll(io.LimitReader(hresp.Body, c.maxBody+1))
-	if readErr == nil && int64(len(data)) > c.maxBody {
-		readErr = fmt.Errorf("response body larger than %d bytes", c.maxBody)
+	if hresp.StatusCode >= 300 && hresp.StatusCode <= 399 {
+		terr := &TransportError{Op: req.method + " " + req.route, Sent: true, Status: hresp.StatusCode, RequestID: resp.RequestID,
+			Err: fmt.Errorf("OnceHub answered %d with a redirect%s, which is never followed (it could leak the API key or downgrade to plain HTTP); check ONCEHUB_API_URL",
+				hresp.StatusCode, redirectTarget(hresp.Header.Get("Location")))}
+		c.report(req, try, waited, hresp.StatusCode, resp.RequestID, fp, start, terr)
+		return resp, terr
+	}
+	var data []byte
+	var readErr error
+	if hresp.ContentLength > c.maxBody {
+		readErr = fmt.Errorf("response body of %d bytes is larger than the %d-byte cap", hresp.ContentLength, c.maxBody)
+	} else {
+		data, readErr = io.ReadAll(io.LimitReader(hresp.Body, c.maxBody+1))
+		if readErr == nil && int64(len(data)) > c.maxBody {
+			readErr = fmt.Errorf("response body larger than the %d-byte cap", c.maxBody)
+		}
 	}
 	if readErr != nil {
 		terr := &TransportError{Op: req.method + " " + req.route, Sent: true, Status: hresp.StatusCode, RequestID: resp.RequestID, Err: readErr}
-		c.report(req, hresp.StatusCode, resp.RequestID, fp, start, terr)
+		c.report(req, try, waited, hresp.StatusCode, resp.RequestID, fp, start, terr)
 		return resp, terr
 	}
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
 		apiErr := decodeAPIError(hresp, data)
-		c.report(req, hresp.StatusCode, resp.RequestID, fp, start, apiErr)
+		c.report(req, try, waited, hresp.StatusCode, resp.RequestID, fp, start, apiErr)
 		return resp, apiErr
 	}
 	if out != nil && !(req.emptyOK && len(bytes.TrimSpace(data)) == 0) {
 		if err := json.Unmarshal(data, out); err != nil {
 			derr := &TransportError{Op: req.method + " " + req.route, Sent: true, Status: hresp.StatusCode, RequestID: resp.RequestID,
 				Err: fmt.Errorf("OnceHub sent a response that is not the JSON expected: %w", err)}
-			c.report(req, hresp.StatusCode, resp.RequestID, fp, start, derr)
+			c.report(req, try, waited, hresp.StatusCode, resp.RequestID, fp, start, derr)
 			return resp, derr
 		}
 	}
-	c.report(req, hresp.StatusCode, resp.RequestID, fp, start, nil)
+	c.report(req, try, waited, hresp.StatusCode, resp.RequestID, fp, start, nil)
 	return resp, nil
 }
 
-func (c *Client) report(req request, status int, requestID, fp string, start time.Time, err error) {
+func (c *Client) report(req request, try int, waited time.Duration, status int, requestID, fp string, start time.Time, err error) {
 	if c.observe == nil {
 		return
 	}
 	c.observe(Attempt{Method: req.method, Route: req.route, Status: status, RequestID: requestID,
-		Duration: time.Since(start), Fingerprint: fp, Err: err})
+		Duration: time.Since(start), Fingerprint: fp, Err: err, Try: try, RateWait: waited})
 }
 
 // scrubURLError drops the URL from a *url.Error (it carries query values such as
@@ -308,6 +330,16 @@ func scrubURLError(err error) error {
 		return ue.Err
 	}
 	return err
+}
+
+// redirectTarget names where a redirect pointed (scheme and host only: the
+// path and query may carry data).
+func redirectTarget(loc string) string {
+	u, err := url.Parse(loc)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return " to " + u.Scheme + "://" + u.Host
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {

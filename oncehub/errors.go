@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // OnceHub error types (the "type" field of an error body).
@@ -74,7 +75,7 @@ func decodeAPIError(resp *http.Response, body []byte) *APIError {
 		Param   string `json:"param"`
 	}
 	if json.Unmarshal(body, &wire) == nil && (wire.Type != "" || wire.Message != "") {
-		e.Type, e.Message, e.Param = wire.Type, wire.Message, wire.Param
+		e.Type, e.Message, e.Param = clipText(wire.Type, 100), clipText(wire.Message, maxMessageBytes), clipText(wire.Param, 100)
 	} else {
 		// Not OnceHub's JSON error body (an HTML page from a proxy, say): keep a
 		// short, printable excerpt rather than the whole page.
@@ -89,27 +90,44 @@ func decodeAPIError(resp *http.Response, body []byte) *APIError {
 	return e
 }
 
+// maxRetryAfter caps a parsed Retry-After (a bogus header must not overflow).
+const maxRetryAfter = 24 * time.Hour
+
 func parseRetryAfter(v string) time.Duration {
-	if secs, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && secs >= 0 {
-		return time.Duration(secs) * time.Second
+	if secs, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && secs >= 0 {
+		return min(time.Duration(min(secs, int64(maxRetryAfter/time.Second)))*time.Second, maxRetryAfter)
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := time.Until(t); d > 0 {
-			return d
+			return min(d, maxRetryAfter)
 		}
 	}
 	return 0
 }
+
+// maxMessageBytes caps OnceHub's error message as kept in an APIError.
+const maxMessageBytes = 500
 
 func excerpt(body []byte, n int) string {
 	s := strings.Join(strings.Fields(string(body)), " ")
 	if strings.HasPrefix(s, "<") {
 		return "non-JSON error page"
 	}
-	if len(s) > n {
-		s = s[:n] + "…"
+	return clipText(s, n)
+}
+
+// clipText makes s valid UTF-8 and cuts it to at most n bytes (plus "…") on
+// a character boundary.
+func clipText(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= n {
+		return s
 	}
-	return s
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // AsAPIError returns the *APIError in err's chain.

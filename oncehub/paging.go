@@ -132,6 +132,9 @@ func ParseLinkHeader(values []string) map[string]string {
 					continue
 				}
 				for _, rel := range strings.Fields(strings.Trim(strings.TrimSpace(val), `"`)) {
+					if strings.ContainsAny(rel, "\"<>,;=") {
+						continue // not a relation type: a malformed header
+					}
 					rel = strings.ToLower(rel)
 					if rel == "prev" {
 						rel = "previous"

@@ -16,13 +16,18 @@ import (
 // RetryPolicy bounds automatic retries. Reads (GET) are retried on 429, 502,
 // 503, 504 and broken connections; writes only when the request provably never
 // left this process (dial or DNS failure), so a write is never duplicated.
+// Timeouts are not retried: a slow OnceHub gets a clear error, not a longer wait.
 type RetryPolicy struct {
 	MaxAttempts int           // total attempts, including the first; 4 when zero
 	BaseDelay   time.Duration // first backoff ceiling; 250 ms when zero
 	MaxDelay    time.Duration // backoff ceiling; 8 s when zero
-	// MaxRetryAfter caps how long a Retry-After header may make us wait; 30 s when zero.
+	// MaxRetryAfter is the longest Retry-After honoured; a longer one ends the
+	// retries (the error says when to try again). 30 s when zero.
 	MaxRetryAfter time.Duration
 }
+
+// NoRetries is a policy that makes one attempt only.
+var NoRetries = RetryPolicy{MaxAttempts: 1}
 
 func (p RetryPolicy) withDefaults() RetryPolicy {
 	if p.MaxAttempts <= 0 {
@@ -46,31 +51,15 @@ func (p RetryPolicy) shouldRetry(ctx context.Context, method string, attempt int
 	if attempt+1 >= p.MaxAttempts || ctx.Err() != nil {
 		return 0, false
 	}
-	retryable := false
-	var retryAfter time.Duration
-	if apiErr, ok := AsAPIError(err); ok {
-		switch apiErr.Status {
-		case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-			retryable = method == http.MethodGet
-			retryAfter = apiErr.RetryAfter
-		}
-	} else {
-		var te *TransportError
-		if errors.As(err, &te) {
-			switch {
-			case !te.Sent:
-				retryable = !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
-			case method == http.MethodGet:
-				retryable = isConnectionFailure(te.Err)
-			}
-		}
-	}
-	if !retryable {
+	if !retryable(method, err) {
 		return 0, false
 	}
 	wait := p.backoff(attempt)
-	if retryAfter > 0 {
-		wait = min(retryAfter, p.MaxRetryAfter)
+	if apiErr, ok := AsAPIError(err); ok && apiErr.RetryAfter > 0 {
+		if apiErr.RetryAfter > p.MaxRetryAfter {
+			return 0, false // OnceHub wants a long pause: say so rather than wait
+		}
+		wait = apiErr.RetryAfter
 	}
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 		return 0, false // the caller cannot wait that long: report the error now
@@ -78,28 +67,55 @@ func (p RetryPolicy) shouldRetry(ctx context.Context, method string, attempt int
 	return wait, true
 }
 
+// retryable reports whether a request with method that failed with err may be
+// sent again without risking a second side effect.
+func retryable(method string, err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
+		return false
+	}
+	if apiErr, ok := AsAPIError(err); ok {
+		switch apiErr.Status {
+		case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			return method == http.MethodGet
+		}
+		return false
+	}
+	var te *TransportError
+	if !errors.As(err, &te) {
+		return false
+	}
+	if !te.Sent {
+		return true // no connection was ever obtained: nothing reached OnceHub
+	}
+	return method == http.MethodGet && isConnectionFailure(te.Err)
+}
+
 // backoff is exponential with full jitter: uniform in [0, min(MaxDelay, Base·2^n)].
 func (p RetryPolicy) backoff(attempt int) time.Duration {
-	ceiling := p.BaseDelay << attempt
-	if ceiling <= 0 || ceiling > p.MaxDelay {
-		ceiling = p.MaxDelay
+	ceiling := p.MaxDelay
+	if attempt < 32 {
+		if c := p.BaseDelay << attempt; c > 0 && c < ceiling {
+			ceiling = c
+		}
 	}
 	return time.Duration(rand.Int64N(int64(ceiling) + 1))
 }
 
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// isConnectionFailure reports a connection that broke before a whole response
+// arrived (reset, closed, cut off mid-body).
 func isConnectionFailure(err error) bool {
-	if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE) {
+	switch {
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNABORTED), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return true
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return true // a per-attempt timeout on a read
-	}
 	var op *net.OpError
-	return errors.As(err, &op) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+	return errors.As(err, &op) && !op.Timeout()
 }
 
 // sentTracker records whether a connection was obtained for a request: until

@@ -32,6 +32,9 @@ func bind[A any](req mcp.CallToolRequest) (A, error) {
 	}
 	info := argInfoFor(reflect.TypeFor[A]())
 	for name := range raw {
+		if name == "" {
+			return args, &oncehub.ArgError{Arg: "arguments", Msg: "include one with an empty name; remove it"}
+		}
 		if !info.known[name] {
 			return args, &oncehub.ArgError{Arg: name, Msg: fmt.Sprintf("is not an argument of this tool; valid arguments: %s", strings.Join(info.names, ", "))}
 		}

@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 
@@ -31,8 +34,16 @@ func errorMessage(err error, write bool) string {
 		return fmt.Sprintf("Stopped after %d items because of an error; continue with after=%q. %s",
 			partial.Collected, partial.Cursor, errorMessage(partial.Err, write))
 	}
+	var wait *oncehub.RateWaitError
+	if errors.As(err, &wait) {
+		return fmt.Sprintf("OnceHub's rate limit (5 requests per second per account) is taken up by this account's other calls; retry in %s. Nothing was sent to OnceHub.", seconds(wait.Wait))
+	}
 	if apiErr, ok := oncehub.AsAPIError(err); ok {
-		return apiErrorMessage(apiErr)
+		msg := apiErrorMessage(apiErr)
+		if write && apiErr.Status >= 500 {
+			msg += " The change may have been made anyway: check the current state (for example with a get_ or list_ tool) before trying again."
+		}
+		return msg
 	}
 	var te *oncehub.TransportError
 	var check *checkWith
@@ -44,8 +55,8 @@ func errorMessage(err error, write bool) string {
 		msg := "Could not get an answer from OnceHub: " + te.Error() + "."
 		if write && te.Sent {
 			msg += " The request may have reached OnceHub, so the change may have been made: check the current state (for example with a get_ or list_ tool) before trying again."
-		} else if errors.Is(err, context.DeadlineExceeded) {
-			msg += " The request timed out; try again, or narrow the request."
+		} else if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
+			msg += " OnceHub did not answer in time; try again, or narrow the request."
 		}
 		return msg
 	}
@@ -77,11 +88,14 @@ func apiErrorMessage(e *oncehub.APIError) string {
 	case e.Status == http.StatusTooManyRequests:
 		wait := "a few seconds"
 		if e.RetryAfter > 0 {
-			wait = fmt.Sprintf("%d s", int(e.RetryAfter.Seconds()+0.5))
+			wait = seconds(e.RetryAfter)
 		}
 		hint = "OnceHub's rate limit (5 requests per second per account) was still exceeded after retrying; retry in " + wait + "."
 	case e.Status >= 500:
 		hint = "OnceHub is having trouble; try again shortly. If it persists, give OnceHub support the Request-Id."
+		if e.RequestID != "" {
+			hint = "OnceHub is having trouble (Request-Id " + e.RequestID + "); try again shortly. If it persists, give OnceHub support that Request-Id."
+		}
 	case e.Status == http.StatusBadRequest:
 		hint = "OnceHub rejected the request; fix the argument it names and try again."
 	}
@@ -122,4 +136,14 @@ func checkStateWith(err error, how string) error {
 		return nil
 	}
 	return &checkWith{err: err, how: how}
+}
+
+// seconds renders a wait as whole seconds, rounded up ("1 s" at least).
+func seconds(d time.Duration) string {
+	return fmt.Sprintf("%d s", max(1, int(math.Ceil(d.Seconds()))))
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }

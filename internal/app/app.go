@@ -40,6 +40,13 @@ type Options struct {
 	Transport http.RoundTripper
 	// Deps overrides for tests (e.g. a fixed clock); Client is always set by Build.
 	Deps tools.Deps
+	// Observer, when set, sees every upstream attempt (metrics).
+	Observer func(oncehub.Attempt)
+	// RateLimitFallback, when set, is called each time a call is paced locally
+	// because the rate-limit Redis is unreachable (metrics).
+	RateLimitFallback func(error)
+	// Retry overrides the upstream retry policy (tests, benchmarks).
+	Retry oncehub.RetryPolicy
 }
 
 // Build constructs the client and the MCP server from cfg.
@@ -59,9 +66,19 @@ func Build(cfg Config, o Options) (*App, error) {
 		cfg.APIURL, cfg.APIKey = d.apiURL, DemoKey
 		o.Deps.Demo = true
 	}
-	var limiter oncehub.Limiter
-	if cfg.RateRPS > 0 {
-		limiter = oncehub.NewLocalLimiter(cfg.RateRPS, cfg.RateBurst)
+	onFallback := o.RateLimitFallback
+	o.RateLimitFallback = func(err error) {
+		obs.RateLimitFallback(err)
+		if onFallback != nil {
+			onFallback(err)
+		}
+	}
+	limiter, err := buildLimiter(cfg, o, logger)
+	if err != nil {
+		if demo != nil {
+			_ = demo.close()
+		}
+		return nil, err
 	}
 	client, err := oncehub.New(oncehub.Config{
 		BaseURL:   cfg.APIURL,
@@ -69,7 +86,13 @@ func Build(cfg Config, o Options) (*App, error) {
 		Version:   o.Version,
 		Transport: obs.Transport(o.Transport),
 		Limiter:   obs.Limiter(limiter),
-		Observer:  obs.Attempt,
+		Observer: func(at oncehub.Attempt) {
+			obs.Attempt(at)
+			if o.Observer != nil {
+				o.Observer(at)
+			}
+		},
+		Retry: o.Retry,
 	})
 	if err == nil && demo != nil {
 		err = checkLoopback(client.BaseURL())
@@ -243,4 +266,28 @@ func (a *App) Close() error {
 		return nil
 	}
 	return a.demo.close()
+}
+
+// buildLimiter returns the per-account rate limiter: none when the rate is 0,
+// shared through Redis when a URL is configured, else per process.
+func buildLimiter(cfg Config, o Options, logger *slog.Logger) (oncehub.Limiter, error) {
+	if cfg.RateRPS <= 0 {
+		return nil, nil
+	}
+	if cfg.RateLimitRedis == "" {
+		return oncehub.NewLocalLimiter(cfg.RateRPS, cfg.RateBurst), nil
+	}
+	rl, err := oncehub.NewRedisLimiter(oncehub.RedisOptions{
+		URL: cfg.RateLimitRedis, RPS: cfg.RateRPS, Burst: cfg.RateBurst,
+		Logger: logger, OnFallback: o.RateLimitFallback,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := rl.Ping(context.Background()); err != nil {
+		logger.Warn("rate-limit Redis not reachable at startup: pacing per process until it is", "err", err)
+	} else {
+		logger.Info("OnceHub rate limit shared through Redis", "rps", cfg.RateRPS, "burst", cfg.RateBurst)
+	}
+	return rl, nil
 }

@@ -26,7 +26,7 @@ type Config struct {
 	Toolsets  []string      `envconfig:"ONCEHUB_TOOLSETS" desc:"comma-separated toolsets to expose; empty exposes all (flag --toolsets)"`
 	Tools     []string      `envconfig:"ONCEHUB_TOOLS" desc:"comma-separated tool names to expose; empty exposes all (flag --tools)"`
 	RateRPS   float64       `envconfig:"ONCEHUB_RATE_LIMIT" default:"5" desc:"upstream requests per second per OnceHub account"`
-	RateBurst int           `envconfig:"ONCEHUB_RATE_BURST" default:"5" desc:"burst of the per-account rate limiter"`
+	RateBurst int           `envconfig:"ONCEHUB_RATE_BURST" default:"2" desc:"burst of the per-account rate limiter"`
 	LogLevel  string        `envconfig:"ONCEHUB_LOG_LEVEL" default:"info" desc:"debug, info, warn or error (flag --log-level)"`
 	LogFormat string        `envconfig:"ONCEHUB_LOG_FORMAT" default:"text" desc:"text or json (flag --log-format)"`
 	Addr      string        `envconfig:"ONCEHUB_MCP_ADDR" default:"127.0.0.1:8080" desc:"HTTP listen address host:port (flag --addr)"`
@@ -46,6 +46,9 @@ type Config struct {
 
 	// Demo serves the embedded fake OnceHub instead of the real API.
 	Demo bool `envconfig:"ONCEHUB_DEMO" default:"false" desc:"serve the built-in demo sandbox (a fake OnceHub with sample data) instead of the real API; no key needed (flag --demo)"`
+
+	// RateLimitRedis shares the per-account budget between replicas.
+	RateLimitRedis string `envconfig:"ONCEHUB_RATE_LIMIT_REDIS" desc:"redis://host:port: replicas share one per-account rate budget through it (flag --rate-limit-redis); if unreachable, each process paces itself"`
 }
 
 // Credential modes of HTTP serving.
@@ -80,6 +83,7 @@ func Load(mode Mode, args []string, out io.Writer) (Config, error) {
 	var origins *string
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error")
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "text or json")
+	fs.StringVar(&cfg.RateLimitRedis, "rate-limit-redis", cfg.RateLimitRedis, "redis://host:port shared by replicas for OnceHub's per-account rate limit")
 	if mode == ModeHTTP {
 		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address host:port")
 		fs.StringVar(&cfg.CredentialMode, "credential-mode", cfg.CredentialMode, "passthrough (callers send their OnceHub key) or operator (server key + access tokens)")

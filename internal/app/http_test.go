@@ -343,3 +343,23 @@ func TestMetricsAndOneLogLinePerToolCall(t *testing.T) {
 		assert.NotContains(t, metrics, secret)
 	}
 }
+
+// With the shared Redis budget unreachable, calls still succeed, paced by the
+// process alone, and /metrics counts every such call.
+func TestUnreachableRedisFallsBackLocallyAndIsCounted(t *testing.T) {
+	s := start(t, func(c *app.Config) {
+		c.RateRPS, c.RateBurst = 50, 5
+		c.RateLimitRedis = "redis://127.0.0.1:1/0" // nothing listens on port 1
+	})
+	c, err := connect(t, s.url, map[string]string{"API-Key": fakeoncehub.TestKey})
+	require.NoError(t, err)
+	for range 3 {
+		res := call(t, c, "test_api_key", nil)
+		require.False(t, res.IsError)
+	}
+	resp, err := http.Get(s.base + "/metrics")
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Contains(t, string(body), "oncehub_mcp_rate_limit_local_fallbacks_total 3\n")
+}

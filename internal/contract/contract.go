@@ -4,12 +4,14 @@
 package contract
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,30 +117,68 @@ func Load(path string) (*Validator, error) {
 }
 
 // Wrap returns a handler that serves h and reports every contract violation
-// (request or response) to report. It never changes what h answers.
+// (request or response) to report. The response goes through to the client
+// as h writes it (streaming, flushes and hijacked connections included) and
+// is checked once h returns; hijacked connections and responses marked with
+// SkipHeader are not checked.
 func (v *Validator) Wrap(h http.Handler, report func(string)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, r)
-		for k, vals := range rec.Header() {
-			w.Header()[k] = vals
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(rec.Body.Bytes())
-
-		if rec.Header().Get(SkipHeader) != "" {
+		tee := &teeWriter{ResponseWriter: w}
+		h.ServeHTTP(tee, r)
+		if tee.hijacked || w.Header().Get(SkipHeader) != "" {
 			return
 		}
-		if msg := v.check(r, body, rec); msg != "" {
+		if tee.status == 0 {
+			tee.status = http.StatusOK
+		}
+		if msg := v.check(r, body, tee.status, w.Header(), tee.body.Bytes()); msg != "" {
 			report(msg)
 		}
 	})
 }
 
-func (v *Validator) check(r *http.Request, body []byte, rec *httptest.ResponseRecorder) string {
+// teeWriter passes a response through while keeping a copy of it.
+type teeWriter struct {
+	http.ResponseWriter
+	status   int
+	body     bytes.Buffer
+	hijacked bool
+}
+
+func (t *teeWriter) WriteHeader(code int) {
+	if t.status == 0 {
+		t.status = code
+	}
+	t.ResponseWriter.WriteHeader(code)
+}
+
+func (t *teeWriter) Write(b []byte) (int, error) {
+	if t.status == 0 {
+		t.status = http.StatusOK
+	}
+	t.body.Write(b)
+	return t.ResponseWriter.Write(b)
+}
+
+func (t *teeWriter) Flush() {
+	if f, ok := t.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (t *teeWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := t.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("contract: the response writer cannot be hijacked")
+	}
+	t.hijacked = true
+	return hj.Hijack()
+}
+
+func (v *Validator) check(r *http.Request, body []byte, status int, header http.Header, respBody []byte) string {
 	// An unknown key gets a 401 before routing, exactly as OnceHub does; the
 	// request is still checked against the spec.
 	probe := r.Clone(context.Background())
@@ -165,12 +205,12 @@ func (v *Validator) check(r *http.Request, body []byte, rec *httptest.ResponseRe
 	if r.Header.Get("API-Key") == "" {
 		return fmt.Sprintf("request %s %s carries no API-Key header", r.Method, r.URL.Path)
 	}
-	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: rec.Code, Header: rec.Header(), Options: opts}
-	out.SetBodyBytes(rec.Body.Bytes())
+	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: status, Header: header, Options: opts}
+	out.SetBodyBytes(respBody)
 	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
-		return fmt.Sprintf("response %d to %s %s violates the spec: %v\nbody: %.600s", rec.Code, r.Method, r.URL.Path, err, rec.Body.String())
+		return fmt.Sprintf("response %d to %s %s violates the spec: %v\nbody: %.600s", status, r.Method, r.URL.Path, err, respBody)
 	}
-	if rec.Header().Get("Request-Id") == "" {
+	if header.Get("Request-Id") == "" {
 		return fmt.Sprintf("response to %s %s has no Request-Id header", r.Method, r.URL.Path)
 	}
 	return ""

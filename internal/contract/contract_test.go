@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/oncehub-mcp/oncehub-mcp/internal/contract"
+	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 )
 
 func validator(t *testing.T) *contract.Validator {
@@ -71,4 +72,25 @@ func TestValidatorReportsViolations(t *testing.T) {
 			assert.Contains(t, got[0], tc.want)
 		})
 	}
+}
+
+func TestFakeFaultsAreMarkedWithTheSkipHeader(t *testing.T) {
+	assert.Equal(t, contract.SkipHeader, fakeoncehub.FaultHeader, "the fake marks injected faults with the header the checker skips")
+}
+
+func TestValidatorSkipsMarkedFaults(t *testing.T) {
+	v := validator(t)
+	var got []string
+	h := v.Wrap(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set(contract.SkipHeader, "1")
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = w.Write([]byte("<html>bad gateway</html>"))
+	}), func(msg string) { got = append(got, msg) })
+	req := httptest.NewRequest("GET", "/v2/bookings", nil)
+	req.Header.Set("API-Key", "k")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	assert.Equal(t, http.StatusBadGateway, rec.Code, "the response passes through unchanged")
+	assert.Equal(t, "<html>bad gateway</html>", rec.Body.String())
+	assert.Empty(t, got)
 }

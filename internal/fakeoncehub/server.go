@@ -57,6 +57,7 @@ type Server struct {
 	requests []Request
 
 	reqSeq atomic.Int64
+	faults faults // injected faults and the rate-limit mode (faults.go)
 }
 
 // New returns a fake with seeded data for each key's account.
@@ -106,6 +107,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests = append(s.requests, Request{Method: r.Method, Path: strings.TrimPrefix(r.URL.Path, "/v2"), Query: r.URL.Query(), APIKey: key, Body: body})
 	_, known := s.accounts[key]
 	s.mu.Unlock()
+	if s.serveFault(w, r, key) {
+		return
+	}
 	if !known {
 		writeError(w, http.StatusUnauthorized, "authentication_error", "Invalid API key.", "")
 		return

@@ -40,6 +40,7 @@ type Observer struct {
 	upstreamDuration *prometheus.HistogramVec
 	rateLimitWaits   prometheus.Counter
 	rateLimitWait    prometheus.Histogram
+	rateLimitLocal   prometheus.Counter
 	httpRejected     *prometheus.CounterVec
 }
 
@@ -84,16 +85,24 @@ func New(logger *slog.Logger) *Observer {
 			Help:    "Time upstream requests waited for the per-account rate limiter.",
 			Buckets: []float64{.001, .01, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}),
+		rateLimitLocal: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "oncehub_mcp_rate_limit_local_fallbacks_total",
+			Help: "Upstream requests paced by this process alone because the shared Redis budget was unreachable.",
+		}),
 		httpRejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "oncehub_mcp_http_rejected_total",
 			Help: "HTTP requests refused before reaching MCP, by reason (origin, unauthorized, body_too_large, busy).",
 		}, []string{"reason"}),
 	}
 	reg.MustRegister(o.toolCalls, o.toolDuration, o.toolsInFlight, o.upstreamRequests, o.upstreamDuration,
-		o.rateLimitWaits, o.rateLimitWait, o.httpRejected,
+		o.rateLimitWaits, o.rateLimitWait, o.rateLimitLocal, o.httpRejected,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return o
 }
+
+// RateLimitFallback counts a request paced locally because the shared
+// (Redis) rate budget was unreachable; see oncehub.RedisOptions.OnFallback.
+func (o *Observer) RateLimitFallback(error) { o.rateLimitLocal.Inc() }
 
 // Handler serves the metrics in Prometheus text format.
 func (o *Observer) Handler() http.Handler {

@@ -1,0 +1,203 @@
+package oncehub
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/exec"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// startRedis runs a throwaway redis-server on a free loopback port (no
+// persistence) and returns its URL. port 0 picks a free one.
+func startRedis(t testing.TB, port int) string {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Skip("redis-server is not installed; install it with: apt-get install -y redis-server")
+	}
+	if port == 0 {
+		port = freePort(t)
+	}
+	cmd := exec.Command(bin, "--port", fmt.Sprint(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	url := fmt.Sprintf("redis://127.0.0.1:%d/0", port)
+	opts, _ := redis.ParseURL(url)
+	rdb := redis.NewClient(opts)
+	defer rdb.Close()
+	require.Eventually(t, func() bool { return rdb.Ping(context.Background()).Err() == nil }, 10*time.Second, 20*time.Millisecond, "redis-server did not start")
+	return url
+}
+
+func freePort(t testing.TB) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func newRedisLimiter(t testing.TB, o RedisOptions) *RedisLimiter {
+	t.Helper()
+	l, err := NewRedisLimiter(o)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = l.Close() })
+	return l
+}
+
+func TestRedisLimiterTwoClientsShareOneBudget(t *testing.T) {
+	url := startRedis(t, 0)
+	a := newRedisLimiter(t, RedisOptions{URL: url, RPS: 1, Burst: 3})
+	b := newRedisLimiter(t, RedisOptions{URL: url, RPS: 1, Burst: 3})
+	acct := Fingerprint(testKey)
+	var ok, refused int
+	for i := range 6 {
+		l := a
+		if i%2 == 1 {
+			l = b
+		}
+		err := l.Wait(shortCtx(t), acct)
+		if err == nil {
+			ok++
+			continue
+		}
+		var we *RateWaitError
+		require.ErrorAs(t, err, &we)
+		refused++
+	}
+	assert.Equal(t, 3, ok, "one burst for both replicas, not one each")
+	assert.Equal(t, 3, refused)
+	require.NoError(t, a.Wait(shortCtx(t), Fingerprint("another key")), "other accounts are separate")
+	assert.Zero(t, a.Fallbacks()+b.Fallbacks())
+
+	// The key in Redis is the fingerprint, never the API key.
+	opts, _ := redis.ParseURL(url)
+	rdb := redis.NewClient(opts)
+	defer rdb.Close()
+	keys, err := rdb.Keys(context.Background(), "*").Result()
+	require.NoError(t, err)
+	assert.Contains(t, keys, "oncehub-mcp:rate:"+acct)
+	for _, k := range keys {
+		assert.NotContains(t, k, testKey)
+	}
+}
+
+func TestRedisLimiterConcurrentWaitersAreSpacedAcrossReplicas(t *testing.T) {
+	url := startRedis(t, 0)
+	a := newRedisLimiter(t, RedisOptions{URL: url, RPS: 50, Burst: 1}) // a turn every 20 ms
+	b := newRedisLimiter(t, RedisOptions{URL: url, RPS: 50, Burst: 1})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var mu sync.Mutex
+	var granted []time.Time
+	var wg sync.WaitGroup
+	for i := range 10 {
+		l := a
+		if i%2 == 1 {
+			l = b
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			assert.NoError(t, l.Wait(ctx, "key:shared"), "callers wait for their turn instead of failing")
+			mu.Lock()
+			granted = append(granted, time.Now())
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	require.Len(t, granted, 10)
+	first, last := granted[0], granted[0]
+	for _, g := range granted {
+		if g.Before(first) {
+			first = g
+		}
+		if g.After(last) {
+			last = g
+		}
+	}
+	// Ten turns at 20 ms spacing take at least 9 × 20 ms: a lower bound set by
+	// the shared budget (each replica alone would have let its five through in 80 ms).
+	assert.GreaterOrEqual(t, last.Sub(first), 170*time.Millisecond)
+}
+
+func TestRedisLimiterPauseIsShared(t *testing.T) {
+	url := startRedis(t, 0)
+	a := newRedisLimiter(t, RedisOptions{URL: url, RPS: 100, Burst: 5})
+	b := newRedisLimiter(t, RedisOptions{URL: url, RPS: 100, Burst: 5})
+	a.Pause("key:p", time.Minute)
+	var we *RateWaitError
+	require.ErrorAs(t, b.Wait(shortCtx(t), "key:p"), &we, "a Retry-After seen by one replica holds back the other")
+	assert.Greater(t, we.Wait, 50*time.Second)
+}
+
+func TestRedisLimiterFallsBackAndRecovers(t *testing.T) {
+	port := freePort(t) // nothing listens there yet
+	var logs bytes.Buffer
+	var logMu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: &logs, mu: &logMu}, nil))
+	var hook atomic.Int32
+	l := newRedisLimiter(t, RedisOptions{
+		URL: fmt.Sprintf("redis://127.0.0.1:%d", port), RPS: 1, Burst: 2,
+		Logger: logger, OnFallback: func(error) { hook.Add(1) }, RetryAfter: 50 * time.Millisecond,
+	})
+	// Redis down: calls still go through, paced by the local bucket.
+	require.NoError(t, l.Wait(shortCtx(t), "key:f"))
+	require.NoError(t, l.Wait(shortCtx(t), "key:f"))
+	var we *RateWaitError
+	require.ErrorAs(t, l.Wait(shortCtx(t), "key:f"), &we, "the local fallback still paces")
+	assert.Equal(t, int64(3), l.Fallbacks())
+	assert.Equal(t, int32(3), hook.Load())
+	logMu.Lock()
+	assert.Equal(t, 1, strings.Count(logs.String(), "rate-limit Redis unreachable"), "said once, not per call: %s", logs.String())
+	logMu.Unlock()
+
+	startRedis(t, port)
+	time.Sleep(60 * time.Millisecond) // past RetryAfter: Redis is tried again
+	require.NoError(t, l.Wait(shortCtx(t), "key:other"))
+	assert.Equal(t, int64(3), l.Fallbacks(), "served by Redis again")
+	logMu.Lock()
+	assert.Contains(t, logs.String(), "rate-limit Redis reachable again")
+	logMu.Unlock()
+}
+
+func TestRedisLimiterNeverFailsAToolCallWhenRedisIsGone(t *testing.T) {
+	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) { okJSON(w) })
+	l := newRedisLimiter(t, RedisOptions{URL: fmt.Sprintf("redis://127.0.0.1:%d", freePort(t)), RPS: 5, Burst: 2})
+	c := newTestClient(t, up.URL, func(cfg *Config) { cfg.Limiter = l })
+	for range 3 {
+		_, err := c.TestAPIKey(keyCtx())
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 3, up.count())
+}
+
+func TestNewRedisLimiterRejectsBadURLWithoutLeakingPassword(t *testing.T) {
+	_, err := NewRedisLimiter(RedisOptions{URL: "http://user:hunter2@host:6379", RPS: 5})
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "hunter2")
+	_, err = NewRedisLimiter(RedisOptions{URL: "redis://127.0.0.1:6379", RPS: 0})
+	require.Error(t, err)
+}
+
+type lockedWriter struct {
+	w  *bytes.Buffer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}

@@ -1,0 +1,71 @@
+package tools
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
+)
+
+// FuzzBindArgs feeds arbitrary JSON arguments to the binding of a list tool
+// and of an ID tool: it must never panic, every refusal must be an ArgError
+// naming an argument, and whatever it accepts must be safe to send.
+// Run: go test -run '^$' -fuzz '^FuzzBindArgs$' ./tools
+func FuzzBindArgs(f *testing.F) {
+	for _, s := range []string{
+		`{}`, `null`, `[]`, `"x"`,
+		`{"booking_id":"BKNG-ABC123","expand":["owner"]}`,
+		`{"booking_id":"../users"}`, `{"booking_id":42}`, `{"booking_id":"BKNG-1?x=y"}`,
+		`{"limit":5,"status":"scheduled","starting_time_after":"2026-11-23","starting_time_before":"2026-12-31"}`,
+		`{"limit":0.5}`, `{"limit":1e400}`, `{"after":"BKNG-A","before":"BKNG-B"}`, `{"max_results":5000}`,
+		`{"time_zone":"Mars/Olympus"}`, `{"time_zone":"Local"}`, `{"expand":"owner"}`, `{"stauts":"x"}`,
+		`{"detail":"full","owner":"USR-1","creation_time_after":"2026-02-30"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var args any
+		if json.Unmarshal(raw, &args) != nil {
+			return
+		}
+		req := mcp.CallToolRequest{}
+		req.Params.Arguments = args
+
+		checkRefusal := func(err error) {
+			ae, ok := oncehub.AsArgError(err)
+			if !ok {
+				t.Fatalf("refusal is not an ArgError: %T %v", err, err)
+			}
+			if ae.Arg == "" || ae.Msg == "" {
+				t.Fatalf("refusal names no argument: %+v", ae)
+			}
+			if utf8.Valid(raw) && !utf8.ValidString(ae.Error()) {
+				t.Fatalf("message is not valid UTF-8: %q", ae.Error())
+			}
+		}
+
+		if a, err := bind[bookingIDArgs](req); err != nil {
+			checkRefusal(err)
+		} else if url.PathEscape(a.BookingID) != a.BookingID || !strings.HasPrefix(a.BookingID, "BKNG-") {
+			t.Fatalf("accepted unsafe booking_id %q", a.BookingID)
+		}
+
+		if a, err := bind[listBookingsArgs](req); err != nil {
+			checkRefusal(err)
+		} else {
+			if a.Limit < 0 || a.Limit > oncehub.MaxPageSize || a.MaxResults < 0 || a.MaxResults > maxWalk {
+				t.Fatalf("accepted out-of-range paging %+v", a.pageArgs)
+			}
+			// What bind lets through, the client either sends or refuses
+			// with an ArgError before sending anything.
+			if err := a.filter().Validate(); err != nil {
+				checkRefusal(err)
+			}
+		}
+	})
+}
