@@ -123,7 +123,7 @@ func parseClockRange(v string) (from, to int, err error) {
 	return from, to, nil
 }
 
-var lengthRE = regexp.MustCompile(`^P(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$`)
+var lengthRE = regexp.MustCompile(`^P(?:(\d{1,4})M)?(?:(\d{1,4})W)?(?:(\d{1,4})D)?$`)
 
 // bound is a parsed start or end: an instant, a local date, or (end only) a
 // length after the start.
@@ -142,8 +142,10 @@ func parseBound(arg, v string, length bool) (bound, error) {
 	if d, err := time.Parse(time.DateOnly, v); err == nil {
 		return bound{date: d}, nil
 	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return bound{t: t}, nil
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04Z07:00"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return bound{t: t}, nil
+		}
 	}
 	if m := lengthRE.FindStringSubmatch(strings.ToUpper(v)); length && m != nil {
 		mo, _ := strconv.Atoi(m[1])
@@ -176,7 +178,7 @@ func (b bound) resolve(loc *time.Location, start time.Time, end bool) time.Time 
 	return start.In(loc).AddDate(0, b.months, b.days)
 }
 
-// parsed holds the arguments once checked.
+// parsedAvailability holds the arguments once checked.
 type parsedAvailability struct {
 	loc        *time.Location
 	start, end bound

@@ -381,7 +381,7 @@ func TestFindAvailableSlotsFilters(t *testing.T) {
 
 	// Weekdays and a time of day in Berlin: the slot must start in
 	// [11:00, 13:00), so 11:30 and 12:15 qualify and 13:00 does not.
-	out := findSlots(t, c, map[string]any{"booking_calendar_id": ids[calSupport], "start": "2027-01-11", "end": "2027-01-24",
+	out := findSlots(t, c, map[string]any{"booking_calendar_id": ids[calSupport], "start": "2027-01-11T11:00+01:00", "end": "2027-01-24",
 		"time_zone": "Europe/Berlin", "weekdays": []any{"MONDAY", "wed"}, "time_of_day": "11:00-13:00"})
 	var got []string
 	for _, s := range out.slots(t) {
@@ -472,6 +472,8 @@ func TestFindAvailableSlotsRejectsBadInputWithoutCallingUpstream(t *testing.T) {
 		{map[string]any{"booking_calendar_id": cal, "end": "P0D"}, `"end": "P0D" is not`},
 		{map[string]any{"booking_calendar_id": cal, "end": "P"}, `"end": "P" is not`},
 		{map[string]any{"booking_calendar_id": cal, "end": "P2Y"}, `"end": "P2Y" is not`},
+		{map[string]any{"booking_calendar_id": cal, "end": "P99999999999999999999D"}, `"end": "P99999999999999999999D" is not`},
+		{map[string]any{"booking_calendar_id": cal, "end": "P53W"}, `is longer than 366 days`},
 		{map[string]any{"booking_calendar_id": cal, "end": "P400D"}, `"end": the window`},
 		{map[string]any{"booking_calendar_id": cal, "start": "2026-12-10", "end": "2026-12-01"}, `"end": 2026-12-02T00:00:00Z is not after start 2026-12-10T00:00:00Z`},
 		{map[string]any{"booking_calendar_id": cal, "start": "2026-12-01", "end": "2028-01-01"}, `is longer than 366 days`},
