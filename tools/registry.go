@@ -84,6 +84,7 @@ func All(d Deps) []Tool {
 		currentTimeTools(d),
 		bookingTools(d),
 		calendarTools(d),
+		availabilityTools(d),
 		bookingPageTools(d),
 		eventTypeTools(d),
 		masterPageTools(d),

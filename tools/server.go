@@ -15,7 +15,7 @@ type ServerOptions struct {
 // Instructions is sent to clients in the initialize result. It is static:
 // it cannot hold today's date, so it sends the model to get_current_time.
 const Instructions = `OnceHub scheduling tools (API v2).
-Booking: 1) find free times with get_time_slots; 2) offer a few in the person's time zone and wait for them to choose; 3) book with schedule_meeting; 4) share the booking ID, time (their zone and UTC) and join link. Never book, cancel or reschedule without the person's confirmation.
+Booking: 1) find free times with find_available_slots rather than get_time_slots (one call for any window; dates, weekdays and hours in the person's zone; end=P6W is six weeks from now); 2) offer a few in the person's time zone and wait for them to choose; 3) book with schedule_meeting; 4) share the booking ID, time (their zone and UTC) and join link. Never book, cancel or reschedule without the person's confirmation.
 Existing meetings: list_bookings, get_booking; cancel_booking and request_booking_reschedule change them.
 Dates: you do not know today's date or time. Call get_current_time (time_zone = the person's zone) before turning "today", "tomorrow" or "next week" into dates.
 Time zones: OnceHub stores UTC; date filters take UTC dates (YYYY-MM-DD). Results give UTC times plus *_local times when a zone is known. Use IANA names (Europe/London), not abbreviations (EST) or offsets; speak to people in their own zone and say which.

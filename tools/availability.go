@@ -1,0 +1,405 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
+)
+
+// find_available_slots: availability search over any window, in the person's
+// time zone. OnceHub's time-slots endpoint takes UTC windows of at most 30 days
+// and refuses a start in the past; this tool makes those limits the server's
+// problem. The window [start, end) is split into contiguous half-open chunks
+// of at most 30 days, fetched one after another (the client's limiter paces
+// them); a slot belongs to the chunk its start lies in, and slots are deduped
+// by start time, so a seam neither drops nor repeats a slot. Fetching stops as
+// soon as one slot more than max_slots has matched (that slot is next_start).
+
+const (
+	defaultMaxSlots = 50
+	maxMaxSlots     = 500
+	// maxSearchDays bounds one search (at most 13 upstream requests).
+	maxSearchDays = 366
+	// skewMargin shortens the first chunk when it starts at "now": that chunk
+	// is sent without start_time (OnceHub's own now, so clock skew cannot make
+	// it a past start), and the margin keeps it within 30 days of OnceHub's
+	// clock even if that runs behind ours.
+	skewMargin = 10 * time.Minute
+)
+
+type availabilityArgs struct {
+	BookingCalendarID string   `json:"booking_calendar_id" jsonschema:"Booking calendar ID (BKC-…)."`
+	Start             string   `json:"start,omitempty" jsonschema:"YYYY-MM-DD or ISO 8601 with offset; default now."`
+	End               string   `json:"end,omitempty" jsonschema:"YYYY-MM-DD (inclusive), ISO 8601 with offset, or a length: P6W, P10D. Default P7D."`
+	TimeZone          string   `json:"time_zone,omitempty" jsonschema:"IANA; default UTC."`
+	Weekdays          []string `json:"weekdays,omitempty" jsonschema:"e.g. monday."`
+	TimeOfDay         string   `json:"time_of_day,omitempty" jsonschema:"Slot starts in HH:MM-HH:MM (end exclusive)."`
+	LocationType      string   `json:"location_type,omitempty" jsonschema:"virtual, virtual_static, physical or guest_phone."`
+	MaxSlots          int      `json:"max_slots,omitempty" jsonschema:"Default 50, max 500."`
+}
+
+// slotFilter is the parsed weekdays, time_of_day and location_type.
+type slotFilter struct {
+	days     map[time.Weekday]bool // nil: every day
+	from, to int                   // minutes after local midnight; from == to: any time
+	location string
+}
+
+// clockRange is true when the filter has a time-of-day window.
+func (f slotFilter) clockRange() bool { return f.from != f.to }
+
+// match reports whether a slot starting at t (in the search zone) passes, and
+// returns its locations narrowed to location_type.
+func (f slotFilter) match(t time.Time, locs []oncehub.SlotLocation) ([]oncehub.SlotLocation, bool) {
+	if f.days != nil && !f.days[t.Weekday()] {
+		return nil, false
+	}
+	if f.clockRange() {
+		m := t.Hour()*60 + t.Minute()
+		in := m >= f.from && m < f.to
+		if f.from > f.to { // wraps past midnight, e.g. 22:00-02:00
+			in = m >= f.from || m < f.to
+		}
+		if !in {
+			return nil, false
+		}
+	}
+	if f.location == "" {
+		return locs, true
+	}
+	var out []oncehub.SlotLocation
+	for _, l := range locs {
+		if l.Type == f.location {
+			out = append(out, l)
+		}
+	}
+	return out, len(out) > 0
+}
+
+var weekdayNames = map[string]time.Weekday{
+	"sunday": time.Sunday, "monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday,
+	"thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday,
+}
+
+func parseWeekday(s string) (time.Weekday, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if d, ok := weekdayNames[s]; ok {
+		return d, true
+	}
+	for name, d := range weekdayNames { // three-letter abbreviations: mon, tue…
+		if len(s) == 3 && strings.HasPrefix(name, s) {
+			return d, true
+		}
+	}
+	return 0, false
+}
+
+var clockRangeRE = regexp.MustCompile(`^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$`)
+
+// parseClockRange reads "09:00-12:00" as minutes after midnight; 24:00 may end it.
+func parseClockRange(v string) (from, to int, err error) {
+	bad := &oncehub.ArgError{Arg: "time_of_day", Msg: fmt.Sprintf("%q is not a local time range; use HH:MM-HH:MM, e.g. 09:00-12:00 (the slot must start in it)", clipArg(v))}
+	m := clockRangeRE.FindStringSubmatch(strings.TrimSpace(v))
+	if m == nil {
+		return 0, 0, bad
+	}
+	n := make([]int, 4)
+	for i := range n {
+		n[i], _ = strconv.Atoi(m[i+1])
+	}
+	from, to = n[0]*60+n[1], n[2]*60+n[3]
+	if n[0] > 23 || n[1] > 59 || n[3] > 59 || to > 24*60 {
+		return 0, 0, bad
+	}
+	if from == to {
+		return 0, 0, &oncehub.ArgError{Arg: "time_of_day", Msg: fmt.Sprintf("%q is empty; give a start and a different end, e.g. 09:00-12:00, or leave it out for any time", clipArg(v))}
+	}
+	return from, to, nil
+}
+
+var lengthRE = regexp.MustCompile(`^P(?:(\d{1,4})M)?(?:(\d{1,4})W)?(?:(\d{1,4})D)?$`)
+
+// bound is a parsed start or end: an instant, a local date, or (end only) a
+// length after the start.
+type bound struct {
+	t            time.Time // instant (offset given)
+	date         time.Time // local date (midnight, UTC location: only Y-M-D matter)
+	months, days int       // a length
+}
+
+func (b bound) isZero() bool { return b == bound{} }
+
+func parseBound(arg, v string, length bool) (bound, error) {
+	if v == "" {
+		return bound{}, nil
+	}
+	if d, err := time.Parse(time.DateOnly, v); err == nil {
+		return bound{date: d}, nil
+	}
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04Z07:00"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return bound{t: t}, nil
+		}
+	}
+	if m := lengthRE.FindStringSubmatch(strings.ToUpper(v)); length && m != nil {
+		mo, _ := strconv.Atoi(m[1])
+		w, _ := strconv.Atoi(m[2])
+		d, _ := strconv.Atoi(m[3])
+		if b := (bound{months: mo, days: w*7 + d}); !b.isZero() {
+			return b, nil
+		}
+	}
+	forms := "a date (2026-12-01) or an ISO 8601 time with offset (2026-12-01T09:00:00+05:30)"
+	if length {
+		forms += ", or a length after start such as P6W, P14D or P1M"
+	}
+	return bound{}, &oncehub.ArgError{Arg: arg, Msg: fmt.Sprintf("%q is not %s", clipArg(v), forms)}
+}
+
+// resolve turns the bound into an instant in loc; a date is its local
+// midnight (the next day's for an inclusive end); a length counts from start.
+func (b bound) resolve(loc *time.Location, start time.Time, end bool) time.Time {
+	switch {
+	case !b.t.IsZero():
+		return b.t
+	case !b.date.IsZero():
+		next := 0
+		if end {
+			next = 1
+		}
+		return time.Date(b.date.Year(), b.date.Month(), b.date.Day()+next, 0, 0, 0, 0, loc)
+	}
+	return start.In(loc).AddDate(0, b.months, b.days)
+}
+
+// parsedAvailability holds the arguments once checked.
+type parsedAvailability struct {
+	loc        *time.Location
+	start, end bound
+	filter     slotFilter
+	max        int
+}
+
+func (a *availabilityArgs) parse() (p parsedAvailability, err error) {
+	if err = oncehub.CheckID("booking_calendar_id", oncehub.PrefixBookingCalendar, a.BookingCalendarID); err != nil {
+		return
+	}
+	if p.loc, err = loadZone("time_zone", a.TimeZone); err != nil {
+		return
+	}
+	if p.loc == nil {
+		p.loc = time.UTC
+	}
+	if p.start, err = parseBound("start", a.Start, false); err != nil {
+		return
+	}
+	if p.end, err = parseBound("end", a.End, true); err != nil {
+		return
+	}
+	if len(a.Weekdays) > 0 {
+		p.filter.days = map[time.Weekday]bool{}
+		for _, w := range a.Weekdays {
+			d, ok := parseWeekday(w)
+			if !ok {
+				return p, &oncehub.ArgError{Arg: "weekdays", Msg: fmt.Sprintf("%q is not a weekday; use monday … sunday", clipArg(w))}
+			}
+			p.filter.days[d] = true
+		}
+	}
+	if a.TimeOfDay != "" {
+		if p.filter.from, p.filter.to, err = parseClockRange(a.TimeOfDay); err != nil {
+			return
+		}
+	}
+	if a.LocationType != "" {
+		if !slices.Contains(oncehub.LocationTypes, a.LocationType) {
+			return p, &oncehub.ArgError{Arg: "location_type", Msg: fmt.Sprintf("%q is not a location type; use one of %s", clipArg(a.LocationType), strings.Join(oncehub.LocationTypes, ", "))}
+		}
+		p.filter.location = a.LocationType
+	}
+	switch {
+	case a.MaxSlots == 0:
+		p.max = defaultMaxSlots
+	case a.MaxSlots < 1 || a.MaxSlots > maxMaxSlots:
+		return p, &oncehub.ArgError{Arg: "max_slots", Msg: fmt.Sprintf("must be between 1 and %d, got %d", maxMaxSlots, a.MaxSlots)}
+	default:
+		p.max = a.MaxSlots
+	}
+	// What can be checked without a clock: a fixed window's order and
+	// length, and a length's size (from start, or from any day).
+	length := p.end.months != 0 || p.end.days != 0
+	if !p.start.isZero() || length {
+		s := time.Date(2000, 1, 1, 0, 0, 0, 0, p.loc)
+		if !p.start.isZero() {
+			s = p.start.resolve(p.loc, time.Time{}, false)
+		}
+		if !p.end.isZero() {
+			return p, checkSearchWindow(s, p.end.resolve(p.loc, s, true), p.loc, "start")
+		}
+	}
+	return p, nil
+}
+
+func (a *availabilityArgs) validate() error {
+	_, err := a.parse()
+	return err
+}
+
+func checkSearchWindow(start, end time.Time, loc *time.Location, startName string) error {
+	if !end.After(start) {
+		return &oncehub.ArgError{Arg: "end", Msg: fmt.Sprintf("%s is not after %s %s; choose a later end (a date end includes that whole day)",
+			end.In(loc).Format(time.RFC3339), startName, start.In(loc).Format(time.RFC3339))}
+	}
+	if end.Sub(start) > maxSearchDays*24*time.Hour+time.Hour { // an hour for DST
+		return &oncehub.ArgError{Arg: "end", Msg: fmt.Sprintf("the window %s → %s is longer than %d days; search at most a year at a time",
+			start.In(loc).Format(time.RFC3339), end.In(loc).Format(time.RFC3339), maxSearchDays)}
+	}
+	return nil
+}
+
+type availabilityDay struct {
+	Date    string     `json:"date"`
+	Weekday string     `json:"weekday"`
+	Slots   []slotView `json:"slots"`
+}
+
+type availabilityOutput struct {
+	TimeZone      string            `json:"time_zone"`
+	WindowStart   string            `json:"window_start"`
+	WindowEnd     string            `json:"window_end"`
+	Count         int               `json:"count"`
+	MoreAvailable bool              `json:"more_available"`
+	NextStart     string            `json:"next_start,omitempty"`
+	StoppedEarly  string            `json:"stopped_early,omitempty"`
+	Note          string            `json:"note,omitempty"`
+	Days          []availabilityDay `json:"days"`
+}
+
+// availabilitySchema is the output schema: availabilityOutput with days left
+// loose (the tool description names their fields) to keep tools/list small.
+type availabilitySchema struct {
+	availabilityOutput
+	Days []map[string]any `json:"days"`
+}
+
+func availabilityTools(d Deps) []Tool {
+	return []Tool{
+		define[availabilityArgs, availabilitySchema](spec{
+			name: "find_available_slots", title: "Find available times", toolset: "calendars", effect: read,
+			desc: "Find free slots of a booking calendar (BKC-…) over any window in one call; dates, filters and results use time_zone. " +
+				"Returns days [{date, weekday, slots [{start_time (UTC), start_time_local, locations {type, value} for schedule_meeting}]}]. " +
+				"more_available: continue with start=next_start.",
+		}, func(ctx context.Context, a availabilityArgs) (any, error) {
+			p, _ := a.parse()
+			return findAvailableSlots(ctx, d, a.BookingCalendarID, p)
+		}),
+	}
+}
+
+func findAvailableSlots(ctx context.Context, d Deps, calendarID string, p parsedAvailability) (any, error) {
+	loc := p.loc
+	now := d.now().UTC()
+	local := func(t time.Time) string { return t.In(loc).Format(time.RFC3339) }
+
+	start := now
+	if !p.start.isZero() {
+		start = p.start.resolve(loc, time.Time{}, false)
+	}
+	end := start.In(loc).AddDate(0, 0, 7)
+	if !p.end.isZero() {
+		end = p.end.resolve(loc, start, true)
+	}
+	var notes []string
+	fromNow := !start.After(now)
+	if fromNow {
+		if !p.start.isZero() {
+			notes = append(notes, fmt.Sprintf("start %s is in the past, so the search starts now (%s).", local(start), local(now)))
+		}
+		start = now
+	}
+	startName := "start"
+	if fromNow {
+		startName = "now,"
+	}
+	if err := checkSearchWindow(start, end, loc, startName); err != nil {
+		return nil, err
+	}
+
+	out := availabilityOutput{TimeZone: loc.String(),
+		WindowStart: local(start), WindowEnd: local(end), Days: []availabilityDay{}}
+	var found []oncehub.TimeSlot
+	seen := map[int64]bool{}
+	free := 0 // free slots before the filters, for the advice when none match
+	for from := start; from.Before(end) && len(found) <= p.max; {
+		to := earliest(from.Add(oncehub.MaxSlotWindow), end)
+		reqStart := from
+		if fromNow && from.Equal(start) {
+			reqStart = time.Time{}
+			to = earliest(now.Add(oncehub.MaxSlotWindow-skewMargin), end)
+		}
+		slots, err := d.Client.GetTimeSlots(ctx, calendarID, reqStart, to)
+		if err != nil {
+			if from.Equal(start) || ctx.Err() != nil {
+				return nil, err
+			}
+			out.StoppedEarly = fmt.Sprintf("Searched %s → %s only; OnceHub failed for %s → %s: %s Continue with start=%s.",
+				local(start), local(from), local(from), local(to), errorMessage(err, false), local(from))
+			out.NextStart = local(from)
+			break
+		}
+		for _, s := range slots {
+			// A slot belongs to the chunk its start lies in: nothing at a
+			// seam is counted twice, whichever end OnceHub includes.
+			if s.StartTime.Before(from) || !s.StartTime.Before(to) || seen[s.StartTime.Unix()] {
+				continue
+			}
+			seen[s.StartTime.Unix()] = true
+			free++
+			if locs, ok := p.filter.match(s.StartTime.In(loc), s.Locations); ok {
+				found = append(found, oncehub.TimeSlot{StartTime: s.StartTime, Locations: locs})
+			}
+		}
+		from = to
+	}
+	slices.SortFunc(found, func(a, b oncehub.TimeSlot) int { return a.StartTime.Compare(b.StartTime) })
+	if len(found) > p.max {
+		out.MoreAvailable = true
+		out.NextStart = local(found[p.max].StartTime)
+		found = found[:p.max]
+	}
+	day := map[string]int{}
+	for _, s := range found {
+		lt := s.StartTime.In(loc)
+		key := lt.Format(time.DateOnly)
+		i, ok := day[key]
+		if !ok {
+			i = len(out.Days)
+			day[key] = i
+			out.Days = append(out.Days, availabilityDay{Date: key, Weekday: lt.Weekday().String()})
+		}
+		out.Days[i].Slots = append(out.Days[i].Slots, viewSlot(s, loc))
+	}
+	out.Count = len(found)
+	switch {
+	case out.Count > 0:
+	case free > 0:
+		notes = append(notes, fmt.Sprintf("%d free slots in the window, none matching the filters; widen or drop weekdays, time_of_day or location_type, or widen the window.", free))
+	case out.StoppedEarly == "":
+		notes = append(notes, "No free slots in this window; try a later or longer window (end up to a year after start).")
+	}
+	out.Note = strings.Join(notes, " ")
+	return out, nil
+}
+
+func earliest(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
