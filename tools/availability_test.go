@@ -559,8 +559,8 @@ func TestFindAvailableSlotsUpstreamFailsPartWay(t *testing.T) {
 	assert.Equal(t, int32(2), slotCalls.Load())
 	seam := "2027-02-08T10:45:00+01:00"
 	assert.Equal(t, "Searched 2027-01-09T10:45:00+01:00 → "+seam+" only; OnceHub failed for "+seam+" → 2027-03-10T10:45:00+01:00: "+
-		"OnceHub error 500 (api_error): Internal server error. [Request-Id: req_broken]. OnceHub is having trouble; try again shortly. "+
-		"If it persists, give OnceHub support the Request-Id. Continue with start="+seam+".", out.StoppedEarly)
+		"OnceHub error 500 (api_error): Internal server error. [Request-Id: req_broken]. OnceHub is having trouble (Request-Id req_broken); try again shortly. "+
+		"If it persists, give OnceHub support that Request-Id. Continue with start="+seam+".", out.StoppedEarly)
 	assert.Equal(t, seam, out.NextStart)
 	assert.False(t, out.MoreAvailable)
 	assert.Empty(t, out.Note)
