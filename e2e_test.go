@@ -151,3 +151,59 @@ func TestOfficialGoSDKClientOverHTTP(t *testing.T) {
 	assert.Equal(t, "canceled", reqs[0].Query.Get("status"))
 	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
 }
+
+// serverHelpers are read-only tools of the server's own (no OnceHub operation behind them).
+var serverHelpers = []string{"find_available_slots", "get_current_time"}
+
+// assertReadToolsListed checks that every read operation is listed, read-only,
+// with an output schema, and (when readOnly) that nothing else is.
+func assertReadToolsListed(t *testing.T, tools map[string]mcp.Tool, readOnly bool) {
+	t.Helper()
+	for _, name := range readTools {
+		tl, ok := tools[name]
+		if !assert.True(t, ok, "%s is listed", name) {
+			continue
+		}
+		a := tl.Annotations
+		require.NotNil(t, a.ReadOnlyHint, name)
+		require.NotNil(t, a.DestructiveHint, name)
+		require.NotNil(t, a.IdempotentHint, name)
+		require.NotNil(t, a.OpenWorldHint, name)
+		assert.True(t, *a.ReadOnlyHint, name)
+		assert.False(t, *a.DestructiveHint, name)
+		assert.True(t, *a.IdempotentHint, name)
+		assert.True(t, *a.OpenWorldHint, name)
+		assert.Equal(t, "object", tl.OutputSchema.Type, "%s has an output schema", name)
+	}
+	if readOnly {
+		var names []string
+		for name := range tools {
+			names = append(names, name)
+		}
+		assert.ElementsMatch(t, append(append([]string{}, readTools...), serverHelpers...), names,
+			"read-only mode leaves exactly the 22 read operations and the server's read-only helpers")
+	} else {
+		assert.Len(t, tools, 38+len(serverHelpers), "all 38 OnceHub operations plus the server's helpers")
+	}
+}
+
+func TestToolsListOverStdioAndHTTPShowsEveryReadTool(t *testing.T) {
+	env := testenv.New(t)
+	t.Run("stdio", func(t *testing.T) {
+		assertReadToolsListed(t, listToolNames(t, env.Stdio(t, []string{"ONCEHUB_API_KEY=" + fakeoncehub.TestKey})), false)
+	})
+	t.Run("stdio read-only", func(t *testing.T) {
+		assertReadToolsListed(t, listToolNames(t, env.Stdio(t, []string{"ONCEHUB_API_KEY=" + fakeoncehub.TestKey}, "--read-only")), true)
+	})
+	url := env.HTTPServer(t)
+	for _, proto := range []string{testenv.ProtocolLatest, testenv.Protocol2025} {
+		t.Run("http "+proto, func(t *testing.T) {
+			assertReadToolsListed(t, listToolNames(t, env.HTTP(t, url, nil, client.WithProtocolVersion(proto))), false)
+		})
+		t.Run("http read-only header "+proto, func(t *testing.T) {
+			c := env.HTTP(t, url, map[string]string{"X-MCP-Readonly": "true"}, client.WithProtocolVersion(proto))
+			assertReadToolsListed(t, listToolNames(t, c), true)
+		})
+	}
+	assert.Empty(t, env.Fake.Requests(), "listing tools sends nothing upstream")
+}

@@ -151,10 +151,15 @@ func (e *Env) HTTP(t testing.TB, url string, headers map[string]string, opts ...
 // fake) and connects an mcp-go stdio client.
 func (e *Env) Stdio(t testing.TB, env []string, args ...string) *client.Client {
 	t.Helper()
-	bin := Binary(t)
+	return e.StdioWith(t, env, nil, args...)
+}
+
+// StdioWith is Stdio with client options (an elicitation handler, a protocol version).
+func (e *Env) StdioWith(t testing.TB, env []string, opts []client.ClientOption, args ...string) *client.Client {
+	t.Helper()
 	env = append([]string{"ONCEHUB_API_URL=" + e.APIURL, "ONCEHUB_RATE_LIMIT=0"}, env...)
-	c, err := client.NewStdioMCPClient(bin, env, append([]string{"stdio"}, args...)...)
-	require.NoError(t, err)
+	c := client.NewClient(transport.NewStdio(Binary(t), env, append([]string{"stdio"}, args...)...), opts...)
+	require.NoError(t, c.Start(context.Background()))
 	t.Cleanup(func() { _ = c.Close() })
 	initialize(t, c)
 	return c
