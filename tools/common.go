@@ -55,13 +55,12 @@ func (d detailArg) full() bool { return d.Detail == "full" }
 
 // listOutput is the output schema of every list tool. The paging fields come
 // before items so that a host that truncates long text still shows them.
+// It names the fields every agent needs; listResult also carries count,
+// prev_cursor and stopped_early (the schema allows more properties).
 type listOutput struct {
-	Count        int              `json:"count"`
-	HasMore      bool             `json:"has_more" jsonschema:"Complete only when false."`
-	NextCursor   string           `json:"next_cursor,omitempty"`
-	PrevCursor   string           `json:"prev_cursor,omitempty"`
-	StoppedEarly string           `json:"stopped_early,omitempty" jsonschema:"Why paging stopped; continue with after=next_cursor."`
-	Items        []map[string]any `json:"items"`
+	HasMore    bool             `json:"has_more"`
+	NextCursor string           `json:"next_cursor,omitempty"`
+	Items      []map[string]any `json:"items"`
 }
 
 // listResult is the value list tools return (matches listOutput).

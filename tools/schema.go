@@ -10,8 +10,8 @@ import (
 // because every byte of tools/list is read by the model on every turn:
 //   - input: no "additionalProperties": false (bind already names unknown
 //     arguments), and ["null", T] types become T (null is accepted anyway);
-//   - output: top-level property names and types only, no descriptions
-//     (the tool's description says what each item holds).
+//   - output: top-level property names and types only, no descriptions and
+//     no "required" (the tool's description says what each item holds).
 func compactSchemas(def *mcp.Tool) {
 	if in := compactJSON(def.RawInputSchema, compactInput); in != nil {
 		def.RawInputSchema = in
@@ -78,9 +78,7 @@ func compactOutput(s map[string]any) {
 	if p, ok := s["properties"].(map[string]any); ok && len(p) == 0 {
 		delete(s, "properties")
 	}
-	if r, ok := s["required"].([]any); ok && len(r) == 0 {
-		delete(s, "required")
-	}
+	delete(s, "required") // results are ours; the schema says what fields mean, not which are set
 	// Nested objects keep only their type.
 	if props, ok := s["properties"].(map[string]any); ok {
 		for _, p := range props {
