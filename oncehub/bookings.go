@@ -50,7 +50,7 @@ type Booking struct {
 	EventType                   Ref[EventType]               `json:"event_type,omitzero"`
 	Owner                       Ref[User]                    `json:"owner,omitzero"`
 	Contact                     Ref[Contact]                 `json:"contact,omitzero"`
-	Conversation                Ref[Extra]                   `json:"conversation,omitzero"`
+	Conversation                Ref[Object]                  `json:"conversation,omitzero"`
 	BookingCalendar             string                       `json:"booking_calendar,omitempty"`
 	ICSURL                      string                       `json:"ics_url,omitempty"`
 	CancelURL                   string                       `json:"cancel_url,omitempty"`

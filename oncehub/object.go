@@ -4,54 +4,66 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"sort"
 	"strings"
 	"sync"
 )
 
-// Extra holds the fields of an object that this client does not model. OnceHub
-// adds fields over time; they are kept and written back out, never dropped.
-type Extra map[string]json.RawMessage
+// Extra keeps an object as OnceHub sent it, so that the fields this client
+// does not model are written back out, never dropped (OnceHub adds fields over
+// time). Only the bytes are kept when decoding; they are looked at again only
+// when the object is encoded.
+type Extra struct{ raw json.RawMessage }
+
+// Object is any OnceHub object, field by field, for references this client
+// does not model (a conversation, an SMS recipient that may be a contact or a user).
+type Object map[string]json.RawMessage
 
 // decodeObject unmarshals data into known (a pointer to a struct whose type has
-// no UnmarshalJSON of its own) and puts every field known does not declare into extra.
+// no UnmarshalJSON of its own) and keeps data for the fields known lacks.
 func decodeObject(data []byte, known any, extra *Extra) error {
 	if err := json.Unmarshal(data, known); err != nil {
 		return err
 	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(data, &all); err != nil {
-		return err
-	}
-	names := jsonFieldNames(reflect.TypeOf(known).Elem())
-	for k := range all {
-		if names[k] {
-			delete(all, k)
-		}
-	}
-	if len(all) == 0 {
-		*extra = nil
-		return nil
-	}
-	*extra = all
+	extra.raw = append(extra.raw[:0:0], data...)
 	return nil
 }
 
-// encodeObject marshals known and merges extra's fields into it.
+// encodeObject marshals known (a struct) and appends the fields of the
+// original object that known's type does not declare, in key order.
 func encodeObject(known any, extra Extra) ([]byte, error) {
 	data, err := json.Marshal(known)
-	if err != nil || len(extra) == 0 {
+	if err != nil || extra.raw == nil {
 		return data, err
 	}
 	var all map[string]json.RawMessage
-	if err := json.Unmarshal(data, &all); err != nil {
+	if err := json.Unmarshal(extra.raw, &all); err != nil {
 		return nil, err
 	}
-	for k, v := range extra {
-		if _, ok := all[k]; !ok {
-			all[k] = v
+	names := jsonFieldNames(reflect.TypeOf(known))
+	keys := make([]string, 0, len(all))
+	for k := range all {
+		if !names[k] {
+			keys = append(keys, k)
 		}
 	}
-	return json.Marshal(all)
+	if len(keys) == 0 {
+		return data, nil
+	}
+	sort.Strings(keys)
+	out := bytes.NewBuffer(make([]byte, 0, len(data)+len(extra.raw)))
+	out.Write(data[:len(data)-1]) // a struct encodes as {…}: drop the closing brace
+	for _, k := range keys {
+		if out.Len() > 1 {
+			out.WriteByte(',')
+		}
+		name, _ := json.Marshal(k)
+		out.Write(name)
+		out.WriteByte(':')
+		out.Write(all[k])
+	}
+	out.WriteByte('}')
+	return out.Bytes(), nil
 }
 
 var fieldNameCache sync.Map // reflect.Type → map[string]bool

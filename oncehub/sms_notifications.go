@@ -20,15 +20,15 @@ const (
 
 // SMSNotification is a text message OnceHub sent (GET /notifications/sms).
 type SMSNotification struct {
-	Object        string     `json:"object,omitempty"`
-	ID            string     `json:"id"`
-	Type          string     `json:"type,omitempty"`
-	Status        string     `json:"status,omitempty"` // sent | delivered | failed | rejected
-	CreationTime  *time.Time `json:"creation_time,omitempty"`
-	Recipient     Ref[Extra] `json:"recipient,omitzero"`       // CTC-… or USR-…; the object when expanded
-	RecipientType string     `json:"recipient_type,omitempty"` // contact | user
-	Details       *SMSDetail `json:"details,omitempty"`
-	Extra         Extra      `json:"-"`
+	Object        string      `json:"object,omitempty"`
+	ID            string      `json:"id"`
+	Type          string      `json:"type,omitempty"`
+	Status        string      `json:"status,omitempty"` // sent | delivered | failed | rejected
+	CreationTime  *time.Time  `json:"creation_time,omitempty"`
+	Recipient     Ref[Object] `json:"recipient,omitzero"`       // CTC-… or USR-…; the object when expanded
+	RecipientType string      `json:"recipient_type,omitempty"` // contact | user
+	Details       *SMSDetail  `json:"details,omitempty"`
+	Extra         Extra       `json:"-"`
 }
 
 // RecipientName is the expanded recipient's full name, or "" when the

@@ -108,5 +108,7 @@ func structured(v any) *mcp.CallToolResult {
 	if err != nil {
 		return errorResult(err, false)
 	}
-	return mcp.NewToolResultStructured(v, string(text))
+	// The encoded bytes serve as structuredContent too: encoding the value a
+	// second time would cost as much again.
+	return mcp.NewToolResultStructured(json.RawMessage(text), string(text))
 }

@@ -80,10 +80,10 @@ func New(t testing.TB, mods ...func(Setup)) *Env {
 func checkContract(t testing.TB, h http.Handler) http.Handler {
 	path := contract.SpecPath(RepoRoot())
 	if path == "" {
-		if os.Getenv("CI") != "" {
+		if os.Getenv("CI") != "" && os.Getenv(contract.EnvVar) != contract.Off {
 			t.Fatalf("contract check: OnceHub's OpenAPI file not found; set %s or put shared/ beside the repository", contract.EnvVar)
 		}
-		t.Logf("contract check skipped: OnceHub's OpenAPI file not found (set %s, or keep ../shared/oncehub/openapi.yaml beside the repository)", contract.EnvVar)
+		t.Logf("contract check skipped: OnceHub's OpenAPI file not found or %s=off (set it to the file, or keep ../shared/oncehub/openapi.yaml beside the repository)", contract.EnvVar)
 		return h
 	}
 	v, err := contract.Load(path)
