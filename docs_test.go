@@ -97,14 +97,21 @@ func TestREADMEHostConfigs(t *testing.T) {
 	}
 	// The command lines shown for the binary use real modes and flags (the
 	// Inspector's own flags follow ours on its lines: skip those).
-	re := regexp.MustCompile(`(?:oncehub-mcp|go run \.) ((?:stdio|http)(?: --[a-z-]+)*)`)
+	// Environment assignments written before the command (VAR=value …) apply to it.
+	re := regexp.MustCompile("((?:[A-Z_]+=[^\\s`]+ )*)(?:oncehub-mcp|go run \\.) ((?:stdio|http)(?: --[a-z-]+(?:[ =][^\\s`#-][^\\s`]*)?)*)")
 	n := 0
 	for _, line := range strings.Split(doc, "\n") {
 		if strings.Contains(line, "inspector") {
 			continue
 		}
 		for _, m := range re.FindAllStringSubmatch(line, -1) {
-			checkArgs(t, strings.Fields(m[1]))
+			t.Run(m[0], func(t *testing.T) {
+				for _, kv := range strings.Fields(m[1]) {
+					k, v, _ := strings.Cut(kv, "=")
+					t.Setenv(k, v)
+				}
+				checkArgs(t, strings.Fields(m[2]))
+			})
 			n++
 		}
 	}
