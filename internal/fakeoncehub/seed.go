@@ -259,7 +259,7 @@ func seed(seedValue uint64, account string, now time.Time) *store {
 		} else {
 			recipient, typ = users[r.IntN(len(users))]["id"], "user"
 		}
-		st.sms = append(st.sms, obj{"object": "sms_notification", "id": st.newID("SMS"), "type": "booking_reminder",
+		st.sms = append(st.sms, obj{"object": "notification", "id": st.newID("SMS"), "type": "sms",
 			"status": smsStatus[r.IntN(len(smsStatus))], "creation_time": rfc(now.Add(-time.Duration(i*17+1) * time.Hour)),
 			"recipient": recipient, "recipient_type": typ,
 			"details": obj{"delivered_to": fmt.Sprintf("+1555%07d", r.IntN(10000000)), "message_body": "Reminder: your meeting starts in 1 hour.", "segment_count": 1}})
