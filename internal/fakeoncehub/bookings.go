@@ -112,45 +112,38 @@ var bookingUpcoming = map[any]bool{"requested": true, "scheduled": true, "resche
 // webex and gotomeeting are not, so a reassignment to them fails like OnceHub's.
 var connectedVideo = []string{"google_meet", "microsoft_teams", "zoom"}
 
+// cancelUpcoming ends booking b for cancel and request-reschedule alike:
+// 409 unless it is still upcoming, 422 (paidMessage) when it was paid for.
+func (c *call) cancelUpcoming(b obj, reason *string, paidMessage string) {
+	if !bookingUpcoming[b["status"]] {
+		c.error(http.StatusConflict, "invalid_request_error", fmt.Sprintf("Booking cannot be cancelled: '%s'", b["id"]), "id")
+		return
+	}
+	if b["payment_information"] != nil {
+		c.error(http.StatusUnprocessableEntity, "invalid_request_error", paidMessage, "")
+		return
+	}
+	c.cancelBooking(b, reason)
+	c.json(http.StatusOK, b)
+}
+
 func (s *Server) bookingWriteRoutes() {
 	s.handle("POST", "/bookings/{id}/cancel", func(c *call) {
 		var body struct {
 			Reason    *string `json:"cancellation_reason"`
 			SendEmail *bool   `json:"send_cancellation_email"`
 		}
-		b := c.bookingForAction(&body)
-		if b == nil {
-			return
+		if b := c.bookingForAction(&body); b != nil {
+			c.cancelUpcoming(b, body.Reason, "Paid bookings cannot be canceled through this endpoint. Please login to OnceHub and use the Activity Stream to cancel paid bookings.")
 		}
-		if !bookingUpcoming[b["status"]] {
-			c.error(http.StatusConflict, "invalid_request_error", fmt.Sprintf("Booking cannot be cancelled: '%s'", b["id"]), "id")
-			return
-		}
-		if b["payment_information"] != nil {
-			c.error(http.StatusUnprocessableEntity, "invalid_request_error", "Paid bookings cannot be canceled through this endpoint. Please login to OnceHub and use the Activity Stream to cancel paid bookings.", "")
-			return
-		}
-		c.cancelBooking(b, body.Reason)
-		c.json(http.StatusOK, b)
 	})
 	s.handle("POST", "/bookings/{id}/request-reschedule", func(c *call) {
 		var body struct {
 			Reason *string `json:"reschedule_reason"`
 		}
-		b := c.bookingForAction(&body)
-		if b == nil {
-			return
+		if b := c.bookingForAction(&body); b != nil {
+			c.cancelUpcoming(b, body.Reason, "Paid bookings can only be requested for reschedule in your OnceHub account. Log in and use the activity stream to submit a reschedule request for this booking.")
 		}
-		if !bookingUpcoming[b["status"]] {
-			c.error(http.StatusConflict, "invalid_request_error", fmt.Sprintf("Booking cannot be cancelled: '%s'", b["id"]), "id")
-			return
-		}
-		if b["payment_information"] != nil {
-			c.error(http.StatusUnprocessableEntity, "invalid_request_error", "Paid bookings can only be requested for reschedule in your OnceHub account. Log in and use the activity stream to submit a reschedule request for this booking.", "")
-			return
-		}
-		c.cancelBooking(b, body.Reason)
-		c.json(http.StatusOK, b)
 	})
 	s.handle("POST", "/bookings/{id}/reassign", func(c *call) {
 		var body struct {
