@@ -260,7 +260,7 @@ func calendarTools(d Deps) []Tool {
 		define[listCalendarsArgs, listOutput](spec{
 			name: "list_booking_calendars", title: "List booking calendars", toolset: "calendars", effect: read,
 			desc: "List booking calendars: id (BKC-…), name, subject, host (USR-/TM-), url, published, duration_minutes. " +
-				"Only published calendars take bookings. Next: get_time_slots, then schedule_meeting.",
+				"Only published calendars take bookings. Next: find_available_slots, then schedule_meeting.",
 		}, func(ctx context.Context, a listCalendarsArgs) (any, error) {
 			return listPage(ctx, a.pageArgs, func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.BookingCalendar], error) {
 				f := a.filter()
