@@ -116,7 +116,7 @@ func main() {
 	r.Inits = initTrace(ours, env)
 
 	log.Printf("per-call overhead: %d calls per transport", *calls)
-	r.Calls, r.Overhead = measureCalls(ours, env, fakeURL, *calls)
+	r.Calls, r.Overhead = measureCalls(ours, bare, env, fakeURL, *calls)
 
 	section := r.markdown()
 	if !*write {
@@ -331,7 +331,7 @@ type callSummary struct {
 
 // measureCalls times tools/call get_booking over stdio and over HTTP, each
 // paired with a direct GET of the same booking from the same fake just before.
-func measureCalls(bin string, env []string, fakeURL string, n int) (int, []callSummary) {
+func measureCalls(bin, bareBin string, env []string, fakeURL string, n int) (int, []callSummary) {
 	ctx := context.Background()
 	direct := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
 	get := func(path string) []byte {
@@ -356,27 +356,10 @@ func measureCalls(bin string, env []string, fakeURL string, n int) (int, []callS
 	path := "/bookings/" + id
 
 	// stdio server.
-	cmd := exec.Command(bin, "stdio")
-	cmd.Env = env
-	stdin, err := cmd.StdinPipe()
-	check(err)
-	stdout, err := cmd.StdoutPipe()
-	check(err)
-	check(cmd.Start())
-	defer func() { _ = stdin.Close(); _ = cmd.Wait() }()
-	rd := bufio.NewReaderSize(stdout, 1<<20)
-	send(stdin, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}`)
-	readResponse(rd, 1)
-	send(stdin, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
-	seq := 1
-	stdioCall := func() {
-		seq++
-		send(stdin, fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"get_booking","arguments":{"booking_id":%q}}}`, seq, id))
-		line := readResponse(rd, seq)
-		if bytes.Contains(line, []byte(`"isError":true`)) {
-			log.Fatalf("stdio tools/call failed: %s", line)
-		}
-	}
+	stdioCall := stdioSession(bin, []string{"stdio"}, env, "get_booking", fmt.Sprintf(`{"booking_id":%q}`, id))
+	// The floor: the bare mcp-go server's own tool, no upstream at all — what
+	// any mcp-go stdio server (and this client) costs per call.
+	bareCall := stdioSession(bareBin, nil, nil, "ping", `{"message":"hi"}`)
 
 	// HTTP server on a free loopback port.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -426,12 +409,14 @@ func measureCalls(bin string, env []string, fakeURL string, n int) (int, []callS
 	for i := 0; i < 100; i++ { // warm up connections and caches
 		get(path)
 		stdioCall()
+		bareCall()
 		httpCall()
 	}
-	var directs, stdios, https, addStdio, addHTTP []time.Duration
+	var directs, stdios, bares, https, addStdio, addHTTP []time.Duration
 	for i := 0; i < n; i++ {
 		d1 := timeIt(func() { get(path) })
 		s := timeIt(stdioCall)
+		bares = append(bares, timeIt(bareCall))
 		d2 := timeIt(func() { get(path) })
 		h := timeIt(httpCall)
 		directs = append(directs, d1, d2)
@@ -440,10 +425,37 @@ func measureCalls(bin string, env []string, fakeURL string, n int) (int, []callS
 	}
 	return n, []callSummary{
 		{Path: "direct GET /v2/bookings/{id} to the fake", Median: pct(directs, 0.5), P99: pct(directs, 0.99)},
+		{Path: "floor: tools/call ping on the bare mcp-go server over stdio (no upstream)", Median: pct(bares, 0.5), P99: pct(bares, 0.99)},
 		{Path: "tools/call get_booking over stdio", Median: pct(stdios, 0.5), P99: pct(stdios, 0.99),
 			AddedMedian: pct(addStdio, 0.5), AddedP99: pct(addStdio, 0.99), AddedPaired: true},
 		{Path: "tools/call get_booking over streamable HTTP", Median: pct(https, 0.5), P99: pct(https, 0.99),
 			AddedMedian: pct(addHTTP, 0.5), AddedP99: pct(addHTTP, 0.99), AddedPaired: true},
+	}
+}
+
+// stdioSession starts bin with args on stdio, initializes it, and returns a
+// function that calls tool with the JSON arguments args and waits for the
+// answer (failing on an isError result). The process lives until the bench ends.
+func stdioSession(bin string, args, env []string, tool, arguments string) func() {
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	stdin, err := cmd.StdinPipe()
+	check(err)
+	stdout, err := cmd.StdoutPipe()
+	check(err)
+	check(cmd.Start())
+	rd := bufio.NewReaderSize(stdout, 1<<20)
+	send(stdin, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}`)
+	readResponse(rd, 1)
+	send(stdin, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+	seq := 1
+	return func() {
+		seq++
+		send(stdin, fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":%q,"arguments":%s}}`, seq, tool, arguments))
+		line := readResponse(rd, seq)
+		if bytes.Contains(line, []byte(`"isError":true`)) {
+			log.Fatalf("%s tools/call %s failed: %s", filepath.Base(bin), tool, line)
+		}
 	}
 }
 
@@ -556,7 +568,8 @@ func (r report) markdown() string {
 		}
 		w("| %s | %s | %s | %s | %s |\n", c.Path, us(c.Median), us(c.P99), added, addedP99)
 	}
-	w("\nGoal: added latency ≤ %s median — %s.\n", us(goalAdded), verdict(worst <= goalAdded))
+	w("\nGoal: added latency ≤ %s median — %s. The floor row is what a bare mcp-go stdio server and this client take for a call "+
+		"that does nothing; added latency above it is ours.\n", us(goalAdded), verdict(worst <= goalAdded))
 	w("%s\n", endMarker)
 	return b.String()
 }
