@@ -47,6 +47,55 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
+// Problem says what kind of refusal an APIError is, so callers can act on
+// it without knowing HTTP status codes.
+type Problem int
+
+// Problems, by the status OnceHub answers with.
+const (
+	ProblemOther         Problem = iota
+	ProblemBadRequest            // 400: an argument is wrong (param names it)
+	ProblemUnauthorized          // 401: the key is missing or invalid
+	ProblemNoAPIAccess           // 403 authentication_error: the plan has no API access
+	ProblemForbidden             // 403 otherwise: not allowed for this key or account
+	ProblemNoSeat                // 402: the host has no paid seat
+	ProblemNotFound              // 404
+	ProblemConflict              // 409: conflicts with the current state
+	ProblemGone                  // 410: the object was deleted
+	ProblemUnprocessable         // 422: not possible in the current configuration
+	ProblemRateLimited           // 429
+	ProblemUpstream              // 5xx: OnceHub is having trouble
+)
+
+// Problem classifies the error.
+func (e *APIError) Problem() Problem {
+	switch {
+	case e.Status == http.StatusBadRequest:
+		return ProblemBadRequest
+	case e.Status == http.StatusUnauthorized:
+		return ProblemUnauthorized
+	case e.Status == http.StatusForbidden && e.Type == ErrTypeAuthentication:
+		return ProblemNoAPIAccess
+	case e.Status == http.StatusForbidden:
+		return ProblemForbidden
+	case e.Status == http.StatusPaymentRequired:
+		return ProblemNoSeat
+	case e.Status == http.StatusNotFound:
+		return ProblemNotFound
+	case e.Status == http.StatusConflict:
+		return ProblemConflict
+	case e.Status == http.StatusGone:
+		return ProblemGone
+	case e.Status == http.StatusUnprocessableEntity:
+		return ProblemUnprocessable
+	case e.Status == http.StatusTooManyRequests:
+		return ProblemRateLimited
+	case e.Status >= 500:
+		return ProblemUpstream
+	}
+	return ProblemOther
+}
+
 // TransportError is a failure to get a usable answer: the request could not be
 // sent, the connection broke, or the body could not be read or decoded.
 type TransportError struct {

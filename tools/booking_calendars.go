@@ -9,8 +9,6 @@ import (
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 )
 
-const calendarIDDesc = "Booking calendar ID (BKC-…)."
-
 type listCalendarsArgs struct {
 	pageArgs
 	Host string `json:"host,omitempty" jsonschema:"USR-… or TM-…"`
@@ -207,7 +205,7 @@ func (e *slotTakenError) Error() string {
 
 func isSlotTaken(err error) (*oncehub.APIError, bool) {
 	e, ok := oncehub.AsAPIError(err)
-	if !ok || e.Status != 400 {
+	if !ok || e.Problem() != oncehub.ProblemBadRequest {
 		return nil, false
 	}
 	msg := strings.ToLower(e.Message)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"net"
-	"net/http"
 	"strings"
 	"time"
 
@@ -40,7 +39,7 @@ func errorMessage(err error, write bool) string {
 	}
 	if apiErr, ok := oncehub.AsAPIError(err); ok {
 		msg := apiErrorMessage(apiErr)
-		if write && apiErr.Status >= 500 {
+		if write && apiErr.Problem() == oncehub.ProblemUpstream {
 			msg += " The change may have been made anyway: check the current state (for example with a get_ or list_ tool) before trying again."
 		}
 		return msg
@@ -68,35 +67,35 @@ func errorMessage(err error, write bool) string {
 
 func apiErrorMessage(e *oncehub.APIError) string {
 	var hint string
-	switch {
-	case e.Status == http.StatusUnauthorized:
+	switch e.Problem() {
+	case oncehub.ProblemUnauthorized:
 		hint = "The OnceHub API key is missing or invalid. Check ONCEHUB_API_KEY (or the API-Key header); create a key in OnceHub under the gear icon → Account Integrations → APIs & Webhooks (keys are shown once)."
-	case e.Status == http.StatusForbidden && e.Type == oncehub.ErrTypeAuthentication:
+	case oncehub.ProblemNoAPIAccess:
 		hint = "The OnceHub account's plan has no API access (API v2 needs the Enterprise plan), or the key lacks permission for this."
-	case e.Status == http.StatusForbidden:
+	case oncehub.ProblemForbidden:
 		hint = "OnceHub refused this action for this account or key."
-	case e.Status == http.StatusPaymentRequired:
+	case oncehub.ProblemNoSeat:
 		hint = "The host has no paid seat (license) in OnceHub; assign a seat to the user in OnceHub, then try again."
-	case e.Status == http.StatusNotFound:
+	case oncehub.ProblemNotFound:
 		hint = "Nothing with that ID exists in this OnceHub account (or it was deleted). Use a list_ tool to find valid IDs."
-	case e.Status == http.StatusConflict:
+	case oncehub.ProblemConflict:
 		hint = "The request conflicts with the current state (for example a duplicate name, or a booking that is already canceled). Fetch the current state before deciding what to do."
-	case e.Status == http.StatusGone:
+	case oncehub.ProblemGone:
 		hint = "That object no longer exists in OnceHub."
-	case e.Status == http.StatusUnprocessableEntity:
+	case oncehub.ProblemUnprocessable:
 		hint = "OnceHub cannot do this in the current configuration (for example the booking calendar is not published). Fix it in OnceHub, then try again."
-	case e.Status == http.StatusTooManyRequests:
+	case oncehub.ProblemRateLimited:
 		wait := "a few seconds"
 		if e.RetryAfter > 0 {
 			wait = seconds(e.RetryAfter)
 		}
 		hint = "OnceHub's rate limit (5 requests per second per account) was still exceeded after retrying; retry in " + wait + "."
-	case e.Status >= 500:
+	case oncehub.ProblemUpstream:
 		hint = "OnceHub is having trouble; try again shortly. If it persists, give OnceHub support the Request-Id."
 		if e.RequestID != "" {
 			hint = "OnceHub is having trouble (Request-Id " + e.RequestID + "); try again shortly. If it persists, give OnceHub support that Request-Id."
 		}
-	case e.Status == http.StatusBadRequest:
+	case oncehub.ProblemBadRequest:
 		hint = "OnceHub rejected the request; fix the argument it names and try again."
 	}
 	var b strings.Builder
