@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -144,16 +143,6 @@ func Select(all []Tool, f Filter) []Tool {
 			out = append(out, t)
 		}
 	}
-	return out
-}
-
-// Names returns the tools' names, sorted.
-func Names(ts []Tool) []string {
-	out := make([]string, len(ts))
-	for i, t := range ts {
-		out[i] = t.Def.Name
-	}
-	sort.Strings(out)
 	return out
 }
 
