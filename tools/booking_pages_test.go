@@ -11,14 +11,6 @@ import (
 	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
 )
 
-func idsOf(items []map[string]any) []any {
-	out := make([]any, len(items))
-	for i, it := range items {
-		out[i] = it["id"]
-	}
-	return out
-}
-
 func TestListBookingPagesFilters(t *testing.T) {
 	env := testenv.New(t)
 	c := env.InProcess(t)
@@ -57,7 +49,7 @@ func TestListBookingPagesFilters(t *testing.T) {
 	for _, mp := range masters {
 		items := testenv.Items(t, testenv.Call(t, ctx, c, "list_booking_pages", map[string]any{"master_page": mp["id"]}))
 		assert.NotEmpty(t, items)
-		for _, id := range idsOf(items) {
+		for _, id := range ids(items) {
 			assert.False(t, seen[id], "%v in two master pages", id)
 			seen[id] = true
 		}

@@ -111,7 +111,7 @@ func listPage[T any, V any](ctx context.Context, p pageArgs, fetch func(context.
 // identity is the view for full detail.
 func identity[T any](v T) T { return v }
 
-// idArg is the argument of tools that act on one object.
+// loadZone loads the IANA zone name given as argument arg; nil for "".
 func loadZone(arg, name string) (*time.Location, error) {
 	if name == "" {
 		return nil, nil
