@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"runtime/debug"
 	"strings"
 	"testing"
 
+	"github.com/oncehub-mcp/oncehub-mcp/internal/app"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -79,4 +81,25 @@ func TestHealthcheckCommand(t *testing.T) {
 	assert.Contains(t, errOut.String(), "503")
 	srv.Close()
 	assert.Equal(t, 1, run([]string{"healthcheck", "--addr", addr}, nil, &bytes.Buffer{}, &errOut))
+}
+
+// "--help" lists every setting: each environment variable of the
+// configuration, for both modes, and exits 0.
+func TestHelpListsEverySetting(t *testing.T) {
+	var vars []string
+	ct := reflect.TypeFor[app.Config]()
+	for i := 0; i < ct.NumField(); i++ {
+		if v := ct.Field(i).Tag.Get("envconfig"); v != "" {
+			vars = append(vars, v)
+		}
+	}
+	require.NotEmpty(t, vars)
+	for _, mode := range []string{"stdio", "http"} {
+		var stdout, stderr bytes.Buffer
+		code := run([]string{mode, "--help"}, strings.NewReader(""), &stdout, &stderr)
+		assert.Equal(t, 0, code, mode)
+		for _, v := range vars {
+			assert.Contains(t, stderr.String(), v, "%s --help lists %s", mode, v)
+		}
+	}
 }
