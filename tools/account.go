@@ -16,9 +16,9 @@ type testKeyOutput struct {
 
 func accountTools(d Deps) []Tool {
 	return []Tool{
-		define[noArgs, testKeyOutput](spec{
-			name: "test_api_key", title: "Check the OnceHub API key", toolset: "account", effect: read,
-			desc: "Check that the configured OnceHub API key works and return the account's email. Call this first when other tools fail with authentication errors.",
+		define[noArgs, objectOutput](spec{
+			name: "test_api_key", toolset: "account", effect: read,
+			desc: "Check the configured API key and return the account's email. Use it when tools fail with authentication errors.",
 		}, func(ctx context.Context, _ noArgs) (any, error) {
 			res, err := d.Client.TestAPIKey(ctx)
 			if err != nil {

@@ -50,7 +50,6 @@ func TestEveryToolSetsAllFourAnnotationsTruthfully(t *testing.T) {
 		require.NotNil(t, a.DestructiveHint, "%s: destructiveHint", name)
 		require.NotNil(t, a.IdempotentHint, "%s: idempotentHint", name)
 		require.NotNil(t, a.OpenWorldHint, "%s: openWorldHint", name)
-		assert.NotEmpty(t, a.Title, "%s: title", name)
 		want, ok := wantHints[name]
 		if !ok {
 			// Server-side helpers (no OnceHub call that changes anything) must be read-only.

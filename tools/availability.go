@@ -34,12 +34,12 @@ const (
 )
 
 type availabilityArgs struct {
-	BookingCalendarID string   `json:"booking_calendar_id" jsonschema:"Booking calendar ID (BKC-…)."`
-	Start             string   `json:"start,omitempty" jsonschema:"YYYY-MM-DD or ISO 8601 with offset; default now."`
-	End               string   `json:"end,omitempty" jsonschema:"YYYY-MM-DD (inclusive), ISO 8601 with offset, or a length: P6W, P10D. Default P7D."`
-	TimeZone          string   `json:"time_zone,omitempty" jsonschema:"IANA; default UTC."`
+	BookingCalendarID string   `json:"booking_calendar_id"`
+	Start             string   `json:"start,omitempty" jsonschema:"date or ISO 8601; default now"`
+	End               string   `json:"end,omitempty" jsonschema:"date (inclusive), ISO 8601 or a length such as P6W; default P7D"`
+	TimeZone          string   `json:"time_zone,omitempty" jsonschema:"default UTC"`
 	Weekdays          []string `json:"weekdays,omitempty" jsonschema:"e.g. monday."`
-	TimeOfDay         string   `json:"time_of_day,omitempty" jsonschema:"Slot starts in HH:MM-HH:MM (end exclusive)."`
+	TimeOfDay         string   `json:"time_of_day,omitempty" jsonschema:"HH:MM-HH:MM, slot start"`
 	LocationType      string   `json:"location_type,omitempty" jsonschema:"virtual, virtual_static, physical or guest_phone."`
 	MaxSlots          int      `json:"max_slots,omitempty" jsonschema:"Default 50, max 500."`
 }
@@ -281,20 +281,13 @@ type availabilityOutput struct {
 	Days          []availabilityDay `json:"days"`
 }
 
-// availabilitySchema is the output schema: availabilityOutput with days left
-// loose (the tool description names their fields) to keep tools/list small.
-type availabilitySchema struct {
-	availabilityOutput
-	Days []map[string]any `json:"days"`
-}
-
 func availabilityTools(d Deps) []Tool {
 	return []Tool{
-		define[availabilityArgs, availabilitySchema](spec{
-			name: "find_available_slots", title: "Find available times", toolset: "calendars", effect: read,
-			desc: "Find free slots of a booking calendar (BKC-…) over any window in one call; dates, filters and results use time_zone. " +
-				"Returns days [{date, weekday, slots [{start_time (UTC), start_time_local, locations {type, value} for schedule_meeting}]}]. " +
-				"more_available: continue with start=next_start.",
+		define[availabilityArgs, objectOutput](spec{
+			name: "find_available_slots", toolset: "calendars", effect: read,
+			desc: "Free slots of a booking calendar over any window, in one call; dates, filters and results in time_zone. " +
+				"Returns days [{date, weekday, slots [{start_time, start_time_local, locations}]}]; if more_available, continue " +
+				"from next_start.",
 		}, func(ctx context.Context, a availabilityArgs) (any, error) {
 			p, _ := a.parse()
 			return findAvailableSlots(ctx, d, a.BookingCalendarID, p)

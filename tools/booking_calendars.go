@@ -28,7 +28,7 @@ func (a *listCalendarsArgs) validate() error {
 }
 
 type calendarIDArgs struct {
-	BookingCalendarID string `json:"booking_calendar_id" jsonschema:"BKC-…"`
+	BookingCalendarID string `json:"booking_calendar_id"`
 }
 
 func (a *calendarIDArgs) validate() error {
@@ -55,10 +55,10 @@ func clipArg(s string) string {
 }
 
 type timeSlotsArgs struct {
-	BookingCalendarID string `json:"booking_calendar_id" jsonschema:"BKC-…"`
-	StartTime         string `json:"start_time,omitempty" jsonschema:"RFC 3339 with offset; default now."`
-	EndTime           string `json:"end_time,omitempty" jsonschema:"RFC 3339 with offset; default start + 7 days."`
-	TimeZone          string `json:"time_zone,omitempty" jsonschema:"IANA"`
+	BookingCalendarID string `json:"booking_calendar_id"`
+	StartTime         string `json:"start_time,omitempty" jsonschema:"ISO 8601; default now"`
+	EndTime           string `json:"end_time,omitempty" jsonschema:"ISO 8601; default start + 7 days"`
+	TimeZone          string `json:"time_zone,omitempty"`
 }
 
 func (a *timeSlotsArgs) times() (start, end time.Time, err error) {
@@ -127,7 +127,7 @@ type locationArg struct {
 type formArgs struct {
 	Name         string         `json:"name"`
 	Email        string         `json:"email"`
-	Phone        string         `json:"phone,omitempty" jsonschema:"E.164"`
+	Phone        string         `json:"phone,omitempty"`
 	CustomFields map[string]any `json:"custom_fields,omitempty" jsonschema:"By mapped field name: string, or strings for multi-select."`
 }
 
@@ -136,9 +136,9 @@ func (f formArgs) form() oncehub.BookingForm {
 }
 
 type scheduleArgs struct {
-	BookingCalendarID string `json:"booking_calendar_id" jsonschema:"BKC-…"`
+	BookingCalendarID string `json:"booking_calendar_id"`
 	StartTime         string `json:"start_time" jsonschema:"A slot's start_time."`
-	GuestTimeZone     string `json:"guest_time_zone" jsonschema:"IANA"`
+	GuestTimeZone     string `json:"guest_time_zone"`
 	formArgs
 	Location *locationArg `json:"location,omitempty" jsonschema:"One of the slot's locations; default virtual."`
 }
@@ -221,12 +221,12 @@ type utmArgs struct {
 }
 
 type calendarLinkArgs struct {
-	BookingCalendarID string         `json:"booking_calendar_id" jsonschema:"BKC-…"`
+	BookingCalendarID string         `json:"booking_calendar_id"`
 	Name              string         `json:"name,omitempty"`
 	Email             string         `json:"email,omitempty"`
-	Phone             string         `json:"phone,omitempty" jsonschema:"E.164."`
+	Phone             string         `json:"phone,omitempty"`
 	CustomFields      map[string]any `json:"custom_fields,omitempty" jsonschema:"By mapped field name: string, or strings for multi-select."`
-	HideURLParams     bool           `json:"hide_url_params,omitempty" jsonschema:"Short link, no visible query parameters."`
+	HideURLParams     bool           `json:"hide_url_params,omitempty" jsonschema:"short link without query parameters"`
 	UTM               *utmArgs       `json:"utm,omitempty"`
 }
 
@@ -246,7 +246,7 @@ func (a *calendarLinkArgs) validate() error {
 	return a.params().Validate()
 }
 
-// linkOutput is the output schema of the one-time link tools.
+// linkOutput is the result of the one-time link tools.
 type linkOutput struct {
 	ID           string `json:"id"`
 	URL          string `json:"url"`
@@ -255,10 +255,10 @@ type linkOutput struct {
 
 func calendarTools(d Deps) []Tool {
 	return []Tool{
-		define[listCalendarsArgs, listOutput](spec{
-			name: "list_booking_calendars", title: "List booking calendars", toolset: "calendars", effect: read,
-			desc: "List booking calendars: id (BKC-…), name, subject, host (USR-/TM-), url, published, duration_minutes. " +
-				"Only published calendars take bookings. Next: find_available_slots, then schedule_meeting.",
+		define[listCalendarsArgs, objectOutput](spec{
+			name: "list_booking_calendars", toolset: "calendars", effect: read,
+			desc: "Booking calendars: id, name, subject, host (USR-/TM-), url, published, duration_minutes. Only published ones " +
+				"take bookings.",
 		}, func(ctx context.Context, a listCalendarsArgs) (any, error) {
 			return listPage(ctx, a.pageArgs, func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.BookingCalendar], error) {
 				f := a.filter()
@@ -267,24 +267,22 @@ func calendarTools(d Deps) []Tool {
 			}, identity[oncehub.BookingCalendar])
 		}),
 		define[calendarIDArgs, objectOutput](spec{
-			name: "get_booking_calendar", title: "Get a booking calendar", toolset: "calendars", effect: read,
-			desc: "Get one booking calendar by ID (BKC-…): name, subject, host, url, published, duration_minutes.",
+			name: "get_booking_calendar", toolset: "calendars", effect: read,
+			desc: "One booking calendar: name, subject, host, url, published, duration_minutes.",
 		}, func(ctx context.Context, a calendarIDArgs) (any, error) {
 			return d.Client.GetBookingCalendar(ctx, a.BookingCalendarID)
 		}),
-		define[timeSlotsArgs, timeSlotsOutput](spec{
-			name: "get_time_slots", title: "Find free time slots", toolset: "calendars", effect: read,
-			desc: "Free start times of a booking calendar (BKC-…) in a window of at most 30 days (default: next 7 days; a past start becomes now). " +
-				"Times are UTC, plus start_time_local when time_zone is given. Each slot lists the locations {type, value} the guest may pick. " +
-				"Confirm a time with the guest, then call schedule_meeting.",
+		define[timeSlotsArgs, objectOutput](spec{
+			name: "get_time_slots", toolset: "calendars", effect: read,
+			desc: "Free start times of a booking calendar within 30 days (default: next 7), with their locations; " +
+				"start_time_local if time_zone is given. For any window use find_available_slots.",
 		}, func(ctx context.Context, a timeSlotsArgs) (any, error) {
 			return getTimeSlots(ctx, d, a)
 		}),
-		define[scheduleArgs, scheduleOutput](spec{
-			name: "schedule_meeting", title: "Schedule a meeting", toolset: "calendars", effect: create,
-			desc: "Book a slot from get_time_slots on a booking calendar (BKC-…) for a guest; creates a real booking. " +
-				"Confirm the time with the guest first. After an unclear failure check list_bookings before retrying. " +
-				"Returns booking_id (BKNG-…) and the time in UTC and guest_time_zone.",
+		define[scheduleArgs, objectOutput](spec{
+			name: "schedule_meeting", toolset: "calendars", effect: create,
+			desc: "Book a slot from find_available_slots for a guest (a real booking: confirm the time with them first). After an " +
+				"unclear failure, check list_bookings before retrying.",
 		}, func(ctx context.Context, a scheduleArgs) (any, error) {
 			p, _ := a.params()
 			if now := d.now(); !p.StartTime.After(now) {
@@ -305,10 +303,10 @@ func calendarTools(d Deps) []Tool {
 				Next: "Booked. Use get_booking with booking_id for the join, cancel and reschedule links.",
 			}, nil
 		}),
-		define[calendarLinkArgs, linkOutput](spec{
-			name: "create_booking_calendar_link", title: "Create a one-time booking link", toolset: "calendars", effect: create,
-			desc: "Create a single-use link to a published booking calendar (BKC-…) so a guest picks a time themselves; " +
-				"name, email, phone and custom_fields prefill their form. Returns url to share; unused links expire after 90 days (UTC times).",
+		define[calendarLinkArgs, objectOutput](spec{
+			name: "create_booking_calendar_link", toolset: "calendars", effect: create,
+			desc: "Single-use link to a published booking calendar where a guest picks a time; name, email, phone and " +
+				"custom_fields prefill the form. Unused links expire after 90 days.",
 		}, func(ctx context.Context, a calendarLinkArgs) (any, error) {
 			l, err := d.Client.CreateBookingCalendarLink(ctx, a.BookingCalendarID, a.params())
 			if err != nil {

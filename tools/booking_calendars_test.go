@@ -686,7 +686,6 @@ func TestCalendarAndPageToolAnnotations(t *testing.T) {
 		assert.Equal(t, tc.destructive, *a.DestructiveHint, tc.name)
 		assert.Equal(t, tc.idempotent, *a.IdempotentHint, tc.name)
 		assert.True(t, *a.OpenWorldHint, tc.name)
-		assert.NotEmpty(t, a.Title, tc.name)
 		assert.Contains(t, string(tl.Def.RawOutputSchema), `"type":"object"`, tc.name)
 	}
 }

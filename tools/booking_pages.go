@@ -8,9 +8,9 @@ import (
 
 type listBookingPagesArgs struct {
 	pageArgs
-	MasterPage string `json:"master_page,omitempty" jsonschema:"MP-…"`
-	EventType  string `json:"event_type,omitempty" jsonschema:"ET-…"`
-	User       string `json:"user,omitempty" jsonschema:"USR-…"`
+	MasterPage string `json:"master_page,omitempty"`
+	EventType  string `json:"event_type,omitempty"`
+	User       string `json:"user,omitempty"`
 }
 
 func (a listBookingPagesArgs) filter() oncehub.BookingPageFilter {
@@ -27,7 +27,7 @@ func (a *listBookingPagesArgs) validate() error {
 }
 
 type bookingPageIDArgs struct {
-	BookingPageID string `json:"booking_page_id" jsonschema:"BP-…"`
+	BookingPageID string `json:"booking_page_id"`
 }
 
 func (a *bookingPageIDArgs) validate() error {
@@ -36,10 +36,9 @@ func (a *bookingPageIDArgs) validate() error {
 
 func bookingPageTools(d Deps) []Tool {
 	return []Tool{
-		define[listBookingPagesArgs, listOutput](spec{
-			name: "list_booking_pages", title: "List booking pages", toolset: "booking_pages", effect: read,
-			desc: "List classic-product booking pages: id (BP-…), name, label, url, active, timezone. " +
-				"Filter by master_page, event_type or user. For the current product use list_booking_calendars.",
+		define[listBookingPagesArgs, objectOutput](spec{
+			name: "list_booking_pages", toolset: "booking_pages", effect: read,
+			desc: "Classic booking pages: id, name, label, url, active, timezone. For the current product use list_booking_calendars.",
 		}, func(ctx context.Context, a listBookingPagesArgs) (any, error) {
 			return listPage(ctx, a.pageArgs, func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.BookingPage], error) {
 				f := a.filter()
@@ -48,8 +47,8 @@ func bookingPageTools(d Deps) []Tool {
 			}, identity[oncehub.BookingPage])
 		}),
 		define[bookingPageIDArgs, objectOutput](spec{
-			name: "get_booking_page", title: "Get a booking page", toolset: "booking_pages", effect: read,
-			desc: "Get one classic booking page by ID (BP-…): name, label, url, active, timezone (IANA).",
+			name: "get_booking_page", toolset: "booking_pages", effect: read,
+			desc: "One classic booking page: name, label, url, active, timezone.",
 		}, func(ctx context.Context, a bookingPageIDArgs) (any, error) {
 			return d.Client.GetBookingPage(ctx, a.BookingPageID)
 		}),

@@ -14,21 +14,21 @@ type listBookingsArgs struct {
 	pageArgs
 	detailArg
 	Status          string   `json:"status,omitempty" jsonschema:"requested, scheduled, rescheduled, completed, canceled or no_show."`
-	Owner           string   `json:"owner,omitempty" jsonschema:"USR-…"`
-	Contact         string   `json:"contact,omitempty" jsonschema:"CTC-…"`
-	BookingCalendar string   `json:"booking_calendar,omitempty" jsonschema:"BKC-…"`
-	Host            string   `json:"host,omitempty" jsonschema:"USR-…"`
-	BookingPage     string   `json:"booking_page,omitempty" jsonschema:"BP-…"`
-	MasterPage      string   `json:"master_page,omitempty" jsonschema:"MP-…"`
-	EventType       string   `json:"event_type,omitempty" jsonschema:"ET-…"`
-	StartingAfter   string   `json:"starting_time_after,omitempty" jsonschema:"YYYY-MM-DD, UTC"`
-	StartingBefore  string   `json:"starting_time_before,omitempty" jsonschema:"YYYY-MM-DD, UTC"`
-	CreatedAfter    string   `json:"creation_time_after,omitempty" jsonschema:"YYYY-MM-DD, UTC"`
-	CreatedBefore   string   `json:"creation_time_before,omitempty" jsonschema:"YYYY-MM-DD, UTC"`
-	UpdatedAfter    string   `json:"last_updated_time_after,omitempty" jsonschema:"YYYY-MM-DD, UTC"`
-	UpdatedBefore   string   `json:"last_updated_time_before,omitempty" jsonschema:"YYYY-MM-DD, UTC"`
+	Owner           string   `json:"owner,omitempty"`
+	Contact         string   `json:"contact,omitempty"`
+	BookingCalendar string   `json:"booking_calendar,omitempty"`
+	Host            string   `json:"host,omitempty"`
+	BookingPage     string   `json:"booking_page,omitempty"`
+	MasterPage      string   `json:"master_page,omitempty"`
+	EventType       string   `json:"event_type,omitempty"`
+	StartingAfter   string   `json:"starting_time_after,omitempty"`
+	StartingBefore  string   `json:"starting_time_before,omitempty"`
+	CreatedAfter    string   `json:"creation_time_after,omitempty"`
+	CreatedBefore   string   `json:"creation_time_before,omitempty"`
+	UpdatedAfter    string   `json:"last_updated_time_after,omitempty"`
+	UpdatedBefore   string   `json:"last_updated_time_before,omitempty"`
 	Expand          []string `json:"expand,omitempty" jsonschema:"owner, contact, booking_page, master_page, event_type, conversation"`
-	TimeZone        string   `json:"time_zone,omitempty" jsonschema:"IANA; default the guest's"`
+	TimeZone        string   `json:"time_zone,omitempty" jsonschema:"default: the guest's"`
 }
 
 func (a listBookingsArgs) filter() oncehub.BookingFilter {
@@ -59,7 +59,7 @@ func (a *listBookingsArgs) validate() error {
 }
 
 type bookingIDArgs struct {
-	BookingID string   `json:"booking_id" jsonschema:"BKNG-…"`
+	BookingID string   `json:"booking_id"`
 	Expand    []string `json:"expand,omitempty" jsonschema:"owner, contact, booking_page, master_page, event_type, conversation"`
 }
 
@@ -109,12 +109,10 @@ func viewBooking(b oncehub.Booking, loc *time.Location) bookingView {
 
 func bookingTools(d Deps) []Tool {
 	return []Tool{
-		define[listBookingsArgs, listOutput](spec{
-			name: "list_bookings", title: "List bookings", toolset: "bookings", effect: read,
-			desc: "List bookings (meetings), newest first, with optional filters. Each item: id (BKNG-…), status, subject, " +
-				"starting_time (UTC) and starting_time_local (in time_zone or the guest's zone), duration_minutes, guest, owner, location. " +
-				"Date filters take UTC dates. Returns has_more and next_cursor; never assume the list is complete when has_more is true. " +
-				"Use get_booking for one booking's full details.",
+		define[listBookingsArgs, objectOutput](spec{
+			name: "list_bookings", toolset: "bookings", effect: read,
+			desc: "Bookings, newest first: id, status, subject, starting_time, starting_time_local (time_zone or the guest's), " +
+				"duration_minutes, guest, owner, location.",
 		}, func(ctx context.Context, a listBookingsArgs) (any, error) {
 			loc, _ := loadZone("time_zone", a.TimeZone)
 			fetch := func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.Booking], error) {
@@ -128,32 +126,30 @@ func bookingTools(d Deps) []Tool {
 			return listPage(ctx, a.pageArgs, fetch, func(b oncehub.Booking) bookingView { return viewBooking(b, loc) })
 		}),
 		define[bookingIDArgs, objectOutput](spec{
-			name: "get_booking", title: "Get a booking", toolset: "bookings", effect: read,
-			desc: "Get every detail of one booking by ID (BKNG-…): status, times (UTC, with customer_timezone), form answers, location, " +
-				"join and cancel/reschedule links, owner and contact. A deleted booking comes back as {id, deleted: true}.",
+			name: "get_booking", toolset: "bookings", effect: read,
+			desc: "Every detail of one booking: status, times, customer_timezone, form answers, location, join and " +
+				"cancel/reschedule links, owner, contact.",
 		}, func(ctx context.Context, a bookingIDArgs) (any, error) {
 			return d.Client.GetBooking(ctx, a.BookingID, a.Expand...)
 		}),
 		defineDestructive[cancelBookingArgs, objectOutput](d, spec{
-			name: "cancel_booking", title: "Cancel a booking", toolset: "bookings", effect: destroyIdempotent,
-			desc: "Cancel an upcoming meeting (BKNG-…); the guest is emailed unless send_cancellation_email is false. Cannot be undone; " +
-				"the user may be asked to confirm. Returns the booking. To offer the guest a new time, use request_booking_reschedule.",
+			name: "cancel_booking", toolset: "bookings", effect: destroyIdempotent,
+			desc: "Cancel an upcoming meeting; the guest is emailed unless send_cancellation_email is false. Cannot be undone; to " +
+				"offer a new time, use request_booking_reschedule instead.",
 		}, describeBooking[cancelBookingArgs](d, "Cancel"), func(ctx context.Context, a cancelBookingArgs) (any, error) {
 			b, err := d.Client.CancelBooking(ctx, a.BookingID, oncehub.CancelParams{Reason: a.Reason, SendEmail: a.SendEmail})
 			return bookingWriteResult(b, a.BookingID, err)
 		}),
 		defineDestructive[rescheduleArgs, objectOutput](d, spec{
-			name: "request_booking_reschedule", title: "Ask the guest to reschedule", toolset: "bookings", effect: destroyIdempotent,
-			desc: "Cancel a meeting (BKNG-…) and email the guest a link to book a new time; the new booking appears when they pick one. " +
-				"The user may be asked to confirm. Returns the canceled booking.",
+			name: "request_booking_reschedule", toolset: "bookings", effect: destroyIdempotent,
+			desc: "Cancel a meeting and email the guest a link to pick a new time; the new booking appears when they do.",
 		}, describeBooking[rescheduleArgs](d, "Cancel and ask the guest to reschedule"), func(ctx context.Context, a rescheduleArgs) (any, error) {
 			b, err := d.Client.RequestReschedule(ctx, a.BookingID, oncehub.RequestRescheduleParams{Reason: a.Reason})
 			return bookingWriteResult(b, a.BookingID, err)
 		}),
 		defineDestructive[reassignArgs, objectOutput](d, spec{
-			name: "reassign_booking", title: "Reassign a booking", toolset: "bookings", effect: destroy,
-			desc: "Move an upcoming meeting (BKNG-…) to another active host (USR-…, see list_users); the old calendar event is deleted " +
-				"and everyone is notified. The user may be asked to confirm. Returns the booking.",
+			name: "reassign_booking", toolset: "bookings", effect: destroy,
+			desc: "Move an upcoming meeting to another active host; the old calendar event is deleted and everyone is notified.",
 		}, func(ctx context.Context, a reassignArgs) (string, error) {
 			return d.bookingSummary(ctx, "Reassign", a.BookingID, " to host "+a.NewHost)
 		}, func(ctx context.Context, a reassignArgs) (any, error) {
@@ -165,8 +161,8 @@ func bookingTools(d Deps) []Tool {
 			return bookingWriteResult(b, a.BookingID, err)
 		}),
 		define[bookingActionArgs, objectOutput](spec{
-			name: "mark_booking_no_show", title: "Mark a booking as no-show", toolset: "bookings", effect: update,
-			desc: "Record that the guest missed a meeting (BKNG-…) that has already started. Returns the booking (status no_show).",
+			name: "mark_booking_no_show", toolset: "bookings", effect: update,
+			desc: "Record that the guest missed a meeting that has already started (status no_show).",
 		}, func(ctx context.Context, a bookingActionArgs) (any, error) {
 			b, err := d.Client.MarkNoShow(ctx, a.BookingID)
 			return bookingWriteResult(b, a.BookingID, err)
@@ -176,7 +172,7 @@ func bookingTools(d Deps) []Tool {
 
 // bookingActionArgs is the argument of tools that act on one booking.
 type bookingActionArgs struct {
-	BookingID string `json:"booking_id" jsonschema:"BKNG-…"`
+	BookingID string `json:"booking_id"`
 }
 
 func (a bookingActionArgs) bookingID() string { return a.BookingID }
@@ -187,13 +183,13 @@ func (a *bookingActionArgs) validate() error {
 
 type cancelBookingArgs struct {
 	bookingActionArgs
-	Reason    string `json:"reason,omitempty" jsonschema:"Why, shown to the guest."`
-	SendEmail *bool  `json:"send_cancellation_email,omitempty" jsonschema:"Email the guest (default true)."`
+	Reason    string `json:"reason,omitempty" jsonschema:"shown to the guest"`
+	SendEmail *bool  `json:"send_cancellation_email,omitempty" jsonschema:"default true"`
 }
 
 type rescheduleArgs struct {
 	bookingActionArgs
-	Reason string `json:"reason,omitempty" jsonschema:"Why, shown to the guest."`
+	Reason string `json:"reason,omitempty" jsonschema:"shown to the guest"`
 }
 
 // videoProviders are the providers reassign_booking can switch a meeting to.
@@ -201,8 +197,8 @@ var videoProviders = []string{"google_meet", "microsoft_teams", "webex", "gotome
 
 type reassignArgs struct {
 	bookingActionArgs
-	NewHost       string `json:"new_host" jsonschema:"USR-…"`
-	VideoProvider string `json:"video_provider,omitempty" jsonschema:"Switch to this video provider (connected for the new host): google_meet, microsoft_teams, webex, gotomeeting, zoom. Omit to keep the location."`
+	NewHost       string `json:"new_host"`
+	VideoProvider string `json:"video_provider,omitempty" jsonschema:"google_meet, microsoft_teams, webex, gotomeeting or zoom; omit to keep the location"`
 }
 
 func (a *reassignArgs) validate() error {

@@ -100,7 +100,6 @@ func TestWriteToolsAnnotations(t *testing.T) {
 		require.NotNil(t, a.OpenWorldHint, name)
 		assert.Equal(t, want, [3]bool{*a.ReadOnlyHint, *a.DestructiveHint, *a.IdempotentHint}, name)
 		assert.True(t, *a.OpenWorldHint, name)
-		assert.NotEmpty(t, a.Title, name)
 	}
 }
 

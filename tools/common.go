@@ -15,10 +15,12 @@ const maxWalk = 1000
 
 // pageArgs are the paging arguments of every list tool.
 type pageArgs struct {
-	Limit      int    `json:"limit,omitempty" jsonschema:"1-100, default 10"`
-	After      string `json:"after,omitempty" jsonschema:"a next_cursor"`
-	Before     string `json:"before,omitempty" jsonschema:"a prev_cursor"`
-	MaxResults int    `json:"max_results,omitempty" jsonschema:"walk pages to get up to N (max 1000)"`
+	// No descriptions: the server instructions explain paging once for all
+	// list tools (see Instructions), rather than ten times in tools/list.
+	Limit      int    `json:"limit,omitempty"`
+	After      string `json:"after,omitempty"`
+	Before     string `json:"before,omitempty"`
+	MaxResults int    `json:"max_results,omitempty"`
 }
 
 func (p pageArgs) validate() error {
@@ -40,7 +42,7 @@ func (p pageArgs) params() oncehub.ListParams {
 
 // detailArg chooses compact (default) or full objects in list results.
 type detailArg struct {
-	Detail string `json:"detail,omitempty" jsonschema:"compact (default) or full"`
+	Detail string `json:"detail,omitempty" `
 }
 
 func (d detailArg) validate() error {
@@ -53,17 +55,8 @@ func (d detailArg) validate() error {
 
 func (d detailArg) full() bool { return d.Detail == "full" }
 
-// listOutput is the output schema of every list tool. The paging fields come
-// before items so that a host that truncates long text still shows them.
-// It names the fields every agent needs; listResult also carries count,
-// prev_cursor and stopped_early (the schema allows more properties).
-type listOutput struct {
-	HasMore    bool             `json:"has_more"`
-	NextCursor string           `json:"next_cursor,omitempty"`
-	Items      []map[string]any `json:"items"`
-}
-
-// listResult is the value list tools return (matches listOutput).
+// listResult is the value list tools return. The paging fields come before
+// items so that a host that truncates long text still shows them.
 type listResult[V any] struct {
 	Count        int    `json:"count"`
 	HasMore      bool   `json:"has_more"`
@@ -73,7 +66,10 @@ type listResult[V any] struct {
 	Items        []V    `json:"items"`
 }
 
-// objectOutput is the output schema of tools returning one OnceHub object.
+// objectOutput is every tool's output schema: {"type": "object"}. Each result
+// is a JSON object; the tool's description names its fields, and the server
+// instructions explain the list fields once. Models do not see output
+// schemas, and fuller ones cost tools/list about 2.5 KB (see schema.go).
 type objectOutput map[string]any
 
 // listPage fetches one page, or walks pages up to max_results, and renders

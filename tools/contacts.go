@@ -11,10 +11,10 @@ type listContactsArgs struct {
 	pageArgs
 	detailArg
 	Email         string `json:"email,omitempty" jsonschema:"Exact email address."`
-	CreatedAfter  string `json:"creation_time_after,omitempty" jsonschema:"YYYY-MM-DD, UTC"`
-	CreatedBefore string `json:"creation_time_before,omitempty" jsonschema:"YYYY-MM-DD, UTC"`
-	UpdatedAfter  string `json:"last_updated_time_after,omitempty" jsonschema:"YYYY-MM-DD, UTC"`
-	UpdatedBefore string `json:"last_updated_time_before,omitempty" jsonschema:"YYYY-MM-DD, UTC"`
+	CreatedAfter  string `json:"creation_time_after,omitempty"`
+	CreatedBefore string `json:"creation_time_before,omitempty"`
+	UpdatedAfter  string `json:"last_updated_time_after,omitempty"`
+	UpdatedBefore string `json:"last_updated_time_before,omitempty"`
 }
 
 func (a listContactsArgs) filter() oncehub.ContactFilter {
@@ -44,7 +44,7 @@ func (a *listContactsArgs) validate() error {
 }
 
 type contactIDArgs struct {
-	ContactID string `json:"contact_id" jsonschema:"CTC-…"`
+	ContactID string `json:"contact_id"`
 }
 
 func (a *contactIDArgs) validate() error {
@@ -53,23 +53,23 @@ func (a *contactIDArgs) validate() error {
 
 // contactFieldArgs are the writable contact fields create and update share.
 type contactFieldArgs struct {
-	Owner          *string               `json:"owner,omitempty" jsonschema:"USR-…"`
+	Owner          *string               `json:"owner,omitempty"`
 	Status         *string               `json:"status,omitempty" jsonschema:"Qualified, Sales qualified, Marketing qualified or Disqualified."`
 	Company        *string               `json:"company,omitempty"`
 	CompanySize    *string               `json:"company_size,omitempty"`
 	Employees      *int                  `json:"employees,omitempty"`
 	JobTitle       *string               `json:"job_title,omitempty"`
 	Salutation     *string               `json:"salutation,omitempty"`
-	Phone          *string               `json:"phone,omitempty" jsonschema:"E.164"`
+	Phone          *string               `json:"phone,omitempty"`
 	StreetAddress  *string               `json:"street_address,omitempty"`
 	City           *string               `json:"city,omitempty"`
 	State          *string               `json:"state,omitempty"`
 	PostCode       *string               `json:"post_code,omitempty"`
 	Country        *string               `json:"country,omitempty"`
-	Timezone       *string               `json:"timezone,omitempty" jsonschema:"IANA"`
+	Timezone       *string               `json:"timezone,omitempty"`
 	HasConsent     *bool                 `json:"has_consent,omitempty"`
 	TermsOfService *bool                 `json:"terms_of_service,omitempty"`
-	CustomFields   []oncehub.CustomField `json:"custom_fields,omitempty" jsonschema:"By the field's mapped name."`
+	CustomFields   []oncehub.CustomField `json:"custom_fields,omitempty"`
 }
 
 func (a contactFieldArgs) fields(first, last *string) oncehub.ContactFields {
@@ -85,8 +85,8 @@ func (a contactFieldArgs) fields(first, last *string) oncehub.ContactFields {
 type createContactArgs struct {
 	FirstName   string `json:"first_name"`
 	LastName    string `json:"last_name"`
-	Email       string `json:"email,omitempty" jsonschema:"Required unless mobile_phone is given."`
-	MobilePhone string `json:"mobile_phone,omitempty" jsonschema:"E.164"`
+	Email       string `json:"email,omitempty"`
+	MobilePhone string `json:"mobile_phone,omitempty"`
 	contactFieldArgs
 }
 
@@ -97,7 +97,7 @@ func (a createContactArgs) contact() oncehub.NewContact {
 func (a *createContactArgs) validate() error { return a.contact().Validate() }
 
 type updateContactArgs struct {
-	ContactID string  `json:"contact_id" jsonschema:"CTC-…"`
+	ContactID string  `json:"contact_id"`
 	FirstName *string `json:"first_name,omitempty"`
 	LastName  *string `json:"last_name,omitempty"`
 	contactFieldArgs
@@ -162,11 +162,10 @@ func contactTools(d Deps) []Tool {
 		return c.Deleted, err
 	}
 	return []Tool{
-		define[listContactsArgs, listOutput](spec{
-			name: "list_contacts", title: "List contacts", toolset: "contacts", effect: read,
-			desc: "List contacts (people who book), newest first. Filter by exact email or by UTC creation/update dates. " +
-				"Each item: id (CTC-…), name, email, phones, company, status, owner (USR-…), timezone, times (UTC). " +
-				"detail=full gives every field incl. custom_fields. Continue with next_cursor while has_more is true.",
+		define[listContactsArgs, objectOutput](spec{
+			name: "list_contacts", toolset: "contacts", effect: read,
+			desc: "Contacts, newest first: id, name, email, phones, company, status, owner, timezone, times; detail=full adds " +
+				"custom_fields and more.",
 		}, func(ctx context.Context, a listContactsArgs) (any, error) {
 			fetch := func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.Contact], error) {
 				f := a.filter()
@@ -179,31 +178,28 @@ func contactTools(d Deps) []Tool {
 			return listPage(ctx, a.pageArgs, fetch, viewContact)
 		}),
 		define[contactIDArgs, objectOutput](spec{
-			name: "get_contact", title: "Get a contact", toolset: "contacts", effect: read,
-			desc: "Get every field of one contact by ID (CTC-…), custom_fields included; times are UTC. " +
-				"A deleted contact comes back as {id, deleted: true}. Find IDs with list_contacts (filter by email).",
+			name: "get_contact", toolset: "contacts", effect: read,
+			desc: "Every field of one contact, custom_fields included.",
 		}, func(ctx context.Context, a contactIDArgs) (any, error) {
 			return d.Client.GetContact(ctx, a.ContactID)
 		}),
 		define[createContactArgs, objectOutput](spec{
-			name: "create_contact", title: "Create a contact", toolset: "contacts", effect: create,
-			desc: "Add a contact. first_name, last_name, and email or mobile_phone are required; phones are E.164. " +
-				"Fails with 409 if a contact with that email or mobile phone exists: then use list_contacts with email. " +
-				"Returns the new contact (id CTC-…).",
+			name: "create_contact", toolset: "contacts", effect: create,
+			desc: "Add a contact: first_name, last_name, and email or mobile_phone; custom_fields by mapped name. 409 if the " +
+				"email or mobile phone exists (see list_contacts).",
 		}, func(ctx context.Context, a createContactArgs) (any, error) {
 			return d.Client.CreateContact(ctx, a.contact())
 		}),
 		define[updateContactArgs, objectOutput](spec{
-			name: "update_contact", title: "Update a contact", toolset: "contacts", effect: update,
-			desc: "Change a contact's fields: only the arguments given are sent; custom_fields not named keep their values. " +
-				"Email and mobile_phone identify a contact and cannot be changed. Returns the updated contact.",
+			name: "update_contact", toolset: "contacts", effect: update,
+			desc: "Change a contact: only the given fields are sent; unnamed custom_fields are kept. email and mobile_phone " +
+				"cannot change.",
 		}, func(ctx context.Context, a updateContactArgs) (any, error) {
 			return d.Client.UpdateContact(ctx, a.ContactID, a.fields(a.FirstName, a.LastName))
 		}),
-		defineDestructive[contactIDArgs, deletedOutput](d, spec{
-			name: "delete_contact", title: "Delete a contact", toolset: "contacts", effect: destroyIdempotent,
-			desc: "Permanently delete a contact (CTC-…). It disappears from lists; get_contact then shows {deleted: true}. " +
-				"Deleting one already deleted succeeds with already_deleted.",
+		defineDestructive[contactIDArgs, objectOutput](d, spec{
+			name: "delete_contact", toolset: "contacts", effect: destroyIdempotent,
+			desc: "Permanently delete a contact.",
 		}, func(ctx context.Context, a contactIDArgs) (string, error) {
 			c, err := d.Client.GetContact(ctx, a.ContactID)
 			if err != nil {

@@ -35,7 +35,6 @@ func assertAnnotations(t *testing.T, c *client.Client, want map[string][3]bool) 
 		require.NotNil(t, a.OpenWorldHint, tl.Name)
 		assert.Equal(t, w, [3]bool{*a.ReadOnlyHint, *a.DestructiveHint, *a.IdempotentHint}, "%s: readOnly, destructive, idempotent", tl.Name)
 		assert.True(t, *a.OpenWorldHint, tl.Name)
-		assert.NotEmpty(t, a.Title, tl.Name)
 		assert.Equal(t, "object", tl.OutputSchema.Type, "%s has an output schema", tl.Name)
 	}
 	for name := range want {

@@ -7,7 +7,7 @@ import (
 )
 
 type currentTimeArgs struct {
-	TimeZone string `json:"time_zone,omitempty" jsonschema:"IANA, default UTC"`
+	TimeZone string `json:"time_zone,omitempty" jsonschema:"default UTC"`
 }
 
 func (a *currentTimeArgs) validate() error {
@@ -28,10 +28,10 @@ type currentTimeOutput struct {
 
 func currentTimeTools(d Deps) []Tool {
 	return []Tool{
-		define[currentTimeArgs, currentTimeOutput](spec{
-			name: "get_current_time", title: "Get the current date and time", toolset: "account", effect: read,
-			desc: "Now in UTC and in time_zone, with the local date, weekday, ISO week (2026-W48) and UTC offset (+05:30). " +
-				"Call before turning 'today' or 'next week' into dates; never guess the date.",
+		define[currentTimeArgs, objectOutput](spec{
+			name: "get_current_time", toolset: "account", effect: read,
+			desc: "Now in UTC and in time_zone: local date, weekday, ISO week, UTC offset. Call it before turning 'today' or " +
+				"'next week' into dates.",
 		}, func(_ context.Context, a currentTimeArgs) (any, error) {
 			loc, _ := loadZone("time_zone", a.TimeZone)
 			if loc == nil {

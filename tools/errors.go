@@ -47,8 +47,7 @@ func errorMessage(err error, write bool) string {
 	var te *oncehub.TransportError
 	var check *checkWith
 	if write && errors.As(err, &check) && errors.As(err, &te) && te.Sent {
-		return "Could not get an answer from OnceHub: " + te.Error() + ". The request may have reached OnceHub, so the change may already be made: " +
-			"check the current state with " + check.how + " before trying again."
+		return "Could not get an answer from OnceHub: " + te.Error() + ". The request may have reached OnceHub, so the change may already be made: check the current state with " + check.how + " before trying again."
 	}
 	if errors.As(err, &te) {
 		msg := "Could not get an answer from OnceHub: " + te.Error() + "."

@@ -11,7 +11,7 @@ type listEventTypesArgs struct {
 }
 
 type eventTypeIDArgs struct {
-	EventTypeID string `json:"event_type_id" jsonschema:"ET-…"`
+	EventTypeID string `json:"event_type_id"`
 }
 
 func (a *eventTypeIDArgs) validate() error {
@@ -20,16 +20,15 @@ func (a *eventTypeIDArgs) validate() error {
 
 func eventTypeTools(d Deps) []Tool {
 	return []Tool{
-		define[listEventTypesArgs, listOutput](spec{
-			name: "list_event_types", title: "List event types", toolset: "booking_pages", effect: read,
-			desc: "List classic-product event types (meeting types): id (ET-…), name, description. " +
-				"Use an ID as the event_type filter of list_booking_pages or list_bookings.",
+		define[listEventTypesArgs, objectOutput](spec{
+			name: "list_event_types", toolset: "booking_pages", effect: read,
+			desc: "Classic event types (meeting types): id, name, description; IDs filter list_bookings and list_booking_pages.",
 		}, func(ctx context.Context, a listEventTypesArgs) (any, error) {
 			return listPage(ctx, a.pageArgs, d.Client.ListEventTypes, identity[oncehub.EventType])
 		}),
 		define[eventTypeIDArgs, objectOutput](spec{
-			name: "get_event_type", title: "Get an event type", toolset: "booking_pages", effect: read,
-			desc: "Get one classic event type by ID (ET-…): name and description.",
+			name: "get_event_type", toolset: "booking_pages", effect: read,
+			desc: "One classic event type: name and description.",
 		}, func(ctx context.Context, a eventTypeIDArgs) (any, error) {
 			return d.Client.GetEventType(ctx, a.EventTypeID)
 		}),

@@ -11,7 +11,7 @@ type listMasterPagesArgs struct {
 }
 
 type masterPageIDArgs struct {
-	MasterPageID string `json:"master_page_id" jsonschema:"MP-…"`
+	MasterPageID string `json:"master_page_id"`
 }
 
 func (a *masterPageIDArgs) validate() error {
@@ -20,21 +20,21 @@ func (a *masterPageIDArgs) validate() error {
 
 func masterPageTools(d Deps) []Tool {
 	return []Tool{
-		define[listMasterPagesArgs, listOutput](spec{
-			name: "list_master_pages", title: "List master pages", toolset: "booking_pages", effect: read,
-			desc: "List classic-product master pages, which group booking pages behind one link: id (MP-…), name, label, url, active.",
+		define[listMasterPagesArgs, objectOutput](spec{
+			name: "list_master_pages", toolset: "booking_pages", effect: read,
+			desc: "Classic master pages (booking pages behind one link): id, name, label, url, active.",
 		}, func(ctx context.Context, a listMasterPagesArgs) (any, error) {
 			return listPage(ctx, a.pageArgs, d.Client.ListMasterPages, identity[oncehub.MasterPage])
 		}),
 		define[masterPageIDArgs, objectOutput](spec{
-			name: "get_master_page", title: "Get a master page", toolset: "booking_pages", effect: read,
-			desc: "Get one classic master page by ID (MP-…): name, label, url, active.",
+			name: "get_master_page", toolset: "booking_pages", effect: read,
+			desc: "One classic master page: name, label, url, active.",
 		}, func(ctx context.Context, a masterPageIDArgs) (any, error) {
 			return d.Client.GetMasterPage(ctx, a.MasterPageID)
 		}),
-		define[masterPageIDArgs, linkOutput](spec{
-			name: "create_master_page_link", title: "Create a one-time master page link", toolset: "booking_pages", effect: create,
-			desc: "Create a single-use link to a classic master page (MP-…) for a guest to book through. Returns url to share; unused links expire after 90 days.",
+		define[masterPageIDArgs, objectOutput](spec{
+			name: "create_master_page_link", toolset: "booking_pages", effect: create,
+			desc: "Single-use link to a classic master page for a guest to book through. Unused links expire after 90 days.",
 		}, func(ctx context.Context, a masterPageIDArgs) (any, error) {
 			l, err := d.Client.CreateMasterPageLink(ctx, a.MasterPageID)
 			if err != nil {

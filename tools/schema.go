@@ -8,10 +8,14 @@ import (
 
 // compactSchemas shrinks a tool's schemas without changing what they accept,
 // because every byte of tools/list is read by the model on every turn:
-//   - input: no "additionalProperties": false (bind already names unknown
-//     arguments), and ["null", T] types become T (null is accepted anyway);
+//   - input: no boolean "additionalProperties" (false: bind already names
+//     unknown arguments; true is the default), and ["null", T] types become T
+//     (null is accepted anyway);
 //   - output: top-level property names and types only, no descriptions and
 //     no "required" (the tool's description says what each item holds).
+//     Only list tools declare properties (the paging contract: has_more,
+//     next_cursor, items); other tools declare {"type": "object"} and their
+//     descriptions name the fields.
 func compactSchemas(def *mcp.Tool) {
 	if in := compactJSON(def.RawInputSchema, compactInput); in != nil {
 		def.RawInputSchema = in
@@ -59,8 +63,8 @@ func walkSchema(s map[string]any, fn func(map[string]any)) {
 }
 
 func compactInput(s map[string]any) {
-	if s["additionalProperties"] == false {
-		delete(s, "additionalProperties")
+	if _, ok := s["additionalProperties"].(bool); ok {
+		delete(s, "additionalProperties") // false: bind names unknown arguments; true: the default
 	}
 	if types, ok := s["type"].([]any); ok && len(types) == 2 {
 		switch {
@@ -89,18 +93,16 @@ func compactOutput(s map[string]any) {
 	}
 }
 
-// flattenNested reduces a property's schema to its type (and its items' type).
+// flattenNested reduces a property's schema to its type: nested objects and
+// array items are described in the tool's description, and null is dropped
+// from ["null", T] (our results never send null where a list is promised).
 func flattenNested(s map[string]any) {
 	for k := range s {
-		if k != "type" && k != "items" {
+		if k != "type" {
 			delete(s, k)
 		}
 	}
-	if items, ok := s["items"].(map[string]any); ok {
-		for k := range items {
-			if k != "type" {
-				delete(items, k)
-			}
-		}
+	if types, ok := s["type"].([]any); ok && len(types) == 2 && types[0] == "null" {
+		s["type"] = types[1]
 	}
 }

@@ -16,11 +16,12 @@ type ServerOptions struct {
 // it cannot hold today's date, so it sends the model to get_current_time.
 const Instructions = `OnceHub scheduling tools (API v2).
 Booking: 1) find free times with find_available_slots rather than get_time_slots (one call for any window; dates, weekdays and hours in the person's zone; end=P6W is six weeks from now); 2) offer a few in the person's time zone and wait for them to choose; 3) book with schedule_meeting; 4) share the booking ID, time (their zone and UTC) and join link. Never book, cancel or reschedule without the person's confirmation.
-Existing meetings: list_bookings, get_booking; cancel_booking and request_booking_reschedule change them.
+Existing meetings: list_bookings, get_booking, cancel_booking, request_booking_reschedule.
 Dates: you do not know today's date or time. Call get_current_time (time_zone = the person's zone) before turning "today", "tomorrow" or "next week" into dates.
-Time zones: OnceHub stores UTC; date filters take UTC dates (YYYY-MM-DD). Results give UTC times plus *_local times when a zone is known. Use IANA names (Europe/London), not abbreviations (EST) or offsets; speak to people in their own zone and say which.
-IDs: BKNG- booking, BKC- booking calendar, BP- booking page, MP- master page, ET- event type, USR- user, TM- team, CTC- contact, WHK- webhook. Find IDs with list_ tools; never invent them.
-Lists: complete only when has_more is false; continue with after=next_cursor, or pass max_results (up to 1000). stopped_early means an error interrupted paging: the items are real, the rest is missing.`
+Time zones: OnceHub stores UTC; times in results are UTC unless named *_local, and date filters (*_after, *_before) take UTC dates (YYYY-MM-DD). Time zone arguments take IANA names (Europe/London), not abbreviations (EST) or offsets; phone numbers are E.164 (+14155550123); speak to people in their own zone and say which.
+IDs: BKNG- booking, BKC- booking calendar, BP- booking page, MP- master page, ET- event type, USR- user, TM- team, CTC- contact, WHK- webhook, SMS- SMS notification. An argument named x_id, or a filter named x (owner, host and user are users), takes an ID of x. Find IDs with list_ tools; never invent them. A deleted object comes back from get_ tools as {id, deleted: true}; deleting a contact or webhook that is already gone succeeds with already_deleted.
+Lists: limit is the page size (1-100, default 10); max_results walks pages to collect up to that many (at most 1000); continue with after=next_cursor (before=prev_cursor goes back). Complete only when has_more is false. stopped_early means an error interrupted paging: the items are real, the rest is missing. detail=full returns whole objects, not the compact fields each tool names.
+Cancel, reschedule, reassign and delete tools may ask the user to confirm first.`
 
 // NewServer builds the MCP server with the tools the operator's filter allows.
 // It returns the server and the registered tools.

@@ -42,6 +42,10 @@ func TestInstructionsCoverWorkflowTimeAndIDs(t *testing.T) {
 		"IANA", "UTC dates (YYYY-MM-DD)",
 		"BKNG-", "BKC-", "BP-", "MP-", "ET-", "USR-", "TM-", "CTC-", "WHK-",
 		"has_more", "next_cursor", "stopped_early",
+		// Conventions the tool definitions leave to the instructions (see
+		// tools/common.go pageArgs and docs/COMPACT.md).
+		"limit is the page size", "max_results", "before=prev_cursor", "detail=full",
+		"E.164", "x_id", "{id, deleted: true}", "already_deleted", "confirm",
 	} {
 		assert.Contains(t, in, want)
 	}

@@ -85,10 +85,10 @@ func viewSMS(s oncehub.SMSNotification) smsView {
 
 func notificationTools(d Deps) []Tool {
 	return []Tool{
-		define[listSMSArgs, listOutput](spec{
-			name: "list_sms_notifications", title: "List SMS notifications", toolset: "notifications", effect: read,
-			desc: "List SMS messages OnceHub sent (reminders, confirmations), newest first: id (SMS-…), status (sent, delivered, failed, " +
-				"rejected), creation_time (UTC), recipient, delivered_to, message_body. Continue with next_cursor while has_more is true.",
+		define[listSMSArgs, objectOutput](spec{
+			name: "list_sms_notifications", toolset: "notifications", effect: read,
+			desc: "SMS messages OnceHub sent, newest first: id, status (sent, delivered, failed, rejected), creation_time, " +
+				"recipient, delivered_to, message_body.",
 		}, func(ctx context.Context, a listSMSArgs) (any, error) {
 			fetch := func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.SMSNotification], error) {
 				f := a.filter()

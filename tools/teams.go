@@ -8,7 +8,7 @@ import (
 
 type listTeamsArgs struct {
 	pageArgs
-	User string `json:"user,omitempty" jsonschema:"USR-…"`
+	User string `json:"user,omitempty"`
 }
 
 func (a *listTeamsArgs) validate() error {
@@ -19,7 +19,7 @@ func (a *listTeamsArgs) validate() error {
 }
 
 type teamIDArgs struct {
-	TeamID string `json:"team_id" jsonschema:"TM-…"`
+	TeamID string `json:"team_id"`
 }
 
 func (a *teamIDArgs) validate() error {
@@ -28,10 +28,9 @@ func (a *teamIDArgs) validate() error {
 
 func teamTools(d Deps) []Tool {
 	return []Tool{
-		define[listTeamsArgs, listOutput](spec{
-			name: "list_teams", title: "List teams", toolset: "users", effect: read,
-			desc: "List the account's teams: id (TM-…) and name. Filter by user to see one person's teams. " +
-				"Use the IDs in create_user/update_user teams. Returns has_more and next_cursor.",
+		define[listTeamsArgs, objectOutput](spec{
+			name: "list_teams", toolset: "users", effect: read,
+			desc: "Teams: id and name. Filter by user to see one person's teams.",
 		}, func(ctx context.Context, a listTeamsArgs) (any, error) {
 			fetch := func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.Team], error) {
 				return d.Client.ListTeams(ctx, oncehub.TeamFilter{ListParams: p, User: a.User})
@@ -39,8 +38,8 @@ func teamTools(d Deps) []Tool {
 			return listPage(ctx, a.pageArgs, fetch, identity[oncehub.Team])
 		}),
 		define[teamIDArgs, objectOutput](spec{
-			name: "get_team", title: "Get a team", toolset: "users", effect: read,
-			desc: "Get one team by ID (TM-…): its name. Use list_users and each user's teams to see who is in it.",
+			name: "get_team", toolset: "users", effect: read,
+			desc: "One team: its name. Members: list_users shows each user's teams.",
 		}, func(ctx context.Context, a teamIDArgs) (any, error) {
 			return d.Client.GetTeam(ctx, a.TeamID)
 		}),

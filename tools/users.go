@@ -25,7 +25,7 @@ func (a *listUsersArgs) validate() error {
 }
 
 type userIDArgs struct {
-	UserID string `json:"user_id" jsonschema:"USR-…"`
+	UserID string `json:"user_id"`
 }
 
 func (a *userIDArgs) validate() error {
@@ -47,7 +47,7 @@ func (a createUserArgs) params() oncehub.CreateUserParams {
 func (a *createUserArgs) validate() error { return a.params().Validate() }
 
 type updateUserArgs struct {
-	UserID    string    `json:"user_id" jsonschema:"USR-…"`
+	UserID    string    `json:"user_id"`
 	FirstName *string   `json:"first_name,omitempty"`
 	LastName  *string   `json:"last_name,omitempty"`
 	RoleName  *string   `json:"role_name,omitempty" jsonschema:"Administrator, Member or Team Manager."`
@@ -87,8 +87,8 @@ type slotLocationArg struct {
 }
 
 type timeSlotArg struct {
-	StartTime string            `json:"start_time" jsonschema:"HH:MM"`
-	EndTime   string            `json:"end_time" jsonschema:"HH:MM"`
+	StartTime string            `json:"start_time"`
+	EndTime   string            `json:"end_time"`
 	Locations []slotLocationArg `json:"locations,omitempty"`
 }
 
@@ -98,9 +98,9 @@ type weekdayArg struct {
 }
 
 type overrideArg struct {
-	Date         string         `json:"date" jsonschema:"YYYY-MM-DD"`
+	Date         string         `json:"date"`
 	WorkingHours *[]timeSlotArg `json:"working_hours,omitempty" jsonschema:"[] = unavailable"`
-	Remove       bool           `json:"remove,omitempty" jsonschema:"Delete the override"`
+	Remove       bool           `json:"remove,omitempty"`
 }
 
 // The nested argument objects are decoded strictly: a misspelled field must
@@ -150,9 +150,9 @@ func strictDecode(data []byte, v any, what string, required ...string) error {
 }
 
 type updateAvailabilityArgs struct {
-	UserID    string        `json:"user_id" jsonschema:"USR-…"`
-	Weekly    []weekdayArg  `json:"weekly,omitempty" jsonschema:"Weekdays to replace"`
-	Overrides []overrideArg `json:"overrides,omitempty" jsonschema:"Dates to set or remove"`
+	UserID    string        `json:"user_id"`
+	Weekly    []weekdayArg  `json:"weekly,omitempty"`
+	Overrides []overrideArg `json:"overrides,omitempty"`
 }
 
 func slotsOf(in []timeSlotArg) []oncehub.AvailabilitySpan {
@@ -227,10 +227,9 @@ func viewSchedule(userID string, s oncehub.Schedule) scheduleView {
 
 func userTools(d Deps) []Tool {
 	return []Tool{
-		define[listUsersArgs, listOutput](spec{
-			name: "list_users", title: "List users", toolset: "users", effect: read,
-			desc: "List the account's users: id (USR-…), name, email, role_name, status (active/invited), timezone, teams (TM-…). " +
-				"Filter by email to find one person's ID. Returns has_more and next_cursor.",
+		define[listUsersArgs, objectOutput](spec{
+			name: "list_users", toolset: "users", effect: read,
+			desc: "Users: id, name, email, role_name, status (active or invited), timezone, teams. Filter by email to find one person.",
 		}, func(ctx context.Context, a listUsersArgs) (any, error) {
 			fetch := func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.User], error) {
 				return d.Client.ListUsers(ctx, oncehub.UserFilter{ListParams: p, Email: a.Email})
@@ -238,28 +237,27 @@ func userTools(d Deps) []Tool {
 			return listPage(ctx, a.pageArgs, fetch, identity[oncehub.User])
 		}),
 		define[userIDArgs, objectOutput](spec{
-			name: "get_user", title: "Get a user", toolset: "users", effect: read,
-			desc: "Get one user by ID (USR-…): name, email, role_name, status, timezone, teams. A deleted user comes back as {id, deleted: true}.",
+			name: "get_user", toolset: "users", effect: read,
+			desc: "One user: name, email, role_name, status, timezone, teams.",
 		}, func(ctx context.Context, a userIDArgs) (any, error) {
 			return d.Client.GetUser(ctx, a.UserID)
 		}),
 		define[createUserArgs, objectOutput](spec{
-			name: "create_user", title: "Add a user", toolset: "users", effect: create,
-			desc: "Add a user to the OnceHub account; OnceHub emails them an invitation (status: invited). " +
-				"Returns the new user (USR-…). Use list_teams for team IDs.",
+			name: "create_user", toolset: "users", effect: create,
+			desc: "Invite a user to the account (status: invited); team IDs come from list_teams.",
 		}, func(ctx context.Context, a createUserArgs) (any, error) {
 			return d.Client.CreateUser(ctx, a.params())
 		}),
 		define[updateUserArgs, objectOutput](spec{
-			name: "update_user", title: "Update a user", toolset: "users", effect: update,
-			desc: "Change a user's first_name, last_name, role_name or teams; arguments left out keep their value. " +
-				"teams replaces the user's teams. The Account Owner cannot be changed. Returns the updated user.",
+			name: "update_user", toolset: "users", effect: update,
+			desc: "Change a user's first_name, last_name, role_name or teams (replaces all); omitted fields are kept. Not the " +
+				"Account Owner.",
 		}, func(ctx context.Context, a updateUserArgs) (any, error) {
 			return d.Client.UpdateUser(ctx, a.UserID, a.params())
 		}),
 		defineDestructive[userIDArgs, oncehub.DeletedObject](d, spec{
-			name: "delete_user", title: "Delete a user", toolset: "users", effect: destroyIdempotent,
-			desc: "Remove a user (USR-…) from the OnceHub account. This cannot be undone. Returns {id, deleted: true}.",
+			name: "delete_user", toolset: "users", effect: destroyIdempotent,
+			desc: "Remove a user from the OnceHub account; cannot be undone.",
 		}, func(ctx context.Context, a userIDArgs) (string, error) {
 			u, err := d.Client.GetUser(ctx, a.UserID)
 			if err != nil {
@@ -273,9 +271,9 @@ func userTools(d Deps) []Tool {
 			return d.Client.DeleteUser(ctx, a.UserID)
 		}),
 		define[userIDArgs, objectOutput](spec{
-			name: "get_user_availability", title: "Get a user's working hours", toolset: "users", effect: read,
-			desc: "Get a user's scheduling availability: timezone (IANA; all times are HH:MM wall-clock in it), weekly working_hours per day " +
-				"with locations, date overrides, and unavailable_days. Change it with update_user_availability.",
+			name: "get_user_availability", toolset: "users", effect: read,
+			desc: "A user's working hours in their timezone (HH:MM): weekly working_hours with locations, date overrides, " +
+				"unavailable_days; the shape update_user_availability takes.",
 		}, func(ctx context.Context, a userIDArgs) (any, error) {
 			s, err := d.Client.GetUserAvailability(ctx, a.UserID)
 			if err != nil {
@@ -284,10 +282,11 @@ func userTools(d Deps) []Tool {
 			return viewSchedule(a.UserID, s), nil
 		}),
 		define[updateAvailabilityArgs, objectOutput](spec{
-			name: "update_user_availability", title: "Set a user's working hours", toolset: "users", effect: update,
-			desc: "Replace a user's working hours for the weekdays and dates given; others are kept. Times: HH:MM in the user's timezone, " +
-				"quarter hours, no overlaps. Location types: online_dynamic_link (value: provider, e.g. zoom), online_static_link (value: URL), " +
-				"in_person_by_host (id: ADD-…), phone_by_guest. Returns the new schedule.",
+			name: "update_user_availability", toolset: "users", effect: update,
+			desc: "Replace a user's working hours for the weekly days and date overrides given; others are kept. Times are HH:MM " +
+				"in the user's timezone, quarter hours; working_hours [] = unavailable; remove: true deletes an override. " +
+				"Location types: online_dynamic_link (value: e.g. zoom), online_static_link (value: URL), in_person_by_host " +
+				"(id: ADD-…), phone_by_guest.",
 		}, func(ctx context.Context, a updateAvailabilityArgs) (any, error) {
 			s, err := d.Client.UpdateUserAvailability(ctx, a.UserID, a.update())
 			if err != nil {

@@ -595,7 +595,6 @@ func TestUserToolsAnnotations(t *testing.T) {
 		require.NotNil(t, a.OpenWorldHint, tool.Name)
 		assert.Equal(t, w, hints{*a.ReadOnlyHint, *a.DestructiveHint, *a.IdempotentHint}, tool.Name)
 		assert.True(t, *a.OpenWorldHint, tool.Name)
-		assert.NotEmpty(t, a.Title, tool.Name)
 		assert.Contains(t, mustJSON(t, tool), `"outputSchema":{`, tool.Name)
 	}
 	assert.Equal(t, len(want), seen, "every users-toolset tool is registered")

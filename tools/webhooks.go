@@ -14,7 +14,7 @@ type listWebhooksArgs struct {
 func (a *listWebhooksArgs) validate() error { return a.pageArgs.validate() }
 
 type webhookIDArgs struct {
-	WebhookID string `json:"webhook_id" jsonschema:"WHK-…"`
+	WebhookID string `json:"webhook_id"`
 }
 
 func (a *webhookIDArgs) validate() error {
@@ -22,9 +22,9 @@ func (a *webhookIDArgs) validate() error {
 }
 
 type createWebhookArgs struct {
-	Name   string   `json:"name" jsonschema:"Unique name, for your reference."`
-	URL    string   `json:"url" jsonschema:"https URL that receives the POSTs."`
-	Events []string `json:"events" jsonschema:"see description"`
+	Name   string   `json:"name"`
+	URL    string   `json:"url"`
+	Events []string `json:"events" jsonschema:"booking.scheduled, .rescheduled, .reassigned, .canceled_then_rescheduled, .canceled_reschedule_requested, .canceled, .completed, .no_show; conversation.started, .closed, .abandoned"`
 }
 
 func (a createWebhookArgs) webhook() oncehub.NewWebhook {
@@ -56,9 +56,7 @@ type createdWebhook struct {
 	Note   string `json:"note"`
 }
 
-const secretNote = "The secret is shown only now: store it where the receiver can read it (not in chat). " +
-	"Verify each delivery's Oncehub-Signature header (t=<unix seconds>,s=<hex>): s must equal the HMAC-SHA256, keyed with the secret, " +
-	"of <t>.<raw request body>; compare in constant time and reject old timestamps."
+const secretNote = "The secret is shown only now: store it where the receiver can read it (not in chat). Verify each delivery's Oncehub-Signature header (t=<unix seconds>,s=<hex>): s must equal the HMAC-SHA256, keyed with the secret, of <t>.<raw request body>; compare in constant time and reject old timestamps."
 
 func webhookTools(d Deps) []Tool {
 	isDeleted := func(ctx context.Context, id string) (bool, error) {
@@ -66,17 +64,15 @@ func webhookTools(d Deps) []Tool {
 		return w.Deleted, err
 	}
 	return []Tool{
-		define[listWebhooksArgs, listOutput](spec{
-			name: "list_webhooks", title: "List webhooks", toolset: "webhooks", effect: read,
-			desc: "List webhook subscriptions, newest first: id (WHK-…), name, url, events, creation_time (UTC). " +
-				"The signing secret is never shown (only create_webhook returns it, once).",
+		define[listWebhooksArgs, objectOutput](spec{
+			name: "list_webhooks", toolset: "webhooks", effect: read,
+			desc: "Webhook subscriptions, newest first: id, name, url, events, creation_time. Signing secrets are never shown.",
 		}, func(ctx context.Context, a listWebhooksArgs) (any, error) {
 			return listPage(ctx, a.pageArgs, d.Client.ListWebhooks, viewWebhook)
 		}),
-		define[webhookIDArgs, webhookView](spec{
-			name: "get_webhook", title: "Get a webhook", toolset: "webhooks", effect: read,
-			desc: "Get one webhook subscription by ID (WHK-…): name, url, events, creation_time (UTC). " +
-				"The signing secret is never shown. A deleted one comes back as {id, deleted: true}.",
+		define[webhookIDArgs, objectOutput](spec{
+			name: "get_webhook", toolset: "webhooks", effect: read,
+			desc: "One webhook subscription: name, url, events, creation_time (never the secret).",
 		}, func(ctx context.Context, a webhookIDArgs) (any, error) {
 			w, err := d.Client.GetWebhook(ctx, a.WebhookID)
 			if err != nil {
@@ -84,11 +80,10 @@ func webhookTools(d Deps) []Tool {
 			}
 			return viewWebhook(w), nil
 		}),
-		define[createWebhookArgs, createdWebhook](spec{
-			name: "create_webhook", title: "Create a webhook", toolset: "webhooks", effect: create,
-			desc: "Subscribe an https URL to OnceHub events: booking.scheduled, .rescheduled, .reassigned, .canceled_then_rescheduled, " +
-				".canceled_reschedule_requested, .canceled, .completed, .no_show; conversation.started, .closed, .abandoned. " +
-				"Names are unique (409 if taken). Returns the subscription and its signing secret, shown only this once.",
+		define[createWebhookArgs, objectOutput](spec{
+			name: "create_webhook", toolset: "webhooks", effect: create,
+			desc: "Subscribe an https url to OnceHub events under a unique name (409 if taken). Returns its signing secret, shown " +
+				"only this once.",
 		}, func(ctx context.Context, a createWebhookArgs) (any, error) {
 			w, err := d.Client.CreateWebhook(ctx, a.webhook())
 			if err != nil {
@@ -96,9 +91,9 @@ func webhookTools(d Deps) []Tool {
 			}
 			return createdWebhook{webhookView: viewWebhook(w), Secret: w.Secret, Note: secretNote}, nil
 		}),
-		defineDestructive[webhookIDArgs, deletedOutput](d, spec{
-			name: "delete_webhook", title: "Delete a webhook", toolset: "webhooks", effect: destroyIdempotent,
-			desc: "Delete a webhook subscription (WHK-…): OnceHub stops sending its events. Deleting one already deleted succeeds with already_deleted.",
+		defineDestructive[webhookIDArgs, objectOutput](d, spec{
+			name: "delete_webhook", toolset: "webhooks", effect: destroyIdempotent,
+			desc: "Delete a webhook subscription; its events stop.",
 		}, func(ctx context.Context, a webhookIDArgs) (string, error) {
 			w, err := d.Client.GetWebhook(ctx, a.WebhookID)
 			if err != nil {
