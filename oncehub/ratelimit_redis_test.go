@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	"github.com/oncehub-mcp/oncehub-mcp/oncehub/internal/resp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -34,11 +34,21 @@ func startRedis(t testing.TB, port int) string {
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	url := fmt.Sprintf("redis://127.0.0.1:%d/0", port)
-	opts, _ := redis.ParseURL(url)
-	rdb := redis.NewClient(opts)
-	defer rdb.Close()
-	require.Eventually(t, func() bool { return rdb.Ping(context.Background()).Err() == nil }, 10*time.Second, 20*time.Millisecond, "redis-server did not start")
+	rdb := redisClient(t, url)
+	require.Eventually(t, func() bool {
+		_, err := rdb.Do(context.Background(), "PING")
+		return err == nil
+	}, 10*time.Second, 20*time.Millisecond, "redis-server did not start")
 	return url
+}
+
+func redisClient(t testing.TB, url string) *resp.Client {
+	t.Helper()
+	opts, err := resp.ParseURL(url)
+	require.NoError(t, err)
+	rdb := resp.New(opts)
+	t.Cleanup(func() { _ = rdb.Close() })
+	return rdb
 }
 
 func freePort(t testing.TB) int {
@@ -82,11 +92,9 @@ func TestRedisLimiterTwoClientsShareOneBudget(t *testing.T) {
 	assert.Zero(t, a.Fallbacks()+b.Fallbacks())
 
 	// The key in Redis is the fingerprint, never the API key.
-	opts, _ := redis.ParseURL(url)
-	rdb := redis.NewClient(opts)
-	defer rdb.Close()
-	keys, err := rdb.Keys(context.Background(), "*").Result()
+	reply, err := redisClient(t, url).Do(context.Background(), "KEYS", "*")
 	require.NoError(t, err)
+	keys, _ := reply.([]any)
 	assert.Contains(t, keys, "oncehub-mcp:rate:"+acct)
 	for _, k := range keys {
 		assert.NotContains(t, k, testKey)
