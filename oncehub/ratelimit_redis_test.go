@@ -199,6 +199,50 @@ func TestNewRedisLimiterRejectsBadURLWithoutLeakingPassword(t *testing.T) {
 	require.Error(t, err)
 }
 
+// Whatever goes wrong with Redis, the password in its URL shows up neither
+// in the log nor in the error handed to the metrics hook.
+func TestRedisLimiterNeverLogsThePassword(t *testing.T) {
+	refusing, err := net.Listen("tcp", "127.0.0.1:0") // answers every command with WRONGPASS
+	require.NoError(t, err)
+	t.Cleanup(func() { refusing.Close() })
+	go func() {
+		for {
+			c, err := refusing.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				buf := make([]byte, 512)
+				for {
+					if _, err := c.Read(buf); err != nil {
+						return
+					}
+					_, _ = c.Write([]byte("-WRONGPASS invalid username-password pair or user is disabled.\r\n"))
+				}
+			}()
+		}
+	}()
+	for _, addr := range []string{fmt.Sprintf("127.0.0.1:%d", freePort(t)), refusing.Addr().String()} {
+		var logs bytes.Buffer
+		var logMu sync.Mutex
+		var hookErrs []string
+		l := newRedisLimiter(t, RedisOptions{
+			URL: "redis://alice:hunter2@" + addr + "/1", RPS: 5, Burst: 2,
+			Logger:     slog.New(slog.NewTextHandler(&lockedWriter{w: &logs, mu: &logMu}, nil)),
+			OnFallback: func(err error) { hookErrs = append(hookErrs, err.Error()) },
+		})
+		require.Error(t, l.Ping(shortCtx(t)))
+		require.NoError(t, l.Wait(shortCtx(t), "key:pw"), "paced locally")
+		logMu.Lock()
+		assert.Contains(t, logs.String(), "rate-limit Redis unreachable")
+		assert.NotContains(t, logs.String(), "hunter2")
+		logMu.Unlock()
+		require.Len(t, hookErrs, 1)
+		assert.NotContains(t, hookErrs[0], "hunter2")
+	}
+}
+
 type lockedWriter struct {
 	w  *bytes.Buffer
 	mu *sync.Mutex

@@ -16,7 +16,6 @@ import (
 	"io"
 	"net"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -233,12 +232,11 @@ type conn struct {
 	bw *bufio.Writer
 }
 
-// alive says whether an idle connection is still open and has nothing
-// unread: a read that may not wait must time out.
+// alive says whether an idle connection is still open with nothing unread.
 func (cn *conn) alive() bool {
-	_ = cn.nc.SetReadDeadline(time.Now())
-	_, err := cn.br.Peek(1)
-	return errors.Is(err, os.ErrDeadlineExceeded)
+	// The last command's deadline has likely passed; a past deadline fails
+	// even a peek.
+	return cn.br.Buffered() == 0 && cn.nc.SetDeadline(time.Time{}) == nil && !peerGone(cn.nc)
 }
 
 var errCanceled = errors.New("redis command abandoned: context canceled")
