@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	"github.com/oncehub-mcp/oncehub-mcp/oncehub/internal/resp"
 )
 
 // RedisOptions configures a RedisLimiter.
@@ -40,7 +40,7 @@ type RedisOptions struct {
 // When Redis cannot be reached it paces with a local limiter instead, logs
 // that it does, and never fails a call because of Redis.
 type RedisLimiter struct {
-	rdb        *redis.Client
+	rdb        *resp.Client
 	prefix     string
 	emission   time.Duration // time between turns
 	burst      int
@@ -59,9 +59,9 @@ type RedisLimiter struct {
 // NewRedisLimiter returns a limiter sharing its budget through the Redis at
 // o.URL. It does not connect: an unreachable Redis is not an error here.
 func NewRedisLimiter(o RedisOptions) (*RedisLimiter, error) {
-	opts, err := redis.ParseURL(o.URL)
+	opts, err := resp.ParseURL(o.URL)
 	if err != nil {
-		return nil, fmt.Errorf("rate-limit Redis URL: %w", redactRedisErr(err, o.URL))
+		return nil, fmt.Errorf("rate-limit Redis URL: %w", err)
 	}
 	if o.RPS <= 0 {
 		return nil, errors.New("a shared Redis rate limit needs a positive requests-per-second rate")
@@ -81,17 +81,9 @@ func NewRedisLimiter(o RedisOptions) (*RedisLimiter, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	// go-redis logs dial failures with the standard log package, one line
-	// per failure; route them to our logger at debug level instead (we say
-	// once, at warn level, that Redis is unreachable).
-	redisLogOnce.Do(func() { redis.SetLogger(redisLog{o.Logger}) })
-	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = o.Timeout, o.Timeout, o.Timeout
-	opts.MaxRetries = -1   // no retries inside go-redis: fall back at once
-	opts.DialerRetries = 1 // one dial attempt per round trip, likewise
-	opts.ContextTimeoutEnabled = true
-	opts.DisableIdentity = true
+	opts.Timeout = o.Timeout
 	return &RedisLimiter{
-		rdb:        redis.NewClient(opts),
+		rdb:        resp.New(opts),
 		prefix:     o.Prefix,
 		emission:   time.Duration(float64(time.Second) / o.RPS),
 		burst:      o.Burst,
@@ -103,29 +95,12 @@ func NewRedisLimiter(o RedisOptions) (*RedisLimiter, error) {
 	}, nil
 }
 
-var redisLogOnce sync.Once
-
-type redisLog struct{ l *slog.Logger }
-
-func (r redisLog) Printf(ctx context.Context, format string, v ...any) {
-	r.l.DebugContext(ctx, "go-redis: "+fmt.Sprintf(format, v...))
-}
-
-// redactRedisErr keeps a password in the URL out of error messages.
-func redactRedisErr(err error, raw string) error {
-	msg := err.Error()
-	if i := strings.Index(raw, "@"); i > 0 && strings.Contains(msg, raw[:i]) {
-		msg = strings.ReplaceAll(msg, raw[:i], "redis://…")
-	}
-	return errors.New(msg)
-}
-
 // reserveScript takes the next turn of an account (GCRA). The stored value is
 // the theoretical arrival time (TAT) in microseconds of Redis' clock. It
 // returns {1, wait_us} when a turn was taken (sleep wait_us, then send) or
 // {0, wait_us} when the turn is further away than the caller may wait
 // (nothing taken).
-var reserveScript = redis.NewScript(`
+var reserveScript = resp.NewScript(`
 local emission = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local max_wait = tonumber(ARGV[3])
@@ -144,7 +119,7 @@ return {"1", string.format("%.0f", wait)}
 
 // pauseScript holds an account back for ARGV[3] microseconds: no turn is free
 // before then, and the burst is spent.
-var pauseScript = redis.NewScript(`
+var pauseScript = resp.NewScript(`
 local emission = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local pause = tonumber(ARGV[3])
@@ -158,6 +133,25 @@ if target > tat then
 end
 return 1
 `)
+
+// parseReserve reads reserveScript's reply, {"0"|"1", wait_us}.
+func parseReserve(reply any) (taken, waitUS int64, err error) {
+	res, ok := reply.([]any)
+	if ok && len(res) == 2 {
+		t, ok1 := res[0].(string)
+		w, ok2 := res[1].(string)
+		if ok1 && ok2 {
+			taken, err = strconv.ParseInt(t, 10, 64)
+			if err == nil {
+				waitUS, err = strconv.ParseInt(w, 10, 64)
+			}
+			if err == nil {
+				return taken, waitUS, nil
+			}
+		}
+	}
+	return 0, 0, fmt.Errorf("unexpected reply from the reserve script: %v", reply)
+}
 
 // maxReserve bounds the wait asked of Redis when the caller has no deadline.
 const maxReserve = 10 * time.Minute
@@ -175,26 +169,20 @@ func (r *RedisLimiter) Wait(ctx context.Context, account string) error {
 		maxWait = time.Until(dl)
 	}
 	rctx, cancel := context.WithTimeout(ctx, r.timeout)
-	res, err := reserveScript.Run(rctx, r.rdb, []string{r.prefix + account},
-		r.emission.Microseconds(), r.burst, maxWait.Microseconds()).StringSlice()
+	reply, err := r.rdb.Eval(rctx, reserveScript, []string{r.prefix + account},
+		r.emission.Microseconds(), r.burst, maxWait.Microseconds())
 	cancel()
-	if err != nil || len(res) != 2 {
+	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err() // the caller gave up; Redis is not to blame
 		}
-		if err == nil {
-			err = fmt.Errorf("unexpected reply %q", res)
-		}
+		return r.fallback(ctx, account, err)
+	}
+	taken, waitUS, err := parseReserve(reply)
+	if err != nil {
 		return r.fallback(ctx, account, err)
 	}
 	r.markUp()
-	var taken, waitUS int64
-	if _, err := fmt.Sscan(res[0], &taken); err != nil {
-		return r.fallback(ctx, account, err)
-	}
-	if _, err := fmt.Sscan(res[1], &waitUS); err != nil {
-		return r.fallback(ctx, account, err)
-	}
 	wait := time.Duration(waitUS) * time.Microsecond
 	if taken == 0 {
 		return &RateWaitError{Wait: wait}
@@ -216,8 +204,8 @@ func (r *RedisLimiter) Pause(account string, d time.Duration) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), r.timeout)
 	defer cancel()
-	if err := pauseScript.Run(ctx, r.rdb, []string{r.prefix + account},
-		r.emission.Microseconds(), r.burst, d.Microseconds()).Err(); err != nil {
+	if _, err := r.rdb.Eval(ctx, pauseScript, []string{r.prefix + account},
+		r.emission.Microseconds(), r.burst, d.Microseconds()); err != nil {
 		r.markDown(err)
 	}
 }
@@ -229,7 +217,8 @@ func (r *RedisLimiter) Fallbacks() int64 { return r.fallbacks.Load() }
 func (r *RedisLimiter) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
-	return r.rdb.Ping(ctx).Err()
+	_, err := r.rdb.Do(ctx, "PING")
+	return err
 }
 
 // Close releases the Redis connections.

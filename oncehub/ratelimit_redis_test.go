@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	"github.com/oncehub-mcp/oncehub-mcp/oncehub/internal/resp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -34,11 +34,21 @@ func startRedis(t testing.TB, port int) string {
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	url := fmt.Sprintf("redis://127.0.0.1:%d/0", port)
-	opts, _ := redis.ParseURL(url)
-	rdb := redis.NewClient(opts)
-	defer rdb.Close()
-	require.Eventually(t, func() bool { return rdb.Ping(context.Background()).Err() == nil }, 10*time.Second, 20*time.Millisecond, "redis-server did not start")
+	rdb := redisClient(t, url)
+	require.Eventually(t, func() bool {
+		_, err := rdb.Do(context.Background(), "PING")
+		return err == nil
+	}, 10*time.Second, 20*time.Millisecond, "redis-server did not start")
 	return url
+}
+
+func redisClient(t testing.TB, url string) *resp.Client {
+	t.Helper()
+	opts, err := resp.ParseURL(url)
+	require.NoError(t, err)
+	rdb := resp.New(opts)
+	t.Cleanup(func() { _ = rdb.Close() })
+	return rdb
 }
 
 func freePort(t testing.TB) int {
@@ -82,11 +92,9 @@ func TestRedisLimiterTwoClientsShareOneBudget(t *testing.T) {
 	assert.Zero(t, a.Fallbacks()+b.Fallbacks())
 
 	// The key in Redis is the fingerprint, never the API key.
-	opts, _ := redis.ParseURL(url)
-	rdb := redis.NewClient(opts)
-	defer rdb.Close()
-	keys, err := rdb.Keys(context.Background(), "*").Result()
+	reply, err := redisClient(t, url).Do(context.Background(), "KEYS", "*")
 	require.NoError(t, err)
+	keys, _ := reply.([]any)
 	assert.Contains(t, keys, "oncehub-mcp:rate:"+acct)
 	for _, k := range keys {
 		assert.NotContains(t, k, testKey)
@@ -189,6 +197,50 @@ func TestNewRedisLimiterRejectsBadURLWithoutLeakingPassword(t *testing.T) {
 	assert.NotContains(t, err.Error(), "hunter2")
 	_, err = NewRedisLimiter(RedisOptions{URL: "redis://127.0.0.1:6379", RPS: 0})
 	require.Error(t, err)
+}
+
+// Whatever goes wrong with Redis, the password in its URL shows up neither
+// in the log nor in the error handed to the metrics hook.
+func TestRedisLimiterNeverLogsThePassword(t *testing.T) {
+	refusing, err := net.Listen("tcp", "127.0.0.1:0") // answers every command with WRONGPASS
+	require.NoError(t, err)
+	t.Cleanup(func() { refusing.Close() })
+	go func() {
+		for {
+			c, err := refusing.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				buf := make([]byte, 512)
+				for {
+					if _, err := c.Read(buf); err != nil {
+						return
+					}
+					_, _ = c.Write([]byte("-WRONGPASS invalid username-password pair or user is disabled.\r\n"))
+				}
+			}()
+		}
+	}()
+	for _, addr := range []string{fmt.Sprintf("127.0.0.1:%d", freePort(t)), refusing.Addr().String()} {
+		var logs bytes.Buffer
+		var logMu sync.Mutex
+		var hookErrs []string
+		l := newRedisLimiter(t, RedisOptions{
+			URL: "redis://alice:hunter2@" + addr + "/1", RPS: 5, Burst: 2,
+			Logger:     slog.New(slog.NewTextHandler(&lockedWriter{w: &logs, mu: &logMu}, nil)),
+			OnFallback: func(err error) { hookErrs = append(hookErrs, err.Error()) },
+		})
+		require.Error(t, l.Ping(shortCtx(t)))
+		require.NoError(t, l.Wait(shortCtx(t), "key:pw"), "paced locally")
+		logMu.Lock()
+		assert.Contains(t, logs.String(), "rate-limit Redis unreachable")
+		assert.NotContains(t, logs.String(), "hunter2")
+		logMu.Unlock()
+		require.Len(t, hookErrs, 1)
+		assert.NotContains(t, hookErrs[0], "hunter2")
+	}
 }
 
 type lockedWriter struct {
