@@ -228,9 +228,15 @@ func (f histogramFamily) write(w *writer) {
 
 func (cv *CounterVec) familyName() string { return cv.v.name }
 
+// A vec without children writes nothing, not even HELP and TYPE (as
+// client_golang did).
 func (cv *CounterVec) write(w *writer) {
+	cs := cv.v.sorted()
+	if len(cs) == 0 {
+		return
+	}
 	w.header(cv.v.desc)
-	for _, c := range cv.v.sorted() {
+	for _, c := range cs {
 		w.sampleUint(cv.v.name, "", c.labels, c.m.v.Load())
 	}
 }
@@ -238,8 +244,12 @@ func (cv *CounterVec) write(w *writer) {
 func (hv *HistogramVec) familyName() string { return hv.v.name }
 
 func (hv *HistogramVec) write(w *writer) {
+	cs := hv.v.sorted()
+	if len(cs) == 0 {
+		return
+	}
 	w.header(hv.v.desc)
-	for _, c := range hv.v.sorted() {
+	for _, c := range cs {
 		w.histogram(hv.v.name, c.labels, c.m)
 	}
 }

@@ -197,6 +197,17 @@ func TestExpositionParsesWithPrometheusParser(t *testing.T) {
 	assert.Contains(t, text, `oncehub_mcp_rate_limit_wait_seconds_bucket{le="+Inf"} 0`+"\n", "an unlabelled histogram shows up before any observation")
 }
 
+// As with client_golang, a labelled family appears once it has a series;
+// unlabelled ones appear from the start.
+func TestEmptyVecsAreOmitted(t *testing.T) {
+	text := scrape(t, New(nil))
+	assert.NotContains(t, text, "oncehub_mcp_tool_calls_total")
+	assert.NotContains(t, text, "oncehub_mcp_http_rejected_total")
+	assert.Contains(t, text, "# TYPE oncehub_mcp_tool_calls_in_flight gauge\noncehub_mcp_tool_calls_in_flight 0\n")
+	assert.Contains(t, text, "# TYPE oncehub_mcp_rate_limit_waits_total counter\noncehub_mcp_rate_limit_waits_total 0\n")
+	parse(t, text)
+}
+
 func TestHistogramBoundaryIsInclusive(t *testing.T) {
 	h := newHistogram([]float64{1, 2})
 	for _, v := range []float64{1, 1.5, 2, 3, math.Inf(1)} {
