@@ -12,10 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 )
 
@@ -31,72 +27,54 @@ const (
 // serves the whole process; it is safe for concurrent use.
 type Observer struct {
 	logger   *slog.Logger
-	registry *prometheus.Registry
+	registry registry
 
-	toolCalls        *prometheus.CounterVec
-	toolDuration     *prometheus.HistogramVec
-	toolsInFlight    prometheus.Gauge
-	upstreamRequests *prometheus.CounterVec
-	upstreamDuration *prometheus.HistogramVec
-	rateLimitWaits   prometheus.Counter
-	rateLimitWait    prometheus.Histogram
-	rateLimitLocal   prometheus.Counter
-	httpRejected     *prometheus.CounterVec
+	toolCalls        *CounterVec
+	toolDuration     *HistogramVec
+	toolsInFlight    Gauge
+	upstreamRequests *CounterVec
+	upstreamDuration *HistogramVec
+	rateLimitWaits   Counter
+	rateLimitWait    *Histogram
+	rateLimitLocal   Counter
+	httpRejected     *CounterVec
 }
 
 // New returns an Observer logging to logger (discarding when nil) with its own
-// Prometheus registry (Go runtime and process collectors included).
+// metrics, Go runtime and process metrics included.
 func New(logger *slog.Logger) *Observer {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	reg := prometheus.NewRegistry()
 	o := &Observer{
-		logger:   logger,
-		registry: reg,
-		toolCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "oncehub_mcp_tool_calls_total",
-			Help: "MCP tool calls by tool and outcome (ok, error, failed, canceled).",
-		}, []string{"tool", "outcome"}),
-		toolDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "oncehub_mcp_tool_call_duration_seconds",
-			Help:    "Duration of MCP tool calls.",
-			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60},
-		}, []string{"tool"}),
-		toolsInFlight: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "oncehub_mcp_tool_calls_in_flight",
-			Help: "Tool calls currently running.",
-		}),
-		upstreamRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "oncehub_mcp_upstream_requests_total",
-			Help: "HTTP attempts to the OnceHub API by method, route and status (\"error\" when no response arrived).",
-		}, []string{"method", "route", "status"}),
-		upstreamDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "oncehub_mcp_upstream_request_duration_seconds",
-			Help:    "Latency of HTTP attempts to the OnceHub API.",
-			Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
-		}, []string{"method", "route"}),
-		rateLimitWaits: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "oncehub_mcp_rate_limit_waits_total",
-			Help: "Upstream requests that had to wait for the per-account rate limiter.",
-		}),
-		rateLimitWait: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name:    "oncehub_mcp_rate_limit_wait_seconds",
-			Help:    "Time upstream requests waited for the per-account rate limiter.",
-			Buckets: []float64{.001, .01, .05, .1, .25, .5, 1, 2.5, 5, 10},
-		}),
-		rateLimitLocal: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "oncehub_mcp_rate_limit_local_fallbacks_total",
-			Help: "Upstream requests paced by this process alone because the shared Redis budget was unreachable.",
-		}),
-		httpRejected: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "oncehub_mcp_http_rejected_total",
-			Help: "HTTP requests refused before reaching MCP, by reason (origin, unauthorized, body_too_large, busy).",
-		}, []string{"reason"}),
+		logger: logger,
+		toolCalls: newCounterVec("oncehub_mcp_tool_calls_total",
+			"MCP tool calls by tool and outcome (ok, error, failed, canceled).",
+			"tool", "outcome"),
+		toolDuration: newHistogramVec("oncehub_mcp_tool_call_duration_seconds",
+			"Duration of MCP tool calls.",
+			[]float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60},
+			"tool"),
+		upstreamRequests: newCounterVec("oncehub_mcp_upstream_requests_total",
+			"HTTP attempts to the OnceHub API by method, route and status (\"error\" when no response arrived).",
+			"method", "route", "status"),
+		upstreamDuration: newHistogramVec("oncehub_mcp_upstream_request_duration_seconds",
+			"Latency of HTTP attempts to the OnceHub API.",
+			[]float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+			"method", "route"),
+		rateLimitWait: newHistogram([]float64{.001, .01, .05, .1, .25, .5, 1, 2.5, 5, 10}),
+		httpRejected: newCounterVec("oncehub_mcp_http_rejected_total",
+			"HTTP requests refused before reaching MCP, by reason (origin, unauthorized, body_too_large, busy).",
+			"reason"),
 	}
-	reg.MustRegister(o.toolCalls, o.toolDuration, o.toolsInFlight, o.upstreamRequests, o.upstreamDuration,
-		o.rateLimitWaits, o.rateLimitWait, o.rateLimitLocal, o.httpRejected,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	o.registry.register(o.toolCalls, o.toolDuration, o.upstreamRequests, o.upstreamDuration, o.httpRejected,
+		gaugeFamily{newDesc("oncehub_mcp_tool_calls_in_flight", "Tool calls currently running.", "gauge"), &o.toolsInFlight},
+		counterFamily{newDesc("oncehub_mcp_rate_limit_waits_total", "Upstream requests that had to wait for the per-account rate limiter.", "counter"), &o.rateLimitWaits},
+		histogramFamily{newDesc("oncehub_mcp_rate_limit_wait_seconds", "Time upstream requests waited for the per-account rate limiter.", "histogram"), o.rateLimitWait},
+		counterFamily{newDesc("oncehub_mcp_rate_limit_local_fallbacks_total", "Upstream requests paced by this process alone because the shared Redis budget was unreachable.", "counter"), &o.rateLimitLocal},
+	)
+	o.registry.register(goFamilies()...)
+	o.registry.register(processFamilies()...)
 	return o
 }
 
@@ -104,13 +82,9 @@ func New(logger *slog.Logger) *Observer {
 // (Redis) rate budget was unreachable; see oncehub.RedisOptions.OnFallback.
 func (o *Observer) RateLimitFallback(error) { o.rateLimitLocal.Inc() }
 
-// Handler serves the metrics in Prometheus text format.
-func (o *Observer) Handler() http.Handler {
-	return promhttp.HandlerFor(o.registry, promhttp.HandlerOpts{})
-}
-
-// Registry is the Prometheus registry (tests read it).
-func (o *Observer) Registry() *prometheus.Registry { return o.registry }
+// Handler serves the metrics in the Prometheus text exposition format
+// (version 0.0.4).
+func (o *Observer) Handler() http.Handler { return &o.registry }
 
 // Rejected counts an HTTP request refused before it reached MCP.
 func (o *Observer) Rejected(reason string) {
