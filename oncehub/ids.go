@@ -3,7 +3,6 @@ package oncehub
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 )
 
@@ -22,7 +21,27 @@ const (
 	PrefixAddress         = "ADD"
 )
 
-var idPattern = regexp.MustCompile(`^[A-Z]{2,6}-[A-Za-z0-9]{1,64}$`)
+// isID reports whether id has the shape of a OnceHub ID: 2 to 6 capital
+// letters, a dash, then 1 to 64 ASCII letters and digits. (Written out rather
+// than as a regexp: compiling `[A-Za-z0-9]{1,64}` at start-up cost more than
+// every other package-level value of this package together.)
+func isID(id string) bool {
+	prefix, rest, ok := strings.Cut(id, "-")
+	if !ok || len(prefix) < 2 || len(prefix) > 6 || len(rest) < 1 || len(rest) > 64 {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if c := prefix[i]; c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	for i := 0; i < len(rest); i++ {
+		if c := rest[i]; !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z') {
+			return false
+		}
+	}
+	return true
+}
 
 // CheckID validates an object ID before it goes into a URL. arg names the
 // argument in errors; prefix ("BKNG", …) is required when non-empty, and may
@@ -31,7 +50,7 @@ func CheckID(arg, prefix, id string) error {
 	if id == "" {
 		return &ArgError{Arg: arg, Msg: "is required"}
 	}
-	if !idPattern.MatchString(id) {
+	if !isID(id) {
 		return &ArgError{Arg: arg, Msg: fmt.Sprintf("%q is not a OnceHub ID; IDs look like %s-XXXXXXXXXX (prefix, dash, letters and digits)", clip(id), examplePrefix(prefix))}
 	}
 	if prefix == "" {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -319,8 +318,6 @@ func (o OverrideUpdate) MarshalJSON() ([]byte, error) {
 	return json.Marshal(wire)
 }
 
-var hhmm = regexp.MustCompile(`^([01][0-9]|2[0-3]):([0-5][0-9])$`)
-
 // Validate checks everything OnceHub checks that does not depend on the
 // user's time zone or the current date, without sending anything.
 func (u AvailabilityUpdate) Validate() error {
@@ -362,15 +359,28 @@ func (u AvailabilityUpdate) Validate() error {
 }
 
 func minutesOf(arg, v string) (int, error) {
-	m := hhmm.FindStringSubmatch(v)
-	if m == nil {
+	h, mm, ok := parseHHMM(v)
+	if !ok {
 		return 0, &ArgError{Arg: arg, Msg: fmt.Sprintf("%q is not a time; use 24-hour HH:MM, e.g. 09:00 or 17:30", clip(v))}
 	}
-	h, mm := int(m[1][0]-'0')*10+int(m[1][1]-'0'), int(m[2][0]-'0')*10+int(m[2][1]-'0')
 	if mm%15 != 0 {
 		return 0, &ArgError{Arg: arg, Msg: fmt.Sprintf("%s is not on a quarter hour; minutes must be 00, 15, 30 or 45", v)}
 	}
 	return h*60 + mm, nil
+}
+
+// parseHHMM reads a 24-hour time "HH:MM" (00:00 to 23:59, two digits each).
+func parseHHMM(v string) (h, m int, ok bool) {
+	if len(v) != 5 || v[2] != ':' {
+		return 0, 0, false
+	}
+	for _, i := range [4]int{0, 1, 3, 4} {
+		if v[i] < '0' || v[i] > '9' {
+			return 0, 0, false
+		}
+	}
+	h, m = int(v[0]-'0')*10+int(v[1]-'0'), int(v[3]-'0')*10+int(v[4]-'0')
+	return h, m, h < 24 && m < 60
 }
 
 func checkSlots(arg string, slots []AvailabilitySpan) error {

@@ -3,17 +3,26 @@ package oncehub
 import (
 	"fmt"
 	"net/mail"
-	"regexp"
 	"strings"
 )
 
-// e164 is a phone number in E.164 form: +, a country code not starting with
-// 0, and 8 to 15 digits in all.
-var e164 = regexp.MustCompile(`^\+[1-9][0-9]{7,14}$`)
+// isE164 reports whether v is a phone number in E.164 form: +, a country
+// code not starting with 0, and 8 to 15 digits in all.
+func isE164(v string) bool {
+	if len(v) < 1+8 || len(v) > 1+15 || v[0] != '+' || v[1] == '0' {
+		return false
+	}
+	for i := 1; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // CheckPhone checks that v is a phone number in E.164 form.
 func CheckPhone(arg, v string) error {
-	if !e164.MatchString(v) {
+	if !isE164(v) {
 		return &ArgError{Arg: arg, Msg: fmt.Sprintf("%q is not an E.164 phone number; write + then the country code and number, digits only, e.g. +12025550195", clip(v))}
 	}
 	return nil

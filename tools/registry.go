@@ -137,7 +137,7 @@ func (f Filter) Validate(all []Tool) error {
 
 // Select returns the tools the filter allows, in registration order.
 func Select(all []Tool, f Filter) []Tool {
-	var out []Tool
+	out := make([]Tool, 0, len(all))
 	for _, t := range all {
 		if f.Allows(t) {
 			out = append(out, t)
@@ -162,9 +162,9 @@ func requestFilter(ctx context.Context) (Filter, bool) {
 
 // RequestToolFilter is a server.ToolFilterFunc applying the request's narrowing filter.
 func RequestToolFilter(all []Tool) server.ToolFilterFunc {
-	byName := make(map[string]Tool, len(all))
-	for _, t := range all {
-		byName[t.Def.Name] = t
+	byName := make(map[string]*Tool, len(all)) // pointers: a Tool is large, and this is built at every start
+	for i := range all {
+		byName[all[i].Def.Name] = &all[i]
 	}
 	return func(ctx context.Context, defs []mcp.Tool) []mcp.Tool {
 		f, ok := requestFilter(ctx)
@@ -173,7 +173,7 @@ func RequestToolFilter(all []Tool) server.ToolFilterFunc {
 		}
 		out := defs[:0:0]
 		for _, d := range defs {
-			if t, known := byName[d.Name]; known && f.Allows(t) {
+			if t, known := byName[d.Name]; known && f.Allows(*t) {
 				out = append(out, d)
 			}
 		}

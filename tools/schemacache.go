@@ -4,6 +4,8 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
+	"fmt"
+	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -17,24 +19,29 @@ import (
 // reflection as before, and TestSchemaCacheIsUpToDate fails when the cache
 // differs from what reflection gives.
 //
+// The file is JSON laid out one schema per line, each already compact:
+//
+//	{
+//	  "tool_name": {
+//	    "input": {…},
+//	    "output": {…}
+//	  },
+//	  …
+//	}
+//
+// so reading it at start-up is slicing lines: decoding and compacting the
+// indented form with encoding/json cost over a millisecond at every start.
+//
 //go:embed schema_cache.json
 var schemaCacheJSON []byte
 
 type cachedSchema struct {
-	Input  json.RawMessage `json:"input"`
-	Output json.RawMessage `json:"output"`
+	Input  json.RawMessage
+	Output json.RawMessage
 }
 
 var (
-	schemaCache = sync.OnceValue(func() map[string]cachedSchema {
-		var m map[string]cachedSchema
-		_ = json.Unmarshal(schemaCacheJSON, &m) // an unreadable cache only costs time
-		for name, c := range m {                // the file is indented for review; tools carry compact JSON
-			c.Input, c.Output = compacted(c.Input), compacted(c.Output)
-			m[name] = c
-		}
-		return m
-	})
+	schemaCache = sync.OnceValue(func() map[string]cachedSchema { return parseSchemaCache(schemaCacheJSON) })
 	// reflectOnly makes every tool build its schemas by reflection (to
 	// generate or check the cache).
 	reflectOnly atomic.Bool
@@ -56,25 +63,71 @@ func withSchemas[A, O any](name string) mcp.ToolOption {
 }
 
 // ReflectedSchemas returns every tool's schemas built by reflection, in
-// schema_cache.json's format (sorted by tool name, indented).
+// schema_cache.json's format (sorted by tool name, one compact schema per line).
 func ReflectedSchemas() ([]byte, error) {
 	reflectOnly.Store(true)
 	defer reflectOnly.Store(false)
-	m := map[string]cachedSchema{}
-	for _, t := range All(Deps{}) {
-		m[t.Def.Name] = cachedSchema{Input: t.Def.RawInputSchema, Output: t.Def.RawOutputSchema}
+	all := All(Deps{})
+	sort.Slice(all, func(i, j int) bool { return all[i].Def.Name < all[j].Def.Name })
+	var b bytes.Buffer
+	b.WriteString("{\n")
+	for i, t := range all {
+		name, err := json.Marshal(t.Def.Name)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&b, "  %s: {\n", name)
+		for _, s := range []struct {
+			key string
+			raw json.RawMessage
+		}{{"input", t.Def.RawInputSchema}, {"output", t.Def.RawOutputSchema}} {
+			var c bytes.Buffer
+			if err := json.Compact(&c, s.raw); err != nil {
+				return nil, fmt.Errorf("%s %s schema: %w", t.Def.Name, s.key, err)
+			}
+			sep := ","
+			if s.key == "output" {
+				sep = ""
+			}
+			fmt.Fprintf(&b, "    %q: %s%s\n", s.key, c.Bytes(), sep)
+		}
+		b.WriteString("  }")
+		if i < len(all)-1 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n")
 	}
-	b, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	return append(b, '\n'), nil
+	b.WriteString("}\n")
+	return b.Bytes(), nil
 }
 
-func compacted(raw json.RawMessage) json.RawMessage {
-	var b bytes.Buffer
-	if json.Compact(&b, raw) != nil {
-		return nil
+// parseSchemaCache reads the layout ReflectedSchemas writes, line by line.
+// The schemas are sub-slices of data (capacity capped, never copied). A line
+// it does not recognise is skipped: that tool falls back to reflection.
+func parseSchemaCache(data []byte) map[string]cachedSchema {
+	m := make(map[string]cachedSchema, 64)
+	var name string
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		switch {
+		case bytes.HasPrefix(line, []byte(`  "`)) && bytes.HasSuffix(line, []byte(`": {`)):
+			name = string(line[3 : len(line)-4])
+		case bytes.HasPrefix(line, []byte(`    "input": `)):
+			raw := bytes.TrimSuffix(line[len(`    "input": `):], []byte(","))
+			c := m[name]
+			c.Input = raw[:len(raw):len(raw)]
+			m[name] = c
+		case bytes.HasPrefix(line, []byte(`    "output": `)):
+			raw := line[len(`    "output": `):]
+			c := m[name]
+			c.Output = raw[:len(raw):len(raw)]
+			m[name] = c
+		}
 	}
-	return b.Bytes()
+	return m
 }

@@ -47,3 +47,19 @@ func BenchmarkAllTools(b *testing.B) {
 		})
 	}
 }
+
+// Every tool's schemas come from the cache: none falls back to reflection
+// because the cache's line layout was not recognised.
+func TestSchemaCacheHasEveryTool(t *testing.T) {
+	cache := parseSchemaCache(schemaCacheJSON)
+	all := All(Deps{})
+	assert.Len(t, cache, len(all))
+	for _, tool := range all {
+		c, ok := cache[tool.Def.Name]
+		if assert.True(t, ok, tool.Def.Name) {
+			assert.True(t, json.Valid(c.Input), tool.Def.Name)
+			assert.True(t, json.Valid(c.Output), tool.Def.Name)
+			assert.Equal(t, string(tool.Def.RawInputSchema), string(c.Input), tool.Def.Name)
+		}
+	}
+}

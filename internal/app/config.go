@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"reflect"
 	"strings"
 	"time"
 
@@ -98,7 +99,7 @@ func Load(mode Mode, args []string, out io.Writer) (Config, error) {
 		fmt.Fprintf(out, "Usage: oncehub-mcp %s [flags]\n\nFlags:\n", mode)
 		fs.PrintDefaults()
 		fmt.Fprintf(out, "\nEnvironment:\n")
-		_ = envconfig.Usagef("", &cfg, out, envUsageFormat)
+		envUsage(out)
 	}
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -157,9 +158,26 @@ func LoopbackOnly(addr string) bool {
 	return oncehub.IsLoopbackHost(host)
 }
 
-const envUsageFormat = `{{range .}}  {{usage_key .}}{{if usage_default .}} (default {{usage_default .}}){{end}}
-      {{usage_description .}}
-{{end}}`
+// envUsage lists every environment variable of Config with its default and
+// description, from the struct tags. It is written out rather than left to
+// envconfig.Usagef, whose text/template makes the linker keep every exported
+// method of every type in the binary (reflect.Value.MethodByName): several
+// megabytes that each start-up maps and pages in.
+func envUsage(out io.Writer) {
+	t := reflect.TypeFor[Config]()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		key := f.Tag.Get("envconfig")
+		if key == "" {
+			continue
+		}
+		fmt.Fprintf(out, "  %s", key)
+		if d := f.Tag.Get("default"); d != "" {
+			fmt.Fprintf(out, " (default %s)", d)
+		}
+		fmt.Fprintf(out, "\n      %s\n", f.Tag.Get("desc"))
+	}
+}
 
 func splitList(s string) []string {
 	var out []string
