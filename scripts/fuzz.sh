@@ -17,6 +17,7 @@ TARGETS="
 ./oncehub:FuzzDecodeAPIError
 ./oncehub:FuzzDateRange
 ./oncehub:FuzzParseRetryAfter
+./oncehub:FuzzHandWrittenPatterns
 ./tools:FuzzBindArgs
 "
 
