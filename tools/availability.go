@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
@@ -100,12 +101,12 @@ func parseWeekday(s string) (time.Weekday, bool) {
 	return 0, false
 }
 
-var clockRangeRE = regexp.MustCompile(`^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$`)
+var clockRangeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$`) })
 
 // parseClockRange reads "09:00-12:00" as minutes after midnight; 24:00 may end it.
 func parseClockRange(v string) (from, to int, err error) {
 	bad := &oncehub.ArgError{Arg: "time_of_day", Msg: fmt.Sprintf("%q is not a local time range; use HH:MM-HH:MM, e.g. 09:00-12:00 (the slot must start in it)", clipArg(v))}
-	m := clockRangeRE.FindStringSubmatch(strings.TrimSpace(v))
+	m := clockRangeRE().FindStringSubmatch(strings.TrimSpace(v))
 	if m == nil {
 		return 0, 0, bad
 	}
@@ -123,7 +124,7 @@ func parseClockRange(v string) (from, to int, err error) {
 	return from, to, nil
 }
 
-var lengthRE = regexp.MustCompile(`^P(?:(\d{1,4})M)?(?:(\d{1,4})W)?(?:(\d{1,4})D)?$`)
+var lengthRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^P(?:(\d{1,4})M)?(?:(\d{1,4})W)?(?:(\d{1,4})D)?$`) })
 
 // bound is a parsed start or end: an instant, a local date, or (end only) a
 // length after the start.
@@ -147,7 +148,7 @@ func parseBound(arg, v string, length bool) (bound, error) {
 			return bound{t: t}, nil
 		}
 	}
-	if m := lengthRE.FindStringSubmatch(strings.ToUpper(v)); length && m != nil {
+	if m := lengthRE().FindStringSubmatch(strings.ToUpper(v)); length && m != nil {
 		mo, _ := strconv.Atoi(m[1])
 		w, _ := strconv.Atoi(m[2])
 		d, _ := strconv.Atoi(m[3])

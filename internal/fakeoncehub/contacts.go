@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -23,7 +24,7 @@ var contactStatuses = []string{"Qualified", "Sales qualified", "Marketing qualif
 var contactCustomFields = []string{"resume", "linkedin_profile", "lead_source", "budget"}
 
 // A stricter number plan than bare E.164 syntax: the fake wants 10-15 digits.
-var fakePhone = regexp.MustCompile(`^\+[1-9][0-9]{9,14}$`)
+var fakePhone = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\+[1-9][0-9]{9,14}$`) })
 
 func (s *Server) contactRoutes() {
 	s.handle("GET", "/contacts", func(c *call) {
@@ -174,7 +175,7 @@ func (c *call) onlyFields(body obj, allowed []string) bool {
 func (c *call) contactValues(body obj) bool {
 	for _, f := range []string{"mobile_phone", "phone"} {
 		if v, ok := body[f]; ok {
-			if s, _ := v.(string); !fakePhone.MatchString(s) {
+			if s, _ := v.(string); !fakePhone().MatchString(s) {
 				c.badRequest(fmt.Sprintf("Invalid phone format: '%v'", v), f)
 				return false
 			}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -22,7 +23,7 @@ var assignableRoles = []string{"Administrator", "Member", "Team Manager"}
 var weekdayNames = []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 
 // badName is what OnceHub refuses in a first or last name.
-var badName = regexp.MustCompile(`[\[\]{}<>*/\\?]`)
+var badName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[\[\]{}<>*/\\?]`) })
 
 func (s *Server) userRoutes() {
 	s.handle("GET", "/users", func(c *call) {
@@ -141,7 +142,7 @@ func createUser(c *call) {
 		return
 	}
 	for _, k := range []string{"first_name", "last_name"} {
-		if badName.MatchString(str[k]) {
+		if badName().MatchString(str[k]) {
 			c.badRequest(fmt.Sprintf("Invalid %s: '%s'", k, str[k]), k)
 			return
 		}
@@ -255,7 +256,7 @@ func updateUser(c *call) {
 			continue
 		}
 		var v string
-		if json.Unmarshal(raw, &v) != nil || strings.TrimSpace(v) == "" || badName.MatchString(v) {
+		if json.Unmarshal(raw, &v) != nil || strings.TrimSpace(v) == "" || badName().MatchString(v) {
 			if k == "role_name" {
 				c.badRequest(fmt.Sprintf("Invalid role name: '%s'", strings.Trim(string(raw), `"`)), k)
 			} else {
@@ -299,7 +300,7 @@ type slotError struct {
 	param  string
 }
 
-var hhmmPattern = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+var hhmmPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`) })
 
 // parseSlots validates working_hours (param is its name in errors) and
 // returns them in the response shape.
@@ -320,7 +321,7 @@ func parseSlots(raw json.RawMessage, param string) ([]any, *slotError) {
 		var times [2]int
 		for i, k := range []string{"start_time", "end_time"} {
 			var v string
-			if json.Unmarshal(s[k], &v) != nil || !hhmmPattern.MatchString(v) {
+			if json.Unmarshal(s[k], &v) != nil || !hhmmPattern().MatchString(v) {
 				return nil, &slotError{400, fmt.Sprintf("Invalid time format for %s: '%s'. Expected HH:MM", k, strings.Trim(string(s[k]), `"`)), param + "." + k}
 			}
 			h, m := int(v[0]-'0')*10+int(v[1]-'0'), int(v[3]-'0')*10+int(v[4]-'0')
