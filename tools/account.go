@@ -16,7 +16,7 @@ type testKeyOutput struct {
 
 func accountTools(d Deps) []Tool {
 	return []Tool{
-		define[noArgs, objectOutput](spec{
+		define[noArgs](spec{
 			name: "test_api_key", toolset: "account", effect: read,
 			desc: "Check the configured API key and return the account's email. Use it when tools fail with authentication errors.",
 		}, func(ctx context.Context, _ noArgs) (any, error) {

@@ -284,7 +284,7 @@ type availabilityOutput struct {
 
 func availabilityTools(d Deps) []Tool {
 	return []Tool{
-		define[availabilityArgs, objectOutput](spec{
+		define[availabilityArgs](spec{
 			name: "find_available_slots", toolset: "calendars", effect: read,
 			desc: "Free slots of a booking calendar over any window, in one call; dates, filters and results in time_zone. " +
 				"Returns days [{date, weekday, slots [{start_time, start_time_local, locations}]}]; if more_available, continue " +

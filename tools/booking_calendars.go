@@ -255,7 +255,7 @@ type linkOutput struct {
 
 func calendarTools(d Deps) []Tool {
 	return []Tool{
-		define[listCalendarsArgs, objectOutput](spec{
+		define[listCalendarsArgs](spec{
 			name: "list_booking_calendars", toolset: "calendars", effect: read,
 			desc: "Booking calendars: id, name, subject, host (USR-/TM-), url, published, duration_minutes. Only published ones " +
 				"take bookings.",
@@ -266,20 +266,20 @@ func calendarTools(d Deps) []Tool {
 				return d.Client.ListBookingCalendars(ctx, f)
 			}, identity[oncehub.BookingCalendar])
 		}),
-		define[calendarIDArgs, objectOutput](spec{
+		define[calendarIDArgs](spec{
 			name: "get_booking_calendar", toolset: "calendars", effect: read,
 			desc: "One booking calendar: name, subject, host, url, published, duration_minutes.",
 		}, func(ctx context.Context, a calendarIDArgs) (any, error) {
 			return d.Client.GetBookingCalendar(ctx, a.BookingCalendarID)
 		}),
-		define[timeSlotsArgs, objectOutput](spec{
+		define[timeSlotsArgs](spec{
 			name: "get_time_slots", toolset: "calendars", effect: read,
 			desc: "Free start times of a booking calendar within 30 days (default: next 7), with their locations; " +
 				"start_time_local if time_zone is given. For any window use find_available_slots.",
 		}, func(ctx context.Context, a timeSlotsArgs) (any, error) {
 			return getTimeSlots(ctx, d, a)
 		}),
-		define[scheduleArgs, objectOutput](spec{
+		define[scheduleArgs](spec{
 			name: "schedule_meeting", toolset: "calendars", effect: create,
 			desc: "Book a slot from find_available_slots for a guest (a real booking: confirm the time with them first). After an " +
 				"unclear failure, check list_bookings before retrying.",
@@ -303,7 +303,7 @@ func calendarTools(d Deps) []Tool {
 				Next: "Booked. Use get_booking with booking_id for the join, cancel and reschedule links.",
 			}, nil
 		}),
-		define[calendarLinkArgs, objectOutput](spec{
+		define[calendarLinkArgs](spec{
 			name: "create_booking_calendar_link", toolset: "calendars", effect: create,
 			desc: "Single-use link to a published booking calendar where a guest picks a time; name, email, phone and " +
 				"custom_fields prefill the form. Unused links expire after 90 days.",

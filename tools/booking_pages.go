@@ -36,7 +36,7 @@ func (a *bookingPageIDArgs) validate() error {
 
 func bookingPageTools(d Deps) []Tool {
 	return []Tool{
-		define[listBookingPagesArgs, objectOutput](spec{
+		define[listBookingPagesArgs](spec{
 			name: "list_booking_pages", toolset: "booking_pages", effect: read,
 			desc: "Classic booking pages: id, name, label, url, active, timezone. For the current product use list_booking_calendars.",
 		}, func(ctx context.Context, a listBookingPagesArgs) (any, error) {
@@ -46,7 +46,7 @@ func bookingPageTools(d Deps) []Tool {
 				return d.Client.ListBookingPages(ctx, f)
 			}, identity[oncehub.BookingPage])
 		}),
-		define[bookingPageIDArgs, objectOutput](spec{
+		define[bookingPageIDArgs](spec{
 			name: "get_booking_page", toolset: "booking_pages", effect: read,
 			desc: "One classic booking page: name, label, url, active, timezone.",
 		}, func(ctx context.Context, a bookingPageIDArgs) (any, error) {

@@ -109,7 +109,7 @@ func viewBooking(b oncehub.Booking, loc *time.Location) bookingView {
 
 func bookingTools(d Deps) []Tool {
 	return []Tool{
-		define[listBookingsArgs, objectOutput](spec{
+		define[listBookingsArgs](spec{
 			name: "list_bookings", toolset: "bookings", effect: read,
 			desc: "Bookings, newest first: id, status, subject, starting_time, starting_time_local (time_zone or the guest's), " +
 				"duration_minutes, guest, owner, location.",
@@ -125,14 +125,14 @@ func bookingTools(d Deps) []Tool {
 			}
 			return listPage(ctx, a.pageArgs, fetch, func(b oncehub.Booking) bookingView { return viewBooking(b, loc) })
 		}),
-		define[bookingIDArgs, objectOutput](spec{
+		define[bookingIDArgs](spec{
 			name: "get_booking", toolset: "bookings", effect: read,
 			desc: "Every detail of one booking: status, times, customer_timezone, form answers, location, join and " +
 				"cancel/reschedule links, owner, contact.",
 		}, func(ctx context.Context, a bookingIDArgs) (any, error) {
 			return d.Client.GetBooking(ctx, a.BookingID, a.Expand...)
 		}),
-		defineDestructive[cancelBookingArgs, objectOutput](d, spec{
+		defineDestructive[cancelBookingArgs](d, spec{
 			name: "cancel_booking", toolset: "bookings", effect: destroyIdempotent,
 			desc: "Cancel an upcoming meeting; the guest is emailed unless send_cancellation_email is false. Cannot be undone; to " +
 				"offer a new time, use request_booking_reschedule instead.",
@@ -140,14 +140,14 @@ func bookingTools(d Deps) []Tool {
 			b, err := d.Client.CancelBooking(ctx, a.BookingID, oncehub.CancelParams{Reason: a.Reason, SendEmail: a.SendEmail})
 			return bookingWriteResult(b, a.BookingID, err)
 		}),
-		defineDestructive[rescheduleArgs, objectOutput](d, spec{
+		defineDestructive[rescheduleArgs](d, spec{
 			name: "request_booking_reschedule", toolset: "bookings", effect: destroyIdempotent,
 			desc: "Cancel a meeting and email the guest a link to pick a new time; the new booking appears when they do.",
 		}, describeBooking[rescheduleArgs](d, "Cancel and ask the guest to reschedule"), func(ctx context.Context, a rescheduleArgs) (any, error) {
 			b, err := d.Client.RequestReschedule(ctx, a.BookingID, oncehub.RequestRescheduleParams{Reason: a.Reason})
 			return bookingWriteResult(b, a.BookingID, err)
 		}),
-		defineDestructive[reassignArgs, objectOutput](d, spec{
+		defineDestructive[reassignArgs](d, spec{
 			name: "reassign_booking", toolset: "bookings", effect: destroy,
 			desc: "Move an upcoming meeting to another active host; the old calendar event is deleted and everyone is notified.",
 		}, func(ctx context.Context, a reassignArgs) (string, error) {
@@ -160,7 +160,7 @@ func bookingTools(d Deps) []Tool {
 			b, err := d.Client.ReassignBooking(ctx, a.BookingID, p)
 			return bookingWriteResult(b, a.BookingID, err)
 		}),
-		define[bookingActionArgs, objectOutput](spec{
+		define[bookingActionArgs](spec{
 			name: "mark_booking_no_show", toolset: "bookings", effect: update,
 			desc: "Record that the guest missed a meeting that has already started (status no_show).",
 		}, func(ctx context.Context, a bookingActionArgs) (any, error) {

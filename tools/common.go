@@ -66,12 +66,6 @@ type listResult[V any] struct {
 	Items        []V    `json:"items"`
 }
 
-// objectOutput is every tool's output schema: {"type": "object"}. Each result
-// is a JSON object; the tool's description names its fields, and the server
-// instructions explain the list fields once. Models do not see output
-// schemas, and fuller ones cost tools/list about 2.5 KB (see schema.go).
-type objectOutput map[string]any
-
 // listPage fetches one page, or walks pages up to max_results, and renders
 // each item with view. The result always says whether more items exist and,
 // when they do, the cursor to continue from. A walk that fails part-way is not

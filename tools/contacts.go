@@ -162,7 +162,7 @@ func contactTools(d Deps) []Tool {
 		return c.Deleted, err
 	}
 	return []Tool{
-		define[listContactsArgs, objectOutput](spec{
+		define[listContactsArgs](spec{
 			name: "list_contacts", toolset: "contacts", effect: read,
 			desc: "Contacts, newest first: id, name, email, phones, company, status, owner, timezone, times; detail=full adds " +
 				"custom_fields and more.",
@@ -177,27 +177,27 @@ func contactTools(d Deps) []Tool {
 			}
 			return listPage(ctx, a.pageArgs, fetch, viewContact)
 		}),
-		define[contactIDArgs, objectOutput](spec{
+		define[contactIDArgs](spec{
 			name: "get_contact", toolset: "contacts", effect: read,
 			desc: "Every field of one contact, custom_fields included.",
 		}, func(ctx context.Context, a contactIDArgs) (any, error) {
 			return d.Client.GetContact(ctx, a.ContactID)
 		}),
-		define[createContactArgs, objectOutput](spec{
+		define[createContactArgs](spec{
 			name: "create_contact", toolset: "contacts", effect: create,
 			desc: "Add a contact: first_name, last_name, and email or mobile_phone; custom_fields by mapped name. 409 if the " +
 				"email or mobile phone exists (see list_contacts).",
 		}, func(ctx context.Context, a createContactArgs) (any, error) {
 			return d.Client.CreateContact(ctx, a.contact())
 		}),
-		define[updateContactArgs, objectOutput](spec{
+		define[updateContactArgs](spec{
 			name: "update_contact", toolset: "contacts", effect: update,
 			desc: "Change a contact: only the given fields are sent; unnamed custom_fields are kept. email and mobile_phone " +
 				"cannot change.",
 		}, func(ctx context.Context, a updateContactArgs) (any, error) {
 			return d.Client.UpdateContact(ctx, a.ContactID, a.fields(a.FirstName, a.LastName))
 		}),
-		defineDestructive[contactIDArgs, objectOutput](d, spec{
+		defineDestructive[contactIDArgs](d, spec{
 			name: "delete_contact", toolset: "contacts", effect: destroyIdempotent,
 			desc: "Permanently delete a contact.",
 		}, func(ctx context.Context, a contactIDArgs) (string, error) {

@@ -28,7 +28,7 @@ type currentTimeOutput struct {
 
 func currentTimeTools(d Deps) []Tool {
 	return []Tool{
-		define[currentTimeArgs, objectOutput](spec{
+		define[currentTimeArgs](spec{
 			name: "get_current_time", toolset: "account", effect: read,
 			desc: "Now in UTC and in time_zone: local date, weekday, ISO week, UTC offset. Call it before turning 'today' or " +
 				"'next week' into dates.",

@@ -33,27 +33,27 @@ type spec struct {
 	desc    string
 }
 
-// define builds a Tool from its spec, its argument type A (input schema) and
-// its output schema type O. run returns the structured result or an error;
-// errors become isError results (see errorResult).
-func define[A any, O any](s spec, run func(ctx context.Context, args A) (any, error)) Tool {
-	return build[A, O](s, nil, run)
+// define builds a Tool from its spec and its argument type A (input schema).
+// run returns the structured result, a JSON object, or an error; errors become
+// isError results (see errorResult).
+func define[A any](s spec, run func(ctx context.Context, args A) (any, error)) Tool {
+	return build[A](s, nil, run)
 }
 
 // defineDestructive is define for tools whose effect is destroy or
 // destroyIdempotent: before run, describe says in one line what is about to
 // happen (which object, who, when, in the guest's time zone) and the user is
 // asked to confirm it (see Deps.confirm). Nothing is sent when they do not.
-func defineDestructive[A any, O any](d Deps, s spec, describe func(ctx context.Context, args A) (string, error), run func(ctx context.Context, args A) (any, error)) Tool {
+func defineDestructive[A any](d Deps, s spec, describe func(ctx context.Context, args A) (string, error), run func(ctx context.Context, args A) (any, error)) Tool {
 	if s.effect != destroy && s.effect != destroyIdempotent {
 		panic("defineDestructive used for a tool that is not destructive: " + s.name)
 	}
-	return build[A, O](s, func(ctx context.Context, args A) error {
+	return build[A](s, func(ctx context.Context, args A) error {
 		return d.confirm(ctx, s.name, func() (string, error) { return describe(ctx, args) })
 	}, run)
 }
 
-func build[A any, O any](s spec, confirm func(ctx context.Context, args A) error, run func(ctx context.Context, args A) (any, error)) Tool {
+func build[A any](s spec, confirm func(ctx context.Context, args A) error, run func(ctx context.Context, args A) (any, error)) Tool {
 	readOnly, destructive, idempotent := annotationsFor(s.effect)
 	def := mcp.NewTool(s.name,
 		mcp.WithDescription(s.desc),
@@ -61,7 +61,7 @@ func build[A any, O any](s spec, confirm func(ctx context.Context, args A) error
 		mcp.WithDestructiveHintAnnotation(destructive),
 		mcp.WithIdempotentHintAnnotation(idempotent),
 		mcp.WithOpenWorldHintAnnotation(true),
-		withSchemas[A, O](s.name),
+		withSchemas[A](s.name),
 	)
 	write := s.effect != read
 	return Tool{

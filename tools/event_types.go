@@ -20,13 +20,13 @@ func (a *eventTypeIDArgs) validate() error {
 
 func eventTypeTools(d Deps) []Tool {
 	return []Tool{
-		define[listEventTypesArgs, objectOutput](spec{
+		define[listEventTypesArgs](spec{
 			name: "list_event_types", toolset: "booking_pages", effect: read,
 			desc: "Classic event types (meeting types): id, name, description; IDs filter list_bookings and list_booking_pages.",
 		}, func(ctx context.Context, a listEventTypesArgs) (any, error) {
 			return listPage(ctx, a.pageArgs, d.Client.ListEventTypes, identity[oncehub.EventType])
 		}),
-		define[eventTypeIDArgs, objectOutput](spec{
+		define[eventTypeIDArgs](spec{
 			name: "get_event_type", toolset: "booking_pages", effect: read,
 			desc: "One classic event type: name and description.",
 		}, func(ctx context.Context, a eventTypeIDArgs) (any, error) {

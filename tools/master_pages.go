@@ -20,19 +20,19 @@ func (a *masterPageIDArgs) validate() error {
 
 func masterPageTools(d Deps) []Tool {
 	return []Tool{
-		define[listMasterPagesArgs, objectOutput](spec{
+		define[listMasterPagesArgs](spec{
 			name: "list_master_pages", toolset: "booking_pages", effect: read,
 			desc: "Classic master pages (booking pages behind one link): id, name, label, url, active.",
 		}, func(ctx context.Context, a listMasterPagesArgs) (any, error) {
 			return listPage(ctx, a.pageArgs, d.Client.ListMasterPages, identity[oncehub.MasterPage])
 		}),
-		define[masterPageIDArgs, objectOutput](spec{
+		define[masterPageIDArgs](spec{
 			name: "get_master_page", toolset: "booking_pages", effect: read,
 			desc: "One classic master page: name, label, url, active.",
 		}, func(ctx context.Context, a masterPageIDArgs) (any, error) {
 			return d.Client.GetMasterPage(ctx, a.MasterPageID)
 		}),
-		define[masterPageIDArgs, objectOutput](spec{
+		define[masterPageIDArgs](spec{
 			name: "create_master_page_link", toolset: "booking_pages", effect: create,
 			desc: "Single-use link to a classic master page for a guest to book through. Unused links expire after 90 days.",
 		}, func(ctx context.Context, a masterPageIDArgs) (any, error) {

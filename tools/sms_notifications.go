@@ -85,7 +85,7 @@ func viewSMS(s oncehub.SMSNotification) smsView {
 
 func notificationTools(d Deps) []Tool {
 	return []Tool{
-		define[listSMSArgs, objectOutput](spec{
+		define[listSMSArgs](spec{
 			name: "list_sms_notifications", toolset: "notifications", effect: read,
 			desc: "SMS messages OnceHub sent, newest first: id, status (sent, delivered, failed, rejected), creation_time, " +
 				"recipient, delivered_to, message_body.",

@@ -28,7 +28,7 @@ func (a *teamIDArgs) validate() error {
 
 func teamTools(d Deps) []Tool {
 	return []Tool{
-		define[listTeamsArgs, objectOutput](spec{
+		define[listTeamsArgs](spec{
 			name: "list_teams", toolset: "users", effect: read,
 			desc: "Teams: id and name. Filter by user to see one person's teams.",
 		}, func(ctx context.Context, a listTeamsArgs) (any, error) {
@@ -37,7 +37,7 @@ func teamTools(d Deps) []Tool {
 			}
 			return listPage(ctx, a.pageArgs, fetch, identity[oncehub.Team])
 		}),
-		define[teamIDArgs, objectOutput](spec{
+		define[teamIDArgs](spec{
 			name: "get_team", toolset: "users", effect: read,
 			desc: "One team: its name. Members: list_users shows each user's teams.",
 		}, func(ctx context.Context, a teamIDArgs) (any, error) {

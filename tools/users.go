@@ -227,7 +227,7 @@ func viewSchedule(userID string, s oncehub.Schedule) scheduleView {
 
 func userTools(d Deps) []Tool {
 	return []Tool{
-		define[listUsersArgs, objectOutput](spec{
+		define[listUsersArgs](spec{
 			name: "list_users", toolset: "users", effect: read,
 			desc: "Users: id, name, email, role_name, status (active or invited), timezone, teams. Filter by email to find one person.",
 		}, func(ctx context.Context, a listUsersArgs) (any, error) {
@@ -236,26 +236,26 @@ func userTools(d Deps) []Tool {
 			}
 			return listPage(ctx, a.pageArgs, fetch, identity[oncehub.User])
 		}),
-		define[userIDArgs, objectOutput](spec{
+		define[userIDArgs](spec{
 			name: "get_user", toolset: "users", effect: read,
 			desc: "One user: name, email, role_name, status, timezone, teams.",
 		}, func(ctx context.Context, a userIDArgs) (any, error) {
 			return d.Client.GetUser(ctx, a.UserID)
 		}),
-		define[createUserArgs, objectOutput](spec{
+		define[createUserArgs](spec{
 			name: "create_user", toolset: "users", effect: create,
 			desc: "Invite a user to the account (status: invited); team IDs come from list_teams.",
 		}, func(ctx context.Context, a createUserArgs) (any, error) {
 			return d.Client.CreateUser(ctx, a.params())
 		}),
-		define[updateUserArgs, objectOutput](spec{
+		define[updateUserArgs](spec{
 			name: "update_user", toolset: "users", effect: update,
 			desc: "Change a user's first_name, last_name, role_name or teams (replaces all); omitted fields are kept. Not the " +
 				"Account Owner.",
 		}, func(ctx context.Context, a updateUserArgs) (any, error) {
 			return d.Client.UpdateUser(ctx, a.UserID, a.params())
 		}),
-		defineDestructive[userIDArgs, oncehub.DeletedObject](d, spec{
+		defineDestructive[userIDArgs](d, spec{
 			name: "delete_user", toolset: "users", effect: destroyIdempotent,
 			desc: "Remove a user from the OnceHub account; cannot be undone.",
 		}, func(ctx context.Context, a userIDArgs) (string, error) {
@@ -270,7 +270,7 @@ func userTools(d Deps) []Tool {
 		}, func(ctx context.Context, a userIDArgs) (any, error) {
 			return d.Client.DeleteUser(ctx, a.UserID)
 		}),
-		define[userIDArgs, objectOutput](spec{
+		define[userIDArgs](spec{
 			name: "get_user_availability", toolset: "users", effect: read,
 			desc: "A user's working hours in their timezone (HH:MM): weekly working_hours with locations, date overrides, " +
 				"unavailable_days; the shape update_user_availability takes.",
@@ -281,7 +281,7 @@ func userTools(d Deps) []Tool {
 			}
 			return viewSchedule(a.UserID, s), nil
 		}),
-		define[updateAvailabilityArgs, objectOutput](spec{
+		define[updateAvailabilityArgs](spec{
 			name: "update_user_availability", toolset: "users", effect: update,
 			desc: "Replace a user's working hours for the weekly days and date overrides given; others are kept. Times are HH:MM " +
 				"in the user's timezone, quarter hours; working_hours [] = unavailable; remove: true deletes an override. " +

@@ -64,13 +64,13 @@ func webhookTools(d Deps) []Tool {
 		return w.Deleted, err
 	}
 	return []Tool{
-		define[listWebhooksArgs, objectOutput](spec{
+		define[listWebhooksArgs](spec{
 			name: "list_webhooks", toolset: "webhooks", effect: read,
 			desc: "Webhook subscriptions, newest first: id, name, url, events, creation_time. Signing secrets are never shown.",
 		}, func(ctx context.Context, a listWebhooksArgs) (any, error) {
 			return listPage(ctx, a.pageArgs, d.Client.ListWebhooks, viewWebhook)
 		}),
-		define[webhookIDArgs, objectOutput](spec{
+		define[webhookIDArgs](spec{
 			name: "get_webhook", toolset: "webhooks", effect: read,
 			desc: "One webhook subscription: name, url, events, creation_time (never the secret).",
 		}, func(ctx context.Context, a webhookIDArgs) (any, error) {
@@ -80,7 +80,7 @@ func webhookTools(d Deps) []Tool {
 			}
 			return viewWebhook(w), nil
 		}),
-		define[createWebhookArgs, objectOutput](spec{
+		define[createWebhookArgs](spec{
 			name: "create_webhook", toolset: "webhooks", effect: create,
 			desc: "Subscribe an https url to OnceHub events under a unique name (409 if taken). Returns its signing secret, shown " +
 				"only this once.",
@@ -91,7 +91,7 @@ func webhookTools(d Deps) []Tool {
 			}
 			return createdWebhook{webhookView: viewWebhook(w), Secret: w.Secret, Note: secretNote}, nil
 		}),
-		defineDestructive[webhookIDArgs, objectOutput](d, spec{
+		defineDestructive[webhookIDArgs](d, spec{
 			name: "delete_webhook", toolset: "webhooks", effect: destroyIdempotent,
 			desc: "Delete a webhook subscription; its events stop.",
 		}, func(ctx context.Context, a webhookIDArgs) (string, error) {
