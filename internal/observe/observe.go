@@ -148,15 +148,32 @@ func (l *limiter) Wait(ctx context.Context, account string) error {
 
 // Transport wraps the upstream HTTP transport so that the tool call a request
 // belongs to learns its status and OnceHub Request-Id (for the call's log
-// line). next nil means a clone of http.DefaultTransport.
+// line). next nil means a clone of http.DefaultTransport, made on the first
+// request.
 func (o *Observer) Transport(next http.RoundTripper) http.RoundTripper {
 	if next == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.MaxIdleConnsPerHost = 32
-		next = t
+		next = &lazyTransport{get: sync.OnceValue(func() *http.Transport {
+			t := http.DefaultTransport.(*http.Transport).Clone()
+			t.MaxIdleConnsPerHost = 32
+			return t
+		})}
 	}
 	return &roundTripper{next: next}
 }
+
+// lazyTransport builds its transport on the first request: cloning
+// http.DefaultTransport also sets up HTTP/2 (about 0.3 ms), which a stdio
+// server that has not called OnceHub yet need not pay before it answers
+// initialize.
+type lazyTransport struct{ get func() *http.Transport }
+
+func (l *lazyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return l.get().RoundTrip(r)
+}
+
+// CloseIdleConnections lets http.Client.CloseIdleConnections reach the
+// transport.
+func (l *lazyTransport) CloseIdleConnections() { l.get().CloseIdleConnections() }
 
 type roundTripper struct{ next http.RoundTripper }
 
