@@ -1,0 +1,81 @@
+package oncehub
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A decoded object encodes back with every field it came with, unknown ones
+// included, whatever their JSON looks like; a field the client models is
+// written from the struct (so a change made to it shows), never twice.
+func TestObjectKeepsUnknownFields(t *testing.T) {
+	cases := map[string]string{
+		"none":            `{"id":"TM-1","name":"Sales"}`,
+		"nested":          `{"id":"TM-1","zeta":{"a":[1,{"b":"}]"}],"c":null},"alpha":[[],{}],"name":"Sales"}`,
+		"strings":         `{"id":"TM-1","quote":"say \"hi\" {not an object}","slash":"a\\","unicode":"h\u00e9 \ud83d\ude00"}`,
+		"numbers":         `{"n":-1.5e+10,"t":true,"f":false,"z":null,"id":"TM-1"}`,
+		"whitespace":      " \n{ \"id\" : \"TM-1\" ,\n\t\"extra\" : [ 1 , 2 ] , \"name\":\"S\" }\n",
+		"escaped key":     `{"id":"TM-1","a\"b":1,"\u0063ustom":2,"<html>":3}`,
+		"escaped known":   `{"\u0069d":"TM-1","name":"S"}`,
+		"repeated":        `{"id":"TM-1","x":1,"x":2}`,
+		"non-ASCII key":   `{"id":"TM-1","größe":"L"}`,
+		"known is object": `{"id":"TM-1","name":"S","more":{"id":"inner"}}`,
+	}
+	for name, in := range cases {
+		t.Run(name, func(t *testing.T) {
+			var team Team
+			require.NoError(t, json.Unmarshal([]byte(in), &team))
+			out, err := json.Marshal(team)
+			require.NoError(t, err)
+			var want, got map[string]any
+			require.NoError(t, json.Unmarshal([]byte(in), &want))
+			require.NoError(t, json.Unmarshal(out, &got), "%s", out)
+			assert.Equal(t, want, got)
+
+			team.Name = "Renamed"
+			out, err = json.Marshal(team)
+			require.NoError(t, err)
+			got = nil
+			require.NoError(t, json.Unmarshal(out, &got))
+			assert.Equal(t, "Renamed", got["name"])
+			assert.Equal(t, 1, countKey(t, out, "name"), "name written once: %s", out)
+		})
+	}
+}
+
+// countKey counts the top-level members of the object data named key.
+func countKey(t *testing.T, data []byte, key string) int {
+	members, ok := topLevelMembers(data)
+	require.True(t, ok)
+	n := 0
+	for _, m := range members {
+		if m.name == key {
+			n++
+		}
+	}
+	return n
+}
+
+// References decode and encode the same way whether or not an ID needs escaping.
+func TestRefIDs(t *testing.T) {
+	for _, in := range []string{`"USR-1"`, `"a\"b"`, `"\u00e9"`, `"é"`, `"<x>"`, `""`, `null`} {
+		var r Ref[User]
+		require.NoError(t, json.Unmarshal([]byte(in), &r), in)
+		var id string
+		if in != "null" {
+			require.NoError(t, json.Unmarshal([]byte(in), &id))
+		}
+		assert.Equal(t, id, r.ID, in)
+		out, err := json.Marshal(r)
+		require.NoError(t, err)
+		if id == "" {
+			assert.Equal(t, "null", string(out))
+			continue
+		}
+		want, _ := json.Marshal(id)
+		assert.Equal(t, string(want), string(out), in)
+	}
+}
