@@ -303,7 +303,7 @@ func (c *Client) once(ctx context.Context, req request, u *url.URL, key, fp stri
 		return resp, apiErr
 	}
 	if out != nil && !(req.emptyOK && len(bytes.TrimSpace(data)) == 0) {
-		if err := json.Unmarshal(data, out); err != nil {
+		if err := decodeBody(data, out); err != nil {
 			derr := &TransportError{Op: req.method + " " + req.route, Sent: true, Status: hresp.StatusCode, RequestID: resp.RequestID,
 				Err: fmt.Errorf("OnceHub sent a response that is not the JSON expected: %w", err)}
 			c.report(req, try, waited, hresp.StatusCode, resp.RequestID, fp, start, derr)
@@ -312,6 +312,19 @@ func (c *Client) once(ctx context.Context, req request, u *url.URL, key, fp stri
 	}
 	c.report(req, try, waited, hresp.StatusCode, resp.RequestID, fp, start, nil)
 	return resp, nil
+}
+
+// decodeBody decodes a response body into out. An object decoded by its own
+// UnmarshalJSON (every OnceHub object type: see decodeObject) is handed the
+// body directly: json.Unmarshal would first scan the whole body to validate
+// it, and the method's own json.Unmarshal scans it again.
+func decodeBody(data []byte, out any) error {
+	if u, ok := out.(json.Unmarshaler); ok {
+		if i := skipSpace(data, 0); i < len(data) && data[i] == '{' {
+			return u.UnmarshalJSON(data)
+		}
+	}
+	return json.Unmarshal(data, out)
 }
 
 func (c *Client) report(req request, try int, waited time.Duration, status int, requestID, fp string, start time.Time, err error) {

@@ -2,6 +2,8 @@ package oncehub
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -77,5 +79,39 @@ func TestRefIDs(t *testing.T) {
 		}
 		want, _ := json.Marshal(id)
 		assert.Equal(t, string(want), string(out), in)
+	}
+}
+
+// An object body is decoded without a separate validation pass, so a body
+// that is not exactly one JSON object must still be refused as such.
+func TestObjectBodyMustBeValidJSON(t *testing.T) {
+	cases := map[string]struct {
+		body string
+		ok   bool
+	}{
+		"valid, with whitespace": {" {\"id\":\"BKNG-1\",\"later\":[1]}\n", true},
+		"truncated":              {`{"id":"BKNG-1","status":"sched`, false},
+		"trailing data":          {`{"id":"BKNG-1"} {"id":"BKNG-2"}`, false},
+		"unquoted name":          {`{id:"BKNG-1"}`, false},
+		"not an object":          {`["BKNG-1"]`, false},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			up := newUpstream(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = io.WriteString(w, tc.body)
+			})
+			b, err := newTestClient(t, up.URL).GetBooking(keyCtx(), "BKNG-1")
+			if !tc.ok {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), "not the JSON expected")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, "BKNG-1", b.ID)
+			out, err := json.Marshal(b)
+			require.NoError(t, err)
+			assert.JSONEq(t, `{"id":"BKNG-1","later":[1]}`, string(out))
+		})
 	}
 }
