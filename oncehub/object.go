@@ -3,7 +3,6 @@ package oncehub
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"reflect"
 	"sort"
 	"strings"
@@ -42,7 +41,7 @@ func encodeObject(known any, extra Extra) ([]byte, error) {
 	// JSON object: its members are found by a scan, not decoded again.
 	members, ok := topLevelMembers(extra.raw)
 	if !ok {
-		return nil, fmt.Errorf("kept object is not a JSON object")
+		return data, nil // null: nothing kept besides the known fields
 	}
 	names := jsonFieldNames(reflect.TypeOf(known))
 	unknown := members[:0]

@@ -48,6 +48,15 @@ func TestObjectKeepsUnknownFields(t *testing.T) {
 	}
 }
 
+// An object decoded from null (a null item in a list) encodes as before.
+func TestObjectFromNull(t *testing.T) {
+	var teams []Team
+	require.NoError(t, json.Unmarshal([]byte(`[null,{"id":"TM-1","x":1}]`), &teams))
+	out, err := json.Marshal(teams)
+	require.NoError(t, err)
+	assert.JSONEq(t, `[{"id":""},{"id":"TM-1","x":1}]`, string(out))
+}
+
 // countKey counts the top-level members of the object data named key.
 func countKey(t *testing.T, data []byte, key string) int {
 	members, ok := topLevelMembers(data)
