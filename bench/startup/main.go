@@ -657,7 +657,7 @@ func (r report) callsMarkdown() string {
 	w("\nGoal: added latency ≤ %s median — %s. ", us(goalAdded), verdict(worst <= goalAdded))
 	if o := r.Overhead; len(o) == 6 {
 		w("A server in the middle costs at least the floor for its transport: a bare mcp-go server's do-nothing call takes %s over stdio "+
-			"(of which %s is the pipes and processes alone) and %s over HTTP. Added latency above that floor, the part that is our code: "+
+			"(of which %s is the pipes and processes alone) and %s over HTTP. Added latency above that floor (our code, and the wake-ups of making the upstream request from inside the server): "+
 			"%s over stdio, %s over HTTP.\n",
 			us(o[2].Median), us(o[1].Median), us(o[3].Median), us(o[4].AddedMedian-o[2].Median), us(o[5].AddedMedian-o[3].Median))
 	} else {
