@@ -66,6 +66,7 @@ type Attempt struct {
 type Client struct {
 	base      *url.URL
 	http      *http.Client
+	timeout   time.Duration // of one attempt
 	userAgent string
 	maxBody   int64
 	retry     RetryPolicy
@@ -103,9 +104,13 @@ func New(cfg Config) (*Client, error) {
 	}
 	return &Client{
 		base: base,
+		// The timeout of an attempt is a context deadline (see once), not
+		// http.Client.Timeout: with a RoundTripper net/http does not know (the
+		// metrics wrapper is one), Client.Timeout costs a goroutine, a timer
+		// and two channels per request.
+		timeout: timeout,
 		http: &http.Client{
 			Transport: tr,
-			Timeout:   timeout,
 			// Never follow a redirect: it could downgrade to plain HTTP or carry
 			// the API-Key header to another host.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -253,7 +258,12 @@ func (c *Client) once(ctx context.Context, req request, u *url.URL, key, fp stri
 	if payload != nil {
 		body = bytes.NewReader(payload)
 	}
-	hreq, err := http.NewRequestWithContext(ctx, req.method, u.String(), body)
+	// The attempt's deadline covers reading the body too: cancel runs when
+	// once returns, after the body is read.
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	tracker := &sentTracker{}
+	hreq, err := http.NewRequestWithContext(withSentTracker(ctx, tracker), req.method, u.String(), body)
 	if err != nil {
 		return nil, fmt.Errorf("building %s %s: %w", req.method, req.route, err)
 	}
@@ -263,8 +273,6 @@ func (c *Client) once(ctx context.Context, req request, u *url.URL, key, fp stri
 	if payload != nil {
 		hreq.Header.Set("Content-Type", "application/json")
 	}
-	tracker := &sentTracker{}
-	hreq = hreq.WithContext(withSentTracker(ctx, tracker))
 
 	start := time.Now()
 	hresp, err := c.http.Do(hreq)
@@ -303,7 +311,7 @@ func (c *Client) once(ctx context.Context, req request, u *url.URL, key, fp stri
 		return resp, apiErr
 	}
 	if out != nil && !(req.emptyOK && len(bytes.TrimSpace(data)) == 0) {
-		if err := json.Unmarshal(data, out); err != nil {
+		if err := decodeBody(data, out); err != nil {
 			derr := &TransportError{Op: req.method + " " + req.route, Sent: true, Status: hresp.StatusCode, RequestID: resp.RequestID,
 				Err: fmt.Errorf("OnceHub sent a response that is not the JSON expected: %w", err)}
 			c.report(req, try, waited, hresp.StatusCode, resp.RequestID, fp, start, derr)
@@ -312,6 +320,19 @@ func (c *Client) once(ctx context.Context, req request, u *url.URL, key, fp stri
 	}
 	c.report(req, try, waited, hresp.StatusCode, resp.RequestID, fp, start, nil)
 	return resp, nil
+}
+
+// decodeBody decodes a response body into out. An object decoded by its own
+// UnmarshalJSON (every OnceHub object type: see decodeObject) is handed the
+// body directly: json.Unmarshal would first scan the whole body to validate
+// it, and the method's own json.Unmarshal scans it again.
+func decodeBody(data []byte, out any) error {
+	if u, ok := out.(json.Unmarshaler); ok {
+		if i := skipSpace(data, 0); i < len(data) && data[i] == '{' {
+			return u.UnmarshalJSON(data)
+		}
+	}
+	return json.Unmarshal(data, out)
 }
 
 func (c *Client) report(req request, try int, waited time.Duration, status int, requestID, fp string, start time.Time, err error) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
@@ -106,7 +107,7 @@ func loadZone(arg, name string) (*time.Location, error) {
 	if name == "" {
 		return nil, nil
 	}
-	loc, err := time.LoadLocation(name)
+	loc, err := zone(name)
 	if err != nil || name == "Local" {
 		return nil, &oncehub.ArgError{Arg: arg, Msg: fmt.Sprintf("%q is not an IANA time zone; use a name such as Europe/Berlin, America/New_York or Asia/Kolkata", name)}
 	}
@@ -126,12 +127,30 @@ func localTime(t *time.Time, loc *time.Location, tz string) string {
 		return ""
 	}
 	if loc == nil && tz != "" {
-		loc, _ = time.LoadLocation(tz)
+		loc, _ = zone(tz)
 	}
 	if loc == nil {
 		return ""
 	}
 	return t.In(loc).Format(time.RFC3339)
+}
+
+// zones caches time zones by name: time.LoadLocation reads and parses the
+// zone's file on every call, which a page of bookings would do per item.
+// Only zones that load are kept, so the cache is bounded by the IANA database.
+var zones sync.Map // string → *time.Location
+
+// zone is time.LoadLocation, cached.
+func zone(name string) (*time.Location, error) {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(name, loc)
+	return loc, nil
 }
 
 func utc(t *time.Time) string {

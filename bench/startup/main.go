@@ -21,7 +21,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -41,10 +40,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/client/transport"
-	"github.com/mark3labs/mcp-go/mcp"
-
 	"github.com/oncehub-mcp/oncehub-mcp/internal/app"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 )
@@ -62,6 +57,7 @@ func main() {
 	out := flag.String("out", "docs/BENCHMARKS.md", "report file (its startup section is replaced)")
 	write := flag.Bool("write", true, "write the report file (else print the section)")
 	fakeOnly := flag.Bool("fake-only", false, "internal: serve the fake OnceHub, print its URL, stop when stdin closes")
+	callsOnly := flag.Bool("calls-only", false, "measure and print the per-call overhead only (implies -write=false)")
 	flag.Parse()
 	log.SetFlags(0)
 	if *fakeOnly {
@@ -89,6 +85,12 @@ func main() {
 	}
 
 	r := report{Date: time.Now().UTC(), Runs: *runs, Calls: *calls, Load: loadAverage()}
+	if *callsOnly {
+		log.Printf("per-call overhead: %d calls per transport", *calls)
+		r.Calls, r.Overhead = measureCalls(ours, bare, env, fakeURL, *calls)
+		fmt.Print(r.callsMarkdown())
+		return
+	}
 	variants := []variant{
 		{Name: "oncehub-mcp stdio", Bin: ours, Args: []string{"stdio"}, Env: env},
 		{Name: "oncehub-mcp stdio --demo", Bin: ours, Args: []string{"stdio", "--demo"}, Env: []string{}},
@@ -327,12 +329,17 @@ type callSummary struct {
 	Median, P99           time.Duration
 	AddedMedian, AddedP99 time.Duration
 	AddedPaired           bool
+	CPU                   time.Duration // server process CPU per call (user+system, all threads); 0: not measured
+	Kind                  string        // "direct", "floor" or "ours"
 }
 
 // measureCalls times tools/call get_booking over stdio and over HTTP, each
-// paired with a direct GET of the same booking from the same fake just before.
+// paired with a direct GET of the same booking from the same fake just before,
+// and the floors: a process that answers at once, and the bare mcp-go server
+// over stdio and over HTTP. Every client is a few lines of raw JSON-RPC (lines
+// on pipes, HTTP POSTs on one keep-alive connection), the same for every
+// server, so the rows differ by the server alone.
 func measureCalls(bin, bareBin string, env []string, fakeURL string, n int) (int, []callSummary) {
-	ctx := context.Background()
 	direct := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
 	get := func(path string) []byte {
 		req, err := http.NewRequest(http.MethodGet, fakeURL+"/v2"+path, nil)
@@ -354,52 +361,23 @@ func measureCalls(bin, bareBin string, env []string, fakeURL string, n int) (int
 	check(json.Unmarshal(get("/bookings?limit=1"), &list))
 	id := list.Data[0].ID
 	path := "/bookings/" + id
+	args := fmt.Sprintf(`{"booking_id":%q}`, id)
 
-	// stdio server.
-	stdioCall := stdioSession(bin, []string{"stdio"}, env, "get_booking", fmt.Sprintf(`{"booking_id":%q}`, id))
-	// The floor: the bare mcp-go server's own tool, no upstream at all — what
-	// any mcp-go stdio server (and this client) costs per call.
-	bareCall := stdioSession(bareBin, nil, nil, "ping", `{"message":"hi"}`)
-
-	// HTTP server on a free loopback port.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	check(err)
-	addr := ln.Addr().String()
-	check(ln.Close())
-	hcmd := exec.Command(bin, "http", "--addr", addr)
-	hcmd.Env = env
-	check(hcmd.Start())
-	defer func() { _ = hcmd.Process.Kill(); _ = hcmd.Wait() }()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		resp, err := http.Get("http://" + addr + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			log.Fatal("HTTP server did not start")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	hc, err := client.NewStreamableHttpClient("http://"+addr+"/mcp", transport.WithHTTPHeaders(map[string]string{"API-Key": fakeoncehub.TestKey}))
-	check(err)
-	check(hc.Start(ctx))
-	defer hc.Close()
-	ireq := mcp.InitializeRequest{}
-	ireq.Params.ClientInfo = mcp.Implementation{Name: "bench", Version: "1"}
-	_, err = hc.Initialize(ctx, ireq)
-	check(err)
-	httpCall := func() {
-		req := mcp.CallToolRequest{}
-		req.Params.Name = "get_booking"
-		req.Params.Arguments = map[string]any{"booking_id": id}
-		res, err := hc.CallTool(ctx, req)
-		check(err)
-		if res.IsError {
-			log.Fatalf("HTTP tools/call failed: %v", res.Content)
-		}
-	}
+	stdioCall, stdioPid, stopStdio := stdioSession(bin, []string{"stdio"}, env, "get_booking", args)
+	defer stopStdio()
+	// The floors, no upstream at all: a process that answers each line at
+	// once (the pipes and two processes), and the bare mcp-go server's own
+	// do-nothing tool over stdio and over HTTP (what any mcp-go server costs).
+	echoCall, echoPid, stopEcho := stdioSession(bareBin, []string{"echo"}, nil, "ping", `{}`)
+	defer stopEcho()
+	bareCall, barePid, stopBare := stdioSession(bareBin, nil, nil, "ping", `{"message":"hi"}`)
+	defer stopBare()
+	bareAddr, bareHTTPPid, stopBareHTTP := httpServer(bareBin, []string{"http"}, nil, "/mcp")
+	defer stopBareHTTP()
+	bareHTTPCall := httpSession(bareAddr, "ping", `{"message":"hi"}`)
+	addr, httpPid, stopHTTP := httpServer(bin, []string{"http", "--addr"}, env, "/healthz")
+	defer stopHTTP()
+	httpCall := httpSession(addr, "get_booking", args)
 
 	timeIt := func(f func()) time.Duration {
 		t0 := time.Now()
@@ -408,35 +386,72 @@ func measureCalls(bin, bareBin string, env []string, fakeURL string, n int) (int
 	}
 	for i := 0; i < 100; i++ { // warm up connections and caches
 		get(path)
-		stdioCall()
+		echoCall()
 		bareCall()
+		bareHTTPCall()
+		stdioCall()
 		httpCall()
 	}
-	var directs, stdios, bares, https, addStdio, addHTTP []time.Duration
+	pids := []int{echoPid, barePid, bareHTTPPid, stdioPid, httpPid}
+	cpu0 := make([]time.Duration, len(pids))
+	for i, p := range pids {
+		cpu0[i] = cpuTime(p)
+	}
+	var directs, echos, bares, bareHTTPs, stdios, https, addStdio, addHTTP []time.Duration
 	for i := 0; i < n; i++ {
 		d1 := timeIt(func() { get(path) })
 		s := timeIt(stdioCall)
+		echos = append(echos, timeIt(echoCall))
 		bares = append(bares, timeIt(bareCall))
+		bareHTTPs = append(bareHTTPs, timeIt(bareHTTPCall))
 		d2 := timeIt(func() { get(path) })
 		h := timeIt(httpCall)
 		directs = append(directs, d1, d2)
 		stdios, https = append(stdios, s), append(https, h)
 		addStdio, addHTTP = append(addStdio, s-d1), append(addHTTP, h-d2)
 	}
-	return n, []callSummary{
-		{Path: "direct GET /v2/bookings/{id} to the fake", Median: pct(directs, 0.5), P99: pct(directs, 0.99)},
-		{Path: "floor: tools/call ping on the bare mcp-go server over stdio (no upstream)", Median: pct(bares, 0.5), P99: pct(bares, 0.99)},
-		{Path: "tools/call get_booking over stdio", Median: pct(stdios, 0.5), P99: pct(stdios, 0.99),
-			AddedMedian: pct(addStdio, 0.5), AddedP99: pct(addStdio, 0.99), AddedPaired: true},
-		{Path: "tools/call get_booking over streamable HTTP", Median: pct(https, 0.5), P99: pct(https, 0.99),
-			AddedMedian: pct(addHTTP, 0.5), AddedP99: pct(addHTTP, 0.99), AddedPaired: true},
+	cpu := make([]time.Duration, len(pids))
+	for i, p := range pids {
+		if c0 := cpu0[i]; c0 >= 0 {
+			cpu[i] = (cpuTime(p) - c0) / time.Duration(n)
+		}
 	}
+	return n, []callSummary{
+		{Kind: "direct", Path: "direct GET /v2/bookings/{id} to the fake", Median: pct(directs, 0.5), P99: pct(directs, 0.99)},
+		{Kind: "floor", Path: "floor: a process answering each stdio line at once (no MCP, no upstream)", Median: pct(echos, 0.5), P99: pct(echos, 0.99), CPU: cpu[0]},
+		{Kind: "floor", Path: "floor: tools/call ping on the bare mcp-go server over stdio (no upstream)", Median: pct(bares, 0.5), P99: pct(bares, 0.99), CPU: cpu[1]},
+		{Kind: "floor", Path: "floor: tools/call ping on the bare mcp-go server over streamable HTTP (no upstream)", Median: pct(bareHTTPs, 0.5), P99: pct(bareHTTPs, 0.99), CPU: cpu[2]},
+		{Kind: "ours", Path: "tools/call get_booking over stdio", Median: pct(stdios, 0.5), P99: pct(stdios, 0.99),
+			AddedMedian: pct(addStdio, 0.5), AddedP99: pct(addStdio, 0.99), AddedPaired: true, CPU: cpu[3]},
+		{Kind: "ours", Path: "tools/call get_booking over streamable HTTP", Median: pct(https, 0.5), P99: pct(https, 0.99),
+			AddedMedian: pct(addHTTP, 0.5), AddedP99: pct(addHTTP, 0.99), AddedPaired: true, CPU: cpu[4]},
+	}
+}
+
+// cpuTime is the user+system CPU time of process pid so far (all its
+// threads), or -1 where /proc is not available.
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return -1
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return -1
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return -1
+	}
+	return time.Duration(utime+stime) * time.Second / 100 // USER_HZ is 100 on Linux
 }
 
 // stdioSession starts bin with args on stdio, initializes it, and returns a
 // function that calls tool with the JSON arguments args and waits for the
-// answer (failing on an isError result). The process lives until the bench ends.
-func stdioSession(bin string, args, env []string, tool, arguments string) func() {
+// answer (failing on an isError result), the process ID, and a stop function.
+func stdioSession(bin string, args, env []string, tool, arguments string) (call func(), pid int, stop func()) {
 	cmd := exec.Command(bin, args...)
 	cmd.Env = env
 	stdin, err := cmd.StdinPipe()
@@ -450,11 +465,67 @@ func stdioSession(bin string, args, env []string, tool, arguments string) func()
 	send(stdin, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
 	seq := 1
 	return func() {
+			seq++
+			send(stdin, fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":%q,"arguments":%s}}`, seq, tool, arguments))
+			line := readResponse(rd, seq)
+			if bytes.Contains(line, []byte(`"isError":true`)) {
+				log.Fatalf("%s tools/call %s failed: %s", filepath.Base(bin), tool, line)
+			}
+		}, cmd.Process.Pid, func() {
+			_ = stdin.Close()
+			_ = cmd.Wait()
+		}
+}
+
+// httpServer starts bin with args plus a free loopback address and waits
+// until GET probe answers; it returns the address, the process ID, and a stop
+// function.
+func httpServer(bin string, args, env []string, probe string) (addr string, pid int, stop func()) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	check(err)
+	addr = ln.Addr().String()
+	check(ln.Close())
+	cmd := exec.Command(bin, append(append([]string{}, args...), addr)...)
+	cmd.Env = env
+	check(cmd.Start())
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + probe)
+		if err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			log.Fatalf("%s did not start serving HTTP", filepath.Base(bin))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return addr, cmd.Process.Pid, func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
+}
+
+// httpSession returns a function that POSTs tools/call tool to the stateless
+// streamable HTTP endpoint at addr over one keep-alive connection and checks
+// the JSON answer. (mcp-go's own client would be measured too: see
+// docs/BENCHMARKS.md.)
+func httpSession(addr, tool, arguments string) func() {
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+	seq := 0
+	return func() {
 		seq++
-		send(stdin, fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":%q,"arguments":%s}}`, seq, tool, arguments))
-		line := readResponse(rd, seq)
-		if bytes.Contains(line, []byte(`"isError":true`)) {
-			log.Fatalf("%s tools/call %s failed: %s", filepath.Base(bin), tool, line)
+		body := fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":%q,"arguments":%s}}`, seq, tool, arguments)
+		req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/mcp", strings.NewReader(body))
+		check(err)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("MCP-Protocol-Version", "2025-11-25")
+		req.Header.Set("API-Key", fakeoncehub.TestKey)
+		resp, err := hc.Do(req)
+		check(err)
+		b, err := io.ReadAll(resp.Body)
+		check(err)
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !bytes.Contains(b, []byte(`"result"`)) || bytes.Contains(b, []byte(`"isError":true`)) {
+			log.Fatalf("HTTP tools/call %s: %s %s", tool, resp.Status, b)
 		}
 	}
 }
@@ -554,23 +625,44 @@ func (r report) markdown() string {
 	}
 	w("\n")
 
+	b.WriteString(r.callsMarkdown())
+	w("%s\n", endMarker)
+	return b.String()
+}
+
+// callsMarkdown is the per-call overhead part of the report.
+func (r report) callsMarkdown() string {
+	var b strings.Builder
+	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
 	w("## Per-call overhead\n\n")
 	w("`tools/call get_booking` through the server, against a direct `GET /v2/bookings/{id}` of the same booking from the same "+
 		"loopback fake OnceHub, which runs in a process of its own (%d samples each; every call is paired with a direct request just before it, and the added "+
-		"latency is the paired difference). The upstream rate limiter is off (`ONCEHUB_RATE_LIMIT=0`) so pacing does not hide our code's cost.\n\n", r.Calls)
-	w("| Path | median | p99 | added (median) | added (p99) |\n|---|---|---|---|---|\n")
+		"latency is the paired difference). The upstream rate limiter is off (`ONCEHUB_RATE_LIMIT=0`) so pacing does not hide our code's cost. "+
+		"Every server is driven by the same few lines of raw JSON-RPC (lines on pipes; HTTP POSTs on one keep-alive connection), so the rows differ "+
+		"by the server alone. Server CPU is the server process's user+system time per call (all threads, from /proc), which a busy machine "+
+		"disturbs less than latency.\n\n", r.Calls)
+	w("| Path | median | p99 | added (median) | added (p99) | server CPU per call |\n|---|---|---|---|---|---|\n")
 	var worst time.Duration
 	for _, c := range r.Overhead {
-		added, addedP99 := "—", "—"
+		added, addedP99, cpu := "—", "—", "—"
 		if c.AddedPaired {
 			added, addedP99 = us(c.AddedMedian), us(c.AddedP99)
 			worst = max(worst, c.AddedMedian)
 		}
-		w("| %s | %s | %s | %s | %s |\n", c.Path, us(c.Median), us(c.P99), added, addedP99)
+		if c.CPU > 0 {
+			cpu = us(c.CPU)
+		}
+		w("| %s | %s | %s | %s | %s | %s |\n", c.Path, us(c.Median), us(c.P99), added, addedP99, cpu)
 	}
-	w("\nGoal: added latency ≤ %s median — %s. The floor row is what a bare mcp-go stdio server and this client take for a call "+
-		"that does nothing; added latency above it is ours.\n", us(goalAdded), verdict(worst <= goalAdded))
-	w("%s\n", endMarker)
+	w("\nGoal: added latency ≤ %s median — %s. ", us(goalAdded), verdict(worst <= goalAdded))
+	if o := r.Overhead; len(o) == 6 {
+		w("A server in the middle costs at least the floor for its transport: a bare mcp-go server's do-nothing call takes %s over stdio "+
+			"(of which %s is the pipes and processes alone) and %s over HTTP. Added latency above that floor (our code, and the wake-ups of making the upstream request from inside the server): "+
+			"%s over stdio, %s over HTTP.\n",
+			us(o[2].Median), us(o[1].Median), us(o[3].Median), us(o[4].AddedMedian-o[2].Median), us(o[5].AddedMedian-o[3].Median))
+	} else {
+		w("\n")
+	}
 	return b.String()
 }
 

@@ -1,0 +1,126 @@
+package oncehub
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A decoded object encodes back with every field it came with, unknown ones
+// included, whatever their JSON looks like; a field the client models is
+// written from the struct (so a change made to it shows), never twice.
+func TestObjectKeepsUnknownFields(t *testing.T) {
+	cases := map[string]string{
+		"none":            `{"id":"TM-1","name":"Sales"}`,
+		"nested":          `{"id":"TM-1","zeta":{"a":[1,{"b":"}]"}],"c":null},"alpha":[[],{}],"name":"Sales"}`,
+		"strings":         `{"id":"TM-1","quote":"say \"hi\" {not an object}","slash":"a\\","unicode":"h\u00e9 \ud83d\ude00"}`,
+		"numbers":         `{"n":-1.5e+10,"t":true,"f":false,"z":null,"id":"TM-1"}`,
+		"whitespace":      " \n{ \"id\" : \"TM-1\" ,\n\t\"extra\" : [ 1 , 2 ] , \"name\":\"S\" }\n",
+		"escaped key":     `{"id":"TM-1","a\"b":1,"\u0063ustom":2,"<html>":3}`,
+		"escaped known":   `{"\u0069d":"TM-1","name":"S"}`,
+		"repeated":        `{"id":"TM-1","x":1,"x":2}`,
+		"non-ASCII key":   `{"id":"TM-1","größe":"L"}`,
+		"known is object": `{"id":"TM-1","name":"S","more":{"id":"inner"}}`,
+	}
+	for name, in := range cases {
+		t.Run(name, func(t *testing.T) {
+			var team Team
+			require.NoError(t, json.Unmarshal([]byte(in), &team))
+			out, err := json.Marshal(team)
+			require.NoError(t, err)
+			var want, got map[string]any
+			require.NoError(t, json.Unmarshal([]byte(in), &want))
+			require.NoError(t, json.Unmarshal(out, &got), "%s", out)
+			assert.Equal(t, want, got)
+
+			team.Name = "Renamed"
+			out, err = json.Marshal(team)
+			require.NoError(t, err)
+			got = nil
+			require.NoError(t, json.Unmarshal(out, &got))
+			assert.Equal(t, "Renamed", got["name"])
+			assert.Equal(t, 1, countKey(t, out, "name"), "name written once: %s", out)
+		})
+	}
+}
+
+// An object decoded from null (a null item in a list) encodes as before.
+func TestObjectFromNull(t *testing.T) {
+	var teams []Team
+	require.NoError(t, json.Unmarshal([]byte(`[null,{"id":"TM-1","x":1}]`), &teams))
+	out, err := json.Marshal(teams)
+	require.NoError(t, err)
+	assert.JSONEq(t, `[{"id":""},{"id":"TM-1","x":1}]`, string(out))
+}
+
+// countKey counts the top-level members of the object data named key.
+func countKey(t *testing.T, data []byte, key string) int {
+	members, ok := topLevelMembers(data)
+	require.True(t, ok)
+	n := 0
+	for _, m := range members {
+		if m.name == key {
+			n++
+		}
+	}
+	return n
+}
+
+// References decode and encode the same way whether or not an ID needs escaping.
+func TestRefIDs(t *testing.T) {
+	for _, in := range []string{`"USR-1"`, `"a\"b"`, `"\u00e9"`, `"é"`, `"<x>"`, `""`, `null`} {
+		var r Ref[User]
+		require.NoError(t, json.Unmarshal([]byte(in), &r), in)
+		var id string
+		if in != "null" {
+			require.NoError(t, json.Unmarshal([]byte(in), &id))
+		}
+		assert.Equal(t, id, r.ID, in)
+		out, err := json.Marshal(r)
+		require.NoError(t, err)
+		if id == "" {
+			assert.Equal(t, "null", string(out))
+			continue
+		}
+		want, _ := json.Marshal(id)
+		assert.Equal(t, string(want), string(out), in)
+	}
+}
+
+// An object body is decoded without a separate validation pass, so a body
+// that is not exactly one JSON object must still be refused as such.
+func TestObjectBodyMustBeValidJSON(t *testing.T) {
+	cases := map[string]struct {
+		body string
+		ok   bool
+	}{
+		"valid, with whitespace": {" {\"id\":\"BKNG-1\",\"later\":[1]}\n", true},
+		"truncated":              {`{"id":"BKNG-1","status":"sched`, false},
+		"trailing data":          {`{"id":"BKNG-1"} {"id":"BKNG-2"}`, false},
+		"unquoted name":          {`{id:"BKNG-1"}`, false},
+		"not an object":          {`["BKNG-1"]`, false},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			up := newUpstream(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = io.WriteString(w, tc.body)
+			})
+			b, err := newTestClient(t, up.URL).GetBooking(keyCtx(), "BKNG-1")
+			if !tc.ok {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), "not the JSON expected")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, "BKNG-1", b.ID)
+			out, err := json.Marshal(b)
+			require.NoError(t, err)
+			assert.JSONEq(t, `{"id":"BKNG-1","later":[1]}`, string(out))
+		})
+	}
+}
