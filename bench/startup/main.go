@@ -69,9 +69,10 @@ func main() {
 	dir, err := os.MkdirTemp("", "oncehub-bench")
 	check(err)
 	defer os.RemoveAll(dir)
-	ours, bare := filepath.Join(dir, "oncehub-mcp"), filepath.Join(dir, "bare")
+	ours, bare, floors := filepath.Join(dir, "oncehub-mcp"), filepath.Join(dir, "bare"), filepath.Join(dir, "floors")
 	build(root, ours, ".")
-	build(root, bare, "./bench/bare")
+	build(root, bare, "./bench/bare")     // the start-up floor: stdio only
+	build(root, floors, "./bench/floors") // the per-call floors over HTTP and bare pipes
 
 	// The fake runs in its own process, as OnceHub would: the direct request
 	// and the server's request then cross the same process boundary.
@@ -87,7 +88,7 @@ func main() {
 	r := report{Date: time.Now().UTC(), Runs: *runs, Calls: *calls, Load: loadAverage()}
 	if *callsOnly {
 		log.Printf("per-call overhead: %d calls per transport", *calls)
-		r.Calls, r.Overhead = measureCalls(ours, bare, env, fakeURL, *calls)
+		r.Calls, r.Overhead = measureCalls(ours, bare, floors, env, fakeURL, *calls)
 		fmt.Print(r.callsMarkdown())
 		return
 	}
@@ -118,7 +119,7 @@ func main() {
 	r.Inits = initTrace(ours, env)
 
 	log.Printf("per-call overhead: %d calls per transport", *calls)
-	r.Calls, r.Overhead = measureCalls(ours, bare, env, fakeURL, *calls)
+	r.Calls, r.Overhead = measureCalls(ours, bare, floors, env, fakeURL, *calls)
 
 	section := r.markdown()
 	if !*write {
@@ -339,7 +340,7 @@ type callSummary struct {
 // over stdio and over HTTP. Every client is a few lines of raw JSON-RPC (lines
 // on pipes, HTTP POSTs on one keep-alive connection), the same for every
 // server, so the rows differ by the server alone.
-func measureCalls(bin, bareBin string, env []string, fakeURL string, n int) (int, []callSummary) {
+func measureCalls(bin, bareBin, floorsBin string, env []string, fakeURL string, n int) (int, []callSummary) {
 	direct := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
 	get := func(path string) []byte {
 		req, err := http.NewRequest(http.MethodGet, fakeURL+"/v2"+path, nil)
@@ -368,11 +369,11 @@ func measureCalls(bin, bareBin string, env []string, fakeURL string, n int) (int
 	// The floors, no upstream at all: a process that answers each line at
 	// once (the pipes and two processes), and the bare mcp-go server's own
 	// do-nothing tool over stdio and over HTTP (what any mcp-go server costs).
-	echoCall, echoPid, stopEcho := stdioSession(bareBin, []string{"echo"}, nil, "ping", `{}`)
+	echoCall, echoPid, stopEcho := stdioSession(floorsBin, []string{"echo"}, nil, "ping", `{}`)
 	defer stopEcho()
 	bareCall, barePid, stopBare := stdioSession(bareBin, nil, nil, "ping", `{"message":"hi"}`)
 	defer stopBare()
-	bareAddr, bareHTTPPid, stopBareHTTP := httpServer(bareBin, []string{"http"}, nil, "/mcp")
+	bareAddr, bareHTTPPid, stopBareHTTP := httpServer(floorsBin, []string{"http"}, nil, "/mcp")
 	defer stopBareHTTP()
 	bareHTTPCall := httpSession(bareAddr, "ping", `{"message":"hi"}`)
 	addr, httpPid, stopHTTP := httpServer(bin, []string{"http", "--addr"}, env, "/healthz")
