@@ -77,8 +77,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer func() { _ = a.Close() }()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
+	go stopOnSignal(ctx, stop)
 	logger.Info("oncehub-mcp starting", "mode", mode, "version", currentVersion(), "config", a.Describe())
 	if a.Demo() {
 		logger.Info("demo sandbox: tools use a built-in fake OnceHub with sample data on a loopback port; no real account is used and nothing is sent to OnceHub")
@@ -100,6 +101,23 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// stopOnSignal calls stop on SIGINT or SIGTERM (HTTP mode drains in-flight
+// requests; stdio stops reading). It runs beside the server rather than before
+// it: the first use of os/signal starts a dedicated OS thread, about 1 ms that
+// a stdio host would otherwise wait for before its initialize is answered.
+// A signal in that first millisecond takes the default action, which is
+// equally right for a server that has not started serving.
+func stopOnSignal(ctx context.Context, stop context.CancelFunc) {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	select {
+	case <-sigs:
+		stop()
+	case <-ctx.Done():
+	}
 }
 
 func newLogger(w io.Writer, cfg app.Config) *slog.Logger {
