@@ -5,9 +5,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oncehub-mcp/oncehub-mcp/internal/app"
 	"github.com/stretchr/testify/assert"
@@ -101,5 +103,22 @@ func TestHelpListsEverySetting(t *testing.T) {
 		for _, v := range vars {
 			assert.Contains(t, stderr.String(), v, "%s --help lists %s", mode, v)
 		}
+	}
+}
+
+// Log lines carry UTC timestamps, in both formats, whatever the local zone.
+func TestLogTimesAreUTC(t *testing.T) {
+	prev := time.Local
+	time.Local = time.FixedZone("UTC+5:30", 5*3600+1800)
+	defer func() { time.Local = prev }()
+	for _, format := range []string{"text", "json"} {
+		var b strings.Builder
+		newLogger(&b, app.Config{LogFormat: format, LogLevel: "info"}).Info("hello", "at", time.Date(2026, 11, 23, 10, 0, 0, 0, time.Local))
+		line := b.String()
+		re := regexp.MustCompile(`time"?[=:]"?(\d{4}-\d\d-\d\dT[\d:.]+)(Z|[+-]\d\d:\d\d)`)
+		m := re.FindStringSubmatch(line)
+		require.NotNil(t, m, line)
+		assert.Equal(t, "Z", m[2], "%s log time is UTC: %s", format, line)
+		assert.Regexp(t, `at"?[=:]"?2026-11-23T10:00:00(\.000)?\+05:30`, line, "other times keep their zone")
 	}
 }
