@@ -29,7 +29,7 @@ type Config struct {
 	RateRPS   float64       `envconfig:"ONCEHUB_RATE_LIMIT" default:"5" desc:"upstream requests per second per OnceHub account"`
 	RateBurst int           `envconfig:"ONCEHUB_RATE_BURST" default:"2" desc:"burst of the per-account rate limiter"`
 	LogLevel  string        `envconfig:"ONCEHUB_LOG_LEVEL" default:"info" desc:"debug, info, warn or error (flag --log-level)"`
-	LogFormat string        `envconfig:"ONCEHUB_LOG_FORMAT" default:"text" desc:"text or json (flag --log-format)"`
+	LogFormat string        `envconfig:"ONCEHUB_LOG_FORMAT" default:"text" desc:"text or json, times in UTC (flag --log-format)"`
 	Addr      string        `envconfig:"ONCEHUB_MCP_ADDR" default:"127.0.0.1:8080" desc:"HTTP listen address host:port (flag --addr)"`
 
 	// RequireConfirmation refuses destructive calls from clients that cannot confirm them.
@@ -83,7 +83,7 @@ func Load(mode Mode, args []string, out io.Writer) (Config, error) {
 	toolNames := fs.String("tools", strings.Join(cfg.Tools, ","), "comma-separated tool names to expose")
 	var origins *string
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error")
-	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "text or json")
+	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "text or json, times in UTC")
 	fs.StringVar(&cfg.RateLimitRedis, "rate-limit-redis", cfg.RateLimitRedis, "redis://host:port shared by replicas for OnceHub's per-account rate limit")
 	if mode == ModeHTTP {
 		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address host:port")
