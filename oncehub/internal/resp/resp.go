@@ -120,19 +120,26 @@ func (c *Client) Do(ctx context.Context, args ...any) (any, error) {
 }
 
 // Script is a Lua script run by its SHA1 digest.
-type Script struct{ src, sha string }
+type Script struct {
+	src string
+	sha func() string
+}
 
-// NewScript returns src as a Script.
+// NewScript returns src as a Script. Its SHA-1 is computed on first use:
+// scripts are package-level variables, and start-up should not pay for a
+// hash that only a Redis-backed limiter needs.
 func NewScript(src string) *Script {
-	sum := sha1.Sum([]byte(src))
-	return &Script{src: src, sha: hex.EncodeToString(sum[:])}
+	return &Script{src: src, sha: sync.OnceValue(func() string {
+		sum := sha1.Sum([]byte(src))
+		return hex.EncodeToString(sum[:])
+	})}
 }
 
 // Eval runs s with EVALSHA, and with EVAL (which caches it) when Redis does
 // not know the script yet.
 func (c *Client) Eval(ctx context.Context, s *Script, keys []string, args ...any) (any, error) {
 	cmd := make([]any, 0, 3+len(keys)+len(args))
-	cmd = append(cmd, "EVALSHA", s.sha, len(keys))
+	cmd = append(cmd, "EVALSHA", s.sha(), len(keys))
 	for _, k := range keys {
 		cmd = append(cmd, k)
 	}
