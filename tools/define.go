@@ -55,14 +55,21 @@ func defineDestructive[A any](d Deps, s spec, describe func(ctx context.Context,
 
 func build[A any](s spec, confirm func(ctx context.Context, args A) error, run func(ctx context.Context, args A) (any, error)) Tool {
 	readOnly, destructive, idempotent := annotationsFor(s.effect)
-	def := mcp.NewTool(s.name,
-		mcp.WithDescription(s.desc),
-		mcp.WithReadOnlyHintAnnotation(readOnly),
-		mcp.WithDestructiveHintAnnotation(destructive),
-		mcp.WithIdempotentHintAnnotation(idempotent),
-		mcp.WithOpenWorldHintAnnotation(true),
-		withSchemas[A](s.name),
-	)
+	openWorld := true
+	// A literal rather than mcp.NewTool and its options: NewTool allocates an
+	// empty properties map and default hints that every tool here replaces,
+	// paid 40 times at start-up.
+	def := mcp.Tool{
+		Name:        s.name,
+		Description: s.desc,
+		Annotations: mcp.ToolAnnotation{
+			ReadOnlyHint:    &readOnly,
+			DestructiveHint: &destructive,
+			IdempotentHint:  &idempotent,
+			OpenWorldHint:   &openWorld,
+		},
+	}
+	withSchemas[A](s.name)(&def)
 	write := s.effect != read
 	return Tool{
 		Toolset: s.toolset,

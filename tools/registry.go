@@ -102,6 +102,8 @@ type Filter struct {
 	Names    []string // only these tools (empty: all)
 }
 
+func (f Filter) isZero() bool { return !f.ReadOnly && len(f.Toolsets) == 0 && len(f.Names) == 0 }
+
 // Allows reports whether the filter lets t through.
 func (f Filter) Allows(t Tool) bool {
 	if f.ReadOnly && !t.ReadOnly() {
@@ -137,6 +139,9 @@ func (f Filter) Validate(all []Tool) error {
 
 // Select returns the tools the filter allows, in registration order.
 func Select(all []Tool, f Filter) []Tool {
+	if f.isZero() {
+		return all // the usual case: no copy of 40 large structs
+	}
 	out := make([]Tool, 0, len(all))
 	for _, t := range all {
 		if f.Allows(t) {

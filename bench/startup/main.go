@@ -52,7 +52,7 @@ const (
 )
 
 func main() {
-	runs := flag.Int("runs", 25, "start-up runs per server")
+	runs := flag.Int("runs", 41, "start-up runs per server")
 	calls := flag.Int("calls", 1000, "tools/call samples per transport")
 	out := flag.String("out", "docs/BENCHMARKS.md", "report file (its startup section is replaced)")
 	write := flag.Bool("write", true, "write the report file (else print the section)")
