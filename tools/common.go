@@ -41,9 +41,11 @@ func (p pageArgs) params() oncehub.ListParams {
 	return oncehub.ListParams{Limit: p.Limit, After: p.After, Before: p.Before}
 }
 
-// detailArg chooses compact (default) or full objects in list results.
+// detailArg chooses compact (default) or full objects in list results. Like
+// the paging arguments it has no description: the server instructions
+// explain detail=full once.
 type detailArg struct {
-	Detail string `json:"detail,omitempty" `
+	Detail string `json:"detail,omitempty"`
 }
 
 func (d detailArg) validate() error {
