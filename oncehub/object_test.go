@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"reflect"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -123,4 +124,48 @@ func TestObjectBodyMustBeValidJSON(t *testing.T) {
 			assert.JSONEq(t, `{"id":"BKNG-1","later":[1]}`, string(out))
 		})
 	}
+}
+
+// FuzzObjectKeepsUnknownFields: whatever object decodes into a Team, its
+// encoding is valid JSON and carries every member Team does not model with
+// the value it came with (of a repeated key, the last).
+func FuzzObjectKeepsUnknownFields(f *testing.F) {
+	for _, s := range []string{
+		`{"id":"TM-1","name":"Sales"}`,
+		`{"id":"TM-1","zeta":{"a":[1,{"b":"}]"}],"c":null},"alpha":[[],{}]}`,
+		`{"id":"TM-1","quote":"say \"hi\" {x}","a\"b":1,"\u0063ustom":2,"größe":"L"}`,
+		" \n{ \"id\" : \"TM-1\" ,\n\t\"extra\" : [ 1 , 2 ] }\n",
+		`{"id":"TM-1","x":1,"x":2}`,
+		`null`,
+	} {
+		f.Add([]byte(s))
+	}
+	known := jsonFieldNames(reflect.TypeOf(Team{}))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var team Team
+		if json.Unmarshal(in, &team) != nil {
+			return
+		}
+		out, err := json.Marshal(team)
+		if err != nil {
+			t.Fatalf("encoding %q: %v", in, err)
+		}
+		var got map[string]json.RawMessage
+		if err := json.Unmarshal(out, &got); err != nil {
+			t.Fatalf("encoding of %q is not a JSON object: %q: %v", in, out, err)
+		}
+		var want map[string]json.RawMessage
+		if json.Unmarshal(in, &want) != nil || want == nil {
+			return // null: nothing to keep
+		}
+		for k, v := range want {
+			if known[k] {
+				continue
+			}
+			var a, b any
+			if json.Unmarshal(v, &a) != nil || json.Unmarshal(got[k], &b) != nil || !reflect.DeepEqual(a, b) {
+				t.Fatalf("member %q of %q: got %q in %q", k, in, got[k], out)
+			}
+		}
+	})
 }

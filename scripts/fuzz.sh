@@ -18,6 +18,7 @@ TARGETS="
 ./oncehub:FuzzDateRange
 ./oncehub:FuzzParseRetryAfter
 ./oncehub:FuzzHandWrittenPatterns
+./oncehub:FuzzObjectKeepsUnknownFields
 ./tools:FuzzBindArgs
 "
 
