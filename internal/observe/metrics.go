@@ -228,29 +228,27 @@ func (f histogramFamily) write(w *writer) {
 
 func (cv *CounterVec) familyName() string { return cv.v.name }
 
-// A vec without children writes nothing, not even HELP and TYPE (as
-// client_golang did).
 func (cv *CounterVec) write(w *writer) {
-	cs := cv.v.sorted()
-	if len(cs) == 0 {
-		return
-	}
-	w.header(cv.v.desc)
-	for _, c := range cs {
-		w.sampleUint(cv.v.name, "", c.labels, c.m.v.Load())
-	}
+	cv.v.write(w, func(labels string, c *Counter) { w.sampleUint(cv.v.name, "", labels, c.v.Load()) })
 }
 
 func (hv *HistogramVec) familyName() string { return hv.v.name }
 
 func (hv *HistogramVec) write(w *writer) {
-	cs := hv.v.sorted()
+	hv.v.write(w, func(labels string, h *Histogram) { w.histogram(hv.v.name, labels, h) })
+}
+
+// write writes the family's header and then each child's samples, in label
+// order. A vec without children writes nothing, not even HELP and TYPE (as
+// client_golang did).
+func (v *vec[T]) write(w *writer, samples func(labels string, m *T)) {
+	cs := v.sorted()
 	if len(cs) == 0 {
 		return
 	}
-	w.header(hv.v.desc)
+	w.header(v.desc)
 	for _, c := range cs {
-		w.histogram(hv.v.name, c.labels, c.m)
+		samples(c.labels, c.m)
 	}
 }
 
