@@ -5,10 +5,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -69,33 +67,11 @@ func TestStdioDemoFromEnvironment(t *testing.T) {
 	assert.Empty(t, env.Fake.Requests())
 }
 
-func initClient(t *testing.T, c *client.Client) *mcp.InitializeResult {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	req := mcp.InitializeRequest{}
-	req.Params.ClientInfo = mcp.Implementation{Name: "demo-test", Version: "1"}
-	res, err := c.Initialize(ctx, req)
-	require.NoError(t, err)
-	return res
-}
-
-// mcpHTTPClient connects a streamable HTTP client that sends no key.
-func mcpHTTPClient(t *testing.T, url string) *client.Client {
-	t.Helper()
-	c, err := client.NewStreamableHttpClient(url, transport.WithHTTPHeaders(nil))
-	require.NoError(t, err)
-	require.NoError(t, c.Start(context.Background()))
-	t.Cleanup(func() { _ = c.Close() })
-	initClient(t, c)
-	return c
-}
-
 func TestDemoInstructionsSaySo(t *testing.T) {
 	c, err := client.NewStdioMCPClient(testenv.Binary(t), []string{}, "stdio", "--demo")
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
-	res := initClient(t, c)
+	res := testenv.Initialize(t, c)
 	assert.True(t, strings.HasPrefix(res.Instructions, "DEMO SANDBOX"), res.Instructions)
 }
 
@@ -123,7 +99,7 @@ func TestHTTPDemoBinaryNeedsNoKeyAndPassesHealthcheck(t *testing.T) {
 	env := testenv.New(t)
 	_, base, _ := startHTTPBinary(t, []string{"ONCEHUB_API_URL=" + env.APIURL}, "--demo")
 	addr := strings.TrimPrefix(base, "http://")
-	c := mcpHTTPClient(t, base+"/mcp")
+	c := testenv.HTTPClient(t, base+"/mcp", nil)
 	assertDemoWorks(t, c)
 	assert.Empty(t, env.Fake.Requests())
 

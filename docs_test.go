@@ -69,7 +69,7 @@ func TestREADMEFirstScreenCommands(t *testing.T) {
 	args := strings.Fields(strings.TrimPrefix(cmds[0], "go run . "))
 	checkArgs(t, args)
 	_, base, _ := startHTTPBinary(t, nil, args[1:]...) // on a free port instead of 8080
-	c := mcpHTTPClient(t, base+"/mcp")
+	c := testenv.HTTPClient(t, base+"/mcp", nil)
 	out := testenv.Object(t, testenv.Call(t, context.Background(), c, "test_api_key", nil))
 	assert.Equal(t, true, out["demo"])
 }
@@ -160,7 +160,7 @@ func TestMCPJSONExample(t *testing.T) {
 	c, err := client.NewStdioMCPClient(testenv.Binary(t), []string{}, demo.Args...)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
-	initClient(t, c)
+	testenv.Initialize(t, c)
 	out := testenv.Object(t, testenv.Call(t, context.Background(), c, "test_api_key", nil))
 	assert.Equal(t, true, out["demo"])
 }

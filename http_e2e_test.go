@@ -22,29 +22,11 @@ import (
 	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
 )
 
-// lockedBuffer collects a process's stderr.
-type lockedBuffer struct {
-	mu sync.Mutex
-	sb strings.Builder
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.sb.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.sb.String()
-}
-
 var servingAddr = regexp.MustCompile(`serving MCP over streamable HTTP.* addr=(\S+)`)
 
 // startHTTPBinary runs the built binary in http mode on a free loopback port
 // and returns its base URL and collected stderr.
-func startHTTPBinary(t *testing.T, env []string, args ...string) (*exec.Cmd, string, *lockedBuffer) {
+func startHTTPBinary(t *testing.T, env []string, args ...string) (*exec.Cmd, string, *testenv.LogBuffer) {
 	t.Helper()
 	cmd := exec.Command(testenv.Binary(t), append([]string{"http", "--addr", "127.0.0.1:0", "--log-level", "debug"}, args...)...)
 	cmd.Env = env
@@ -52,7 +34,7 @@ func startHTTPBinary(t *testing.T, env []string, args ...string) (*exec.Cmd, str
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	logs := &lockedBuffer{}
+	logs := &testenv.LogBuffer{}
 	addr := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
@@ -89,9 +71,8 @@ func TestHTTPBinaryDrainsOnSIGTERMAndNeverLogsTheKey(t *testing.T) {
 	defer up.Close()
 
 	cmd, base, logs := startHTTPBinary(t, []string{"ONCEHUB_API_URL=" + up.URL + "/v2", "ONCEHUB_RATE_LIMIT=0"})
-	env := &testenv.Env{}
-	c := env.HTTP(t, base+"/mcp", map[string]string{"API-Key": fakeoncehub.TestKey})
-	other := env.HTTP(t, base+"/mcp", map[string]string{"Authorization": "Bearer " + otherKey})
+	c := testenv.HTTPClient(t, base+"/mcp", map[string]string{"API-Key": fakeoncehub.TestKey})
+	other := testenv.HTTPClient(t, base+"/mcp", map[string]string{"Authorization": "Bearer " + otherKey})
 	res := testenv.Call(t, context.Background(), other, "test_api_key", nil)
 	require.True(t, res.IsError, "the fake refuses an unknown key")
 

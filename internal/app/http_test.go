@@ -14,14 +14,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mark3labs/mcp-go/client"
-	mcptransport "github.com/mark3labs/mcp-go/client/transport"
-	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/oncehub-mcp/oncehub-mcp/internal/app"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
+	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 	"github.com/oncehub-mcp/oncehub-mcp/transport"
 )
@@ -31,30 +29,12 @@ const (
 	accountB = "other@example.com"
 )
 
-// syncBuffer is a log sink safe for concurrent writers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 type server struct {
 	fake *fakeoncehub.Server
 	app  *app.App
 	url  string // MCP endpoint
 	base string
-	logs *syncBuffer
+	logs *testenv.LogBuffer
 }
 
 // start serves an app over HTTP against a fake with two accounts, logging
@@ -68,51 +48,13 @@ func start(t *testing.T, mod func(*app.Config)) *server {
 	if mod != nil {
 		mod(&cfg)
 	}
-	logs := &syncBuffer{}
+	logs := &testenv.LogBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	a, err := app.Build(cfg, app.Options{Version: "test", Logger: logger})
 	require.NoError(t, err)
 	srv := httptest.NewServer(transport.NewHTTPHandler(a.MCP, a.HTTPOptions()))
 	t.Cleanup(srv.Close)
 	return &server{fake: fake, app: a, url: srv.URL + "/mcp", base: srv.URL, logs: logs}
-}
-
-func connect(t *testing.T, url string, headers map[string]string) (*client.Client, error) {
-	t.Helper()
-	c, err := client.NewStreamableHttpClient(url, mcptransport.WithHTTPHeaders(headers))
-	require.NoError(t, err)
-	require.NoError(t, c.Start(context.Background()))
-	t.Cleanup(func() { _ = c.Close() })
-	req := mcp.InitializeRequest{}
-	req.Params.ClientInfo = mcp.Implementation{Name: "t", Version: "1"}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	_, err = c.Initialize(ctx, req)
-	return c, err
-}
-
-func call(t *testing.T, c *client.Client, name string, args map[string]any) *mcp.CallToolResult {
-	t.Helper()
-	req := mcp.CallToolRequest{}
-	req.Params.Name = name
-	req.Params.Arguments = args
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	res, err := c.CallTool(ctx, req)
-	require.NoError(t, err)
-	return res
-}
-
-func account(t *testing.T, res *mcp.CallToolResult) string {
-	t.Helper()
-	require.False(t, res.IsError, "%v", res.Content)
-	data, err := json.Marshal(res.StructuredContent)
-	require.NoError(t, err)
-	var out struct {
-		Account string `json:"account"`
-	}
-	require.NoError(t, json.Unmarshal(data, &out))
-	return out.Account
 }
 
 // Two OnceHub accounts share one pass-through server: every call reaches
@@ -123,13 +65,12 @@ func TestPassThroughKeysNeverCross(t *testing.T) {
 	var wg sync.WaitGroup
 	for key, acct := range tenants {
 		for _, headers := range []map[string]string{{"API-Key": key}, {"Authorization": "Bearer " + key}} {
-			c, err := connect(t, s.url, headers)
-			require.NoError(t, err)
+			c := testenv.HTTPClient(t, s.url, headers)
 			for i := 0; i < 10; i++ {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					assert.Equal(t, acct, account(t, call(t, c, "test_api_key", nil)))
+					assert.Equal(t, acct, testenv.Object(t, testenv.Call(t, context.Background(), c, "test_api_key", nil))["account"])
 				}()
 			}
 		}
@@ -185,9 +126,8 @@ func TestOperatorModeNeedsAnAccessTokenAndUsesTheServerKey(t *testing.T) {
 		{"API-Key": "tok-one-aaaaaaaa"},
 		{"Authorization": "Bearer tok-one-aaaaaaaa", "API-Key": keyB},
 	} {
-		c, err := connect(t, s.url, headers)
-		require.NoError(t, err)
-		assert.Equal(t, fakeoncehub.TestAccount, account(t, call(t, c, "test_api_key", nil)))
+		c := testenv.HTTPClient(t, s.url, headers)
+		assert.Equal(t, fakeoncehub.TestAccount, testenv.Object(t, testenv.Call(t, context.Background(), c, "test_api_key", nil))["account"])
 	}
 	for _, r := range s.fake.Requests() {
 		assert.Equal(t, fakeoncehub.TestKey, r.APIKey)
@@ -200,9 +140,8 @@ func TestOperatorModeNeedsAnAccessTokenAndUsesTheServerKey(t *testing.T) {
 
 func TestOperatorModeOnLoopbackWithoutTokens(t *testing.T) {
 	s := start(t, operator())
-	c, err := connect(t, s.url, nil)
-	require.NoError(t, err)
-	assert.Equal(t, fakeoncehub.TestAccount, account(t, call(t, c, "test_api_key", nil)))
+	c := testenv.HTTPClient(t, s.url, nil)
+	assert.Equal(t, fakeoncehub.TestAccount, testenv.Object(t, testenv.Call(t, context.Background(), c, "test_api_key", nil))["account"])
 }
 
 func TestHTTPConfigIsCheckedAtStartup(t *testing.T) {
@@ -261,16 +200,14 @@ func TestHTTPConfigIsCheckedAtStartup(t *testing.T) {
 func TestMetricsAndOneLogLinePerToolCall(t *testing.T) {
 	const wrongKey = "wrong-key-5555555555"
 	s := start(t, func(c *app.Config) { c.RateRPS, c.RateBurst = 2, 1 })
-	good, err := connect(t, s.url, map[string]string{"API-Key": fakeoncehub.TestKey})
-	require.NoError(t, err)
-	bad, err := connect(t, s.url, map[string]string{"Authorization": "Bearer " + wrongKey})
-	require.NoError(t, err)
+	good := testenv.HTTPClient(t, s.url, map[string]string{"API-Key": fakeoncehub.TestKey})
+	bad := testenv.HTTPClient(t, s.url, map[string]string{"Authorization": "Bearer " + wrongKey})
 
-	call(t, good, "test_api_key", nil)
-	call(t, good, "test_api_key", nil) // waits for the limiter (burst 1)
-	res := call(t, good, "list_bookings", map[string]any{"limit": "many"})
+	testenv.Call(t, context.Background(), good, "test_api_key", nil)
+	testenv.Call(t, context.Background(), good, "test_api_key", nil) // waits for the limiter (burst 1)
+	res := testenv.Call(t, context.Background(), good, "list_bookings", map[string]any{"limit": "many"})
 	require.True(t, res.IsError)
-	res = call(t, bad, "test_api_key", nil)
+	res = testenv.Call(t, context.Background(), bad, "test_api_key", nil)
 	require.True(t, res.IsError)
 
 	req, _ := http.NewRequest(http.MethodPost, s.url, bytes.NewReader(make([]byte, 2<<20)))
@@ -351,10 +288,9 @@ func TestUnreachableRedisFallsBackLocallyAndIsCounted(t *testing.T) {
 		c.RateRPS, c.RateBurst = 50, 5
 		c.RateLimitRedis = "redis://127.0.0.1:1/0" // nothing listens on port 1
 	})
-	c, err := connect(t, s.url, map[string]string{"API-Key": fakeoncehub.TestKey})
-	require.NoError(t, err)
+	c := testenv.HTTPClient(t, s.url, map[string]string{"API-Key": fakeoncehub.TestKey})
 	for range 3 {
-		res := call(t, c, "test_api_key", nil)
+		res := testenv.Call(t, context.Background(), c, "test_api_key", nil)
 		require.False(t, res.IsError)
 	}
 	resp, err := http.Get(s.base + "/metrics")

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -118,7 +119,7 @@ func (e *Env) InProcess(t testing.TB, opts ...client.ClientOption) *client.Clien
 	// Started, so the client has a session (capabilities, notifications).
 	require.NoError(t, c.Start(context.Background()))
 	t.Cleanup(func() { _ = c.Close() })
-	initialize(t, c)
+	Initialize(t, c)
 	return c
 }
 
@@ -135,6 +136,13 @@ func (e *Env) HTTPServer(t testing.TB) string {
 // HTTP connects an mcp-go streamable HTTP client sending headers.
 func (e *Env) HTTP(t testing.TB, url string, headers map[string]string, opts ...client.ClientOption) *client.Client {
 	t.Helper()
+	return HTTPClient(t, url, headers, opts...)
+}
+
+// HTTPClient connects an mcp-go streamable HTTP client to any MCP endpoint
+// (e.g. the built binary's), sending headers, and initializes it.
+func HTTPClient(t testing.TB, url string, headers map[string]string, opts ...client.ClientOption) *client.Client {
+	t.Helper()
 	c, err := client.NewStreamableHttpClient(url, transport.WithHTTPHeaders(headers))
 	require.NoError(t, err)
 	if len(opts) > 0 {
@@ -143,7 +151,7 @@ func (e *Env) HTTP(t testing.TB, url string, headers map[string]string, opts ...
 	}
 	require.NoError(t, c.Start(context.Background()))
 	t.Cleanup(func() { _ = c.Close() })
-	initialize(t, c)
+	Initialize(t, c)
 	return c
 }
 
@@ -161,18 +169,20 @@ func (e *Env) StdioWith(t testing.TB, env []string, opts []client.ClientOption, 
 	c := client.NewClient(transport.NewStdio(Binary(t), env, append([]string{"stdio"}, args...)...), opts...)
 	require.NoError(t, c.Start(context.Background()))
 	t.Cleanup(func() { _ = c.Close() })
-	initialize(t, c)
+	Initialize(t, c)
 	return c
 }
 
-func initialize(t testing.TB, c *client.Client) {
+// Initialize initializes a started client and returns the server's answer.
+func Initialize(t testing.TB, c *client.Client) *mcp.InitializeResult {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	req := mcp.InitializeRequest{}
 	req.Params.ClientInfo = mcp.Implementation{Name: "oncehub-mcp-tests", Version: "1"}
-	_, err := c.Initialize(ctx, req)
+	res, err := c.Initialize(ctx, req)
 	require.NoError(t, err)
+	return res
 }
 
 var (
@@ -213,6 +223,27 @@ func (e *buildError) Error() string { return e.err.Error() + ": " + e.out }
 func RepoRoot() string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// LogBuffer collects log output (a server's logger, a process's stderr); it
+// is safe for concurrent writers.
+type LogBuffer struct {
+	mu sync.Mutex
+	sb strings.Builder
+}
+
+// Write appends p.
+func (b *LogBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.sb.Write(p)
+}
+
+// String returns everything written so far.
+func (b *LogBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.sb.String()
 }
 
 // Call calls a tool and fails the test on a protocol error (tool errors are
