@@ -50,7 +50,7 @@ type Options struct {
 }
 
 // Build constructs the client and the MCP server from cfg.
-func Build(cfg Config, o Options) (*App, error) {
+func Build(cfg Config, o Options) (_ *App, err error) {
 	logger := o.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -58,12 +58,15 @@ func Build(cfg Config, o Options) (*App, error) {
 	obs := observe.New(logger)
 	var demo *demoUpstream
 	if cfg.Demo {
-		d, err := startDemo(o.Deps.Now)
-		if err != nil {
+		if demo, err = startDemo(o.Deps.Now); err != nil {
 			return nil, err
 		}
-		demo = d
-		cfg.APIURL, cfg.APIKey = d.apiURL, DemoKey
+		defer func() {
+			if err != nil {
+				_ = demo.close()
+			}
+		}()
+		cfg.APIURL, cfg.APIKey = demo.apiURL, DemoKey
 		o.Deps.Demo = true
 	}
 	onFallback := o.RateLimitFallback
@@ -75,9 +78,6 @@ func Build(cfg Config, o Options) (*App, error) {
 	}
 	limiter, err := buildLimiter(cfg, o, logger)
 	if err != nil {
-		if demo != nil {
-			_ = demo.close()
-		}
 		return nil, err
 	}
 	client, err := oncehub.New(oncehub.Config{
@@ -98,9 +98,6 @@ func Build(cfg Config, o Options) (*App, error) {
 		err = checkLoopback(client.BaseURL())
 	}
 	if err != nil {
-		if demo != nil {
-			_ = demo.close()
-		}
 		return nil, err
 	}
 	deps := o.Deps
@@ -112,9 +109,6 @@ func Build(cfg Config, o Options) (*App, error) {
 		Extra:   []server.ServerOption{server.WithToolHandlerMiddleware(obs.ToolMiddleware())},
 	})
 	if err != nil {
-		if demo != nil {
-			_ = demo.close()
-		}
 		return nil, err
 	}
 	a := &App{Config: cfg, Client: client, MCP: s, Tools: selected, Logger: logger, Observer: obs, demo: demo}
