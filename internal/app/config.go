@@ -67,8 +67,8 @@ const (
 	ModeHTTP  Mode = "http"
 )
 
-// Load reads the environment (via lookup, os.LookupEnv in main) and then the
-// flags in args (the arguments after the mode).
+// Load reads the environment (envconfig) and then the flags in args (the
+// arguments after the mode), which override it.
 func Load(mode Mode, args []string, out io.Writer) (Config, error) {
 	var cfg Config
 	if err := envconfig.Process("", &cfg); err != nil {
