@@ -20,6 +20,7 @@ import (
 
 	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
+	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 )
 
 var servingAddr = regexp.MustCompile(`serving MCP over streamable HTTP.* addr=(\S+)`)
@@ -130,4 +131,27 @@ func TestHTTPBinaryRefusesOperatorModeWithoutTokensOffLoopback(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, string(out), "ONCEHUB_ACCESS_TOKENS")
 	assert.NotContains(t, string(out), "server-secret-key-value")
+}
+
+// The start-up log lines name the key and the access tokens only by count and
+// fingerprint, in both modes, at debug level.
+func TestStartupLogShowsOnlyTheKeyFingerprint(t *testing.T) {
+	const serverKey, token = "server-key-value-27182818", "access-token-value-16180339"
+
+	cmd := exec.Command(testenv.Binary(t), "stdio", "--log-level", "debug")
+	cmd.Env = []string{"ONCEHUB_API_KEY=" + serverKey}
+	cmd.Stdin = strings.NewReader("") // EOF: the server stops at once
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(out))
+	assert.Contains(t, string(out), "oncehub-mcp starting")
+	assert.Contains(t, string(out), oncehub.Fingerprint(serverKey))
+	assert.NotContains(t, string(out), serverKey)
+
+	_, _, logs := startHTTPBinary(t, []string{"ONCEHUB_API_KEY=" + serverKey, "ONCEHUB_ACCESS_TOKENS=" + token},
+		"--credential-mode", "operator")
+	assert.Contains(t, logs.String(), "oncehub-mcp starting")
+	assert.Contains(t, logs.String(), oncehub.Fingerprint(serverKey))
+	assert.Contains(t, logs.String(), "(1 access tokens)")
+	assert.NotContains(t, logs.String(), serverKey)
+	assert.NotContains(t, logs.String(), token)
 }
