@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -206,6 +207,24 @@ func TestEmptyVecsAreOmitted(t *testing.T) {
 	assert.Contains(t, text, "# TYPE oncehub_mcp_tool_calls_in_flight gauge\noncehub_mcp_tool_calls_in_flight 0\n")
 	assert.Contains(t, text, "# TYPE oncehub_mcp_rate_limit_waits_total counter\noncehub_mcp_rate_limit_waits_total 0\n")
 	parse(t, text)
+}
+
+// A panicking handler is counted and logged as failed, the in-flight gauge
+// comes back down, and the panic goes on to mcp-go's recovery (the outer
+// middleware). A call whose caller went away is counted as canceled.
+func TestPanicAndCancelOutcomes(t *testing.T) {
+	var logs strings.Builder
+	o := New(slog.New(slog.NewJSONHandler(&logs, nil)))
+	assert.PanicsWithValue(t, "boom", func() {
+		callTool(t, o, "get_booking", func(context.Context) (*mcp.CallToolResult, error) { panic("boom") })
+	})
+	callTool(t, o, "list_bookings", func(context.Context) (*mcp.CallToolResult, error) { return nil, context.Canceled })
+	text := scrape(t, o)
+	assert.Contains(t, text, `oncehub_mcp_tool_calls_total{outcome="failed",tool="get_booking"} 1`+"\n")
+	assert.Contains(t, text, `oncehub_mcp_tool_calls_total{outcome="canceled",tool="list_bookings"} 1`+"\n")
+	assert.Contains(t, text, "oncehub_mcp_tool_calls_in_flight 0\n")
+	assert.Contains(t, logs.String(), `"level":"WARN","msg":"tool call","tool":"get_booking"`)
+	assert.Contains(t, logs.String(), `"outcome":"failed"`)
 }
 
 func TestHistogramBoundaryIsInclusive(t *testing.T) {
