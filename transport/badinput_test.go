@@ -129,10 +129,13 @@ func TestBadRequestsGetTheRightErrorAndOthersKeepBeingServed(t *testing.T) {
 		}()
 	}
 
+	// Every bad request carries a key; no answer may echo it.
+	const key = "caller-key-value-14142135"
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			req, err := http.NewRequest(tc.method, url+"/mcp", bytes.NewReader([]byte(tc.body)))
 			require.NoError(t, err)
+			req.Header.Set("API-Key", key)
 			for k, v := range tc.headers {
 				if k == "Host" {
 					req.Host = v
@@ -164,6 +167,7 @@ func TestBadRequestsGetTheRightErrorAndOthersKeepBeingServed(t *testing.T) {
 			if tc.contain != "" {
 				assert.Contains(t, string(body), tc.contain)
 			}
+			assert.NotContains(t, string(body), key)
 		})
 	}
 	close(stop)

@@ -115,6 +115,9 @@ func TestOperatorModeNeedsAnAccessTokenAndUsesTheServerKey(t *testing.T) {
 			assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 			assert.Contains(t, resp.Header.Get("WWW-Authenticate"), "Bearer")
 			assert.Contains(t, string(body), "access token")
+			for _, v := range headers {
+				assert.NotContains(t, string(body), strings.TrimPrefix(v, "Bearer "), "the refusal never echoes what the caller sent")
+			}
 		})
 	}
 	assert.Empty(t, s.fake.Requests())
