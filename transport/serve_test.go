@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"io"
 	"math/big"
 	"net"
 	"net/http"
@@ -171,4 +172,19 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string, pool *x509.
 	pool = x509.NewCertPool()
 	pool.AddCert(cert)
 	return certFile, keyFile, pool
+}
+
+// A client that never finishes its request headers (slowloris) is cut off
+// after ReadHeaderTimeout instead of holding a connection for ever.
+func TestSlowHeadersAreCutOff(t *testing.T) {
+	ws := newWorkServer()
+	url, _, _ := start(t, ws, transport.HTTPOptions{ReadHeaderTimeout: 50 * time.Millisecond})
+	conn, err := net.Dial("tcp", url[len("http://"):])
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = conn.Write([]byte("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n")) // and nothing more
+	require.NoError(t, err)
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(10*time.Second)))
+	_, err = io.ReadAll(conn)
+	require.NoError(t, err, "the server closed the connection (a read deadline error means it kept waiting)")
 }
