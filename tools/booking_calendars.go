@@ -296,7 +296,7 @@ func calendarTools(d Deps) []Tool {
 				}
 				return nil, err
 			}
-			guest, _ := time.LoadLocation(p.GuestTimeZone)
+			guest, _ := zone(p.GuestTimeZone)
 			return scheduleOutput{
 				BookingID: res.ID, BookingCalendarID: a.BookingCalendarID,
 				StartTime: utc(&p.StartTime), StartTimeLocal: localTime(&p.StartTime, guest, ""), GuestTimeZone: p.GuestTimeZone,

@@ -250,7 +250,7 @@ func (d Deps) bookingSummary(ctx context.Context, action, id, extra string) (str
 	}
 	if b.StartingTime != nil {
 		t := *b.StartingTime
-		if loc, err := time.LoadLocation(b.CustomerTimezone); err == nil && b.CustomerTimezone != "" {
+		if loc, err := zone(b.CustomerTimezone); err == nil && b.CustomerTimezone != "" {
 			fmt.Fprintf(&s, " on %s (%s; %s)", t.In(loc).Format("Mon 2 Jan 2006 15:04"), b.CustomerTimezone, t.UTC().Format("2006-01-02 15:04 UTC"))
 		} else {
 			fmt.Fprintf(&s, " on %s", t.UTC().Format("Mon 2 Jan 2006 15:04 UTC"))

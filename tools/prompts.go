@@ -199,11 +199,11 @@ func (ps *promptSet) scheduleMeeting(_ context.Context, req mcp.GetPromptRequest
 
 func (ps *promptSet) dailyAgenda(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
 	a := req.Params.Arguments
-	userID, date, zone := strings.TrimSpace(a["user_id"]), strings.TrimSpace(a["date"]), strings.TrimSpace(a["time_zone"])
+	userID, date, tz := strings.TrimSpace(a["user_id"]), strings.TrimSpace(a["date"]), strings.TrimSpace(a["time_zone"])
 	if err := oncehub.CheckID("user_id", oncehub.PrefixUser, userID); err != nil {
 		return nil, resourceError(err)
 	}
-	loc, err := loadZone("time_zone", zone)
+	loc, err := loadZone("time_zone", tz)
 	if err != nil {
 		return nil, resourceError(err)
 	}
@@ -219,7 +219,7 @@ func (ps *promptSet) dailyAgenda(ctx context.Context, req mcp.GetPromptRequest) 
 	}
 	var zoneNote string
 	if loc == nil {
-		if loc, err = time.LoadLocation(user.Timezone); err != nil || user.Timezone == "" {
+		if loc, err = zone(user.Timezone); err != nil || user.Timezone == "" {
 			loc, zoneNote = time.UTC, " (the user has no time zone in OnceHub, so UTC is used)"
 		}
 	}
