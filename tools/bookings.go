@@ -120,10 +120,7 @@ func bookingTools(d Deps) []Tool {
 				f.ListParams = p
 				return d.Client.ListBookings(ctx, f)
 			}
-			if a.full() {
-				return listPage(ctx, a.pageArgs, fetch, identity[oncehub.Booking])
-			}
-			return listPage(ctx, a.pageArgs, fetch, func(b oncehub.Booking) bookingView { return viewBooking(b, loc) })
+			return listDetail(ctx, a.pageArgs, a.detailArg, fetch, func(b oncehub.Booking) bookingView { return viewBooking(b, loc) })
 		}),
 		define[bookingIDArgs](spec{
 			name: "get_booking", toolset: "bookings", effect: read,

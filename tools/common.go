@@ -101,6 +101,15 @@ func listPage[T any, V any](ctx context.Context, p pageArgs, fetch func(context.
 	return res, nil
 }
 
+// listDetail is listPage for list tools with the detail argument: items
+// rendered with view (compact, the default) or whole (detail=full).
+func listDetail[T any, V any](ctx context.Context, p pageArgs, d detailArg, fetch func(context.Context, oncehub.ListParams) (oncehub.Page[T], error), view func(T) V) (any, error) {
+	if d.full() {
+		return listPage(ctx, p, fetch, identity[T])
+	}
+	return listPage(ctx, p, fetch, view)
+}
+
 // identity is the view for full detail.
 func identity[T any](v T) T { return v }
 

@@ -172,10 +172,7 @@ func contactTools(d Deps) []Tool {
 				f.ListParams = p
 				return d.Client.ListContacts(ctx, f)
 			}
-			if a.full() {
-				return listPage(ctx, a.pageArgs, fetch, identity[oncehub.Contact])
-			}
-			return listPage(ctx, a.pageArgs, fetch, viewContact)
+			return listDetail(ctx, a.pageArgs, a.detailArg, fetch, viewContact)
 		}),
 		define[contactIDArgs](spec{
 			name: "get_contact", toolset: "contacts", effect: read,

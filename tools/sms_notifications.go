@@ -95,10 +95,7 @@ func notificationTools(d Deps) []Tool {
 				f.ListParams = p
 				return d.Client.ListSMSNotifications(ctx, f)
 			}
-			if a.full() {
-				return listPage(ctx, a.pageArgs, fetch, identity[oncehub.SMSNotification])
-			}
-			return listPage(ctx, a.pageArgs, fetch, viewSMS)
+			return listDetail(ctx, a.pageArgs, a.detailArg, fetch, viewSMS)
 		}),
 	}
 }
