@@ -138,7 +138,7 @@ func viewContact(c oncehub.Contact) contactView {
 type deletedOutput struct {
 	ID             string `json:"id"`
 	Deleted        bool   `json:"deleted"`
-	AlreadyDeleted bool   `json:"already_deleted,omitempty" jsonschema:"It had been deleted before this call."`
+	AlreadyDeleted bool   `json:"already_deleted,omitempty"` // it had been deleted before this call
 }
 
 // deleteOnce deletes with del; when OnceHub answers 404 because the object
