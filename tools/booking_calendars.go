@@ -246,13 +246,6 @@ func (a *calendarLinkArgs) validate() error {
 	return a.params().Validate()
 }
 
-// linkOutput is the result of the one-time link tools.
-type linkOutput struct {
-	ID           string `json:"id"`
-	URL          string `json:"url"`
-	CreationTime string `json:"creation_time,omitempty"`
-}
-
 func calendarTools(d Deps) []Tool {
 	return []Tool{
 		define[listCalendarsArgs](spec{

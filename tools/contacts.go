@@ -134,28 +134,6 @@ func viewContact(c oncehub.Contact) contactView {
 	}
 }
 
-// deletedOutput is the result of delete tools.
-type deletedOutput struct {
-	ID             string `json:"id"`
-	Deleted        bool   `json:"deleted"`
-	AlreadyDeleted bool   `json:"already_deleted,omitempty"` // it had been deleted before this call
-}
-
-// deleteOnce deletes with del; when OnceHub answers 404 because the object
-// was already deleted (get reports it redacted), that is success too.
-func deleteOnce(ctx context.Context, id string, del func(context.Context, string) (oncehub.DeletedObject, error), deleted func(context.Context, string) (bool, error)) (any, error) {
-	out, err := del(ctx, id)
-	if err == nil {
-		return deletedOutput{ID: out.ID, Deleted: out.Deleted}, nil
-	}
-	if oncehub.IsNotFound(err) {
-		if gone, gerr := deleted(ctx, id); gerr == nil && gone {
-			return deletedOutput{ID: id, Deleted: true, AlreadyDeleted: true}, nil
-		}
-	}
-	return nil, err
-}
-
 func contactTools(d Deps) []Tool {
 	isDeleted := func(ctx context.Context, id string) (bool, error) {
 		c, err := d.Client.GetContact(ctx, id)
