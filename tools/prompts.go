@@ -40,7 +40,7 @@ func newPromptSet(d Deps, cat *catalog) *promptSet {
 	ids := func(path string) func(context.Context, string) *mcp.Completion {
 		return func(ctx context.Context, v string) *mcp.Completion {
 			c, ok := cat.byPath(path)
-			if !ok { // not wired yet (see newCatalog)
+			if !ok { // a path newCatalog does not serve
 				return &mcp.Completion{Values: []string{}}
 			}
 			return cat.completeID(ctx, c, v)
@@ -90,7 +90,7 @@ func newPromptSet(d Deps, cat *catalog) *promptSet {
 	return ps
 }
 
-// allows reports whether f lets p through: read-only hides prompts that lead
+// allowedBy reports whether f lets p through: read-only hides prompts that lead
 // to changes, and every toolset p needs must be on. Tool names do not apply.
 func (p prompt) allowedBy(f Filter) bool {
 	if p.write && f.ReadOnly {
