@@ -579,11 +579,7 @@ func TestCalendarToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 		}
 		return args
 	}
-	cases := []struct {
-		tool string
-		args map[string]any
-		want string
-	}{
+	assertRejected(t, env, c, []badInput{
 		{"list_booking_calendars", map[string]any{"host": "CTC-123"}, `"host": "CTC-123" is not the right kind of ID: expected one starting with USR- or TM-`},
 		{"list_booking_calendars", map[string]any{"host": "Dana"}, `"host": "Dana" is not a OnceHub ID`},
 		{"list_booking_calendars", map[string]any{"limit": 101}, `"limit": must be between 1 and 100`},
@@ -638,16 +634,7 @@ func TestCalendarToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 		{"create_booking_calendar_link", map[string]any{"booking_calendar_id": cal, "custom_fields": map[string]any{"vip": true}}, `"custom_fields.vip"`},
 		{"create_booking_calendar_link", map[string]any{"booking_calendar_id": cal, "hide_url_params": "yes"}, `"hide_url_params": must be true or false`},
 		{"create_booking_calendar_link", map[string]any{"booking_calendar_id": cal, "utm": "newsletter"}, `"utm": must be an object`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.tool+" "+mustJSON(t, tc.args), func(t *testing.T) {
-			res := testenv.Call(t, testenv.KeyCtx(), c, tc.tool, tc.args)
-			require.True(t, res.IsError, "expected a tool error, got %s", testenv.Text(res))
-			assert.Contains(t, testenv.Text(res), tc.want)
-			assert.Contains(t, testenv.Text(res), "Nothing was sent to OnceHub")
-		})
-	}
-	assert.Empty(t, env.Fake.Requests(), "bad input must not reach OnceHub")
+	})
 }
 
 func TestCalendarAndPageToolAnnotations(t *testing.T) {

@@ -1,53 +1,16 @@
 package tools_test
 
 import (
-	"context"
-	"encoding/json"
 	"net/url"
 	"testing"
 	"time"
 
-	"github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
 )
-
-// assertAnnotations checks a tool's four annotations as tools/list shows them.
-func assertAnnotations(t *testing.T, c *client.Client, want map[string][3]bool) {
-	t.Helper()
-	res, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
-	require.NoError(t, err)
-	seen := map[string]bool{}
-	for _, tl := range res.Tools {
-		w, ok := want[tl.Name]
-		if !ok {
-			continue
-		}
-		seen[tl.Name] = true
-		a := tl.Annotations
-		require.NotNil(t, a.ReadOnlyHint, tl.Name)
-		require.NotNil(t, a.DestructiveHint, tl.Name)
-		require.NotNil(t, a.IdempotentHint, tl.Name)
-		require.NotNil(t, a.OpenWorldHint, tl.Name)
-		assert.Equal(t, w, [3]bool{*a.ReadOnlyHint, *a.DestructiveHint, *a.IdempotentHint}, "%s: readOnly, destructive, idempotent", tl.Name)
-		assert.True(t, *a.OpenWorldHint, tl.Name)
-		assert.Equal(t, "object", tl.OutputSchema.Type, "%s has an output schema", tl.Name)
-	}
-	for name := range want {
-		assert.True(t, seen[name], "%s is listed", name)
-	}
-}
-
-// bodyOf decodes a recorded request body.
-func bodyOf(t *testing.T, r fakeoncehub.Request) string {
-	t.Helper()
-	require.True(t, json.Valid(r.Body), "request body is JSON: %q", r.Body)
-	return string(r.Body)
-}
 
 func TestContactToolAnnotations(t *testing.T) {
 	env := testenv.New(t)
@@ -343,23 +306,8 @@ func TestContactToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ok := map[string]any{"first_name": "A", "last_name": "B", "email": "a.b@example.com"}
-	with := func(k string, v any) map[string]any {
-		m := map[string]any{}
-		for kk, vv := range ok {
-			m[kk] = vv
-		}
-		if v == nil {
-			delete(m, k)
-		} else {
-			m[k] = v
-		}
-		return m
-	}
-	cases := []struct {
-		tool string
-		args map[string]any
-		want string
-	}{
+	with := func(k string, v any) map[string]any { return withArg(ok, k, v) }
+	assertRejected(t, env, c, []badInput{
 		{"list_contacts", map[string]any{"limit": 101}, `"limit": must be between 1 and 100`},
 		{"list_contacts", map[string]any{"after": "CTC-A", "before": "CTC-B"}, `after and before cannot be used together`},
 		{"list_contacts", map[string]any{"creation_time_after": "2026-11-01T00:00:00Z"}, `"creation_time_after": "2026-11-01T00:00:00Z" is not a date`},
@@ -394,14 +342,5 @@ func TestContactToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 		{"update_contact", map[string]any{"contact_id": "BKNG-ABC", "company": "X"}, `"contact_id"`},
 		{"delete_contact", map[string]any{}, `"contact_id": is required`},
 		{"delete_contact", map[string]any{"contact_id": "WHK-ABC"}, `expected one starting with CTC-`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.tool+" "+mustJSON(t, tc.args), func(t *testing.T) {
-			res := testenv.Call(t, testenv.KeyCtx(), c, tc.tool, tc.args)
-			require.True(t, res.IsError, "expected a tool error, got %s", testenv.Text(res))
-			assert.Contains(t, testenv.Text(res), tc.want)
-			assert.Contains(t, testenv.Text(res), "Nothing was sent to OnceHub")
-		})
-	}
-	assert.Empty(t, env.Fake.Requests(), "bad input must not reach OnceHub")
+	})
 }

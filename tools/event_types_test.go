@@ -52,11 +52,7 @@ func TestListAndGetEventTypes(t *testing.T) {
 func TestEventTypeToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 	env := testenv.New(t)
 	c := env.InProcess(t)
-	cases := []struct {
-		tool string
-		args map[string]any
-		want string
-	}{
+	assertRejected(t, env, c, []badInput{
 		{"list_event_types", map[string]any{"limit": 1000}, `"limit": must be between 1 and 100`},
 		{"list_event_types", map[string]any{"after": "ET-A", "before": "ET-B"}, `after and before cannot be used together`},
 		{"list_event_types", map[string]any{"max_results": 5, "before": "ET-A"}, `"before": cannot be combined with max_results`},
@@ -65,14 +61,5 @@ func TestEventTypeToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 		{"get_event_type", map[string]any{}, `"event_type_id": is required`},
 		{"get_event_type", map[string]any{"event_type_id": "BP-ABC"}, `expected one starting with ET-`},
 		{"get_event_type", map[string]any{"event_type_id": "ET-../x"}, `not a OnceHub ID`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.tool+" "+mustJSON(t, tc.args), func(t *testing.T) {
-			res := testenv.Call(t, testenv.KeyCtx(), c, tc.tool, tc.args)
-			require.True(t, res.IsError, "expected a tool error, got %s", testenv.Text(res))
-			assert.Contains(t, testenv.Text(res), tc.want)
-			assert.Contains(t, testenv.Text(res), "Nothing was sent to OnceHub")
-		})
-	}
-	assert.Empty(t, env.Fake.Requests(), "bad input must not reach OnceHub")
+	})
 }

@@ -71,11 +71,7 @@ func TestCreateMasterPageLink(t *testing.T) {
 func TestMasterPageToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 	env := testenv.New(t)
 	c := env.InProcess(t)
-	cases := []struct {
-		tool string
-		args map[string]any
-		want string
-	}{
+	assertRejected(t, env, c, []badInput{
 		{"list_master_pages", map[string]any{"limit": -3}, `"limit": must be between 1 and 100`},
 		{"list_master_pages", map[string]any{"limit": "10"}, `"limit": must be a whole number`},
 		{"list_master_pages", map[string]any{"before": "MP-A", "after": "MP-B"}, `after and before cannot be used together`},
@@ -85,14 +81,5 @@ func TestMasterPageToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 		{"create_master_page_link", map[string]any{"master_page_id": "BP-ABC"}, `expected one starting with MP-`},
 		{"create_master_page_link", map[string]any{"master_page_id": "MP-A#frag"}, `not a OnceHub ID`},
 		{"create_master_page_link", map[string]any{"master_page_id": "MP-A", "email": "x@example.org"}, `"email": is not an argument of this tool`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.tool+" "+mustJSON(t, tc.args), func(t *testing.T) {
-			res := testenv.Call(t, testenv.KeyCtx(), c, tc.tool, tc.args)
-			require.True(t, res.IsError, "expected a tool error, got %s", testenv.Text(res))
-			assert.Contains(t, testenv.Text(res), tc.want)
-			assert.Contains(t, testenv.Text(res), "Nothing was sent to OnceHub")
-		})
-	}
-	assert.Empty(t, env.Fake.Requests(), "bad input must not reach OnceHub")
+	})
 }

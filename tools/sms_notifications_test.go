@@ -105,7 +105,7 @@ func TestListSMSNotificationsUnknownCursorIs400(t *testing.T) {
 func TestSMSToolRejectsBadInputWithoutCallingUpstream(t *testing.T) {
 	env := testenv.New(t)
 	c := env.InProcess(t)
-	cases := []struct {
+	bad := []struct {
 		args map[string]any
 		want string
 	}{
@@ -122,13 +122,9 @@ func TestSMSToolRejectsBadInputWithoutCallingUpstream(t *testing.T) {
 		{map[string]any{"detail": "verbose"}, `"detail"`},
 		{map[string]any{"status": "failed"}, `"status": is not an argument of this tool`},
 	}
-	for _, tc := range cases {
-		t.Run(mustJSON(t, tc.args), func(t *testing.T) {
-			res := testenv.Call(t, testenv.KeyCtx(), c, "list_sms_notifications", tc.args)
-			require.True(t, res.IsError, "expected a tool error, got %s", testenv.Text(res))
-			assert.Contains(t, testenv.Text(res), tc.want)
-			assert.Contains(t, testenv.Text(res), "Nothing was sent to OnceHub")
-		})
+	cases := make([]badInput, len(bad))
+	for i, b := range bad {
+		cases[i] = badInput{"list_sms_notifications", b.args, b.want}
 	}
-	assert.Empty(t, env.Fake.Requests(), "bad input must not reach OnceHub")
+	assertRejected(t, env, c, cases)
 }
