@@ -639,40 +639,31 @@ func TestCalendarToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 
 func TestCalendarAndPageToolAnnotations(t *testing.T) {
 	env := testenv.New(t)
-	byName := map[string]tools.Tool{}
+	toolsets := map[string]string{}
 	for _, tl := range env.App.Tools {
-		byName[tl.Def.Name] = tl
+		toolsets[tl.Def.Name] = tl.Toolset
 	}
 	cases := []struct {
-		name, toolset                     string
-		readOnly, destructive, idempotent bool
+		name, toolset string
+		hints         [3]bool // readOnly, destructive, idempotent
 	}{
-		{"list_booking_calendars", "calendars", true, false, true},
-		{"get_booking_calendar", "calendars", true, false, true},
-		{"get_time_slots", "calendars", true, false, true},
-		{"schedule_meeting", "calendars", false, false, false},
-		{"create_booking_calendar_link", "calendars", false, false, false},
-		{"list_booking_pages", "booking_pages", true, false, true},
-		{"get_booking_page", "booking_pages", true, false, true},
-		{"list_event_types", "booking_pages", true, false, true},
-		{"get_event_type", "booking_pages", true, false, true},
-		{"list_master_pages", "booking_pages", true, false, true},
-		{"get_master_page", "booking_pages", true, false, true},
-		{"create_master_page_link", "booking_pages", false, false, false},
+		{"list_booking_calendars", "calendars", [3]bool{true, false, true}},
+		{"get_booking_calendar", "calendars", [3]bool{true, false, true}},
+		{"get_time_slots", "calendars", [3]bool{true, false, true}},
+		{"schedule_meeting", "calendars", [3]bool{false, false, false}},
+		{"create_booking_calendar_link", "calendars", [3]bool{false, false, false}},
+		{"list_booking_pages", "booking_pages", [3]bool{true, false, true}},
+		{"get_booking_page", "booking_pages", [3]bool{true, false, true}},
+		{"list_event_types", "booking_pages", [3]bool{true, false, true}},
+		{"get_event_type", "booking_pages", [3]bool{true, false, true}},
+		{"list_master_pages", "booking_pages", [3]bool{true, false, true}},
+		{"get_master_page", "booking_pages", [3]bool{true, false, true}},
+		{"create_master_page_link", "booking_pages", [3]bool{false, false, false}},
 	}
+	want := map[string][3]bool{}
 	for _, tc := range cases {
-		tl, ok := byName[tc.name]
-		require.True(t, ok, tc.name)
-		a := tl.Def.Annotations
-		assert.Equal(t, tc.toolset, tl.Toolset, tc.name)
-		require.NotNil(t, a.ReadOnlyHint, tc.name)
-		require.NotNil(t, a.DestructiveHint, tc.name)
-		require.NotNil(t, a.IdempotentHint, tc.name)
-		require.NotNil(t, a.OpenWorldHint, tc.name)
-		assert.Equal(t, tc.readOnly, *a.ReadOnlyHint, tc.name)
-		assert.Equal(t, tc.destructive, *a.DestructiveHint, tc.name)
-		assert.Equal(t, tc.idempotent, *a.IdempotentHint, tc.name)
-		assert.True(t, *a.OpenWorldHint, tc.name)
-		assert.Contains(t, string(tl.Def.RawOutputSchema), `"type":"object"`, tc.name)
+		want[tc.name] = tc.hints
+		assert.Equal(t, tc.toolset, toolsets[tc.name], tc.name)
 	}
+	assertAnnotations(t, env.InProcess(t), want)
 }

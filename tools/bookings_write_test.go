@@ -79,28 +79,12 @@ func getBooking(t *testing.T, env *testenv.Env, id string) oncehub.Booking {
 
 func TestWriteToolsAnnotations(t *testing.T) {
 	env := testenv.New(t)
-	c := env.InProcess(t)
-	res, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
-	require.NoError(t, err)
-	got := map[string]mcp.ToolAnnotation{}
-	for _, tl := range res.Tools {
-		got[tl.Name] = tl.Annotations
-	}
-	for name, want := range map[string][3]bool{ // readOnly, destructive, idempotent
+	assertAnnotations(t, env.InProcess(t), map[string][3]bool{ // readOnly, destructive, idempotent
 		"cancel_booking":             {false, true, true},
 		"request_booking_reschedule": {false, true, true},
 		"reassign_booking":           {false, true, false},
 		"mark_booking_no_show":       {false, false, true},
-	} {
-		a, ok := got[name]
-		require.True(t, ok, name)
-		require.NotNil(t, a.ReadOnlyHint, name)
-		require.NotNil(t, a.DestructiveHint, name)
-		require.NotNil(t, a.IdempotentHint, name)
-		require.NotNil(t, a.OpenWorldHint, name)
-		assert.Equal(t, want, [3]bool{*a.ReadOnlyHint, *a.DestructiveHint, *a.IdempotentHint}, name)
-		assert.True(t, *a.OpenWorldHint, name)
-	}
+	})
 }
 
 func TestCancelBooking(t *testing.T) {
