@@ -75,12 +75,10 @@ func TestListBookingCalendarsFiltersByHost(t *testing.T) {
 
 	res := testenv.Call(t, ctx, c, "list_booking_calendars", map[string]any{"host": host, "limit": 5})
 	items := testenv.Items(t, res)
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "GET", reqs[0].Method)
-	assert.Equal(t, "/booking-calendars", reqs[0].Path)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
-	assert.Equal(t, url.Values{"host": {host}, "limit": {"5"}}, reqs[0].Query)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "GET", req.Method)
+	assert.Equal(t, "/booking-calendars", req.Path)
+	assert.Equal(t, url.Values{"host": {host}, "limit": {"5"}}, req.Query)
 	require.Len(t, items, 1)
 	assert.Equal(t, ids[calSales], items[0]["id"])
 	assert.Equal(t, "booking_calendar", items[0]["object"])
@@ -109,12 +107,10 @@ func TestGetBookingCalendarAndNotFound(t *testing.T) {
 	assert.Equal(t, ids[calDraft], got["id"])
 	assert.Equal(t, false, got["published"])
 	assert.Equal(t, "Executive briefing", got["subject"])
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "GET", reqs[0].Method)
-	assert.Equal(t, "/booking-calendars/"+ids[calDraft], reqs[0].Path)
-	assert.Empty(t, reqs[0].Query)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "GET", req.Method)
+	assert.Equal(t, "/booking-calendars/"+ids[calDraft], req.Path)
+	assert.Empty(t, req.Query)
 
 	res := testenv.Call(t, ctx, c, "get_booking_calendar", map[string]any{"booking_calendar_id": "BKC-DOESNOTEXIST"})
 	require.True(t, res.IsError)
@@ -131,12 +127,10 @@ func TestGetTimeSlotsSendsUTCWindowAndRendersLocalTimes(t *testing.T) {
 	// Tuesday 24 November, 09:00 to 17:00 in India (UTC+05:30, no DST).
 	out := getSlots(t, c, map[string]any{"booking_calendar_id": ids[calSales],
 		"start_time": "2026-11-24T09:00:00+05:30", "end_time": "2026-11-24T17:00:00+05:30", "time_zone": "Asia/Kolkata"})
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "GET", reqs[0].Method)
-	assert.Equal(t, "/booking-calendars/"+ids[calSales]+"/time-slots", reqs[0].Path)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
-	assert.Equal(t, url.Values{"start_time": {"2026-11-24T03:30:00.000Z"}, "end_time": {"2026-11-24T11:30:00.000Z"}}, reqs[0].Query)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "GET", req.Method)
+	assert.Equal(t, "/booking-calendars/"+ids[calSales]+"/time-slots", req.Path)
+	assert.Equal(t, url.Values{"start_time": {"2026-11-24T03:30:00.000Z"}, "end_time": {"2026-11-24T11:30:00.000Z"}}, req.Query)
 
 	assert.Equal(t, "2026-11-24T03:30:00Z", out.WindowStart)
 	assert.Equal(t, "2026-11-24T11:30:00Z", out.WindowEnd)
@@ -186,9 +180,8 @@ func TestGetTimeSlotsDefaultsAndPastStart(t *testing.T) {
 
 	// No window: OnceHub's default (now → +7 days); no time zone: no local times.
 	out := getSlots(t, c, map[string]any{"booking_calendar_id": ids[calOnsite]})
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Empty(t, reqs[0].Query)
+	req := onlyRequest(t, env)
+	assert.Empty(t, req.Query)
 	assert.Equal(t, "2026-11-23T10:00:00Z", out.WindowStart)
 	assert.Equal(t, "2026-11-30T10:00:00Z", out.WindowEnd)
 	require.NotEmpty(t, out.Slots)
@@ -201,9 +194,8 @@ func TestGetTimeSlotsDefaultsAndPastStart(t *testing.T) {
 	// A past start moves to now (OnceHub's default) and says so.
 	env.Fake.ResetRequests()
 	moved := getSlots(t, c, map[string]any{"booking_calendar_id": ids[calOnsite], "start_time": "2026-11-20T08:00:00-08:00", "end_time": "2026-11-27T00:00:00Z"})
-	reqs = env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, url.Values{"end_time": {"2026-11-27T00:00:00.000Z"}}, reqs[0].Query)
+	req = onlyRequest(t, env)
+	assert.Equal(t, url.Values{"end_time": {"2026-11-27T00:00:00.000Z"}}, req.Query)
 	assert.Contains(t, moved.Note, "2026-11-20T16:00:00Z is in the past")
 	assert.Equal(t, "2026-11-23T10:00:00Z", moved.WindowStart)
 	assert.NotEmpty(t, moved.Slots)
@@ -277,18 +269,16 @@ func TestScheduleMeetingJourney(t *testing.T) {
 		"location":      map[string]any{"type": "virtual", "value": "google_meet"},
 	})
 	out := testenv.Object(t, res)
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "POST", reqs[0].Method)
-	assert.Equal(t, "/booking-calendars/"+cal+"/schedule", reqs[0].Path)
-	assert.Empty(t, reqs[0].Query)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "POST", req.Method)
+	assert.Equal(t, "/booking-calendars/"+cal+"/schedule", req.Path)
+	assert.Empty(t, req.Query)
 	start, err := time.Parse(time.RFC3339, slot.StartTime)
 	require.NoError(t, err)
 	assert.JSONEq(t, fmt.Sprintf(`{"start_time": %q, "guest_time_zone": "America/New_York",
 		"booking_form": {"name": "Carrie Customer", "email": "carrie@example.org", "phone": "+442071838750",
 			"job_title": "CTO", "topics": ["pricing", "security"]},
-		"location": {"type": "virtual", "value": "google_meet"}}`, start.Format("2006-01-02T15:04:05.000Z")), string(reqs[0].Body))
+		"location": {"type": "virtual", "value": "google_meet"}}`, start.Format("2006-01-02T15:04:05.000Z")), string(req.Body))
 
 	bookingID := out["booking_id"].(string)
 	assert.Regexp(t, `^BKNG-`, bookingID)
@@ -391,10 +381,9 @@ func TestScheduleMeetingLocations(t *testing.T) {
 				args["phone"] = tc.phone
 			}
 			res := testenv.Call(t, ctx, c, "schedule_meeting", args)
-			reqs := env.Fake.Requests()
-			require.Len(t, reqs, 1)
+			req := onlyRequest(t, env)
 			var body map[string]any
-			require.NoError(t, json.Unmarshal(reqs[0].Body, &body))
+			require.NoError(t, json.Unmarshal(req.Body, &body))
 			assert.JSONEq(t, tc.wantLocation, mustJSON(t, body["location"]))
 			if tc.wantBooked == "" {
 				require.True(t, res.IsError)
@@ -527,13 +516,11 @@ func TestCreateBookingCalendarLink(t *testing.T) {
 		"custom_fields": map[string]any{"plan": "Enterprise"}, "utm": map[string]any{"source": "newsletter", "campaign": "q4"},
 	})
 	out := testenv.Object(t, res)
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "POST", reqs[0].Method)
-	assert.Equal(t, "/booking-calendars/"+ids[calSupport]+"/one-time-links", reqs[0].Path)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "POST", req.Method)
+	assert.Equal(t, "/booking-calendars/"+ids[calSupport]+"/one-time-links", req.Path)
 	assert.JSONEq(t, `{"booking_form": {"name": "Carrie Customer", "email": "carrie@example.org", "plan": "Enterprise"},
-		"utm_params": {"source": "newsletter", "campaign": "q4"}}`, string(reqs[0].Body))
+		"utm_params": {"source": "newsletter", "campaign": "q4"}}`, string(req.Body))
 	assert.Regexp(t, `^[A-Z0-9]{12}$`, out["id"])
 	assert.Regexp(t, `^https://oncehub\.com/\.[A-Z0-9]{12}\?`, out["url"])
 	assert.Contains(t, out["url"], "email=carrie%40example.org")

@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
 )
 
@@ -28,12 +27,10 @@ func TestListBookingsSendsFiltersAndRendersCompactItems(t *testing.T) {
 	}
 	testenv.Structured(t, res, &out)
 
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "GET", reqs[0].Method)
-	assert.Equal(t, "/bookings", reqs[0].Path)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
-	assert.Equal(t, url.Values{"status": {"scheduled"}, "limit": {"5"}, "starting_time.gt": {"2026-11-23"}, "starting_time.lt": {"2026-12-31"}}, reqs[0].Query)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "GET", req.Method)
+	assert.Equal(t, "/bookings", req.Path)
+	assert.Equal(t, url.Values{"status": {"scheduled"}, "limit": {"5"}, "starting_time.gt": {"2026-11-23"}, "starting_time.lt": {"2026-12-31"}}, req.Query)
 
 	require.Len(t, out.Items, 5)
 	assert.Equal(t, 5, out.Count)

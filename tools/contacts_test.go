@@ -33,14 +33,12 @@ func TestListContactsFiltersByDatesAndRendersCompactItems(t *testing.T) {
 		"last_updated_time_after": "2026-01-02", "last_updated_time_before": "2026-10-31",
 	})
 	out := testenv.Object(t, res)
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "GET", reqs[0].Method)
-	assert.Equal(t, "/contacts", reqs[0].Path)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "GET", req.Method)
+	assert.Equal(t, "/contacts", req.Path)
 	assert.Equal(t, url.Values{"limit": {"4"}, "creation_time.gt": {"2026-01-01"}, "creation_time.lt": {"2026-09-30"},
-		"last_updated_time.gt": {"2026-01-02"}, "last_updated_time.lt": {"2026-10-31"}}, reqs[0].Query)
-	assert.Empty(t, reqs[0].Body)
+		"last_updated_time.gt": {"2026-01-02"}, "last_updated_time.lt": {"2026-10-31"}}, req.Query)
+	assert.Empty(t, req.Body)
 
 	items := testenv.Items(t, res)
 	require.Len(t, items, 4)
@@ -95,12 +93,10 @@ func TestGetContactAndNotFound(t *testing.T) {
 	assert.Equal(t, id, got["id"])
 	assert.Equal(t, "contact", got["object"])
 	assert.Contains(t, got, "employees", "fields the client does not model are kept")
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "GET", reqs[0].Method)
-	assert.Equal(t, "/contacts/"+id, reqs[0].Path)
-	assert.Empty(t, reqs[0].Query)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "GET", req.Method)
+	assert.Equal(t, "/contacts/"+id, req.Path)
+	assert.Empty(t, req.Query)
 
 	res := testenv.Call(t, ctx, c, "get_contact", map[string]any{"contact_id": "CTC-NOTFOUND"})
 	require.True(t, res.IsError)
@@ -124,16 +120,14 @@ func TestCreateContactSendsWritableFieldsOnly(t *testing.T) {
 		"custom_fields": []any{map[string]any{"name": "resume", "value": "https://example.com/resume.pdf"}},
 	})
 	got := testenv.Object(t, res)
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "POST", reqs[0].Method)
-	assert.Equal(t, "/contacts", reqs[0].Path)
-	assert.Empty(t, reqs[0].Query)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "POST", req.Method)
+	assert.Equal(t, "/contacts", req.Path)
+	assert.Empty(t, req.Query)
 	assert.JSONEq(t, `{"first_name":"Carrie","last_name":"Customer","email":"carrie.customer@gmail.com",
 		"mobile_phone":"+12025550195","company":"Acme Inc","job_title":"Executive Assistant","status":"Qualified",
 		"timezone":"America/New_York","employees":0,"has_consent":false,"terms_of_sevice":true,"city":"New York",
-		"custom_fields":[{"name":"resume","value":"https://example.com/resume.pdf"}]}`, bodyOf(t, reqs[0]),
+		"custom_fields":[{"name":"resume","value":"https://example.com/resume.pdf"}]}`, bodyOf(t, req),
 		"exactly the given fields, under OnceHub's names; nothing read-only")
 
 	assert.Regexp(t, `^CTC-[A-Z0-9]{10}$`, got["id"])
@@ -187,14 +181,12 @@ func TestUpdateContactSendsOnlyGivenFields(t *testing.T) {
 		"contact_id": id, "job_title": "CTO", "status": "Sales qualified", "has_consent": true,
 		"custom_fields": []any{map[string]any{"name": "lead_source", "value": "webinar"}},
 	}))
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "PATCH", reqs[0].Method)
-	assert.Equal(t, "/contacts/"+id, reqs[0].Path)
-	assert.Empty(t, reqs[0].Query)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "PATCH", req.Method)
+	assert.Equal(t, "/contacts/"+id, req.Path)
+	assert.Empty(t, req.Query)
 	assert.JSONEq(t, `{"job_title":"CTO","status":"Sales qualified","has_consent":true,
-		"custom_fields":[{"name":"lead_source","value":"webinar"}]}`, bodyOf(t, reqs[0]))
+		"custom_fields":[{"name":"lead_source","value":"webinar"}]}`, bodyOf(t, req))
 
 	assert.Equal(t, "CTO", got["job_title"])
 	assert.Equal(t, "Sales qualified", got["status"])

@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
 )
 
@@ -27,13 +26,11 @@ func TestListSMSNotificationsSendsDateTimeFiltersAndRendersCompactItems(t *testi
 		"recipient_type": "contact", "limit": 50,
 	})
 	out := testenv.Object(t, res)
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "GET", reqs[0].Method)
-	assert.Equal(t, "/notifications/sms", reqs[0].Path)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "GET", req.Method)
+	assert.Equal(t, "/notifications/sms", req.Path)
 	assert.Equal(t, url.Values{"creation_time.gt": {"2026-11-15T00:00:00Z"}, "creation_time.lt": {"2026-11-23T10:30:00Z"},
-		"recipient_type": {"contact"}, "limit": {"50"}}, reqs[0].Query, "date-times go out in UTC")
+		"recipient_type": {"contact"}, "limit": {"50"}}, req.Query, "date-times go out in UTC")
 
 	items := testenv.Items(t, res)
 	require.NotEmpty(t, items)
@@ -73,9 +70,8 @@ func TestListSMSNotificationsByRecipientWithExpansion(t *testing.T) {
 	res := testenv.Call(t, ctx, c, "list_sms_notifications", map[string]any{"recipient": user, "expand": []any{"recipient"}})
 	items := testenv.Items(t, res)
 	require.NotEmpty(t, items)
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, url.Values{"recipient": {user}, "expand": {"data.recipient"}}, reqs[0].Query, "list expansion paths start with data.")
+	req := onlyRequest(t, env)
+	assert.Equal(t, url.Values{"recipient": {user}, "expand": {"data.recipient"}}, req.Query, "list expansion paths start with data.")
 	for _, it := range items {
 		assert.Equal(t, user, it["recipient"])
 		assert.NotEmpty(t, it["recipient_name"], "expanded recipient gives the name")
