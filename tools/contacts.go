@@ -17,9 +17,9 @@ type listContactsArgs struct {
 	UpdatedBefore string `json:"last_updated_time_before,omitempty"`
 }
 
-func (a listContactsArgs) filter() oncehub.ContactFilter {
+func (a listContactsArgs) filter(p oncehub.ListParams) oncehub.ContactFilter {
 	return oncehub.ContactFilter{
-		ListParams:      a.params(),
+		ListParams:      p,
 		Email:           a.Email,
 		CreationTime:    oncehub.DateRange{After: a.CreatedAfter, Before: a.CreatedBefore},
 		LastUpdatedTime: oncehub.DateRange{After: a.UpdatedAfter, Before: a.UpdatedBefore},
@@ -38,9 +38,7 @@ func (a *listContactsArgs) validate() error {
 			return err
 		}
 	}
-	f := a.filter()
-	f.ListParams = oncehub.ListParams{}
-	return f.Validate()
+	return a.filter(oncehub.ListParams{}).Validate()
 }
 
 type contactIDArgs struct {
@@ -146,9 +144,7 @@ func contactTools(d Deps) []Tool {
 				"custom_fields and more.",
 		}, func(ctx context.Context, a listContactsArgs) (any, error) {
 			fetch := func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.Contact], error) {
-				f := a.filter()
-				f.ListParams = p
-				return d.Client.ListContacts(ctx, f)
+				return d.Client.ListContacts(ctx, a.filter(p))
 			}
 			return listDetail(ctx, a.pageArgs, a.detailArg, fetch, viewContact)
 		}),
