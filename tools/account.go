@@ -9,9 +9,9 @@ type noArgs struct{}
 
 type testKeyOutput struct {
 	Valid   bool   `json:"valid"`
-	Account string `json:"account,omitempty" jsonschema:"The account's email."`
+	Account string `json:"account,omitempty"` // the account's email
 	Message string `json:"message"`
-	Demo    bool   `json:"demo,omitempty" jsonschema:"True in the demo sandbox (no real OnceHub account)."`
+	Demo    bool   `json:"demo,omitempty"` // the demo sandbox: no real OnceHub account
 }
 
 func accountTools(d Deps) []Tool {

@@ -14,17 +14,15 @@ type listCalendarsArgs struct {
 	Host string `json:"host,omitempty" jsonschema:"USR-… or TM-…"`
 }
 
-func (a listCalendarsArgs) filter() oncehub.BookingCalendarFilter {
-	return oncehub.BookingCalendarFilter{ListParams: a.params(), Host: a.Host}
+func (a listCalendarsArgs) filter(p oncehub.ListParams) oncehub.BookingCalendarFilter {
+	return oncehub.BookingCalendarFilter{ListParams: p, Host: a.Host}
 }
 
 func (a *listCalendarsArgs) validate() error {
 	if err := a.pageArgs.validate(); err != nil {
 		return err
 	}
-	f := a.filter()
-	f.ListParams = oncehub.ListParams{}
-	return f.Validate()
+	return a.filter(oncehub.ListParams{}).Validate()
 }
 
 type calendarIDArgs struct {
@@ -246,13 +244,6 @@ func (a *calendarLinkArgs) validate() error {
 	return a.params().Validate()
 }
 
-// linkOutput is the result of the one-time link tools.
-type linkOutput struct {
-	ID           string `json:"id"`
-	URL          string `json:"url"`
-	CreationTime string `json:"creation_time,omitempty"`
-}
-
 func calendarTools(d Deps) []Tool {
 	return []Tool{
 		define[listCalendarsArgs](spec{
@@ -261,9 +252,7 @@ func calendarTools(d Deps) []Tool {
 				"take bookings.",
 		}, func(ctx context.Context, a listCalendarsArgs) (any, error) {
 			return listPage(ctx, a.pageArgs, func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.BookingCalendar], error) {
-				f := a.filter()
-				f.ListParams = p
-				return d.Client.ListBookingCalendars(ctx, f)
+				return d.Client.ListBookingCalendars(ctx, a.filter(p))
 			}, identity[oncehub.BookingCalendar])
 		}),
 		define[calendarIDArgs](spec{
@@ -296,7 +285,7 @@ func calendarTools(d Deps) []Tool {
 				}
 				return nil, err
 			}
-			guest, _ := time.LoadLocation(p.GuestTimeZone)
+			guest, _ := zone(p.GuestTimeZone)
 			return scheduleOutput{
 				BookingID: res.ID, BookingCalendarID: a.BookingCalendarID,
 				StartTime: utc(&p.StartTime), StartTimeLocal: localTime(&p.StartTime, guest, ""), GuestTimeZone: p.GuestTimeZone,

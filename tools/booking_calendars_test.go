@@ -75,12 +75,10 @@ func TestListBookingCalendarsFiltersByHost(t *testing.T) {
 
 	res := testenv.Call(t, ctx, c, "list_booking_calendars", map[string]any{"host": host, "limit": 5})
 	items := testenv.Items(t, res)
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "GET", reqs[0].Method)
-	assert.Equal(t, "/booking-calendars", reqs[0].Path)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
-	assert.Equal(t, url.Values{"host": {host}, "limit": {"5"}}, reqs[0].Query)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "GET", req.Method)
+	assert.Equal(t, "/booking-calendars", req.Path)
+	assert.Equal(t, url.Values{"host": {host}, "limit": {"5"}}, req.Query)
 	require.Len(t, items, 1)
 	assert.Equal(t, ids[calSales], items[0]["id"])
 	assert.Equal(t, "booking_calendar", items[0]["object"])
@@ -109,12 +107,10 @@ func TestGetBookingCalendarAndNotFound(t *testing.T) {
 	assert.Equal(t, ids[calDraft], got["id"])
 	assert.Equal(t, false, got["published"])
 	assert.Equal(t, "Executive briefing", got["subject"])
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "GET", reqs[0].Method)
-	assert.Equal(t, "/booking-calendars/"+ids[calDraft], reqs[0].Path)
-	assert.Empty(t, reqs[0].Query)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "GET", req.Method)
+	assert.Equal(t, "/booking-calendars/"+ids[calDraft], req.Path)
+	assert.Empty(t, req.Query)
 
 	res := testenv.Call(t, ctx, c, "get_booking_calendar", map[string]any{"booking_calendar_id": "BKC-DOESNOTEXIST"})
 	require.True(t, res.IsError)
@@ -131,12 +127,10 @@ func TestGetTimeSlotsSendsUTCWindowAndRendersLocalTimes(t *testing.T) {
 	// Tuesday 24 November, 09:00 to 17:00 in India (UTC+05:30, no DST).
 	out := getSlots(t, c, map[string]any{"booking_calendar_id": ids[calSales],
 		"start_time": "2026-11-24T09:00:00+05:30", "end_time": "2026-11-24T17:00:00+05:30", "time_zone": "Asia/Kolkata"})
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "GET", reqs[0].Method)
-	assert.Equal(t, "/booking-calendars/"+ids[calSales]+"/time-slots", reqs[0].Path)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
-	assert.Equal(t, url.Values{"start_time": {"2026-11-24T03:30:00.000Z"}, "end_time": {"2026-11-24T11:30:00.000Z"}}, reqs[0].Query)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "GET", req.Method)
+	assert.Equal(t, "/booking-calendars/"+ids[calSales]+"/time-slots", req.Path)
+	assert.Equal(t, url.Values{"start_time": {"2026-11-24T03:30:00.000Z"}, "end_time": {"2026-11-24T11:30:00.000Z"}}, req.Query)
 
 	assert.Equal(t, "2026-11-24T03:30:00Z", out.WindowStart)
 	assert.Equal(t, "2026-11-24T11:30:00Z", out.WindowEnd)
@@ -186,9 +180,8 @@ func TestGetTimeSlotsDefaultsAndPastStart(t *testing.T) {
 
 	// No window: OnceHub's default (now → +7 days); no time zone: no local times.
 	out := getSlots(t, c, map[string]any{"booking_calendar_id": ids[calOnsite]})
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Empty(t, reqs[0].Query)
+	req := onlyRequest(t, env)
+	assert.Empty(t, req.Query)
 	assert.Equal(t, "2026-11-23T10:00:00Z", out.WindowStart)
 	assert.Equal(t, "2026-11-30T10:00:00Z", out.WindowEnd)
 	require.NotEmpty(t, out.Slots)
@@ -201,9 +194,8 @@ func TestGetTimeSlotsDefaultsAndPastStart(t *testing.T) {
 	// A past start moves to now (OnceHub's default) and says so.
 	env.Fake.ResetRequests()
 	moved := getSlots(t, c, map[string]any{"booking_calendar_id": ids[calOnsite], "start_time": "2026-11-20T08:00:00-08:00", "end_time": "2026-11-27T00:00:00Z"})
-	reqs = env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, url.Values{"end_time": {"2026-11-27T00:00:00.000Z"}}, reqs[0].Query)
+	req = onlyRequest(t, env)
+	assert.Equal(t, url.Values{"end_time": {"2026-11-27T00:00:00.000Z"}}, req.Query)
 	assert.Contains(t, moved.Note, "2026-11-20T16:00:00Z is in the past")
 	assert.Equal(t, "2026-11-23T10:00:00Z", moved.WindowStart)
 	assert.NotEmpty(t, moved.Slots)
@@ -277,18 +269,16 @@ func TestScheduleMeetingJourney(t *testing.T) {
 		"location":      map[string]any{"type": "virtual", "value": "google_meet"},
 	})
 	out := testenv.Object(t, res)
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "POST", reqs[0].Method)
-	assert.Equal(t, "/booking-calendars/"+cal+"/schedule", reqs[0].Path)
-	assert.Empty(t, reqs[0].Query)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "POST", req.Method)
+	assert.Equal(t, "/booking-calendars/"+cal+"/schedule", req.Path)
+	assert.Empty(t, req.Query)
 	start, err := time.Parse(time.RFC3339, slot.StartTime)
 	require.NoError(t, err)
 	assert.JSONEq(t, fmt.Sprintf(`{"start_time": %q, "guest_time_zone": "America/New_York",
 		"booking_form": {"name": "Carrie Customer", "email": "carrie@example.org", "phone": "+442071838750",
 			"job_title": "CTO", "topics": ["pricing", "security"]},
-		"location": {"type": "virtual", "value": "google_meet"}}`, start.Format("2006-01-02T15:04:05.000Z")), string(reqs[0].Body))
+		"location": {"type": "virtual", "value": "google_meet"}}`, start.Format("2006-01-02T15:04:05.000Z")), string(req.Body))
 
 	bookingID := out["booking_id"].(string)
 	assert.Regexp(t, `^BKNG-`, bookingID)
@@ -391,10 +381,9 @@ func TestScheduleMeetingLocations(t *testing.T) {
 				args["phone"] = tc.phone
 			}
 			res := testenv.Call(t, ctx, c, "schedule_meeting", args)
-			reqs := env.Fake.Requests()
-			require.Len(t, reqs, 1)
+			req := onlyRequest(t, env)
 			var body map[string]any
-			require.NoError(t, json.Unmarshal(reqs[0].Body, &body))
+			require.NoError(t, json.Unmarshal(req.Body, &body))
 			assert.JSONEq(t, tc.wantLocation, mustJSON(t, body["location"]))
 			if tc.wantBooked == "" {
 				require.True(t, res.IsError)
@@ -527,13 +516,11 @@ func TestCreateBookingCalendarLink(t *testing.T) {
 		"custom_fields": map[string]any{"plan": "Enterprise"}, "utm": map[string]any{"source": "newsletter", "campaign": "q4"},
 	})
 	out := testenv.Object(t, res)
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "POST", reqs[0].Method)
-	assert.Equal(t, "/booking-calendars/"+ids[calSupport]+"/one-time-links", reqs[0].Path)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "POST", req.Method)
+	assert.Equal(t, "/booking-calendars/"+ids[calSupport]+"/one-time-links", req.Path)
 	assert.JSONEq(t, `{"booking_form": {"name": "Carrie Customer", "email": "carrie@example.org", "plan": "Enterprise"},
-		"utm_params": {"source": "newsletter", "campaign": "q4"}}`, string(reqs[0].Body))
+		"utm_params": {"source": "newsletter", "campaign": "q4"}}`, string(req.Body))
 	assert.Regexp(t, `^[A-Z0-9]{12}$`, out["id"])
 	assert.Regexp(t, `^https://oncehub\.com/\.[A-Z0-9]{12}\?`, out["url"])
 	assert.Contains(t, out["url"], "email=carrie%40example.org")
@@ -579,11 +566,7 @@ func TestCalendarToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 		}
 		return args
 	}
-	cases := []struct {
-		tool string
-		args map[string]any
-		want string
-	}{
+	assertRejected(t, env, c, []badInput{
 		{"list_booking_calendars", map[string]any{"host": "CTC-123"}, `"host": "CTC-123" is not the right kind of ID: expected one starting with USR- or TM-`},
 		{"list_booking_calendars", map[string]any{"host": "Dana"}, `"host": "Dana" is not a OnceHub ID`},
 		{"list_booking_calendars", map[string]any{"limit": 101}, `"limit": must be between 1 and 100`},
@@ -638,54 +621,36 @@ func TestCalendarToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 		{"create_booking_calendar_link", map[string]any{"booking_calendar_id": cal, "custom_fields": map[string]any{"vip": true}}, `"custom_fields.vip"`},
 		{"create_booking_calendar_link", map[string]any{"booking_calendar_id": cal, "hide_url_params": "yes"}, `"hide_url_params": must be true or false`},
 		{"create_booking_calendar_link", map[string]any{"booking_calendar_id": cal, "utm": "newsletter"}, `"utm": must be an object`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.tool+" "+mustJSON(t, tc.args), func(t *testing.T) {
-			res := testenv.Call(t, testenv.KeyCtx(), c, tc.tool, tc.args)
-			require.True(t, res.IsError, "expected a tool error, got %s", testenv.Text(res))
-			assert.Contains(t, testenv.Text(res), tc.want)
-			assert.Contains(t, testenv.Text(res), "Nothing was sent to OnceHub")
-		})
-	}
-	assert.Empty(t, env.Fake.Requests(), "bad input must not reach OnceHub")
+	})
 }
 
 func TestCalendarAndPageToolAnnotations(t *testing.T) {
 	env := testenv.New(t)
-	byName := map[string]tools.Tool{}
+	toolsets := map[string]string{}
 	for _, tl := range env.App.Tools {
-		byName[tl.Def.Name] = tl
+		toolsets[tl.Def.Name] = tl.Toolset
 	}
 	cases := []struct {
-		name, toolset                     string
-		readOnly, destructive, idempotent bool
+		name, toolset string
+		hints         [3]bool // readOnly, destructive, idempotent
 	}{
-		{"list_booking_calendars", "calendars", true, false, true},
-		{"get_booking_calendar", "calendars", true, false, true},
-		{"get_time_slots", "calendars", true, false, true},
-		{"schedule_meeting", "calendars", false, false, false},
-		{"create_booking_calendar_link", "calendars", false, false, false},
-		{"list_booking_pages", "booking_pages", true, false, true},
-		{"get_booking_page", "booking_pages", true, false, true},
-		{"list_event_types", "booking_pages", true, false, true},
-		{"get_event_type", "booking_pages", true, false, true},
-		{"list_master_pages", "booking_pages", true, false, true},
-		{"get_master_page", "booking_pages", true, false, true},
-		{"create_master_page_link", "booking_pages", false, false, false},
+		{"list_booking_calendars", "calendars", [3]bool{true, false, true}},
+		{"get_booking_calendar", "calendars", [3]bool{true, false, true}},
+		{"get_time_slots", "calendars", [3]bool{true, false, true}},
+		{"schedule_meeting", "calendars", [3]bool{false, false, false}},
+		{"create_booking_calendar_link", "calendars", [3]bool{false, false, false}},
+		{"list_booking_pages", "booking_pages", [3]bool{true, false, true}},
+		{"get_booking_page", "booking_pages", [3]bool{true, false, true}},
+		{"list_event_types", "booking_pages", [3]bool{true, false, true}},
+		{"get_event_type", "booking_pages", [3]bool{true, false, true}},
+		{"list_master_pages", "booking_pages", [3]bool{true, false, true}},
+		{"get_master_page", "booking_pages", [3]bool{true, false, true}},
+		{"create_master_page_link", "booking_pages", [3]bool{false, false, false}},
 	}
+	want := map[string][3]bool{}
 	for _, tc := range cases {
-		tl, ok := byName[tc.name]
-		require.True(t, ok, tc.name)
-		a := tl.Def.Annotations
-		assert.Equal(t, tc.toolset, tl.Toolset, tc.name)
-		require.NotNil(t, a.ReadOnlyHint, tc.name)
-		require.NotNil(t, a.DestructiveHint, tc.name)
-		require.NotNil(t, a.IdempotentHint, tc.name)
-		require.NotNil(t, a.OpenWorldHint, tc.name)
-		assert.Equal(t, tc.readOnly, *a.ReadOnlyHint, tc.name)
-		assert.Equal(t, tc.destructive, *a.DestructiveHint, tc.name)
-		assert.Equal(t, tc.idempotent, *a.IdempotentHint, tc.name)
-		assert.True(t, *a.OpenWorldHint, tc.name)
-		assert.Contains(t, string(tl.Def.RawOutputSchema), `"type":"object"`, tc.name)
+		want[tc.name] = tc.hints
+		assert.Equal(t, tc.toolset, toolsets[tc.name], tc.name)
 	}
+	assertAnnotations(t, env.InProcess(t), want)
 }

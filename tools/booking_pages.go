@@ -13,17 +13,15 @@ type listBookingPagesArgs struct {
 	User       string `json:"user,omitempty"`
 }
 
-func (a listBookingPagesArgs) filter() oncehub.BookingPageFilter {
-	return oncehub.BookingPageFilter{ListParams: a.params(), MasterPage: a.MasterPage, EventType: a.EventType, User: a.User}
+func (a listBookingPagesArgs) filter(p oncehub.ListParams) oncehub.BookingPageFilter {
+	return oncehub.BookingPageFilter{ListParams: p, MasterPage: a.MasterPage, EventType: a.EventType, User: a.User}
 }
 
 func (a *listBookingPagesArgs) validate() error {
 	if err := a.pageArgs.validate(); err != nil {
 		return err
 	}
-	f := a.filter()
-	f.ListParams = oncehub.ListParams{}
-	return f.Validate()
+	return a.filter(oncehub.ListParams{}).Validate()
 }
 
 type bookingPageIDArgs struct {
@@ -41,9 +39,7 @@ func bookingPageTools(d Deps) []Tool {
 			desc: "Classic booking pages: id, name, label, url, active, timezone. For the current product use list_booking_calendars.",
 		}, func(ctx context.Context, a listBookingPagesArgs) (any, error) {
 			return listPage(ctx, a.pageArgs, func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.BookingPage], error) {
-				f := a.filter()
-				f.ListParams = p
-				return d.Client.ListBookingPages(ctx, f)
+				return d.Client.ListBookingPages(ctx, a.filter(p))
 			}, identity[oncehub.BookingPage])
 		}),
 		define[bookingPageIDArgs](spec{

@@ -31,9 +31,9 @@ type listBookingsArgs struct {
 	TimeZone        string   `json:"time_zone,omitempty" jsonschema:"default: the guest's"`
 }
 
-func (a listBookingsArgs) filter() oncehub.BookingFilter {
+func (a listBookingsArgs) filter(p oncehub.ListParams) oncehub.BookingFilter {
 	return oncehub.BookingFilter{
-		ListParams: a.params(), Status: a.Status, Owner: a.Owner, Contact: a.Contact,
+		ListParams: p, Status: a.Status, Owner: a.Owner, Contact: a.Contact,
 		BookingCalendar: a.BookingCalendar, Host: a.Host, BookingPage: a.BookingPage,
 		MasterPage: a.MasterPage, EventType: a.EventType,
 		StartingTime:    oncehub.DateRange{After: a.StartingAfter, Before: a.StartingBefore},
@@ -53,9 +53,7 @@ func (a *listBookingsArgs) validate() error {
 	if _, err := loadZone("time_zone", a.TimeZone); err != nil {
 		return err
 	}
-	f := a.filter()
-	f.ListParams = oncehub.ListParams{}
-	return f.Validate()
+	return a.filter(oncehub.ListParams{}).Validate()
 }
 
 type bookingIDArgs struct {
@@ -116,14 +114,9 @@ func bookingTools(d Deps) []Tool {
 		}, func(ctx context.Context, a listBookingsArgs) (any, error) {
 			loc, _ := loadZone("time_zone", a.TimeZone)
 			fetch := func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.Booking], error) {
-				f := a.filter()
-				f.ListParams = p
-				return d.Client.ListBookings(ctx, f)
+				return d.Client.ListBookings(ctx, a.filter(p))
 			}
-			if a.full() {
-				return listPage(ctx, a.pageArgs, fetch, identity[oncehub.Booking])
-			}
-			return listPage(ctx, a.pageArgs, fetch, func(b oncehub.Booking) bookingView { return viewBooking(b, loc) })
+			return listDetail(ctx, a.pageArgs, a.detailArg, fetch, func(b oncehub.Booking) bookingView { return viewBooking(b, loc) })
 		}),
 		define[bookingIDArgs](spec{
 			name: "get_booking", toolset: "bookings", effect: read,
@@ -250,7 +243,7 @@ func (d Deps) bookingSummary(ctx context.Context, action, id, extra string) (str
 	}
 	if b.StartingTime != nil {
 		t := *b.StartingTime
-		if loc, err := time.LoadLocation(b.CustomerTimezone); err == nil && b.CustomerTimezone != "" {
+		if loc, err := zone(b.CustomerTimezone); err == nil && b.CustomerTimezone != "" {
 			fmt.Fprintf(&s, " on %s (%s; %s)", t.In(loc).Format("Mon 2 Jan 2006 15:04"), b.CustomerTimezone, t.UTC().Format("2006-01-02 15:04 UTC"))
 		} else {
 			fmt.Fprintf(&s, " on %s", t.UTC().Format("Mon 2 Jan 2006 15:04 UTC"))

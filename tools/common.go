@@ -101,6 +101,44 @@ func listPage[T any, V any](ctx context.Context, p pageArgs, fetch func(context.
 	return res, nil
 }
 
+// listDetail is listPage for list tools with the detail argument: items
+// rendered with view (compact, the default) or whole (detail=full).
+func listDetail[T any, V any](ctx context.Context, p pageArgs, d detailArg, fetch func(context.Context, oncehub.ListParams) (oncehub.Page[T], error), view func(T) V) (any, error) {
+	if d.full() {
+		return listPage(ctx, p, fetch, identity[T])
+	}
+	return listPage(ctx, p, fetch, view)
+}
+
+// deletedOutput is the result of delete tools.
+type deletedOutput struct {
+	ID             string `json:"id"`
+	Deleted        bool   `json:"deleted"`
+	AlreadyDeleted bool   `json:"already_deleted,omitempty"` // it had been deleted before this call
+}
+
+// deleteOnce deletes with del; when OnceHub answers 404 because the object
+// was already deleted (get reports it redacted), that is success too.
+func deleteOnce(ctx context.Context, id string, del func(context.Context, string) (oncehub.DeletedObject, error), deleted func(context.Context, string) (bool, error)) (any, error) {
+	out, err := del(ctx, id)
+	if err == nil {
+		return deletedOutput{ID: out.ID, Deleted: out.Deleted}, nil
+	}
+	if oncehub.IsNotFound(err) {
+		if gone, gerr := deleted(ctx, id); gerr == nil && gone {
+			return deletedOutput{ID: id, Deleted: true, AlreadyDeleted: true}, nil
+		}
+	}
+	return nil, err
+}
+
+// linkOutput is the result of the one-time link tools.
+type linkOutput struct {
+	ID           string `json:"id"`
+	URL          string `json:"url"`
+	CreationTime string `json:"creation_time,omitempty"`
+}
+
 // identity is the view for full detail.
 func identity[T any](v T) T { return v }
 

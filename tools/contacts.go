@@ -17,9 +17,9 @@ type listContactsArgs struct {
 	UpdatedBefore string `json:"last_updated_time_before,omitempty"`
 }
 
-func (a listContactsArgs) filter() oncehub.ContactFilter {
+func (a listContactsArgs) filter(p oncehub.ListParams) oncehub.ContactFilter {
 	return oncehub.ContactFilter{
-		ListParams:      a.params(),
+		ListParams:      p,
 		Email:           a.Email,
 		CreationTime:    oncehub.DateRange{After: a.CreatedAfter, Before: a.CreatedBefore},
 		LastUpdatedTime: oncehub.DateRange{After: a.UpdatedAfter, Before: a.UpdatedBefore},
@@ -38,9 +38,7 @@ func (a *listContactsArgs) validate() error {
 			return err
 		}
 	}
-	f := a.filter()
-	f.ListParams = oncehub.ListParams{}
-	return f.Validate()
+	return a.filter(oncehub.ListParams{}).Validate()
 }
 
 type contactIDArgs struct {
@@ -134,28 +132,6 @@ func viewContact(c oncehub.Contact) contactView {
 	}
 }
 
-// deletedOutput is the result of delete tools.
-type deletedOutput struct {
-	ID             string `json:"id"`
-	Deleted        bool   `json:"deleted"`
-	AlreadyDeleted bool   `json:"already_deleted,omitempty" jsonschema:"It had been deleted before this call."`
-}
-
-// deleteOnce deletes with del; when OnceHub answers 404 because the object
-// was already deleted (get reports it redacted), that is success too.
-func deleteOnce(ctx context.Context, id string, del func(context.Context, string) (oncehub.DeletedObject, error), deleted func(context.Context, string) (bool, error)) (any, error) {
-	out, err := del(ctx, id)
-	if err == nil {
-		return deletedOutput{ID: out.ID, Deleted: out.Deleted}, nil
-	}
-	if oncehub.IsNotFound(err) {
-		if gone, gerr := deleted(ctx, id); gerr == nil && gone {
-			return deletedOutput{ID: id, Deleted: true, AlreadyDeleted: true}, nil
-		}
-	}
-	return nil, err
-}
-
 func contactTools(d Deps) []Tool {
 	isDeleted := func(ctx context.Context, id string) (bool, error) {
 		c, err := d.Client.GetContact(ctx, id)
@@ -168,14 +144,9 @@ func contactTools(d Deps) []Tool {
 				"custom_fields and more.",
 		}, func(ctx context.Context, a listContactsArgs) (any, error) {
 			fetch := func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.Contact], error) {
-				f := a.filter()
-				f.ListParams = p
-				return d.Client.ListContacts(ctx, f)
+				return d.Client.ListContacts(ctx, a.filter(p))
 			}
-			if a.full() {
-				return listPage(ctx, a.pageArgs, fetch, identity[oncehub.Contact])
-			}
-			return listPage(ctx, a.pageArgs, fetch, viewContact)
+			return listDetail(ctx, a.pageArgs, a.detailArg, fetch, viewContact)
 		}),
 		define[contactIDArgs](spec{
 			name: "get_contact", toolset: "contacts", effect: read,

@@ -1,53 +1,16 @@
 package tools_test
 
 import (
-	"context"
-	"encoding/json"
 	"net/url"
 	"testing"
 	"time"
 
-	"github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
 )
-
-// assertAnnotations checks a tool's four annotations as tools/list shows them.
-func assertAnnotations(t *testing.T, c *client.Client, want map[string][3]bool) {
-	t.Helper()
-	res, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
-	require.NoError(t, err)
-	seen := map[string]bool{}
-	for _, tl := range res.Tools {
-		w, ok := want[tl.Name]
-		if !ok {
-			continue
-		}
-		seen[tl.Name] = true
-		a := tl.Annotations
-		require.NotNil(t, a.ReadOnlyHint, tl.Name)
-		require.NotNil(t, a.DestructiveHint, tl.Name)
-		require.NotNil(t, a.IdempotentHint, tl.Name)
-		require.NotNil(t, a.OpenWorldHint, tl.Name)
-		assert.Equal(t, w, [3]bool{*a.ReadOnlyHint, *a.DestructiveHint, *a.IdempotentHint}, "%s: readOnly, destructive, idempotent", tl.Name)
-		assert.True(t, *a.OpenWorldHint, tl.Name)
-		assert.Equal(t, "object", tl.OutputSchema.Type, "%s has an output schema", tl.Name)
-	}
-	for name := range want {
-		assert.True(t, seen[name], "%s is listed", name)
-	}
-}
-
-// bodyOf decodes a recorded request body.
-func bodyOf(t *testing.T, r fakeoncehub.Request) string {
-	t.Helper()
-	require.True(t, json.Valid(r.Body), "request body is JSON: %q", r.Body)
-	return string(r.Body)
-}
 
 func TestContactToolAnnotations(t *testing.T) {
 	env := testenv.New(t)
@@ -70,14 +33,12 @@ func TestListContactsFiltersByDatesAndRendersCompactItems(t *testing.T) {
 		"last_updated_time_after": "2026-01-02", "last_updated_time_before": "2026-10-31",
 	})
 	out := testenv.Object(t, res)
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "GET", reqs[0].Method)
-	assert.Equal(t, "/contacts", reqs[0].Path)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "GET", req.Method)
+	assert.Equal(t, "/contacts", req.Path)
 	assert.Equal(t, url.Values{"limit": {"4"}, "creation_time.gt": {"2026-01-01"}, "creation_time.lt": {"2026-09-30"},
-		"last_updated_time.gt": {"2026-01-02"}, "last_updated_time.lt": {"2026-10-31"}}, reqs[0].Query)
-	assert.Empty(t, reqs[0].Body)
+		"last_updated_time.gt": {"2026-01-02"}, "last_updated_time.lt": {"2026-10-31"}}, req.Query)
+	assert.Empty(t, req.Body)
 
 	items := testenv.Items(t, res)
 	require.Len(t, items, 4)
@@ -132,12 +93,10 @@ func TestGetContactAndNotFound(t *testing.T) {
 	assert.Equal(t, id, got["id"])
 	assert.Equal(t, "contact", got["object"])
 	assert.Contains(t, got, "employees", "fields the client does not model are kept")
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "GET", reqs[0].Method)
-	assert.Equal(t, "/contacts/"+id, reqs[0].Path)
-	assert.Empty(t, reqs[0].Query)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "GET", req.Method)
+	assert.Equal(t, "/contacts/"+id, req.Path)
+	assert.Empty(t, req.Query)
 
 	res := testenv.Call(t, ctx, c, "get_contact", map[string]any{"contact_id": "CTC-NOTFOUND"})
 	require.True(t, res.IsError)
@@ -161,16 +120,14 @@ func TestCreateContactSendsWritableFieldsOnly(t *testing.T) {
 		"custom_fields": []any{map[string]any{"name": "resume", "value": "https://example.com/resume.pdf"}},
 	})
 	got := testenv.Object(t, res)
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "POST", reqs[0].Method)
-	assert.Equal(t, "/contacts", reqs[0].Path)
-	assert.Empty(t, reqs[0].Query)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "POST", req.Method)
+	assert.Equal(t, "/contacts", req.Path)
+	assert.Empty(t, req.Query)
 	assert.JSONEq(t, `{"first_name":"Carrie","last_name":"Customer","email":"carrie.customer@gmail.com",
 		"mobile_phone":"+12025550195","company":"Acme Inc","job_title":"Executive Assistant","status":"Qualified",
 		"timezone":"America/New_York","employees":0,"has_consent":false,"terms_of_sevice":true,"city":"New York",
-		"custom_fields":[{"name":"resume","value":"https://example.com/resume.pdf"}]}`, bodyOf(t, reqs[0]),
+		"custom_fields":[{"name":"resume","value":"https://example.com/resume.pdf"}]}`, bodyOf(t, req),
 		"exactly the given fields, under OnceHub's names; nothing read-only")
 
 	assert.Regexp(t, `^CTC-[A-Z0-9]{10}$`, got["id"])
@@ -224,14 +181,12 @@ func TestUpdateContactSendsOnlyGivenFields(t *testing.T) {
 		"contact_id": id, "job_title": "CTO", "status": "Sales qualified", "has_consent": true,
 		"custom_fields": []any{map[string]any{"name": "lead_source", "value": "webinar"}},
 	}))
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "PATCH", reqs[0].Method)
-	assert.Equal(t, "/contacts/"+id, reqs[0].Path)
-	assert.Empty(t, reqs[0].Query)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "PATCH", req.Method)
+	assert.Equal(t, "/contacts/"+id, req.Path)
+	assert.Empty(t, req.Query)
 	assert.JSONEq(t, `{"job_title":"CTO","status":"Sales qualified","has_consent":true,
-		"custom_fields":[{"name":"lead_source","value":"webinar"}]}`, bodyOf(t, reqs[0]))
+		"custom_fields":[{"name":"lead_source","value":"webinar"}]}`, bodyOf(t, req))
 
 	assert.Equal(t, "CTO", got["job_title"])
 	assert.Equal(t, "Sales qualified", got["status"])
@@ -343,23 +298,8 @@ func TestContactToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ok := map[string]any{"first_name": "A", "last_name": "B", "email": "a.b@example.com"}
-	with := func(k string, v any) map[string]any {
-		m := map[string]any{}
-		for kk, vv := range ok {
-			m[kk] = vv
-		}
-		if v == nil {
-			delete(m, k)
-		} else {
-			m[k] = v
-		}
-		return m
-	}
-	cases := []struct {
-		tool string
-		args map[string]any
-		want string
-	}{
+	with := func(k string, v any) map[string]any { return withArg(ok, k, v) }
+	assertRejected(t, env, c, []badInput{
 		{"list_contacts", map[string]any{"limit": 101}, `"limit": must be between 1 and 100`},
 		{"list_contacts", map[string]any{"after": "CTC-A", "before": "CTC-B"}, `after and before cannot be used together`},
 		{"list_contacts", map[string]any{"creation_time_after": "2026-11-01T00:00:00Z"}, `"creation_time_after": "2026-11-01T00:00:00Z" is not a date`},
@@ -394,14 +334,5 @@ func TestContactToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 		{"update_contact", map[string]any{"contact_id": "BKNG-ABC", "company": "X"}, `"contact_id"`},
 		{"delete_contact", map[string]any{}, `"contact_id": is required`},
 		{"delete_contact", map[string]any{"contact_id": "WHK-ABC"}, `expected one starting with CTC-`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.tool+" "+mustJSON(t, tc.args), func(t *testing.T) {
-			res := testenv.Call(t, testenv.KeyCtx(), c, tc.tool, tc.args)
-			require.True(t, res.IsError, "expected a tool error, got %s", testenv.Text(res))
-			assert.Contains(t, testenv.Text(res), tc.want)
-			assert.Contains(t, testenv.Text(res), "Nothing was sent to OnceHub")
-		})
-	}
-	assert.Empty(t, env.Fake.Requests(), "bad input must not reach OnceHub")
+	})
 }

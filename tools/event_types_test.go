@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
 )
 
@@ -17,12 +16,10 @@ func TestListAndGetEventTypes(t *testing.T) {
 	ctx := testenv.KeyCtx()
 
 	first := testenv.Object(t, testenv.Call(t, ctx, c, "list_event_types", map[string]any{"limit": 3}))
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "GET", reqs[0].Method)
-	assert.Equal(t, "/event-types", reqs[0].Path)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
-	assert.Equal(t, url.Values{"limit": {"3"}}, reqs[0].Query)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "GET", req.Method)
+	assert.Equal(t, "/event-types", req.Path)
+	assert.Equal(t, url.Values{"limit": {"3"}}, req.Query)
 	items := first["items"].([]any)
 	require.Len(t, items, 3)
 	assert.Equal(t, true, first["has_more"])
@@ -39,10 +36,9 @@ func TestListAndGetEventTypes(t *testing.T) {
 	env.Fake.ResetRequests()
 	got := testenv.Object(t, testenv.Call(t, ctx, c, "get_event_type", map[string]any{"event_type_id": et["id"]}))
 	assert.Equal(t, et, got)
-	reqs = env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "/event-types/"+et["id"].(string), reqs[0].Path)
-	assert.Empty(t, reqs[0].Query)
+	req = onlyRequest(t, env)
+	assert.Equal(t, "/event-types/"+et["id"].(string), req.Path)
+	assert.Empty(t, req.Query)
 
 	res := testenv.Call(t, ctx, c, "get_event_type", map[string]any{"event_type_id": "ET-DOESNOTEXIST"})
 	require.True(t, res.IsError)
@@ -52,11 +48,7 @@ func TestListAndGetEventTypes(t *testing.T) {
 func TestEventTypeToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 	env := testenv.New(t)
 	c := env.InProcess(t)
-	cases := []struct {
-		tool string
-		args map[string]any
-		want string
-	}{
+	assertRejected(t, env, c, []badInput{
 		{"list_event_types", map[string]any{"limit": 1000}, `"limit": must be between 1 and 100`},
 		{"list_event_types", map[string]any{"after": "ET-A", "before": "ET-B"}, `after and before cannot be used together`},
 		{"list_event_types", map[string]any{"max_results": 5, "before": "ET-A"}, `"before": cannot be combined with max_results`},
@@ -65,14 +57,5 @@ func TestEventTypeToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 		{"get_event_type", map[string]any{}, `"event_type_id": is required`},
 		{"get_event_type", map[string]any{"event_type_id": "BP-ABC"}, `expected one starting with ET-`},
 		{"get_event_type", map[string]any{"event_type_id": "ET-../x"}, `not a OnceHub ID`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.tool+" "+mustJSON(t, tc.args), func(t *testing.T) {
-			res := testenv.Call(t, testenv.KeyCtx(), c, tc.tool, tc.args)
-			require.True(t, res.IsError, "expected a tool error, got %s", testenv.Text(res))
-			assert.Contains(t, testenv.Text(res), tc.want)
-			assert.Contains(t, testenv.Text(res), "Nothing was sent to OnceHub")
-		})
-	}
-	assert.Empty(t, env.Fake.Requests(), "bad input must not reach OnceHub")
+	})
 }

@@ -63,7 +63,7 @@ func FuzzBindArgs(f *testing.F) {
 			}
 			// What bind lets through, the client either sends or refuses
 			// with an ArgError before sending anything.
-			if err := a.filter().Validate(); err != nil {
+			if err := a.filter(a.params()).Validate(); err != nil {
 				checkRefusal(err)
 			}
 		}

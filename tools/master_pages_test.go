@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
 )
 
@@ -17,12 +16,10 @@ func TestListAndGetMasterPages(t *testing.T) {
 	ctx := testenv.KeyCtx()
 
 	res := testenv.Object(t, testenv.Call(t, ctx, c, "list_master_pages", map[string]any{"limit": 1}))
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "GET", reqs[0].Method)
-	assert.Equal(t, "/master-pages", reqs[0].Path)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
-	assert.Equal(t, url.Values{"limit": {"1"}}, reqs[0].Query)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "GET", req.Method)
+	assert.Equal(t, "/master-pages", req.Path)
+	assert.Equal(t, url.Values{"limit": {"1"}}, req.Query)
 	items := res["items"].([]any)
 	require.Len(t, items, 1)
 	assert.Equal(t, true, res["has_more"])
@@ -33,9 +30,8 @@ func TestListAndGetMasterPages(t *testing.T) {
 	env.Fake.ResetRequests()
 	got := testenv.Object(t, testenv.Call(t, ctx, c, "get_master_page", map[string]any{"master_page_id": mp["id"]}))
 	assert.Equal(t, mp, got)
-	reqs = env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "/master-pages/"+mp["id"].(string), reqs[0].Path)
+	req = onlyRequest(t, env)
+	assert.Equal(t, "/master-pages/"+mp["id"].(string), req.Path)
 
 	miss := testenv.Call(t, ctx, c, "get_master_page", map[string]any{"master_page_id": "MP-DOESNOTEXIST"})
 	require.True(t, miss.IsError)
@@ -50,13 +46,11 @@ func TestCreateMasterPageLink(t *testing.T) {
 	env.Fake.ResetRequests()
 
 	out := testenv.Object(t, testenv.Call(t, ctx, c, "create_master_page_link", map[string]any{"master_page_id": mp["id"]}))
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "POST", reqs[0].Method)
-	assert.Equal(t, "/master-pages/"+mp["id"].(string)+"/one-time-links", reqs[0].Path)
-	assert.Empty(t, reqs[0].Query)
-	assert.Empty(t, reqs[0].Body, "the operation has no request body")
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "POST", req.Method)
+	assert.Equal(t, "/master-pages/"+mp["id"].(string)+"/one-time-links", req.Path)
+	assert.Empty(t, req.Query)
+	assert.Empty(t, req.Body, "the operation has no request body")
 	assert.Regexp(t, `^[A-Z0-9]{8}$`, out["id"])
 	assert.Equal(t, "https://go.oncehub.com/."+out["id"].(string), out["url"])
 	assert.Equal(t, "2026-11-23T10:00:00Z", out["creation_time"])
@@ -71,11 +65,7 @@ func TestCreateMasterPageLink(t *testing.T) {
 func TestMasterPageToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 	env := testenv.New(t)
 	c := env.InProcess(t)
-	cases := []struct {
-		tool string
-		args map[string]any
-		want string
-	}{
+	assertRejected(t, env, c, []badInput{
 		{"list_master_pages", map[string]any{"limit": -3}, `"limit": must be between 1 and 100`},
 		{"list_master_pages", map[string]any{"limit": "10"}, `"limit": must be a whole number`},
 		{"list_master_pages", map[string]any{"before": "MP-A", "after": "MP-B"}, `after and before cannot be used together`},
@@ -85,14 +75,5 @@ func TestMasterPageToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 		{"create_master_page_link", map[string]any{"master_page_id": "BP-ABC"}, `expected one starting with MP-`},
 		{"create_master_page_link", map[string]any{"master_page_id": "MP-A#frag"}, `not a OnceHub ID`},
 		{"create_master_page_link", map[string]any{"master_page_id": "MP-A", "email": "x@example.org"}, `"email": is not an argument of this tool`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.tool+" "+mustJSON(t, tc.args), func(t *testing.T) {
-			res := testenv.Call(t, testenv.KeyCtx(), c, tc.tool, tc.args)
-			require.True(t, res.IsError, "expected a tool error, got %s", testenv.Text(res))
-			assert.Contains(t, testenv.Text(res), tc.want)
-			assert.Contains(t, testenv.Text(res), "Nothing was sent to OnceHub")
-		})
-	}
-	assert.Empty(t, env.Fake.Requests(), "bad input must not reach OnceHub")
+	})
 }

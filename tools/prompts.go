@@ -40,7 +40,7 @@ func newPromptSet(d Deps, cat *catalog) *promptSet {
 	ids := func(path string) func(context.Context, string) *mcp.Completion {
 		return func(ctx context.Context, v string) *mcp.Completion {
 			c, ok := cat.byPath(path)
-			if !ok { // not wired yet (see newCatalog)
+			if !ok { // a path newCatalog does not serve
 				return &mcp.Completion{Values: []string{}}
 			}
 			return cat.completeID(ctx, c, v)
@@ -90,7 +90,7 @@ func newPromptSet(d Deps, cat *catalog) *promptSet {
 	return ps
 }
 
-// allows reports whether f lets p through: read-only hides prompts that lead
+// allowedBy reports whether f lets p through: read-only hides prompts that lead
 // to changes, and every toolset p needs must be on. Tool names do not apply.
 func (p prompt) allowedBy(f Filter) bool {
 	if p.write && f.ReadOnly {
@@ -199,11 +199,11 @@ func (ps *promptSet) scheduleMeeting(_ context.Context, req mcp.GetPromptRequest
 
 func (ps *promptSet) dailyAgenda(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
 	a := req.Params.Arguments
-	userID, date, zone := strings.TrimSpace(a["user_id"]), strings.TrimSpace(a["date"]), strings.TrimSpace(a["time_zone"])
+	userID, date, tz := strings.TrimSpace(a["user_id"]), strings.TrimSpace(a["date"]), strings.TrimSpace(a["time_zone"])
 	if err := oncehub.CheckID("user_id", oncehub.PrefixUser, userID); err != nil {
 		return nil, resourceError(err)
 	}
-	loc, err := loadZone("time_zone", zone)
+	loc, err := loadZone("time_zone", tz)
 	if err != nil {
 		return nil, resourceError(err)
 	}
@@ -219,7 +219,7 @@ func (ps *promptSet) dailyAgenda(ctx context.Context, req mcp.GetPromptRequest) 
 	}
 	var zoneNote string
 	if loc == nil {
-		if loc, err = time.LoadLocation(user.Timezone); err != nil || user.Timezone == "" {
+		if loc, err = zone(user.Timezone); err != nil || user.Timezone == "" {
 			loc, zoneNote = time.UTC, " (the user has no time zone in OnceHub, so UTC is used)"
 		}
 	}

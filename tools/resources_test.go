@@ -96,12 +96,10 @@ func TestReadBookingResource(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(text), &got))
 	assert.Equal(t, id, got["id"])
 	assert.Contains(t, got, "form_submission", "a resource is the whole object")
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "GET", reqs[0].Method)
-	assert.Equal(t, "/bookings/"+id, reqs[0].Path)
-	assert.Empty(t, reqs[0].Query)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "GET", req.Method)
+	assert.Equal(t, "/bookings/"+id, req.Path)
+	assert.Empty(t, req.Query)
 }
 
 func TestReadResourceErrors(t *testing.T) {
@@ -149,11 +147,9 @@ func TestReadUserResources(t *testing.T) {
 	require.Len(t, list.Items, 6, "every seeded user")
 	assert.Equal(t, 6, list.Count)
 	assert.False(t, list.HasMore)
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "/users", reqs[0].Path)
-	assert.Equal(t, "100", reqs[0].Query.Get("limit"))
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "/users", req.Path)
+	assert.Equal(t, "100", req.Query.Get("limit"))
 
 	id := list.Items[1]["id"].(string)
 	env.Fake.ResetRequests()
@@ -162,9 +158,8 @@ func TestReadUserResources(t *testing.T) {
 	var user map[string]any
 	require.NoError(t, json.Unmarshal([]byte(text), &user))
 	assert.Equal(t, list.Items[1], user)
-	reqs = env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "/users/"+id, reqs[0].Path)
+	req = onlyRequest(t, env)
+	assert.Equal(t, "/users/"+id, req.Path)
 }
 
 func TestReadEventTypeResources(t *testing.T) {
@@ -194,10 +189,9 @@ func TestCompleteResourceIDs(t *testing.T) {
 	res := complete(t, c, ref, "id", "")
 	assert.Len(t, res.Completion.Values, 100, "at most 100 values")
 	assert.True(t, res.Completion.HasMore, "260 bookings exist")
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "/bookings", reqs[0].Path)
-	assert.Equal(t, "100", reqs[0].Query.Get("limit"))
+	req := onlyRequest(t, env)
+	assert.Equal(t, "/bookings", req.Path)
+	assert.Equal(t, "100", req.Query.Get("limit"))
 
 	// By ID prefix, case-insensitive.
 	id := all[7]["id"].(string)

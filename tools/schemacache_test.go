@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 
@@ -48,16 +49,21 @@ func BenchmarkAllTools(b *testing.B) {
 }
 
 // Every tool's input schema comes from the cache: none falls back to reflection
-// because the cache's line layout was not recognised.
+// because the cache's line layout was not recognised, and the line scan reads
+// the same schemas as a JSON decoder would.
 func TestSchemaCacheHasEveryTool(t *testing.T) {
 	cache := parseSchemaCache(schemaCacheJSON)
+	var decoded map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(schemaCacheJSON, &decoded))
 	all := All(Deps{})
 	assert.Len(t, cache, len(all))
 	for _, tool := range all {
 		in, ok := cache[tool.Def.Name]
 		if assert.True(t, ok, tool.Def.Name) {
 			assert.True(t, json.Valid(in), tool.Def.Name)
-			assert.Equal(t, string(tool.Def.RawInputSchema), string(in), tool.Def.Name)
+			var want bytes.Buffer
+			require.NoError(t, json.Compact(&want, decoded[tool.Def.Name]))
+			assert.Equal(t, want.String(), string(in), tool.Def.Name)
 		}
 	}
 }

@@ -34,14 +34,12 @@ func (a *listSMSArgs) validate() error {
 	if a.before, err = parseDateTime("creation_time_before", a.CreatedBefore); err != nil {
 		return err
 	}
-	f := a.filter()
-	f.ListParams = oncehub.ListParams{}
-	return f.Validate()
+	return a.filter(oncehub.ListParams{}).Validate()
 }
 
-func (a listSMSArgs) filter() oncehub.SMSFilter {
+func (a listSMSArgs) filter(p oncehub.ListParams) oncehub.SMSFilter {
 	return oncehub.SMSFilter{
-		ListParams:    a.params(),
+		ListParams:    p,
 		CreationTime:  oncehub.TimeRange{After: a.after, Before: a.before},
 		Recipient:     a.Recipient,
 		RecipientType: a.RecipientType,
@@ -91,14 +89,9 @@ func notificationTools(d Deps) []Tool {
 				"recipient, delivered_to, message_body.",
 		}, func(ctx context.Context, a listSMSArgs) (any, error) {
 			fetch := func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.SMSNotification], error) {
-				f := a.filter()
-				f.ListParams = p
-				return d.Client.ListSMSNotifications(ctx, f)
+				return d.Client.ListSMSNotifications(ctx, a.filter(p))
 			}
-			if a.full() {
-				return listPage(ctx, a.pageArgs, fetch, identity[oncehub.SMSNotification])
-			}
-			return listPage(ctx, a.pageArgs, fetch, viewSMS)
+			return listDetail(ctx, a.pageArgs, a.detailArg, fetch, viewSMS)
 		}),
 	}
 }

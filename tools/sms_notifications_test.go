@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
 )
 
@@ -27,13 +26,11 @@ func TestListSMSNotificationsSendsDateTimeFiltersAndRendersCompactItems(t *testi
 		"recipient_type": "contact", "limit": 50,
 	})
 	out := testenv.Object(t, res)
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, "GET", reqs[0].Method)
-	assert.Equal(t, "/notifications/sms", reqs[0].Path)
-	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
+	req := onlyRequest(t, env)
+	assert.Equal(t, "GET", req.Method)
+	assert.Equal(t, "/notifications/sms", req.Path)
 	assert.Equal(t, url.Values{"creation_time.gt": {"2026-11-15T00:00:00Z"}, "creation_time.lt": {"2026-11-23T10:30:00Z"},
-		"recipient_type": {"contact"}, "limit": {"50"}}, reqs[0].Query, "date-times go out in UTC")
+		"recipient_type": {"contact"}, "limit": {"50"}}, req.Query, "date-times go out in UTC")
 
 	items := testenv.Items(t, res)
 	require.NotEmpty(t, items)
@@ -73,9 +70,8 @@ func TestListSMSNotificationsByRecipientWithExpansion(t *testing.T) {
 	res := testenv.Call(t, ctx, c, "list_sms_notifications", map[string]any{"recipient": user, "expand": []any{"recipient"}})
 	items := testenv.Items(t, res)
 	require.NotEmpty(t, items)
-	reqs := env.Fake.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, url.Values{"recipient": {user}, "expand": {"data.recipient"}}, reqs[0].Query, "list expansion paths start with data.")
+	req := onlyRequest(t, env)
+	assert.Equal(t, url.Values{"recipient": {user}, "expand": {"data.recipient"}}, req.Query, "list expansion paths start with data.")
 	for _, it := range items {
 		assert.Equal(t, user, it["recipient"])
 		assert.NotEmpty(t, it["recipient_name"], "expanded recipient gives the name")
@@ -105,7 +101,7 @@ func TestListSMSNotificationsUnknownCursorIs400(t *testing.T) {
 func TestSMSToolRejectsBadInputWithoutCallingUpstream(t *testing.T) {
 	env := testenv.New(t)
 	c := env.InProcess(t)
-	cases := []struct {
+	bad := []struct {
 		args map[string]any
 		want string
 	}{
@@ -122,13 +118,9 @@ func TestSMSToolRejectsBadInputWithoutCallingUpstream(t *testing.T) {
 		{map[string]any{"detail": "verbose"}, `"detail"`},
 		{map[string]any{"status": "failed"}, `"status": is not an argument of this tool`},
 	}
-	for _, tc := range cases {
-		t.Run(mustJSON(t, tc.args), func(t *testing.T) {
-			res := testenv.Call(t, testenv.KeyCtx(), c, "list_sms_notifications", tc.args)
-			require.True(t, res.IsError, "expected a tool error, got %s", testenv.Text(res))
-			assert.Contains(t, testenv.Text(res), tc.want)
-			assert.Contains(t, testenv.Text(res), "Nothing was sent to OnceHub")
-		})
+	cases := make([]badInput, len(bad))
+	for i, b := range bad {
+		cases[i] = badInput{"list_sms_notifications", b.args, b.want}
 	}
-	assert.Empty(t, env.Fake.Requests(), "bad input must not reach OnceHub")
+	assertRejected(t, env, c, cases)
 }
