@@ -167,13 +167,7 @@ func (f BookingFilter) query() url.Values {
 	f.CreationTime.apply(q, "creation_time")
 	f.StartingTime.apply(q, "starting_time")
 	f.LastUpdatedTime.apply(q, "last_updated_time")
-	if len(f.Expand) > 0 {
-		fields := make([]string, len(f.Expand))
-		for i, e := range f.Expand {
-			fields[i] = "data." + e
-		}
-		q.Set("expand", strings.Join(fields, ","))
-	}
+	setListExpand(q, f.Expand)
 	return q
 }
 
