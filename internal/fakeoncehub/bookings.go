@@ -19,14 +19,9 @@ func (s *Server) bookingRoutes() {
 		if !ok {
 			return
 		}
-		type bound struct{ gt, lt time.Time }
-		var bounds [3]bound
-		for i, f := range bookingTimeFields {
-			gt, lt, ok := c.dateBounds(f)
-			if !ok {
-				return
-			}
-			bounds[i] = bound{gt, lt}
+		within, ok := c.timeBounds(bookingTimeFields...)
+		if !ok {
+			return
 		}
 		q := c.r.URL.Query()
 		var out []obj
@@ -43,10 +38,7 @@ func (s *Server) bookingRoutes() {
 				}
 				keep = keep && b[field] == v
 			}
-			for i, f := range bookingTimeFields {
-				keep = keep && inBounds(b[f], bounds[i].gt, bounds[i].lt)
-			}
-			if keep {
+			if keep && within(b) {
 				out = append(out, c.st.expandBooking(b, expand))
 			}
 		}

@@ -304,6 +304,32 @@ func (c *call) dateBounds(field string) (gt, lt time.Time, ok bool) {
 	return gt, lt, true
 }
 
+// timeBounds reads the `.gt` / `.lt` filters of every field (see dateBounds)
+// and returns a test that an object lies within all of them; false (and a 400
+// sent) when one is malformed or inverted.
+func (c *call) timeBounds(fields ...string) (within func(obj) bool, ok bool) {
+	type bound struct {
+		field  string
+		gt, lt time.Time
+	}
+	bounds := make([]bound, len(fields))
+	for i, f := range fields {
+		gt, lt, ok := c.dateBounds(f)
+		if !ok {
+			return nil, false
+		}
+		bounds[i] = bound{f, gt, lt}
+	}
+	return func(o obj) bool {
+		for _, b := range bounds {
+			if !inBounds(o[b.field], b.gt, b.lt) {
+				return false
+			}
+		}
+		return true
+	}, true
+}
+
 // inBounds reports whether the RFC 3339 time value v lies within (gt, lt).
 func inBounds(v any, gt, lt time.Time) bool {
 	if gt.IsZero() && lt.IsZero() {
