@@ -45,21 +45,13 @@ func (s *Server) bookingRoutes() {
 		c.page(out)
 	})
 	s.handle("GET", "/bookings/{id}", func(c *call) {
-		id := c.r.PathValue("id")
 		expand, ok := c.expandParam(false, "booking_page", "master_page", "event_type", "owner", "contact", "conversation")
 		if !ok {
 			return
 		}
-		if red, gone := c.st.deleted[id]; gone {
-			c.json(http.StatusOK, red)
-			return
+		if b, ok := c.lookup(c.st.bookings, "booking"); ok {
+			c.json(http.StatusOK, c.st.expandBooking(b, expand))
 		}
-		b := find(c.st.bookings, id)
-		if b == nil {
-			c.notFound("booking", id)
-			return
-		}
-		c.json(http.StatusOK, c.st.expandBooking(b, expand))
 	})
 }
 

@@ -96,17 +96,9 @@ func (s *Server) contactRoutes() {
 		c.json(http.StatusCreated, ct)
 	})
 	s.handle("GET", "/contacts/{id}", func(c *call) {
-		id := c.r.PathValue("id")
-		if red, gone := c.st.deleted[id]; gone {
-			c.json(http.StatusOK, red)
-			return
+		if ct, ok := c.lookup(c.st.contacts, "contact"); ok {
+			c.json(http.StatusOK, ct)
 		}
-		ct := find(c.st.contacts, id)
-		if ct == nil {
-			c.notFound("contact", id)
-			return
-		}
-		c.json(http.StatusOK, ct)
 	})
 	s.handle("PATCH", "/contacts/{id}", func(c *call) {
 		id := c.r.PathValue("id")

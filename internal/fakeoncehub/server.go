@@ -167,6 +167,23 @@ func (c *call) notFound(kind, id string) {
 	c.error(http.StatusNotFound, "invalid_request_error", fmt.Sprintf("No such %s: '%s'", kind, id), "id")
 }
 
+// lookup finds the object the path's {id} names in coll. A deleted one is
+// answered with its redacted form (as OnceHub does), an unknown one with a
+// 404 naming kind; false then, the answer being sent.
+func (c *call) lookup(coll []obj, kind string) (obj, bool) {
+	id := c.r.PathValue("id")
+	if red, gone := c.st.deleted[id]; gone {
+		c.json(http.StatusOK, red)
+		return nil, false
+	}
+	o := find(coll, id)
+	if o == nil {
+		c.notFound(kind, id)
+		return nil, false
+	}
+	return o, true
+}
+
 // decode reads a JSON body into v; false (and a 400 sent) when it is not JSON.
 func (c *call) decode(v any) bool {
 	body, _ := io.ReadAll(c.r.Body)
