@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -212,7 +213,7 @@ func (f BookingForm) validate(required bool) error {
 		if strings.TrimSpace(k) == "" {
 			return &ArgError{Arg: "custom_fields", Msg: "has an empty field name; use each question's mapped field name"}
 		}
-		if contains(reservedFormFields, k) {
+		if slices.Contains(reservedFormFields, k) {
 			return &ArgError{Arg: arg, Msg: fmt.Sprintf("use the %s argument instead of a custom field", k)}
 		}
 		switch v := f.Custom[k].(type) {
@@ -256,7 +257,7 @@ func (l MeetingLocation) MarshalJSON() ([]byte, error) {
 func (l MeetingLocation) Validate() error {
 	switch l.Type {
 	case LocationVirtual:
-		if !contains(VideoProviders, l.Value) {
+		if !slices.Contains(VideoProviders, l.Value) {
 			return &ArgError{Arg: "location.value", Msg: fmt.Sprintf("%q is not a video provider; for type virtual use one of %s", clip(l.Value), strings.Join(VideoProviders, ", "))}
 		}
 	case LocationPhysical:

@@ -12,13 +12,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// testClient is a client (see newTestClient) of a server answering with h.
 func testClient(t *testing.T, h http.HandlerFunc) *Client {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	c, err := New(Config{BaseURL: srv.URL + "/v2", Retry: RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}})
-	require.NoError(t, err)
-	return c
+	return newTestClient(t, srv.URL)
 }
 
 func TestGetTimeSlotsDecodesSpecExample(t *testing.T) {

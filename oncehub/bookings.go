@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -130,7 +131,7 @@ func (f BookingFilter) Validate() error {
 	if err := f.ListParams.Validate(); err != nil {
 		return err
 	}
-	if f.Status != "" && !contains(BookingStatuses, f.Status) {
+	if f.Status != "" && !slices.Contains(BookingStatuses, f.Status) {
 		return &ArgError{Arg: "status", Msg: fmt.Sprintf("%q is not a booking status; use one of %s", clip(f.Status), strings.Join(BookingStatuses, ", "))}
 	}
 	for _, c := range []struct{ arg, prefix, id string }{
@@ -167,13 +168,7 @@ func (f BookingFilter) query() url.Values {
 	f.CreationTime.apply(q, "creation_time")
 	f.StartingTime.apply(q, "starting_time")
 	f.LastUpdatedTime.apply(q, "last_updated_time")
-	if len(f.Expand) > 0 {
-		fields := make([]string, len(f.Expand))
-		for i, e := range f.Expand {
-			fields[i] = "data." + e
-		}
-		q.Set("expand", strings.Join(fields, ","))
-	}
+	setListExpand(q, f.Expand)
 	return q
 }
 
@@ -262,18 +257,9 @@ func (c *Client) bookingAction(ctx context.Context, id, action string, body any)
 
 func checkExpand(fields, allowed []string) error {
 	for _, f := range fields {
-		if !contains(allowed, f) {
+		if !slices.Contains(allowed, f) {
 			return &ArgError{Arg: "expand", Msg: fmt.Sprintf("%q cannot be expanded; use any of %s", clip(f), strings.Join(allowed, ", "))}
 		}
 	}
 	return nil
-}
-
-func contains(list []string, v string) bool {
-	for _, s := range list {
-		if s == v {
-			return true
-		}
-	}
-	return false
 }

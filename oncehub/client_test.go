@@ -28,3 +28,27 @@ func TestRequestHeaders(t *testing.T) {
 	assert.Equal(t, "application/json", got.Get("Accept"))
 	assert.Empty(t, got.Get("Authorization"), "OnceHub takes the key in API-Key only")
 }
+
+// A key that cannot be sent as a header fails before anything leaves, and
+// neither the error nor the attempt reported for logs and metrics quotes it.
+func TestUnsendableKeyIsNeverQuoted(t *testing.T) {
+	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) { okJSON(w) })
+	var errs []string
+	c := newTestClient(t, up.URL, func(cfg *Config) {
+		cfg.Observer = func(a Attempt) {
+			if a.Err != nil {
+				errs = append(errs, a.Err.Error())
+			}
+		}
+	})
+	const secret = "sk-live-secret\x7fvalue"
+	_, err := c.TestAPIKey(WithAPIKey(t.Context(), secret))
+	require.Error(t, err)
+	assert.False(t, MaybeSent(err), "%v", err)
+	assert.NotContains(t, err.Error(), "sk-live-secret")
+	require.NotEmpty(t, errs)
+	for _, e := range errs {
+		assert.NotContains(t, e, "sk-live-secret")
+	}
+	assert.Zero(t, up.count())
+}

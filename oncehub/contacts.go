@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -145,7 +146,7 @@ func (f ContactFields) validate() error {
 			return err
 		}
 	}
-	if f.Status != nil && !contains(ContactStatuses, *f.Status) {
+	if f.Status != nil && !slices.Contains(ContactStatuses, *f.Status) {
 		return &ArgError{Arg: "status", Msg: fmt.Sprintf("%q is not a contact status; use one of %s (OnceHub stores any other value as no status)",
 			clip(*f.Status), strings.Join(ContactStatuses, ", "))}
 	}

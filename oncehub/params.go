@@ -3,6 +3,7 @@ package oncehub
 import (
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -68,6 +69,19 @@ func setIf(q url.Values, name, v string) {
 	if v != "" {
 		q.Set(name, v)
 	}
+}
+
+// setListExpand asks a list operation to expand fields of each item
+// (`expand=data.<field>,…`); nothing is set when fields is empty.
+func setListExpand(q url.Values, fields []string) {
+	if len(fields) == 0 {
+		return
+	}
+	paths := make([]string, len(fields))
+	for i, f := range fields {
+		paths[i] = "data." + f
+	}
+	q.Set("expand", strings.Join(paths, ","))
 }
 
 // checkOptionalID validates an optional ID filter.

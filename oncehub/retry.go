@@ -26,9 +26,6 @@ type RetryPolicy struct {
 	MaxRetryAfter time.Duration
 }
 
-// NoRetries is a policy that makes one attempt only.
-var NoRetries = RetryPolicy{MaxAttempts: 1}
-
 func (p RetryPolicy) withDefaults() RetryPolicy {
 	if p.MaxAttempts <= 0 {
 		p.MaxAttempts = 4

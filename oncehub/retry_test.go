@@ -168,13 +168,10 @@ func TestRetryAfterBeyondCapOrDeadlineEndsRetries(t *testing.T) {
 	ctx, cancel := context.WithTimeout(keyCtx(), 300*time.Millisecond)
 	defer cancel()
 	_, err = newTestClient(t, up2.URL).TestAPIKey(ctx)
-	require.True(t, IsStatus(err, 503), "%v", err)
+	require.True(t, hasStatus(err, 503), "%v", err)
 	assert.Equal(t, 1, up2.count(), "the deadline is closer than Retry-After: report now")
 	assert.NoError(t, ctx.Err(), "returned before the deadline instead of sleeping through it")
 }
-
-// IsStatus is a test helper: err is an *APIError with status.
-func IsStatus(err error, status int) bool { return hasStatus(err, status) }
 
 func TestWritesNeverRetriedOnceSent(t *testing.T) {
 	faults := map[string]func(w http.ResponseWriter){

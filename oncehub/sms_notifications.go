@@ -112,13 +112,7 @@ func (f SMSFilter) query() url.Values {
 	f.CreationTime.apply(q, "creation_time")
 	setIf(q, "recipient", f.Recipient)
 	setIf(q, "recipient_type", f.RecipientType)
-	if len(f.Expand) > 0 {
-		fields := make([]string, len(f.Expand))
-		for i, e := range f.Expand {
-			fields[i] = "data." + e
-		}
-		q.Set("expand", strings.Join(fields, ","))
-	}
+	setListExpand(q, f.Expand)
 	return q
 }
 

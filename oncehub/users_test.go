@@ -21,9 +21,7 @@ func fakeClient(t *testing.T) (*Client, context.Context, *fakeoncehub.Server) {
 	fake := fakeoncehub.New(fakeoncehub.Options{Now: func() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) }})
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	c, err := New(Config{BaseURL: srv.URL + "/v2"})
-	require.NoError(t, err)
-	return c, WithAPIKey(context.Background(), fakeoncehub.TestKey), fake
+	return newTestClient(t, srv.URL), WithAPIKey(context.Background(), fakeoncehub.TestKey), fake
 }
 
 // The spec documents no body for a successful availability PATCH: an empty
@@ -33,7 +31,7 @@ func TestUpdateUserAvailabilityWithoutResponseBodyReadsScheduleBack(t *testing.T
 		t.Run(mustQuote(answer), func(t *testing.T) {
 			var mu sync.Mutex
 			var seen []string
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			c := testClient(t, func(w http.ResponseWriter, r *http.Request) {
 				body, _ := io.ReadAll(r.Body)
 				mu.Lock()
 				seen = append(seen, r.Method+" "+r.URL.Path+" "+string(body))
@@ -44,10 +42,7 @@ func TestUpdateUserAvailabilityWithoutResponseBodyReadsScheduleBack(t *testing.T
 					return
 				}
 				_, _ = io.WriteString(w, `{"object":"schedule","timezone":"Europe/Berlin","weekly":[{"day":"Monday","working_hours":[]}],"overrides":[]}`)
-			}))
-			defer srv.Close()
-			c, err := New(Config{BaseURL: srv.URL + "/v2"})
-			require.NoError(t, err)
+			})
 			s, err := c.UpdateUserAvailability(WithAPIKey(context.Background(), "k"), "USR-A1",
 				AvailabilityUpdate{Weekly: []DayHours{{Day: "Monday"}}})
 			require.NoError(t, err)
@@ -65,11 +60,8 @@ func mustQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
 
 // Other calls still refuse an empty 2xx body: it is not the JSON expected.
 func TestEmptyBodyIsStillAnErrorElsewhere(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
-	defer srv.Close()
-	c, err := New(Config{BaseURL: srv.URL + "/v2"})
-	require.NoError(t, err)
-	_, err = c.GetUser(WithAPIKey(context.Background(), "k"), "USR-A1")
+	c := testClient(t, func(w http.ResponseWriter, r *http.Request) {})
+	_, err := c.GetUser(WithAPIKey(context.Background(), "k"), "USR-A1")
 	var te *TransportError
 	require.ErrorAs(t, err, &te)
 	assert.Contains(t, te.Error(), "not the JSON expected")
@@ -87,15 +79,12 @@ func TestUpdateUserParamsSendOnlyWhatIsGiven(t *testing.T) {
 	}
 	for _, tc := range cases {
 		var got string
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := testClient(t, func(w http.ResponseWriter, r *http.Request) {
 			b, _ := io.ReadAll(r.Body)
 			got = string(b)
 			_, _ = io.WriteString(w, `{"id":"USR-A1","object":"user"}`)
-		}))
-		c, err := New(Config{BaseURL: srv.URL})
-		require.NoError(t, err)
-		_, err = c.UpdateUser(WithAPIKey(context.Background(), "k"), "USR-A1", tc.p)
-		srv.Close()
+		})
+		_, err := c.UpdateUser(WithAPIKey(context.Background(), "k"), "USR-A1", tc.p)
 		require.NoError(t, err)
 		assert.JSONEq(t, tc.want, got)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -76,7 +77,7 @@ func (n NewWebhook) Validate() error {
 	}
 	seen := map[string]bool{}
 	for _, e := range n.Events {
-		if !contains(WebhookEvents, e) {
+		if !slices.Contains(WebhookEvents, e) {
 			return &ArgError{Arg: "events", Msg: fmt.Sprintf("%q is not a webhook event; use any of %s", clip(e), strings.Join(WebhookEvents, ", "))}
 		}
 		if seen[e] {

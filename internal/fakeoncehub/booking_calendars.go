@@ -22,17 +22,9 @@ func (s *Server) calendarRoutes() {
 		c.page(out)
 	})
 	s.handle("GET", "/booking-calendars/{id}", func(c *call) {
-		id := c.r.PathValue("id")
-		if red, gone := c.st.deleted[id]; gone {
-			c.json(http.StatusOK, red)
-			return
+		if cal, ok := c.lookup(c.st.calendars, "booking calendar"); ok {
+			c.json(http.StatusOK, cal)
 		}
-		cal := find(c.st.calendars, id)
-		if cal == nil {
-			c.notFound("booking calendar", id)
-			return
-		}
-		c.json(http.StatusOK, cal)
 	})
 	s.handle("GET", "/booking-calendars/{id}/time-slots", func(c *call) {
 		cal, ok := c.bookableCalendar("Time slots cannot be retrieved from an unpublished booking calendar.",

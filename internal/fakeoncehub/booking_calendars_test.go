@@ -2,7 +2,6 @@ package fakeoncehub
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,31 +14,28 @@ import (
 
 var testNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) // a Monday
 
-func newTestFake(t *testing.T) (*Server, *httptest.Server) {
+func newTestFake(t *testing.T) *Server {
 	t.Helper()
-	s := New(Options{Now: func() time.Time { return testNow }})
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	return s, srv
+	return New(Options{Now: func() time.Time { return testNow }})
 }
 
-func send(t *testing.T, srv *httptest.Server, method, path, body string) (int, map[string]any) {
+// do sends one request to the fake and returns its status and, when the
+// answer is a JSON object, the object (nil for any other JSON, e.g. a list of
+// time slots).
+func do(t *testing.T, s *Server, method, path, body string) (int, map[string]any) {
 	t.Helper()
-	req, err := http.NewRequest(method, srv.URL+"/v2"+path, strings.NewReader(body))
-	require.NoError(t, err)
+	req := httptest.NewRequest(method, "http://fake/v2"+path, strings.NewReader(body))
 	req.Header.Set("API-Key", TestKey)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	assert.NotEmpty(t, rec.Header().Get("Request-Id"))
+	data := rec.Body.Bytes()
+	require.True(t, json.Valid(data), "not JSON: %s", data)
 	var out map[string]any
 	if len(data) > 0 && data[0] == '{' {
 		require.NoError(t, json.Unmarshal(data, &out))
-	} else {
-		out = map[string]any{"array": string(data)}
 	}
-	return resp.StatusCode, out
+	return rec.Code, out
 }
 
 func calendarByName(s *Server, name string) obj {
@@ -52,7 +48,7 @@ func calendarByName(s *Server, name string) obj {
 }
 
 func TestTimeSlotWindowErrors(t *testing.T) {
-	s, srv := newTestFake(t)
+	s := newTestFake(t)
 	id := calendarByName(s, "Sales discovery call")["id"].(string)
 	cases := []struct {
 		query, message, param string
@@ -63,16 +59,16 @@ func TestTimeSlotWindowErrors(t *testing.T) {
 		{"end_time=tomorrow", "Invalid date format for 'end_time'.", "end_time"},
 	}
 	for _, tc := range cases {
-		status, body := send(t, srv, "GET", "/booking-calendars/"+id+"/time-slots?"+tc.query, "")
+		status, body := do(t, s, "GET", "/booking-calendars/"+id+"/time-slots?"+tc.query, "")
 		assert.Equal(t, http.StatusBadRequest, status, tc.query)
 		assert.Equal(t, map[string]any{"type": "invalid_request_error", "message": tc.message, "param": tc.param}, body, tc.query)
 	}
-	status, _ := send(t, srv, "GET", "/booking-calendars/"+id+"/time-slots?start_time=2026-11-24T00:00:00.000Z&end_time=2026-12-24T00:00:00.000Z", "")
+	status, _ := do(t, s, "GET", "/booking-calendars/"+id+"/time-slots?start_time=2026-11-24T00:00:00.000Z&end_time=2026-12-24T00:00:00.000Z", "")
 	assert.Equal(t, http.StatusOK, status, "exactly 30 days is allowed")
 }
 
 func TestScheduleRequiresFieldsAndOfferedLocation(t *testing.T) {
-	s, srv := newTestFake(t)
+	s := newTestFake(t)
 	id := calendarByName(s, "Product support session")["id"].(string)
 	slots := s.accounts[TestKey].slots(id, testNow, testNow.Add(7*24*time.Hour), testNow)
 	require.NotEmpty(t, slots)
@@ -92,7 +88,7 @@ func TestScheduleRequiresFieldsAndOfferedLocation(t *testing.T) {
 		{`not json`, "Request body is not valid JSON.", ""},
 	}
 	for _, tc := range cases {
-		status, body := send(t, srv, "POST", "/booking-calendars/"+id+"/schedule", tc.body)
+		status, body := do(t, s, "POST", "/booking-calendars/"+id+"/schedule", tc.body)
 		assert.Equal(t, http.StatusBadRequest, status, tc.body)
 		want := map[string]any{"type": "invalid_request_error", "message": tc.message}
 		if tc.param != "" {
@@ -103,7 +99,7 @@ func TestScheduleRequiresFieldsAndOfferedLocation(t *testing.T) {
 	assert.Len(t, s.accounts[TestKey].bookings, before, "nothing booked")
 
 	// No location: a virtual one is chosen. The guest becomes a contact.
-	status, body := send(t, srv, "POST", "/booking-calendars/"+id+"/schedule",
+	status, body := do(t, s, "POST", "/booking-calendars/"+id+"/schedule",
 		`{"start_time":"`+start+`","guest_time_zone":"Europe/Berlin","booking_form":{"name":"Ada Byron","email":"ada@example.com","phone":"+4930123456"}}`)
 	require.Equal(t, http.StatusOK, status, body)
 	st := s.accounts[TestKey]
@@ -120,7 +116,7 @@ func TestScheduleRequiresFieldsAndOfferedLocation(t *testing.T) {
 
 	// A second booking by the same guest reuses the contact; the 45-minute
 	// slot after the first is still free, the first is not.
-	status, body = send(t, srv, "POST", "/booking-calendars/"+id+"/schedule",
+	status, body = do(t, s, "POST", "/booking-calendars/"+id+"/schedule",
 		`{"start_time":"`+rfc(slots[1].start)+`","guest_time_zone":"Europe/Berlin","booking_form":{"name":"Ada Byron","email":"ADA@example.com"}}`)
 	require.Equal(t, http.StatusOK, status, body)
 	assert.Equal(t, ct["id"], st.bookings[0]["contact"])
@@ -129,7 +125,7 @@ func TestScheduleRequiresFieldsAndOfferedLocation(t *testing.T) {
 }
 
 func TestSlotsFollowLocalWallClockAcrossDST(t *testing.T) {
-	s, _ := newTestFake(t)
+	s := newTestFake(t)
 	st := s.accounts[TestKey]
 	id := calendarByName(s, "Partner consult")["id"].(string) // Australia/Adelaide, weekdays 09:00-12:30, 30 min
 	adelaide, err := time.LoadLocation("Australia/Adelaide")
@@ -151,16 +147,16 @@ func TestSlotsFollowLocalWallClockAcrossDST(t *testing.T) {
 }
 
 func TestMasterPageLinkForDeletedPage(t *testing.T) {
-	s, srv := newTestFake(t)
+	s := newTestFake(t)
 	st := s.accounts[TestKey]
 	id := st.masterPages[0]["id"].(string)
 	s.mu.Lock()
 	st.remove(&st.masterPages, id, "master_page")
 	s.mu.Unlock()
-	status, body := send(t, srv, "POST", "/master-pages/"+id+"/one-time-links", "")
+	status, body := do(t, s, "POST", "/master-pages/"+id+"/one-time-links", "")
 	assert.Equal(t, http.StatusBadRequest, status)
 	assert.Equal(t, map[string]any{"type": "invalid_request_error", "message": "This master page is deleted: '" + id + "'", "param": "id"}, body)
-	status, body = send(t, srv, "GET", "/master-pages/"+id, "")
+	status, body = do(t, s, "GET", "/master-pages/"+id, "")
 	assert.Equal(t, http.StatusOK, status)
 	assert.Equal(t, map[string]any{"id": id, "object": "master_page", "deleted": true}, body)
 }

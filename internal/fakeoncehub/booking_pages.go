@@ -20,17 +20,9 @@ func (s *Server) bookingPageRoutes() {
 		c.page(out)
 	})
 	s.handle("GET", "/booking-pages/{id}", func(c *call) {
-		id := c.r.PathValue("id")
-		if red, gone := c.st.deleted[id]; gone {
-			c.json(http.StatusOK, red)
-			return
+		if bp, ok := c.lookup(c.st.bookingPages, "booking page"); ok {
+			c.json(http.StatusOK, bp)
 		}
-		bp := find(c.st.bookingPages, id)
-		if bp == nil {
-			c.notFound("booking page", id)
-			return
-		}
-		c.json(http.StatusOK, bp)
 	})
 }
 

@@ -19,14 +19,9 @@ func (s *Server) bookingRoutes() {
 		if !ok {
 			return
 		}
-		type bound struct{ gt, lt time.Time }
-		var bounds [3]bound
-		for i, f := range bookingTimeFields {
-			gt, lt, ok := c.dateBounds(f)
-			if !ok {
-				return
-			}
-			bounds[i] = bound{gt, lt}
+		within, ok := c.timeBounds(bookingTimeFields...)
+		if !ok {
+			return
 		}
 		q := c.r.URL.Query()
 		var out []obj
@@ -43,31 +38,20 @@ func (s *Server) bookingRoutes() {
 				}
 				keep = keep && b[field] == v
 			}
-			for i, f := range bookingTimeFields {
-				keep = keep && inBounds(b[f], bounds[i].gt, bounds[i].lt)
-			}
-			if keep {
+			if keep && within(b) {
 				out = append(out, c.st.expandBooking(b, expand))
 			}
 		}
 		c.page(out)
 	})
 	s.handle("GET", "/bookings/{id}", func(c *call) {
-		id := c.r.PathValue("id")
 		expand, ok := c.expandParam(false, "booking_page", "master_page", "event_type", "owner", "contact", "conversation")
 		if !ok {
 			return
 		}
-		if red, gone := c.st.deleted[id]; gone {
-			c.json(http.StatusOK, red)
-			return
+		if b, ok := c.lookup(c.st.bookings, "booking"); ok {
+			c.json(http.StatusOK, c.st.expandBooking(b, expand))
 		}
-		b := find(c.st.bookings, id)
-		if b == nil {
-			c.notFound("booking", id)
-			return
-		}
-		c.json(http.StatusOK, c.st.expandBooking(b, expand))
 	})
 }
 

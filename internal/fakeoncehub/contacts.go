@@ -31,23 +31,14 @@ func (s *Server) contactRoutes() {
 		if !c.boundsFormat(time.DateOnly, "a date (YYYY-MM-DD)", contactTimeFields...) {
 			return
 		}
-		type bound struct{ gt, lt time.Time }
-		var bounds [2]bound
-		for i, f := range contactTimeFields {
-			gt, lt, ok := c.dateBounds(f)
-			if !ok {
-				return
-			}
-			bounds[i] = bound{gt, lt}
+		within, ok := c.timeBounds(contactTimeFields...)
+		if !ok {
+			return
 		}
 		email := c.r.URL.Query().Get("email")
 		var out []obj
 		for _, ct := range c.st.contacts {
-			keep := email == "" || strings.EqualFold(fmt.Sprint(ct["email"]), email)
-			for i, f := range contactTimeFields {
-				keep = keep && inBounds(ct[f], bounds[i].gt, bounds[i].lt)
-			}
-			if keep {
+			if (email == "" || strings.EqualFold(fmt.Sprint(ct["email"]), email)) && within(ct) {
 				out = append(out, ct)
 			}
 		}
@@ -105,17 +96,9 @@ func (s *Server) contactRoutes() {
 		c.json(http.StatusCreated, ct)
 	})
 	s.handle("GET", "/contacts/{id}", func(c *call) {
-		id := c.r.PathValue("id")
-		if red, gone := c.st.deleted[id]; gone {
-			c.json(http.StatusOK, red)
-			return
+		if ct, ok := c.lookup(c.st.contacts, "contact"); ok {
+			c.json(http.StatusOK, ct)
 		}
-		ct := find(c.st.contacts, id)
-		if ct == nil {
-			c.notFound("contact", id)
-			return
-		}
-		c.json(http.StatusOK, ct)
 	})
 	s.handle("PATCH", "/contacts/{id}", func(c *call) {
 		id := c.r.PathValue("id")

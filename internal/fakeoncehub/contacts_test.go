@@ -1,53 +1,12 @@
-package fakeoncehub_test
+package fakeoncehub
 
 import (
-	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 )
-
-var fixedNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-
-// rawFake sends requests straight to a fake, bypassing the client (to reach
-// behaviour the client's own validation never lets through).
-type rawFake struct {
-	t   *testing.T
-	url string
-}
-
-func newRawFake(t *testing.T) rawFake {
-	t.Helper()
-	srv := httptest.NewServer(fakeoncehub.New(fakeoncehub.Options{Now: func() time.Time { return fixedNow }}))
-	t.Cleanup(srv.Close)
-	return rawFake{t: t, url: srv.URL + "/v2"}
-}
-
-func (f rawFake) do(method, path, body string) (int, map[string]any) {
-	f.t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, f.url+path, rd)
-	require.NoError(f.t, err)
-	req.Header.Set("API-Key", fakeoncehub.TestKey)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(f.t, err)
-	defer resp.Body.Close()
-	assert.NotEmpty(f.t, resp.Header.Get("Request-Id"))
-	var out map[string]any
-	require.NoError(f.t, json.NewDecoder(resp.Body).Decode(&out))
-	return resp.StatusCode, out
-}
 
 // wantError checks an error answer's status and OnceHub's {type, message, param}.
 func wantError(t *testing.T, status int, body map[string]any, wantStatus int, msg, param string) {
@@ -63,7 +22,7 @@ func wantError(t *testing.T, status int, body map[string]any, wantStatus int, ms
 }
 
 func TestFakeContactCreateValidatesLikeOnceHub(t *testing.T) {
-	f := newRawFake(t)
+	s := newTestFake(t)
 	cases := []struct {
 		body, msg, param string
 		status           int
@@ -79,12 +38,12 @@ func TestFakeContactCreateValidatesLikeOnceHub(t *testing.T) {
 		{`not json`, "Request body is not valid JSON.", "", 400},
 	}
 	for _, tc := range cases {
-		status, body := f.do("POST", "/contacts", tc.body)
+		status, body := do(t, s, "POST", "/contacts", tc.body)
 		wantError(t, status, body, tc.status, tc.msg, tc.param)
 	}
 
 	// An unknown status is stored as null, as OnceHub documents; defaults fill the rest.
-	status, ct := f.do("POST", "/contacts", `{"first_name":"A","last_name":"B","email":"a@b.example","status":"Hot"}`)
+	status, ct := do(t, s, "POST", "/contacts", `{"first_name":"A","last_name":"B","email":"a@b.example","status":"Hot"}`)
 	require.Equal(t, http.StatusCreated, status)
 	assert.Nil(t, ct["status"])
 	assert.Equal(t, "2026-11-23T10:00:00.000Z", ct["creation_time"])
@@ -92,13 +51,13 @@ func TestFakeContactCreateValidatesLikeOnceHub(t *testing.T) {
 	for _, k := range []string{"object", "id", "owner", "email", "employees", "has_consent", "terms_of_sevice", "timezone", "custom_fields", "last_interacted_time", "mobile_phone"} {
 		assert.Contains(t, ct, k)
 	}
-	status, body := f.do("POST", "/contacts", `{"first_name":"A","last_name":"B","email":"A@B.example"}`)
+	status, body := do(t, s, "POST", "/contacts", `{"first_name":"A","last_name":"B","email":"A@B.example"}`)
 	wantError(t, status, body, 409, "Contact already exists: 'A@B.example'", "email")
 }
 
 func TestFakeContactPatchRules(t *testing.T) {
-	f := newRawFake(t)
-	_, list := f.do("GET", "/contacts?limit=1", "")
+	s := newTestFake(t)
+	_, list := do(t, s, "GET", "/contacts?limit=1", "")
 	id := list["data"].([]any)[0].(map[string]any)["id"].(string)
 	cases := []struct{ body, msg, param string }{
 		{`{}`, "At least one field must be provided to update.", "body"},
@@ -111,36 +70,36 @@ func TestFakeContactPatchRules(t *testing.T) {
 		{`{"owner":"USR-NOBODY"}`, "No such user: 'USR-NOBODY'", "owner"},
 	}
 	for _, tc := range cases {
-		status, body := f.do("PATCH", "/contacts/"+id, tc.body)
+		status, body := do(t, s, "PATCH", "/contacts/"+id, tc.body)
 		wantError(t, status, body, 400, tc.msg, tc.param)
 	}
 
 	// Custom fields merge by name.
-	status, _ := f.do("PATCH", "/contacts/"+id, `{"custom_fields":[{"name":"resume","value":"a"},{"name":"budget","value":5}]}`)
+	status, _ := do(t, s, "PATCH", "/contacts/"+id, `{"custom_fields":[{"name":"resume","value":"a"},{"name":"budget","value":5}]}`)
 	require.Equal(t, 200, status)
-	_, ct := f.do("PATCH", "/contacts/"+id, `{"custom_fields":[{"name":"resume","value":"b"}]}`)
+	_, ct := do(t, s, "PATCH", "/contacts/"+id, `{"custom_fields":[{"name":"resume","value":"b"}]}`)
 	assert.Equal(t, []any{map[string]any{"name": "resume", "value": "b"}, map[string]any{"name": "budget", "value": float64(5)}}, ct["custom_fields"])
 	assert.Equal(t, "2026-11-23T10:00:00.000Z", ct["last_updated_time"])
 
-	status, body := f.do("PATCH", "/contacts/CTC-NOTFOUND", `{"company":"X"}`)
+	status, body := do(t, s, "PATCH", "/contacts/CTC-NOTFOUND", `{"company":"X"}`)
 	wantError(t, status, body, 404, "No such contact: 'CTC-NOTFOUND'", "id")
-	status, body = f.do("DELETE", "/contacts/CTC-NOTFOUND", "")
+	status, body = do(t, s, "DELETE", "/contacts/CTC-NOTFOUND", "")
 	wantError(t, status, body, 404, "No such contact: 'CTC-NOTFOUND'", "id")
 
-	status, del := f.do("DELETE", "/contacts/"+id, "")
+	status, del := do(t, s, "DELETE", "/contacts/"+id, "")
 	assert.Equal(t, 200, status)
 	assert.Equal(t, map[string]any{"id": id, "object": "contact", "deleted": true}, del)
-	status, body = f.do("PATCH", "/contacts/"+id, `{"company":"X"}`)
+	status, body = do(t, s, "PATCH", "/contacts/"+id, `{"company":"X"}`)
 	wantError(t, status, body, 404, "No such contact: '"+id+"'", "id")
 }
 
 func TestFakeContactListBoundsAreDates(t *testing.T) {
-	f := newRawFake(t)
-	status, body := f.do("GET", "/contacts?creation_time.gt=2026-01-01T00:00:00Z", "")
+	s := newTestFake(t)
+	status, body := do(t, s, "GET", "/contacts?creation_time.gt=2026-01-01T00:00:00Z", "")
 	wantError(t, status, body, 400, "Invalid date format for 'creation_time.gt': expected a date (YYYY-MM-DD).", "creation_time.gt")
-	status, body = f.do("GET", "/contacts?last_updated_time.gt=2026-02-01&last_updated_time.lt=2026-01-01", "")
+	status, body = do(t, s, "GET", "/contacts?last_updated_time.gt=2026-02-01&last_updated_time.lt=2026-01-01", "")
 	wantError(t, status, body, 400, "'last_updated_time.gt' must be earlier than 'last_updated_time.lt'.", "last_updated_time.gt")
-	status, body = f.do("GET", "/contacts?creation_time.gt=2026-01-01&limit=100", "")
+	status, body = do(t, s, "GET", "/contacts?creation_time.gt=2026-01-01&limit=100", "")
 	assert.Equal(t, 200, status)
 	assert.Equal(t, "list", body["object"])
 	for _, it := range body["data"].([]any) {

@@ -8,17 +8,9 @@ import (
 func (s *Server) masterPageRoutes() {
 	s.handle("GET", "/master-pages", func(c *call) { c.page(c.st.masterPages) })
 	s.handle("GET", "/master-pages/{id}", func(c *call) {
-		id := c.r.PathValue("id")
-		if red, gone := c.st.deleted[id]; gone {
-			c.json(http.StatusOK, red)
-			return
+		if mp, ok := c.lookup(c.st.masterPages, "master page"); ok {
+			c.json(http.StatusOK, mp)
 		}
-		mp := find(c.st.masterPages, id)
-		if mp == nil {
-			c.notFound("master page", id)
-			return
-		}
-		c.json(http.StatusOK, mp)
 	})
 	s.handle("POST", "/master-pages/{id}/one-time-links", func(c *call) {
 		id := c.r.PathValue("id")

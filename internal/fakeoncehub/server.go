@@ -167,6 +167,23 @@ func (c *call) notFound(kind, id string) {
 	c.error(http.StatusNotFound, "invalid_request_error", fmt.Sprintf("No such %s: '%s'", kind, id), "id")
 }
 
+// lookup finds the object the path's {id} names in coll. A deleted one is
+// answered with its redacted form (as OnceHub does), an unknown one with a
+// 404 naming kind; false then, the answer being sent.
+func (c *call) lookup(coll []obj, kind string) (obj, bool) {
+	id := c.r.PathValue("id")
+	if red, gone := c.st.deleted[id]; gone {
+		c.json(http.StatusOK, red)
+		return nil, false
+	}
+	o := find(coll, id)
+	if o == nil {
+		c.notFound(kind, id)
+		return nil, false
+	}
+	return o, true
+}
+
 // decode reads a JSON body into v; false (and a 400 sent) when it is not JSON.
 func (c *call) decode(v any) bool {
 	body, _ := io.ReadAll(c.r.Body)
@@ -302,6 +319,32 @@ func (c *call) dateBounds(field string) (gt, lt time.Time, ok bool) {
 		return gt, lt, false
 	}
 	return gt, lt, true
+}
+
+// timeBounds reads the `.gt` / `.lt` filters of every field (see dateBounds)
+// and returns a test that an object lies within all of them; false (and a 400
+// sent) when one is malformed or inverted.
+func (c *call) timeBounds(fields ...string) (within func(obj) bool, ok bool) {
+	type bound struct {
+		field  string
+		gt, lt time.Time
+	}
+	bounds := make([]bound, len(fields))
+	for i, f := range fields {
+		gt, lt, ok := c.dateBounds(f)
+		if !ok {
+			return nil, false
+		}
+		bounds[i] = bound{f, gt, lt}
+	}
+	return func(o obj) bool {
+		for _, b := range bounds {
+			if !inBounds(o[b.field], b.gt, b.lt) {
+				return false
+			}
+		}
+		return true
+	}, true
 }
 
 // inBounds reports whether the RFC 3339 time value v lies within (gt, lt).

@@ -11,7 +11,7 @@ func (s *Server) notificationRoutes() {
 		if !ok || !c.boundsFormat(time.RFC3339, "a date-time (RFC 3339, e.g. 2025-11-01T00:00:00Z)", "creation_time") {
 			return
 		}
-		gt, lt, ok := c.dateBounds("creation_time")
+		within, ok := c.timeBounds("creation_time")
 		if !ok {
 			return
 		}
@@ -24,7 +24,7 @@ func (s *Server) notificationRoutes() {
 		var out []obj
 		for _, m := range c.st.sms {
 			if (recipient != "" && m["recipient"] != recipient) || (typ != "" && m["recipient_type"] != typ) ||
-				!inBounds(m["creation_time"], gt, lt) {
+				!within(m) {
 				continue
 			}
 			if len(expand) > 0 {

@@ -37,17 +37,9 @@ func (s *Server) userRoutes() {
 		c.page(out)
 	})
 	s.handle("GET", "/users/{id}", func(c *call) {
-		id := c.r.PathValue("id")
-		if red, gone := c.st.deleted[id]; gone {
-			c.json(http.StatusOK, red)
-			return
+		if u, ok := c.lookup(c.st.users, "user"); ok {
+			c.json(http.StatusOK, u)
 		}
-		u := find(c.st.users, id)
-		if u == nil {
-			c.notFound("user", id)
-			return
-		}
-		c.json(http.StatusOK, u)
 	})
 	s.handle("POST", "/users", createUser)
 	s.handle("PATCH", "/users/{id}", updateUser)

@@ -1,35 +1,19 @@
 package fakeoncehub
 
 import (
-	"encoding/json"
 	"net/http"
-	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// do sends one request to the fake and decodes its JSON answer.
-func do(t *testing.T, s *Server, method, path, body string) (int, map[string]any) {
-	t.Helper()
-	req := httptest.NewRequest(method, "http://fake/v2"+path, strings.NewReader(body))
-	req.Header.Set("API-Key", TestKey)
-	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, req)
-	var out map[string]any
-	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &out), rec.Body.String())
-	assert.NotEmpty(t, rec.Header().Get("Request-Id"))
-	return rec.Code, out
-}
-
 func firstMember(s *Server) string {
 	return s.accounts[TestKey].users[2]["id"].(string) // Lukas Becker, Europe/Berlin
 }
 
 func TestAvailabilityPatchValidatesLikeTheSpec(t *testing.T) {
-	s, _ := newTestFake(t)
+	s := newTestFake(t)
 	path := "/users/" + firstMember(s) + "/scheduling-availability"
 	slot := func(start, end, locs string) string {
 		return `{"start_time":"` + start + `","end_time":"` + end + `","locations":` + locs + `}`
@@ -72,7 +56,7 @@ func TestAvailabilityPatchValidatesLikeTheSpec(t *testing.T) {
 }
 
 func TestAvailabilityOverrideTodayInTheUsersZoneIsAccepted(t *testing.T) {
-	s, _ := newTestFake(t)
+	s := newTestFake(t)
 	// 2026-11-23 10:00 UTC is already 2026-11-23 in Berlin: today is allowed.
 	status, body := do(t, s, "PATCH", "/users/"+firstMember(s)+"/scheduling-availability", `{"overrides":[{"date":"2026-11-23","working_hours":[]}]}`)
 	require.Equal(t, http.StatusOK, status, body)
@@ -80,7 +64,7 @@ func TestAvailabilityOverrideTodayInTheUsersZoneIsAccepted(t *testing.T) {
 }
 
 func TestAvailabilityGetRejectsUnknownParametersAndUsers(t *testing.T) {
-	s, _ := newTestFake(t)
+	s := newTestFake(t)
 	status, body := do(t, s, "GET", "/users/"+firstMember(s)+"/scheduling-availability?start_date=2026-01-01", "")
 	assert.Equal(t, 400, status)
 	assert.Equal(t, "Received unknown parameter: start_date", body["message"])
@@ -92,7 +76,7 @@ func TestAvailabilityGetRejectsUnknownParametersAndUsers(t *testing.T) {
 }
 
 func TestUserCreateAndUpdateValidation(t *testing.T) {
-	s, _ := newTestFake(t)
+	s := newTestFake(t)
 	cases := []struct {
 		method, path, body string
 		status             int
@@ -125,7 +109,7 @@ func TestUserCreateAndUpdateValidation(t *testing.T) {
 }
 
 func TestTeamsFilterByUnknownUserIsEmpty(t *testing.T) {
-	s, _ := newTestFake(t)
+	s := newTestFake(t)
 	status, body := do(t, s, "GET", "/teams?user=USR-NOPE", "")
 	assert.Equal(t, 200, status)
 	assert.Equal(t, []any{}, body["data"])

@@ -77,17 +77,9 @@ func (s *Server) webhookRoutes() {
 		c.json(http.StatusOK, w)
 	})
 	s.handle("GET", "/webhooks/{id}", func(c *call) {
-		id := c.r.PathValue("id")
-		if red, gone := c.st.deleted[id]; gone {
-			c.json(http.StatusOK, red)
-			return
+		if w, ok := c.lookup(c.st.webhooks, "webhook"); ok {
+			c.json(http.StatusOK, w)
 		}
-		w := find(c.st.webhooks, id)
-		if w == nil {
-			c.notFound("webhook", id)
-			return
-		}
-		c.json(http.StatusOK, w)
 	})
 	s.handle("DELETE", "/webhooks/{id}", func(c *call) {
 		id := c.r.PathValue("id")

@@ -1,4 +1,4 @@
-package fakeoncehub_test
+package fakeoncehub
 
 import (
 	"testing"
@@ -8,7 +8,7 @@ import (
 )
 
 func TestFakeWebhookCreateValidates(t *testing.T) {
-	f := newRawFake(t)
+	s := newTestFake(t)
 	cases := []struct{ body, msg, param string }{
 		{`{"url":"https://x.example/h","events":["booking.scheduled"]}`, "name is required", "name"},
 		{`{"name":"n","events":["booking.scheduled"]}`, "url is required", "url"},
@@ -18,19 +18,19 @@ func TestFakeWebhookCreateValidates(t *testing.T) {
 		{`{"name":"n","url":"https://x.example/h","events":["booking.scheduled"],"secret":"mine"}`, "Unsupported fields", "secret"},
 	}
 	for _, tc := range cases {
-		status, body := f.do("POST", "/webhooks", tc.body)
+		status, body := do(t, s, "POST", "/webhooks", tc.body)
 		wantError(t, status, body, 400, tc.msg, tc.param)
 	}
-	status, w := f.do("POST", "/webhooks", `{"name":"n","url":"https://x.example/h","events":["booking.scheduled"]}`)
+	status, w := do(t, s, "POST", "/webhooks", `{"name":"n","url":"https://x.example/h","events":["booking.scheduled"]}`)
 	require.Equal(t, 200, status, "the spec documents 200 for a created webhook")
 	for _, k := range []string{"object", "id", "api_version", "name", "url", "events", "creation_time", "secret"} {
 		assert.Contains(t, w, k)
 	}
-	status, body := f.do("POST", "/webhooks", `{"name":"n","url":"https://y.example/h","events":["booking.canceled"]}`)
+	status, body := do(t, s, "POST", "/webhooks", `{"name":"n","url":"https://y.example/h","events":["booking.canceled"]}`)
 	wantError(t, status, body, 409, "A webhook subscription with this name already exists: 'n'", "name")
 
-	status, body = f.do("GET", "/webhooks/WHK-NOTFOUND", "")
+	status, body = do(t, s, "GET", "/webhooks/WHK-NOTFOUND", "")
 	wantError(t, status, body, 404, "No such webhook: 'WHK-NOTFOUND'", "id")
-	status, body = f.do("DELETE", "/webhooks/WHK-NOTFOUND", "")
+	status, body = do(t, s, "DELETE", "/webhooks/WHK-NOTFOUND", "")
 	wantError(t, status, body, 404, "No such webhook: 'WHK-NOTFOUND'", "id")
 }
