@@ -242,3 +242,20 @@ func (s *safeBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// A 429 with Retry-After holds the account back in the assembled server (the
+// client pauses it through the rate limiter, wrapped for metrics): the next
+// call for that key within the pause is refused locally, nothing sent, and
+// says it is the rate limit.
+func TestRetryAfterPausesTheAccountInTheServer(t *testing.T) {
+	env, c := faultEnv(t, func(s testenv.Setup) { s.Config.RateRPS, s.Config.RateBurst = 5, 2 })
+	env.Fake.InjectFaults(fakeoncehub.RateLimited("45").Times(10).On("GET", "/test"))
+	first := testenv.Call(t, testenv.KeyCtx(), c, "test_api_key", nil)
+	require.True(t, first.IsError, testenv.Text(first))
+	require.Len(t, env.Fake.Requests(), 1, "a 45 s Retry-After is longer than the call may wait: no retry")
+
+	second := testenv.Call(t, testenv.KeyCtx(), c, "test_api_key", nil)
+	require.True(t, second.IsError, testenv.Text(second))
+	assert.Contains(t, testenv.Text(second), "rate limit")
+	assert.Len(t, env.Fake.Requests(), 1, "the paused account sends nothing until Retry-After has passed")
+}

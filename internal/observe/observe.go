@@ -126,6 +126,15 @@ type limiter struct {
 	o    *Observer
 }
 
+// Pause forwards to the wrapped limiter when it can hold an account back
+// (oncehub.Pauser): the client pauses an account for a 429's Retry-After, and
+// the wrapper must not hide that.
+func (l *limiter) Pause(account string, d time.Duration) {
+	if p, ok := l.next.(oncehub.Pauser); ok {
+		p.Pause(account, d)
+	}
+}
+
 // waited is the shortest wait counted as a rate-limit wait: an available token
 // returns in microseconds.
 const waited = time.Millisecond
