@@ -67,7 +67,7 @@ func (p RetryPolicy) shouldRetry(ctx context.Context, method string, attempt int
 // retryable reports whether a request with method that failed with err may be
 // sent again without risking a second side effect.
 func retryable(method string, err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || IsTimeout(err) {
 		return false
 	}
 	if apiErr, ok := AsAPIError(err); ok {
@@ -98,7 +98,9 @@ func (p RetryPolicy) backoff(attempt int) time.Duration {
 	return time.Duration(rand.Int64N(int64(ceiling) + 1))
 }
 
-func isTimeout(err error) bool {
+// IsTimeout reports a network timeout anywhere in err's chain (a dial, a
+// TLS handshake or a read that took too long).
+func IsTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
 }

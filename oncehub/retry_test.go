@@ -251,7 +251,7 @@ func TestTimeoutIsNotRetriedAndNothingHangs(t *testing.T) {
 	c := newTestClient(t, up.URL, func(cfg *Config) { cfg.Timeout = 100 * time.Millisecond })
 	_, err := c.TestAPIKey(keyCtx())
 	require.Error(t, err)
-	assert.True(t, isTimeout(err), "%v", err)
+	assert.True(t, IsTimeout(err), "%v", err)
 	assert.Equal(t, 1, up.count(), "a timeout is not retried")
 	select {
 	case <-released:

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net"
 	"strings"
 	"time"
 
@@ -53,7 +52,7 @@ func errorMessage(err error, write bool) string {
 		msg := "Could not get an answer from OnceHub: " + te.Error() + "."
 		if write && te.Sent {
 			msg += " The request may have reached OnceHub, so the change may have been made: check the current state (for example with a get_ or list_ tool) before trying again."
-		} else if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
+		} else if errors.Is(err, context.DeadlineExceeded) || oncehub.IsTimeout(err) {
 			msg += " OnceHub did not answer in time; try again, or narrow the request."
 		}
 		return msg
@@ -139,9 +138,4 @@ func checkStateWith(err error, how string) error {
 // seconds renders a wait as whole seconds, rounded up ("1 s" at least).
 func seconds(d time.Duration) string {
 	return fmt.Sprintf("%d s", max(1, int(math.Ceil(d.Seconds()))))
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
 }
