@@ -74,6 +74,15 @@ type Client struct {
 	observe   func(Attempt)
 }
 
+// NewTransport returns the HTTP transport the client uses when Config has
+// none: http.DefaultTransport's settings, with more idle connections kept per
+// host (every call goes to the one API host).
+func NewTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 32
+	return t
+}
+
 // New builds a Client, refusing a base URL that is not HTTPS (unless loopback).
 func New(cfg Config) (*Client, error) {
 	raw := cfg.BaseURL
@@ -90,9 +99,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	tr := cfg.Transport
 	if tr == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.MaxIdleConnsPerHost = 32
-		tr = t
+		tr = NewTransport()
 	}
 	maxBody := cfg.MaxResponseBytes
 	if maxBody <= 0 {

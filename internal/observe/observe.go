@@ -157,15 +157,10 @@ func (l *limiter) Wait(ctx context.Context, account string) error {
 
 // Transport wraps the upstream HTTP transport so that the tool call a request
 // belongs to learns its status and OnceHub Request-Id (for the call's log
-// line). next nil means a clone of http.DefaultTransport, made on the first
-// request.
+// line). next nil means oncehub.NewTransport, made on the first request.
 func (o *Observer) Transport(next http.RoundTripper) http.RoundTripper {
 	if next == nil {
-		next = &lazyTransport{get: sync.OnceValue(func() *http.Transport {
-			t := http.DefaultTransport.(*http.Transport).Clone()
-			t.MaxIdleConnsPerHost = 32
-			return t
-		})}
+		next = &lazyTransport{get: sync.OnceValue(oncehub.NewTransport)}
 	}
 	return &roundTripper{next: next}
 }
