@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -203,7 +202,7 @@ func TestUnreachableRateLimitRedisNeverFailsACall(t *testing.T) {
 	env := testenv.New(t)
 	cfg := env.Config
 	cfg.RateRPS, cfg.RateBurst, cfg.RateLimitRedis = 50, 2, "redis://127.0.0.1:1/0" // nothing listens on port 1
-	var logs safeBuffer
+	var logs testenv.LogBuffer
 	var fallbacks atomic.Int32
 	a, err := app.Build(cfg, app.Options{
 		Version: "test", Deps: tools.Deps{Now: func() time.Time { return testenv.Now }},
@@ -224,23 +223,6 @@ func TestUnreachableRateLimitRedisNeverFailsACall(t *testing.T) {
 	cfg.RateLimitRedis = "http://not-redis"
 	_, err = app.Build(cfg, app.Options{})
 	require.Error(t, err, "a malformed URL is a startup error, not a silent fallback")
-}
-
-type safeBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *safeBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *safeBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // A 429 with Retry-After holds the account back in the assembled server (the
