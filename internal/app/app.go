@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/oncehub-mcp/oncehub-mcp/internal/observe"
+	"github.com/oncehub-mcp/oncehub-mcp/internal/secret"
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 	"github.com/oncehub-mcp/oncehub-mcp/tools"
 	"github.com/oncehub-mcp/oncehub-mcp/transport"
@@ -26,6 +27,9 @@ type App struct {
 	Logger *slog.Logger
 	// Observer holds the metrics and writes one log line per tool call.
 	Observer *observe.Observer
+	// Secret derives the keys that sign and seal what replicas share
+	// (ONCEHUB_SERVER_SECRET, or a random one for this process).
+	Secret *secret.Secret
 
 	tokenHashes [][sha256.Size]byte // operator mode's access tokens, hashed
 
@@ -56,6 +60,12 @@ func Build(cfg Config, o Options) (_ *App, err error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	obs := observe.New(logger)
+	sec := secret.Random()
+	if cfg.ServerSecret != "" {
+		if sec, err = secret.Parse(cfg.ServerSecret); err != nil {
+			return nil, err
+		}
+	}
 	var demo *demoUpstream
 	if cfg.Demo {
 		if demo, err = startDemo(o.Deps.Now); err != nil {
@@ -111,7 +121,7 @@ func Build(cfg Config, o Options) (_ *App, err error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Client: client, MCP: s, Tools: selected, Logger: logger, Observer: obs, demo: demo}
+	a := &App{Config: cfg, Client: client, MCP: s, Tools: selected, Logger: logger, Observer: obs, Secret: sec, demo: demo}
 	for _, t := range cfg.AccessTokens {
 		if t = strings.TrimSpace(t); t != "" {
 			a.tokenHashes = append(a.tokenHashes, sha256.Sum256([]byte(t)))

@@ -50,6 +50,10 @@ type Config struct {
 
 	// RateLimitRedis shares the per-account budget between replicas.
 	RateLimitRedis string `envconfig:"ONCEHUB_RATE_LIMIT_REDIS" desc:"redis://host:port: replicas share one per-account rate budget through it (flag --rate-limit-redis); if unreachable, each process paces itself"`
+
+	// ServerSecret is shared by replicas: keys derived from it sign and seal
+	// what one replica hands out and another checks (internal/secret).
+	ServerSecret string `envconfig:"ONCEHUB_SERVER_SECRET" desc:"HTTP: a secret of at least 32 bytes shared by all replicas (openssl rand -base64 48); when unset, a random one is made at start and what it signs is valid only in that process"`
 }
 
 // Credential modes of HTTP serving.
