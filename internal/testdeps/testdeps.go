@@ -227,3 +227,29 @@ func backendForTest(t testing.TB, name string) string {
 	t.Cleanup(func() { _ = srv.Close() })
 	return l.Addr().String()
 }
+
+// JSModules returns the directory of the project's JavaScript test packages
+// (testdata/js: the MCP TypeScript SDK, the MCP Apps bridge), found from the
+// test's working directory upwards, and the path of node. Without node or an
+// installed node_modules (npm ci --prefix testdata/js) the test skips
+// outside CI and fails in CI.
+func JSModules(t testing.TB) (dir, node string) {
+	t.Helper()
+	node = Command(t, "node", "apt-get install -y nodejs npm")
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		js := filepath.Join(d, "testdata", "js")
+		if _, err := os.Stat(filepath.Join(js, "package.json")); err == nil {
+			if _, err := os.Stat(filepath.Join(js, "node_modules")); err != nil {
+				Missing(t, "the JavaScript test packages are not installed; run: npm ci --prefix "+js)
+			}
+			return js, node
+		}
+		if filepath.Dir(d) == d {
+			t.Fatal("testdata/js/package.json not found above " + wd)
+		}
+	}
+}
