@@ -8,8 +8,8 @@ type TestResult struct {
 }
 
 // TestAPIKey checks the context's key (GET /test).
-func (c *Client) TestAPIKey(ctx context.Context) (TestResult, error) {
+func (c *Client) TestAPIKey(ctx context.Context) (TestResult, *Response, error) {
 	var r TestResult
-	_, err := c.do(ctx, request{method: "GET", path: "/test", route: "/test"}, &r)
-	return r, err
+	resp, err := c.do(ctx, request{method: "GET", route: "/test"}, &r)
+	return r, resp, err
 }

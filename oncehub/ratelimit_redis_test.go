@@ -187,7 +187,7 @@ func TestRedisLimiterNeverFailsAToolCallWhenRedisIsGone(t *testing.T) {
 	l := newRedisLimiter(t, RedisOptions{URL: fmt.Sprintf("redis://127.0.0.1:%d", freePort(t)), RPS: 5, Burst: 2})
 	c := newTestClient(t, up.URL, func(cfg *Config) { cfg.Limiter = l })
 	for range 3 {
-		_, err := c.TestAPIKey(keyCtx())
+		_, _, err := c.TestAPIKey(keyCtx())
 		require.NoError(t, err)
 	}
 	assert.Equal(t, 3, up.count())

@@ -17,10 +17,10 @@ type testKeyOutput struct {
 func accountTools(d Deps) []Tool {
 	return []Tool{
 		define[noArgs](spec{
-			name: "test_api_key", toolset: "account", effect: read,
+			name: "test_api_key", toolset: toolsetAccount, effect: read,
 			desc: "Check the configured API key and return the account's email. Use it when tools fail with authentication errors.",
 		}, func(ctx context.Context, _ noArgs) (any, error) {
-			res, err := d.Client.TestAPIKey(ctx)
+			res, _, err := d.Client.TestAPIKey(ctx)
 			if err != nil {
 				return nil, err
 			}

@@ -52,7 +52,7 @@ func TestUpdateNamesAMissingMarker(t *testing.T) {
 
 func TestToolsTable(t *testing.T) {
 	tool := func(name, set string, opts ...mcp.ToolOption) tools.Tool {
-		return tools.Tool{Toolset: set, Def: mcp.NewTool(name, opts...)}
+		return tools.Tool{Toolset: tools.Toolset{Name: set}, Def: mcp.NewTool(name, opts...)}
 	}
 	all := []tools.Tool{
 		tool("zeta_read", "a", mcp.WithDescription("Reads zeta. More text."), mcp.WithReadOnlyHintAnnotation(true)),
