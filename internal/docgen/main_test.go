@@ -80,3 +80,24 @@ func TestConfigTable(t *testing.T) {
 	assert.Equal(t, "| Variable | Flag | Default | Description |\n|---|---|---|---|\n"+
 		"| `X_A` | `--aa` | `1` | the a |\n| `X_B` |  |  | the b |\n", got)
 }
+
+func TestWriteSnapshotsWritesEveryToolAndRemovesStaleOnes(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "gone_tool.json"), []byte("{}\n"), 0o644))
+	require.ErrorContains(t, WriteSnapshots(dir, true), "out of date", "check mode reports without writing")
+	require.NoError(t, WriteSnapshots(dir, false))
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	all := tools.All(tools.Deps{})
+	assert.Len(t, entries, len(all))
+	for _, tl := range all {
+		got, err := os.ReadFile(filepath.Join(dir, tl.Def.Name+".json"))
+		require.NoError(t, err)
+		want, err := tools.Snapshot(tl)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got))
+	}
+	require.NoError(t, WriteSnapshots(dir, true), "up to date now")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "gone_tool.json"), []byte("{}\n"), 0o644))
+	require.ErrorContains(t, WriteSnapshots(dir, true), "no longer exists")
+}
