@@ -56,23 +56,6 @@ func TestUnsendableKeyIsNeverQuoted(t *testing.T) {
 	assert.Zero(t, up.count())
 }
 
-func TestTestAPIKey(t *testing.T) {
-	c, mux, ctx := setup(t)
-	mux.HandleFunc("/test", func(w http.ResponseWriter, r *http.Request) {
-		testMethod(t, r, "GET")
-		testQuery(t, r, nil)
-		testBody(t, r, "")
-		w.Header().Set("X-RateLimit-Limit", "5")
-		w.Header().Set("X-RateLimit-Remaining", "4")
-		reply(w, 200, `{"message":"The API key is valid for account: admin@example.com"}`)
-	})
-	res, resp, err := c.TestAPIKey(ctx)
-	require.NoError(t, err)
-	testResponse(t, resp, 200)
-	assert.Equal(t, "The API key is valid for account: admin@example.com", res.Message)
-	assert.Equal(t, Rate{Limit: 5, Remaining: 4}, resp.Rate)
-}
-
 func TestWithoutAKeyNothingIsSent(t *testing.T) {
 	c, mux, _ := setup(t)
 	refuseAll(t, mux)
