@@ -172,16 +172,17 @@ type argNames struct {
 
 func newArgNames[A any](s spec) argNames {
 	n := argNames{extra: s.args}
+	if a, ok := s.args["id"]; ok {
+		n.id = a
+		return n
+	}
 	for _, name := range argInfoFor(reflect.TypeFor[A]()).names {
 		if strings.HasSuffix(name, "_id") {
 			if n.id != "" {
-				panic(fmt.Sprintf("%s has two *_id arguments (%s, %s): name the path id's in spec.args", s.name, n.id, name))
+				panic(fmt.Sprintf("%s has two *_id arguments (%s, %s): say which is OnceHub's id in spec.args", s.name, n.id, name))
 			}
 			n.id = name
 		}
-	}
-	if a, ok := s.args["id"]; ok {
-		n.id = a
 	}
 	return n
 }
