@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -529,6 +531,16 @@ func TestSlotPickerInBrowser(t *testing.T) {
 		require.NoError(t, chromedp.Do(frame, chromedp.Click(chromedp.CSS(fmt.Sprintf(`.slot[data-start=%q]`, first.Start))),
 			chromedp.SendKeys(chromedp.CSS("#name"), "Ravi Iyer"), chromedp.SendKeys(chromedp.CSS("#email"), "ravi.iyer@example.com")))
 		h.screenshot(page, frame, slotPickerShots[1])
+
+		// The host's context changes (the person moved): the view follows.
+		_, err := chromedp.Run(page, chromedp.Evaluate[chromedp.Void](`harness.bridge.sendHostContextChange({timeZone: "Asia/Kolkata"})`))
+		require.NoError(t, err)
+		_, err = chromedp.Run(frame, chromedp.Poll[bool](`!document.getElementById("zone").textContent.includes("New_York")`, chromedp.WithPollingTimeout(10*time.Second)))
+		require.NoError(t, err)
+		assertRenderedIn(t, frame, result, "Asia/Kolkata")
+		chosen, err := time.Parse(time.RFC3339, first.Start)
+		require.NoError(t, err)
+		assert.Contains(t, evalIn[string](t, frame, `document.getElementById("chosen").textContent`), chosen.In(kolkata).Format("15:04"), "the chosen time, now in Kolkata")
 	})
 
 	t.Run("taken slot and a refused email are shown; nothing wrong is booked", func(t *testing.T) {
@@ -584,6 +596,20 @@ func TestSlotPickerInBrowser(t *testing.T) {
 		require.Len(t, calls, 2)
 		assert.Equal(t, taken.Start, args(calls[0])["start_time"])
 		assert.Equal(t, next.Start, args(calls[1])["start_time"])
+	})
+
+	t.Run("an error result of the search is shown", func(t *testing.T) {
+		input := map[string]any{"booking_calendar_id": "BKC-DOESNOTEXIST", "time_zone": "Asia/Kolkata"}
+		result := testenv.Call(t, ctx, c, "find_available_slots", input)
+		require.True(t, result.IsError)
+		h := newAppHost(t, jsDir, c, view, visible, hostConfig{HostContext: light(nil), Width: 560, ToolInput: input, ToolResult: result})
+		_, frame := h.open(browser, 620)
+		status := evalIn[string](t, frame, `document.getElementById("status").textContent`)
+		assert.Equal(t, testenv.Text(result), status, "the server's message, as it wrote it")
+		assert.Contains(t, status, "No such booking calendar")
+		assert.True(t, evalIn[bool](t, frame, `document.getElementById("status").classList.contains("error")`))
+		assert.Zero(t, evalIn[int](t, frame, `document.querySelectorAll(".slot").length`))
+		assert.Empty(t, h.viewCalls())
 	})
 
 	t.Run("keyboard only", func(t *testing.T) {
@@ -660,4 +686,56 @@ func TestSlotPickerScreenshotsAreInTheReadme(t *testing.T) {
 		require.NoError(t, err, path)
 		assert.Greater(t, img.Bounds().Dy(), 300, path)
 	}
+}
+
+// The official Go SDK's client, as an independent implementation: declaring
+// the extension (over stdio, where the session remembers it) gets the view;
+// not declaring it gets no UI metadata.
+func TestSlotPickerWithTheOfficialGoSDKClient(t *testing.T) {
+	env := testenv.New(t, func(s testenv.Setup) { s.Fake.Now = time.Now })
+	connect := func(t *testing.T, caps *sdk.ClientCapabilities) *sdk.ClientSession {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		cmd := exec.Command(testenv.Binary(t), "stdio")
+		cmd.Env = append(os.Environ(), "ONCEHUB_API_URL="+env.APIURL, "ONCEHUB_API_KEY="+fakeoncehub.TestKey, "ONCEHUB_RATE_LIMIT=0")
+		cl := sdk.NewClient(&sdk.Implementation{Name: "go-sdk-test", Version: "1"}, &sdk.ClientOptions{Capabilities: caps})
+		session, err := cl.Connect(ctx, &sdk.CommandTransport{Command: cmd}, nil)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = session.Close() })
+		return session
+	}
+	linked := func(t *testing.T, session *sdk.ClientSession) any {
+		t.Helper()
+		tools, err := session.ListTools(context.Background(), nil)
+		require.NoError(t, err)
+		for _, tl := range tools.Tools {
+			if tl.Name == "find_available_slots" {
+				return tl.Meta["ui"]
+			}
+		}
+		t.Fatal("find_available_slots is not listed")
+		return nil
+	}
+
+	caps := &sdk.ClientCapabilities{}
+	caps.AddExtension(tools.UIExtension, map[string]any{"mimeTypes": []string{tools.UIMIMEType}})
+	ui := connect(t, caps)
+	assert.Equal(t, map[string]any{"resourceUri": tools.SlotPickerURI}, linked(t, ui))
+	assert.Contains(t, ui.InitializeResult().Capabilities.Extensions, tools.UIExtension)
+	read, err := ui.ReadResource(context.Background(), &sdk.ReadResourceParams{URI: tools.SlotPickerURI})
+	require.NoError(t, err)
+	require.Len(t, read.Contents, 1)
+	assert.Equal(t, tools.UIMIMEType, read.Contents[0].MIMEType)
+	assert.Contains(t, read.Contents[0].Text, "<!DOCTYPE html>")
+	assert.Equal(t, map[string]any{"prefersBorder": true}, read.Contents[0].Meta["ui"])
+	listed, err := ui.ListResources(context.Background(), nil)
+	require.NoError(t, err)
+	assert.True(t, slices.ContainsFunc(listed.Resources, func(r *sdk.Resource) bool { return r.URI == tools.SlotPickerURI }))
+
+	plain := connect(t, nil)
+	assert.Nil(t, linked(t, plain))
+	listed, err = plain.ListResources(context.Background(), nil)
+	require.NoError(t, err)
+	assert.False(t, slices.ContainsFunc(listed.Resources, func(r *sdk.Resource) bool { return strings.HasPrefix(r.URI, "ui://") }))
 }
