@@ -571,6 +571,7 @@ func TestSlotPickerInBrowser(t *testing.T) {
 		assert.Contains(t, status, "nothing was booked")
 		assert.True(t, evalIn[bool](t, frame, fmt.Sprintf(`document.querySelector('.slot[data-start=%q]').disabled`, taken.Start)), "the taken slot is struck out")
 		assert.True(t, evalIn[bool](t, frame, `document.getElementById("book").hidden`), "back to choosing")
+		assert.True(t, evalIn[bool](t, frame, `document.activeElement.classList.contains("slot") && !document.activeElement.disabled`), "focus on a time still free")
 		owners := fakeBookingsAt(t, env, calendar, takenAt)
 		require.Len(t, owners, 1, "still one booking at that time")
 		assert.Equal(t, "Someone Else", owners[0]["form_submission"].(map[string]any)["name"])
