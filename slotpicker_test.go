@@ -611,6 +611,16 @@ func TestSlotPickerInBrowser(t *testing.T) {
 		assert.True(t, evalIn[bool](t, frame, `document.getElementById("status").classList.contains("error")`))
 		assert.Zero(t, evalIn[int](t, frame, `document.querySelectorAll(".slot").length`))
 		assert.Empty(t, h.viewCalls())
+
+		// A result whose slots the view cannot read (no structuredContent,
+		// text that is not its JSON) is not mistaken for "no free times".
+		input, _ = search(t, 4)
+		bare := &mcp.CallToolResult{Content: []mcp.Content{mcp.NewTextContent("Thu 3 Dec: 09:00, 09:30 (Asia/Kolkata)")}}
+		h = newAppHost(t, jsDir, c, view, visible, hostConfig{HostContext: light(nil), Width: 560, ToolInput: input, ToolResult: bare})
+		_, frame = h.open(browser, 620)
+		status = evalIn[string](t, frame, `document.getElementById("status").textContent`)
+		assert.Contains(t, status, "no free times the picker can read")
+		assert.NotContains(t, status, "No free times in this window")
 	})
 
 	t.Run("keyboard only", func(t *testing.T) {
