@@ -121,7 +121,10 @@ func Build(cfg Config, o Options) (_ *App, err error) {
 		},
 		Retry: o.Retry,
 	})
-	if err == nil && demo != nil {
+	if err != nil {
+		return nil, fmt.Errorf("ONCEHUB_API_URL: %w", err) // the base URL is all New checks
+	}
+	if demo != nil {
 		err = checkLoopback(client.BaseURL())
 	}
 	if err != nil {
