@@ -74,6 +74,8 @@ type Deps struct {
 	// RequireConfirmation refuses destructive calls from clients that cannot
 	// ask the user to confirm them (no elicitation support).
 	RequireConfirmation bool
+
+	owners *ownerCache // who each API key belongs to (All makes it)
 }
 
 func (d Deps) now() time.Time {
@@ -85,6 +87,9 @@ func (d Deps) now() time.Time {
 
 // All returns every tool. This is the one place tools are registered.
 func All(d Deps) []Tool {
+	if d.owners == nil {
+		d.owners = newOwnerCache()
+	}
 	return slices.Concat(
 		accountTools(d),
 		currentTimeTools(d),
