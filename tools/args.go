@@ -125,15 +125,19 @@ func (s *argSchema) explain(verr *validator.ValidationError) error {
 	if len(errs) == 0 {
 		return &argError{msg: verr.Error()}
 	}
-	slices.SortStableFunc(errs, func(a, b *argError) int {
-		ua, ub := strings.Contains(a.msg, "is not an argument"), strings.Contains(b.msg, "is not an argument")
+	// Unknown arguments first, then wrong values, then missing ones: a
+	// value given wrongly is what the caller most needs to see.
+	rank := func(e *argError) int {
 		switch {
-		case ua && !ub:
-			return -1
-		case ub && !ua:
-			return 1
+		case strings.Contains(e.msg, "is not an argument"):
+			return 0
+		case e.msg == "is required" || strings.HasPrefix(e.msg, "is required unless"):
+			return 2
 		}
-		return strings.Compare(a.arg, b.arg)
+		return 1
+	}
+	slices.SortStableFunc(errs, func(a, b *argError) int {
+		return cmp.Or(cmp.Compare(rank(a), rank(b)), strings.Compare(a.arg, b.arg))
 	})
 	errs = slices.CompactFunc(errs, func(a, b *argError) bool { return a.arg == b.arg && a.msg == b.msg })
 	first := errs[0]
