@@ -50,7 +50,7 @@ type argSchema struct {
 }
 
 func newArgSchema(tool string, s *jsonschema.Schema) (*argSchema, error) {
-	raw, err := json.Marshal(s)
+	raw, err := encodeSchema(s)
 	if err != nil {
 		return nil, fmt.Errorf("%s input schema: %w", tool, err)
 	}

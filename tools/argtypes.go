@@ -171,8 +171,14 @@ func intType(desc string, lo, hi int, def int) argType {
 	return argType{schema: s}
 }
 
-func textType(desc string, maxLen int) argType {
-	return argType{schema: &jsonschema.Schema{Type: "string", Description: desc, MinLength: jsonschema.Ptr(1), MaxLength: jsonschema.Ptr(maxLen)}}
+// textType is free text of at most maxLen characters; required text (a
+// name) is not empty either.
+func textType(desc string, maxLen int, required bool) argType {
+	s := &jsonschema.Schema{Type: "string", Description: desc, MaxLength: jsonschema.Ptr(maxLen)}
+	if required {
+		s.MinLength = jsonschema.Ptr(1)
+	}
+	return argType{schema: s}
 }
 
 // argTypes is every argument type's schema.
@@ -226,11 +232,11 @@ var argTypes = map[reflect.Type]argType{
 	reflect.TypeFor[Weekday](): enumType("", oncehub.Weekdays()...),
 
 	reflect.TypeFor[Limit]():      intType("page size", 1, oncehub.MaxPageSize, 10),
-	reflect.TypeFor[MaxResults](): intType("collect up to this many items over pages", 1, maxWalk, 0),
+	reflect.TypeFor[MaxResults](): intType("collect this many over pages", 1, maxWalk, 0),
 	reflect.TypeFor[MaxSlots]():   intType("", 1, maxMaxSlots, defaultMaxSlots),
 	reflect.TypeFor[Employees]():  intType("number of employees", 0, 10_000_000, 0),
 
-	reflect.TypeFor[Detail]():                   withDefault(enumType("full: whole objects, not the compact fields", "compact", "full"), `"compact"`),
+	reflect.TypeFor[Detail]():                   withDefault(enumType("full: whole objects", "compact", "full"), `"compact"`),
 	reflect.TypeFor[BookingStatus]():            enumType("", oncehub.BookingStatuses()...),
 	reflect.TypeFor[BookingExpand]():            enumType("", oncehub.BookingExpandable()...),
 	reflect.TypeFor[SMSExpand]():                enumType("", oncehub.SMSExpandable()...),
@@ -250,13 +256,13 @@ var argTypes = map[reflect.Type]argType{
 		schema: &jsonschema.Schema{Type: "string", Pattern: phoneRE, Description: "E.164, e.g. +14155550123"},
 		want:   "an E.164 phone number: + then the country code and number, digits only, e.g. +12025550195",
 	},
-	reflect.TypeFor[PersonName]():  textType("", maxNameLen),
-	reflect.TypeFor[FullName]():    textType("", maxTextLen),
-	reflect.TypeFor[Text]():        textType("", maxTextLen),
-	reflect.TypeFor[Reason]():      textType("shown to the guest", maxReasonLen),
-	reflect.TypeFor[Search]():      textType("", maxNameLen),
-	reflect.TypeFor[WebhookName](): textType("unique in the account", maxNameLen),
-	reflect.TypeFor[FieldName]():   textType("the field's mapped name", maxNameLen),
+	reflect.TypeFor[PersonName]():  textType("", maxNameLen, true),
+	reflect.TypeFor[FullName]():    textType("", maxTextLen, true),
+	reflect.TypeFor[Text]():        textType("", maxTextLen, false), // "" clears a contact's field
+	reflect.TypeFor[Reason]():      textType("shown to the guest", maxReasonLen, false),
+	reflect.TypeFor[Search]():      textType("", maxNameLen, true),
+	reflect.TypeFor[WebhookName](): textType("unique in the account", maxNameLen, true),
+	reflect.TypeFor[FieldName]():   textType("the field's mapped name", maxNameLen, true),
 	reflect.TypeFor[HTTPSURL](): {
 		schema: &jsonschema.Schema{Type: "string", Format: "uri", Pattern: "^https://", MaxLength: jsonschema.Ptr(maxURLLen)},
 		want:   "an https:// URL",

@@ -22,14 +22,14 @@ type listBookingsArgs struct {
 	BookingPage     BookingPageID     `json:"booking_page,omitempty" jsonschema:"booked on this page (classic)"`
 	MasterPage      MasterPageID      `json:"master_page,omitempty" jsonschema:"booked through this master page (classic)"`
 	EventType       EventTypeID       `json:"event_type,omitempty" jsonschema:"of this event type (classic)"`
-	StartingAfter   When              `json:"starting_time_after,omitempty" jsonschema:"starts at or after; a date or date-time, no offset: in time_zone"`
+	StartingAfter   When              `json:"starting_time_after,omitempty" jsonschema:"starts at or after"`
 	StartingBefore  When              `json:"starting_time_before,omitempty" jsonschema:"starts before"`
 	CreatedAfter    When              `json:"creation_time_after,omitempty" jsonschema:"booked at or after"`
 	CreatedBefore   When              `json:"creation_time_before,omitempty" jsonschema:"booked before"`
 	UpdatedAfter    When              `json:"last_updated_time_after,omitempty" jsonschema:"changed at or after"`
 	UpdatedBefore   When              `json:"last_updated_time_before,omitempty" jsonschema:"changed before"`
-	Expand          []BookingExpand   `json:"expand,omitempty" jsonschema:"replace these IDs by the objects (with detail=full)"`
-	TimeZone        TimeZone          `json:"time_zone,omitempty" jsonschema:"for starting_time_local and times without offset; default: the guest's"`
+	Expand          []BookingExpand   `json:"expand,omitempty" jsonschema:"IDs to replace by objects (detail=full)"`
+	TimeZone        TimeZone          `json:"time_zone,omitempty" jsonschema:"for local times and times without offset; default: the guest's"`
 
 	loc                        *time.Location
 	starting, created, updated timeRange

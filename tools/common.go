@@ -24,8 +24,8 @@ const maxWalk = 1000
 // pageArgs are the paging arguments of every list tool.
 type pageArgs struct {
 	Limit      Limit      `json:"limit,omitempty"`
-	After      Cursor     `json:"after,omitempty" jsonschema:"continue after this: the previous result's next_cursor"`
-	Before     Cursor     `json:"before,omitempty" jsonschema:"page back: the previous result's prev_cursor"`
+	After      Cursor     `json:"after,omitempty" jsonschema:"a result's next_cursor"`
+	Before     Cursor     `json:"before,omitempty" jsonschema:"a result's prev_cursor (back)"`
 	MaxResults MaxResults `json:"max_results,omitempty"`
 }
 

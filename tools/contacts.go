@@ -13,7 +13,7 @@ type listContactsArgs struct {
 	pageArgs
 	detailArg
 	Email         Email `json:"email,omitempty" jsonschema:"exactly this address"`
-	CreatedAfter  When  `json:"creation_time_after,omitempty" jsonschema:"added at or after; a date or date-time, no offset: UTC"`
+	CreatedAfter  When  `json:"creation_time_after,omitempty" jsonschema:"added at or after (UTC without offset)"`
 	CreatedBefore When  `json:"creation_time_before,omitempty" jsonschema:"added before"`
 	UpdatedAfter  When  `json:"last_updated_time_after,omitempty" jsonschema:"changed at or after"`
 	UpdatedBefore When  `json:"last_updated_time_before,omitempty" jsonschema:"changed before"`

@@ -107,13 +107,11 @@ func build[A, R any](s spec, confirm func(ctx context.Context, args A) error, ru
 		},
 	}
 	if rt := reflect.TypeFor[R](); rt.Kind() != reflect.Interface {
-		out, err := outputSchemaFor(rt, write)
+		out, err := outputSchemaJSON(rt, write)
 		if err != nil {
 			panic(fmt.Sprintf("%s: output schema: %v", s.name, err))
 		}
-		if def.RawOutputSchema, err = json.Marshal(out); err != nil {
-			panic(fmt.Sprintf("%s: output schema: %v", s.name, err))
-		}
+		def.RawOutputSchema = out
 	}
 	names := newArgNames(s, propertyNames(in))
 	return Tool{

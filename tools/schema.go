@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/jsonschema-go/jsonschema"
@@ -57,12 +58,26 @@ func exclusive(fields ...string) *jsonschema.Schema {
 	return &jsonschema.Schema{Not: &jsonschema.Schema{Required: fields}}
 }
 
+// argTypeSchemas is argTypes as jsonschema.ForOptions.TypeSchemas.
+var argTypeSchemas = func() map[reflect.Type]*jsonschema.Schema {
+	m := make(map[reflect.Type]*jsonschema.Schema, len(argTypes))
+	for t, a := range argTypes {
+		m[t] = a.schema
+	}
+	return m
+}()
+
+// inputSchemas keeps each argument type's schema: several tools share one
+// (a user ID, a booking ID), and the schema depends on the type alone.
+// Schemas kept here are never changed.
+var inputSchemas sync.Map // reflect.Type → *jsonschema.Schema
+
 // inputSchemaFor builds the input schema of argument type t.
 func inputSchemaFor(t reflect.Type) (*jsonschema.Schema, error) {
-	types := map[reflect.Type]*jsonschema.Schema{}
-	for at, a := range argTypes {
-		types[at] = a.schema
+	if v, ok := inputSchemas.Load(t); ok {
+		return v.(*jsonschema.Schema), nil
 	}
+	types := usedTypes(t, argTypeSchemas)
 	// Nested argument structs (not embedded) with defaults or rules get
 	// their own schema first, so that ForType uses it wherever they occur.
 	var nested func(t reflect.Type, top bool) error
@@ -83,7 +98,7 @@ func inputSchemaFor(t reflect.Type) (*jsonschema.Schema, error) {
 				return err
 			}
 		}
-		if top {
+		if top || !decorated(t) {
 			return nil
 		}
 		s, err := jsonschema.ForType(t, &jsonschema.ForOptions{TypeSchemas: types})
@@ -109,7 +124,51 @@ func inputSchemaFor(t reflect.Type) (*jsonschema.Schema, error) {
 		}
 	})
 	s.PropertyOrder = requiredFirst(s)
+	inputSchemas.Store(t, s)
 	return s, nil
+}
+
+// usedTypes is the part of known that t refers to: jsonschema.ForType
+// copies its TypeSchemas at every call, so a small map costs less.
+func usedTypes(t reflect.Type, known map[reflect.Type]*jsonschema.Schema) map[reflect.Type]*jsonschema.Schema {
+	out := map[reflect.Type]*jsonschema.Schema{}
+	seen := map[reflect.Type]bool{}
+	var visit func(t reflect.Type)
+	visit = func(t reflect.Type) {
+		if seen[t] {
+			return
+		}
+		seen[t] = true
+		if s, ok := known[t]; ok {
+			out[t] = s
+			return
+		}
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+			visit(t.Elem())
+		case reflect.Struct:
+			for i := 0; i < t.NumField(); i++ {
+				visit(t.Field(i).Type)
+			}
+		}
+	}
+	visit(t)
+	return out
+}
+
+// decorated reports a struct whose schema decorate changes: rules, or tags.
+func decorated(t reflect.Type) bool {
+	if _, ok := reflect.New(t).Elem().Interface().(argRules); ok {
+		return true
+	}
+	for _, f := range reflect.VisibleFields(t) {
+		for _, tag := range []string{"default", "minItems", "unique"} {
+			if _, ok := f.Tag.Lookup(tag); ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // decorate adds to struct t's schema s its fields' defaults and its rules
@@ -303,6 +362,34 @@ func outputSchemaFor(t reflect.Type, write bool) (*jsonschema.Schema, error) {
 		s.Properties["request_id"] = &jsonschema.Schema{Type: "string", Description: "OnceHub's Request-Id for this change"}
 	}
 	return s, nil
+}
+
+// outputSchemas keeps each result type's output schema as JSON: several
+// tools return the same type (a booking change, a deleted object), and the
+// schema depends on the type alone.
+var outputSchemas sync.Map // outputKey → json.RawMessage
+
+type outputKey struct {
+	t     reflect.Type
+	write bool
+}
+
+// outputSchemaJSON is outputSchemaFor, encoded, once per type.
+func outputSchemaJSON(t reflect.Type, write bool) (json.RawMessage, error) {
+	k := outputKey{t, write}
+	if v, ok := outputSchemas.Load(k); ok {
+		return v.(json.RawMessage), nil
+	}
+	s, err := outputSchemaFor(t, write)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := encodeSchema(s)
+	if err != nil {
+		return nil, err
+	}
+	outputSchemas.Store(k, json.RawMessage(raw))
+	return raw, nil
 }
 
 // outputShaper is a result type whose JSON is one of several types'

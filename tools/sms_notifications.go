@@ -9,11 +9,11 @@ import (
 type listSMSArgs struct {
 	pageArgs
 	detailArg
-	CreatedAfter  When          `json:"creation_time_after,omitempty" jsonschema:"sent at or after; a date or date-time, no offset: UTC"`
+	CreatedAfter  When          `json:"creation_time_after,omitempty" jsonschema:"sent at or after (UTC without offset)"`
 	CreatedBefore When          `json:"creation_time_before,omitempty" jsonschema:"sent before"`
 	Recipient     RecipientID   `json:"recipient,omitempty" jsonschema:"sent to this contact or user"`
 	RecipientType RecipientType `json:"recipient_type,omitempty" jsonschema:"sent to contacts or to users"`
-	Expand        []SMSExpand   `json:"expand,omitempty" jsonschema:"replace the recipient ID by the object (with detail=full)"`
+	Expand        []SMSExpand   `json:"expand,omitempty" jsonschema:"IDs to replace by objects (detail=full)"`
 
 	created timeRange
 }
