@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 )
@@ -78,10 +81,11 @@ func listPage[T any, V any](ctx context.Context, p pageArgs, fetch func(context.
 	var res listResult[V]
 	var items []T
 	if p.MaxResults > 0 {
-		all, more, next, err := oncehub.Walk(ctx, p.params(), p.MaxResults, fetch)
+		all, more, next, err := oncehub.Walk(ctx, p.params(), p.MaxResults, walkProgress(p.MaxResults, fetch))
 		var partial *oncehub.PartialError
 		if errors.As(err, &partial) {
 			res.StoppedEarly = errorMessage(err, false)
+			logToClient(ctx, mcp.LoggingLevelWarning, "the list stopped early, after "+strconv.Itoa(len(all))+" items: "+res.StoppedEarly)
 		} else if err != nil {
 			return nil, err
 		}
@@ -99,6 +103,21 @@ func listPage[T any, V any](ctx context.Context, p pageArgs, fetch func(context.
 	}
 	res.Count = len(items)
 	return res, nil
+}
+
+// walkProgress wraps fetch so that each page read during a walk of up to max
+// items is reported as progress.
+func walkProgress[T any](max int, fetch func(context.Context, oncehub.ListParams) (oncehub.Page[T], error)) func(context.Context, oncehub.ListParams) (oncehub.Page[T], error) {
+	got, pages := 0, 0
+	return func(ctx context.Context, lp oncehub.ListParams) (oncehub.Page[T], error) {
+		page, err := fetch(ctx, lp)
+		if err == nil {
+			got, pages = got+len(page.Data), pages+1
+			reportProgress(ctx, float64(min(got, max)), float64(max),
+				fmt.Sprintf("read %d items in %d pages (up to %d wanted)", got, pages, max))
+		}
+		return page, err
+	}
 }
 
 // listDetail is listPage for list tools with the detail argument: items

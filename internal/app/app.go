@@ -4,12 +4,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 
 	"github.com/mark3labs/mcp-go/server"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/oncehub-mcp/oncehub-mcp/internal/observe"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/secret"
@@ -30,6 +32,8 @@ type App struct {
 	// Secret derives the keys that sign and seal what replicas share
 	// (ONCEHUB_SERVER_SECRET, or a random one for this process).
 	Secret *secret.Secret
+	// Redis is the Redis replicas share (ONCEHUB_REDIS_URL); nil without one.
+	Redis redis.UniversalClient
 
 	tokenHashes [][sha256.Size]byte // operator mode's access tokens, hashed
 
@@ -110,9 +114,16 @@ func Build(cfg Config, o Options) (_ *App, err error) {
 	if err != nil {
 		return nil, err
 	}
+	rdb, err := newRedis(cfg.RedisURL)
+	if err != nil {
+		return nil, err
+	}
 	deps := o.Deps
 	deps.Client = client
 	deps.RequireConfirmation = deps.RequireConfirmation || cfg.RequireConfirmation
+	if deps.ConfirmTimeout == 0 {
+		deps.ConfirmTimeout = cfg.ConfirmTimeout
+	}
 	s, selected, err := tools.NewServer(deps, tools.ServerOptions{
 		Version: o.Version,
 		Filter:  tools.Filter{ReadOnly: cfg.ReadOnly, Toolsets: cfg.Toolsets, Names: cfg.Tools},
@@ -121,7 +132,7 @@ func Build(cfg Config, o Options) (_ *App, err error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Client: client, MCP: s, Tools: selected, Logger: logger, Observer: obs, Secret: sec, demo: demo}
+	a := &App{Config: cfg, Client: client, MCP: s, Tools: selected, Logger: logger, Observer: obs, Secret: sec, Redis: rdb, demo: demo}
 	for _, t := range cfg.AccessTokens {
 		if t = strings.TrimSpace(t); t != "" {
 			a.tokenHashes = append(a.tokenHashes, sha256.Sum256([]byte(t)))
@@ -159,6 +170,22 @@ func (a *App) HTTPContext(ctx context.Context, r *http.Request) context.Context 
 		ctx = tools.WithRequestFilter(ctx, f)
 	}
 	return ctx
+}
+
+// Caller returns the credential that identifies the caller of an HTTP
+// request, the one HTTPContext serves it with: its OnceHub key in
+// pass-through mode, its access token in operator mode, nothing in the demo
+// sandbox. Sessions are bound to it.
+func (a *App) Caller(r *http.Request) string {
+	switch {
+	case a.demo != nil:
+		return ""
+	case a.operatorMode():
+		tok, _ := a.accessToken(r)
+		return "token:" + tok
+	default:
+		return "key:" + KeyFromRequest(r)
+	}
 }
 
 func (a *App) operatorMode() bool {
@@ -212,6 +239,12 @@ func (a *App) HTTPOptions() transport.HTTPOptions {
 		Metrics:         a.Observer.Handler(),
 		OnReject:        a.Observer.Rejected,
 		Logger:          a.Logger,
+		Sessions: &transport.SessionOptions{
+			Key:         a.Secret.Key("session", 32),
+			Caller:      a.Caller,
+			IdleTimeout: c.SessionIdle,
+			Redis:       a.Redis,
+		},
 	}
 }
 
@@ -264,12 +297,17 @@ func (a *App) Describe() string {
 // Demo reports whether the app runs against the built-in demo sandbox.
 func (a *App) Demo() bool { return a.demo != nil }
 
-// Close releases what Build started (the demo sandbox's listener).
+// Close releases what Build started (the demo sandbox's listener, the Redis
+// client).
 func (a *App) Close() error {
-	if a.demo == nil {
-		return nil
+	var err error
+	if a.Redis != nil {
+		err = a.Redis.Close()
 	}
-	return a.demo.close()
+	if a.demo != nil {
+		err = errors.Join(err, a.demo.close())
+	}
+	return err
 }
 
 // buildLimiter returns the per-account rate limiter: none when the rate is 0,

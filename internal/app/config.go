@@ -34,6 +34,8 @@ type Config struct {
 
 	// RequireConfirmation refuses destructive calls from clients that cannot confirm them.
 	RequireConfirmation bool `envconfig:"ONCEHUB_REQUIRE_CONFIRMATION" default:"false" desc:"refuse cancel/reschedule/reassign and other destructive calls from clients without elicitation support (flag --require-confirmation)"`
+	// ConfirmTimeout bounds the wait for the user's answer to a confirmation.
+	ConfirmTimeout time.Duration `envconfig:"ONCEHUB_CONFIRM_TIMEOUT" default:"2m" desc:"how long a destructive call waits for the user's answer to its confirmation question; without one it is not run (flag --confirm-timeout)"`
 
 	// HTTP serving (see transport.HTTPOptions).
 	CredentialMode  string        `envconfig:"ONCEHUB_CREDENTIAL_MODE" default:"passthrough" desc:"HTTP: passthrough (each caller sends its own OnceHub key) or operator (the server uses ONCEHUB_API_KEY; callers send an access token) (flag --credential-mode)"`
@@ -44,9 +46,13 @@ type Config struct {
 	TLSCert         string        `envconfig:"ONCEHUB_TLS_CERT" desc:"HTTP: TLS certificate file (PEM); with ONCEHUB_TLS_KEY serves HTTPS (flag --tls-cert)"`
 	TLSKey          string        `envconfig:"ONCEHUB_TLS_KEY" desc:"HTTP: TLS private key file (PEM) (flag --tls-key)"`
 	ShutdownTimeout time.Duration `envconfig:"ONCEHUB_SHUTDOWN_TIMEOUT" default:"25s" desc:"HTTP: on SIGTERM/SIGINT, how long in-flight calls may take to finish (flag --shutdown-timeout)"`
+	SessionIdle     time.Duration `envconfig:"ONCEHUB_SESSION_IDLE_TIMEOUT" default:"30m" desc:"HTTP: a session (protocol 2025-11-25 clients) unused this long ends; the client then initializes again (flag --session-idle-timeout)"`
 
 	// Demo serves the embedded fake OnceHub instead of the real API.
 	Demo bool `envconfig:"ONCEHUB_DEMO" default:"false" desc:"serve the built-in demo sandbox (a fake OnceHub with sample data) instead of the real API; no key needed (flag --demo)"`
+
+	// RedisURL is the Redis replicas share (sessions, answers, stream events).
+	RedisURL string `envconfig:"ONCEHUB_REDIS_URL" desc:"HTTP: redis://[user:password@]host:port[/db] (rediss:// for TLS) shared by replicas: session table (last use, DELETE, log level), answers to confirmation questions that reach another replica, and stream events for Last-Event-ID resumption (flag --redis-url)"`
 
 	// RateLimitRedis shares the per-account budget between replicas.
 	RateLimitRedis string `envconfig:"ONCEHUB_RATE_LIMIT_REDIS" desc:"redis://host:port: replicas share one per-account rate budget through it (flag --rate-limit-redis); if unreachable, each process paces itself"`
@@ -83,6 +89,7 @@ func Load(mode Mode, args []string, out io.Writer) (Config, error) {
 	fs.BoolVar(&cfg.ReadOnly, "read-only", cfg.ReadOnly, "expose only read-only tools")
 	fs.BoolVar(&cfg.RequireConfirmation, "require-confirmation", cfg.RequireConfirmation, "refuse destructive calls from clients that cannot ask the user to confirm (no elicitation)")
 	fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "use the built-in demo sandbox (fake OnceHub with sample data); no API key needed")
+	fs.DurationVar(&cfg.ConfirmTimeout, "confirm-timeout", cfg.ConfirmTimeout, "how long a destructive call waits for the user's answer to its confirmation question")
 	toolsets := fs.String("toolsets", strings.Join(cfg.Toolsets, ","), "comma-separated toolsets to expose")
 	toolNames := fs.String("tools", strings.Join(cfg.Tools, ","), "comma-separated tool names to expose")
 	var origins *string
@@ -98,6 +105,8 @@ func Load(mode Mode, args []string, out io.Writer) (Config, error) {
 		fs.StringVar(&cfg.TLSCert, "tls-cert", cfg.TLSCert, "TLS certificate file (PEM)")
 		fs.StringVar(&cfg.TLSKey, "tls-key", cfg.TLSKey, "TLS private key file (PEM)")
 		fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long in-flight calls may take to finish on shutdown")
+		fs.DurationVar(&cfg.SessionIdle, "session-idle-timeout", cfg.SessionIdle, "a session unused this long ends")
+		fs.StringVar(&cfg.RedisURL, "redis-url", cfg.RedisURL, "redis://host:port shared by replicas for sessions, answers and stream events")
 	}
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Usage: oncehub-mcp %s [flags]\n\nFlags:\n", mode)
@@ -148,6 +157,9 @@ func (c *Config) CheckHTTP() error {
 	}
 	if c.MaxBodyBytes < 0 || c.MaxInFlight < 0 {
 		return fmt.Errorf("--max-body-bytes and --max-in-flight must not be negative")
+	}
+	if c.SessionIdle < 0 || c.ConfirmTimeout < 0 {
+		return fmt.Errorf("--session-idle-timeout and --confirm-timeout must not be negative")
 	}
 	return nil
 }
