@@ -2,6 +2,7 @@ package transport
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -61,7 +62,7 @@ func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	case http.MethodGet:
-		if inSession && g.sessions.events != nil && r.Header.Get("Last-Event-ID") != "" {
+		if inSession && r.Header.Get("Last-Event-ID") != "" {
 			g.sessions.resume(w, r)
 			return
 		}
@@ -144,6 +145,12 @@ func (g *guard) post(w http.ResponseWriter, r *http.Request, inSession bool) {
 			return
 		}
 		defer func() { <-g.slots }()
+		// The call's notifications are forwarded by the guard, so none is
+		// lost (see streamWriter.forward).
+		sw := &streamWriter{w: w, shadow: http.Header{}, boundary: true}
+		defer sw.settle()
+		g.next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), streamKey{}, sw)))
+		return
 	}
 	g.next.ServeHTTP(w, r)
 }

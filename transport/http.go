@@ -138,9 +138,7 @@ func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) *Handler {
 		server.WithDisableStreaming(true),
 		server.WithStreamableHTTPLogger(logger),
 	}
-	if o.ContextFunc != nil {
-		opts = append(opts, server.WithHTTPContextFunc(o.ContextFunc))
-	}
+	opts = append(opts, server.WithHTTPContextFunc(statelessContext(s, o.ContextFunc)))
 	mcpHandler := server.NewStreamableHTTPServer(s, opts...)
 	var sess *sessions
 	if o.Sessions != nil {
@@ -156,13 +154,9 @@ func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) *Handler {
 			server.WithStreamableHTTPLogger(logger),
 			server.WithHTTPContextFunc(sess.sessionContext(o.ContextFunc)),
 		}
-		if sess.events != nil {
-			// Streams resume on GET with Last-Event-ID; the guard lets no
-			// other GET through.
-			sopts = append(sopts, server.WithEventStore(sess.events))
-		} else {
-			sopts = append(sopts, server.WithDisableStreaming(true))
-		}
+		// Streams resume on GET with Last-Event-ID; the guard lets no other
+		// GET through.
+		sopts = append(sopts, server.WithEventStore(sess.events))
 		sess.handler = server.NewStreamableHTTPServer(s, sopts...)
 	}
 	g := &guard{

@@ -94,7 +94,8 @@ type sessions struct {
 	now                func() time.Time
 	store              sessionStore
 	bus                *bus              // nil without Redis
-	events             server.EventStore // nil without Redis
+	events             server.EventStore // Redis, or this process's calls in progress
+	detach             bool              // a dropped connection does not end a call (Redis: it can be resumed anywhere)
 	handler            http.Handler      // mcp-go, for requests of a session
 	mcp                *server.MCPServer
 	logger             *slog.Logger
@@ -133,8 +134,10 @@ func newSessions(o SessionOptions, logger *slog.Logger) (*sessions, error) {
 		s.store = &redisStore{rdb: o.Redis, prefix: prefix + "session:", ttl: s.idle}
 		s.events = &redisEvents{rdb: o.Redis, prefix: prefix + "events:", ttl: eventTTL}
 		s.bus = newBus(o.Redis, prefix+"session-bus", s.receive, logger)
+		s.detach = true
 	} else {
 		s.store = newMemoryStore(s.idle, orDefault(o.MaxEntries, DefaultMaxSessionEntries), s.now, logger)
+		s.events = &memoryEvents{}
 	}
 	return s, nil
 }
@@ -164,7 +167,7 @@ type sessionClaims struct {
 	Caps     mcp.ClientCapabilities `json:"c"`           // declared at initialize (roots, sampling, elicitation)
 	Client   string                 `json:"n,omitempty"` // clientInfo name/version, for logs
 	Caller   string                 `json:"f"`           // fingerprint of the caller's credential
-	Issued   int64                  `json:"t"`           // unix seconds
+	Issued   int64                  `json:"t"`           // unix milliseconds
 }
 
 // tokenPrefix versions the session ID format.
@@ -231,7 +234,7 @@ func (s *sessions) mint(r *http.Request, params mcp.InitializeParams, version st
 		Caps:     caps,
 		Client:   client,
 		Caller:   s.fingerprint(s.caller(r)),
-		Issued:   s.now().Unix(),
+		Issued:   s.now().UnixMilli(),
 	})
 }
 
@@ -262,7 +265,7 @@ func (s *sessions) open(r *http.Request) (sessionClaims, sessionState, refusal) 
 		return c, st, "session ended (DELETE): initialize a new session"
 	}
 	now := s.now()
-	last := time.Unix(c.Issued, 0)
+	last := time.UnixMilli(c.Issued)
 	if st.Seen.After(last) {
 		last = st.Seen
 	}
@@ -363,10 +366,11 @@ func (s *sessions) serve(w http.ResponseWriter, r *http.Request, c sessionClaims
 	r.Header.Set(server.HeaderKeySessionID, c.ID+"/"+req)
 
 	ctx := r.Context()
-	if s.events != nil {
-		// With resumable streams, a dropped connection is not a
-		// cancellation (the client may resume and read the result);
-		// notifications/cancelled is.
+	if s.detach {
+		// With streams any replica can resume, a dropped connection is not
+		// a cancellation (the client may resume and read the result);
+		// notifications/cancelled is. Without Redis, closing the request
+		// cancels the call, as outside sessions (mcp-go's client cancels so).
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), s.maxCall)
 		defer cancel()
@@ -381,15 +385,15 @@ func (s *sessions) serve(w http.ResponseWriter, r *http.Request, c sessionClaims
 	sw := &streamWriter{w: w, shadow: http.Header{}, boundary: true}
 	call := &sessionCall{sessions: s, claims: c, level: st.Level, stream: sw}
 	s.handler.ServeHTTP(sw, r.WithContext(context.WithValue(ctx, sessionCallKey{}, call)))
-	if s.events != nil && sw.streamed() {
+	if len(id) > 0 {
 		s.forget(c.ID + "/" + req)
 	}
 }
 
-// forget drops what mcp-go keeps in memory for a finished resumable stream
-// (its events stay in the store until they expire, so a client that comes
-// back with Last-Event-ID still gets them). The request's mcp-go session is
-// ended the way mcp-go ends any: with a DELETE.
+// forget drops what mcp-go keeps in memory for a finished request's stream
+// (with Redis its events stay there until they expire, so a client that
+// comes back with Last-Event-ID still gets them). The request's mcp-go
+// session is ended the way mcp-go ends any: with a DELETE.
 func (s *sessions) forget(internalID string) {
 	r, _ := http.NewRequest(http.MethodDelete, "/", nil)
 	r.Header.Set(server.HeaderKeySessionID, internalID)
@@ -413,11 +417,14 @@ func (s *sessions) resume(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r)
 }
 
-// end serves DELETE: the session is over on every replica.
+// end serves DELETE: the session is over on every replica. The session ID
+// alone is enough (its signature is checked, not the credential): some
+// clients send no credentials with DELETE, and ending a session only makes
+// its client initialize again.
 func (s *sessions) end(w http.ResponseWriter, r *http.Request) {
-	c, _, why := s.open(r)
-	if why != "" {
-		refuse(w, why)
+	c, ok := s.verify(r.Header.Get(server.HeaderKeySessionID))
+	if !ok {
+		refuse(w, "unknown session ID")
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), storeTimeout)
@@ -440,6 +447,7 @@ func (s *sessions) answer(w http.ResponseWriter, r *http.Request, c sessionClaim
 		return
 	}
 	if s.deliver(waitKey(c.ID, qid), body) {
+		s.logger.Debug("answer delivered to the call waiting for it")
 		w.WriteHeader(http.StatusAccepted)
 		return
 	}
@@ -453,6 +461,7 @@ func (s *sessions) answer(w http.ResponseWriter, r *http.Request, c sessionClaim
 		writeJSONRPCError(w, http.StatusServiceUnavailable, mcp.INTERNAL_ERROR, "could not deliver the answer now")
 		return
 	}
+	s.logger.Debug("answer passed on to the other replicas")
 	w.WriteHeader(http.StatusAccepted)
 }
 
@@ -503,7 +512,9 @@ func (s *sessions) deliver(key string, body []byte) bool {
 func (s *sessions) receive(m busMessage) {
 	switch m.Kind {
 	case "answer":
-		s.deliver(waitKey(m.Session, m.ID), m.Body)
+		if s.deliver(waitKey(m.Session, m.ID), m.Body) {
+			s.logger.Debug("answer from another replica delivered to the call waiting for it")
+		}
 	case "cancel":
 		s.cancelCall(waitKey(m.Session, m.ID))
 	}

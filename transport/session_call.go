@@ -3,6 +3,7 @@ package transport
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -119,11 +120,17 @@ type streamWriter struct {
 	sse      bool // and it is an event stream
 	boundary bool // the last write ended an SSE event (or nothing was written)
 	broken   error
+
+	// Forwarded notifications (stateless calls; see forward).
+	notes        chan mcp.JSONRPCNotification
+	stop, exited chan struct{}
+	settleOnce   sync.Once
 }
 
 func (s *streamWriter) Header() http.Header { return s.shadow }
 
 func (s *streamWriter) WriteHeader(code int) {
+	s.settle()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.startLocked(code)
@@ -143,6 +150,7 @@ func (s *streamWriter) startLocked(code int) {
 }
 
 func (s *streamWriter) Write(p []byte) (int, error) {
+	s.settle()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.startLocked(http.StatusOK)
@@ -164,12 +172,6 @@ func (s *streamWriter) Flush() {
 
 // Unwrap lets http.ResponseController reach the connection (deadlines).
 func (s *streamWriter) Unwrap() http.ResponseWriter { return s.w }
-
-func (s *streamWriter) streamed() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.sse
-}
 
 // inject writes msg (a JSON-RPC message) as an SSE event, starting the event
 // stream if nothing was written yet, and waiting for mcp-go to finish an
@@ -217,4 +219,154 @@ func (s *streamWriter) inject(ctx context.Context, msg []byte) error {
 		f.Flush()
 	}
 	return nil
+}
+
+// Notifications of a stateless call.
+//
+// Outside a session (no event store, and never for protocol 2026-07-28),
+// mcp-go v1.2.1 may drop a notification sent just before a handler returns:
+// its forwarder takes it off the channel and then finds the request done. So
+// a stateless tools/call's notifications take another way: the request's
+// mcp-go session is wrapped (notifySession) so that they go to a channel of
+// the streamWriter, whose forwarder writes them on the stream, and which is
+// drained before mcp-go writes the result.
+
+type streamKey struct{}
+
+// forward starts forwarding notifications sent to the returned channel onto
+// the stream (as SSE events), until mcp-go writes.
+func (s *streamWriter) forward() chan mcp.JSONRPCNotification {
+	s.notes = make(chan mcp.JSONRPCNotification, 100)
+	s.stop, s.exited = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(s.exited)
+		write := func(n mcp.JSONRPCNotification) {
+			if msg, err := json.Marshal(n); err == nil {
+				_ = s.inject(context.Background(), msg)
+			}
+		}
+		for {
+			select {
+			case n := <-s.notes:
+				write(n)
+			case <-s.stop:
+				for {
+					select {
+					case n := <-s.notes:
+						write(n)
+					default:
+						return
+					}
+				}
+			}
+		}
+	}()
+	return s.notes
+}
+
+// settle writes every notification sent so far and stops forwarding; mcp-go
+// is about to write (the result).
+func (s *streamWriter) settle() {
+	if s.notes != nil {
+		s.settleOnce.Do(func() { close(s.stop); <-s.exited })
+	}
+}
+
+// statelessContext is the context function of stateless requests: the app's,
+// plus, for a tools/call whose notifications the guard forwards, the
+// notifySession in place of the request's mcp-go session.
+func statelessContext(mcpServer *server.MCPServer, appContext func(context.Context, *http.Request) context.Context) func(context.Context, *http.Request) context.Context {
+	return func(ctx context.Context, r *http.Request) context.Context {
+		if appContext != nil {
+			ctx = appContext(ctx, r)
+		}
+		sw, ok := r.Context().Value(streamKey{}).(*streamWriter)
+		if !ok {
+			return ctx
+		}
+		inner := server.ClientSessionFromContext(ctx)
+		if inner == nil {
+			return ctx
+		}
+		return mcpServer.WithContext(ctx, &notifySession{inner: inner, notes: sw.forward()})
+	}
+}
+
+// notifySession is a request's mcp-go session whose notifications go to the
+// streamWriter's forwarder; everything else is the session's own.
+type notifySession struct {
+	inner server.ClientSession
+	notes chan mcp.JSONRPCNotification
+}
+
+var (
+	_ server.SessionWithClientInfo           = (*notifySession)(nil)
+	_ server.SessionWithProtocolVersion      = (*notifySession)(nil)
+	_ server.SessionWithLogging              = (*notifySession)(nil)
+	_ server.SessionWithElicitation          = (*notifySession)(nil)
+	_ server.SessionWithStreamableHTTPConfig = (*notifySession)(nil)
+)
+
+func (n *notifySession) SessionID() string                                   { return n.inner.SessionID() }
+func (n *notifySession) NotificationChannel() chan<- mcp.JSONRPCNotification { return n.notes }
+func (n *notifySession) Initialize()                                         { n.inner.Initialize() }
+func (n *notifySession) Initialized() bool                                   { return n.inner.Initialized() }
+
+func (n *notifySession) GetClientInfo() mcp.Implementation {
+	if s, ok := n.inner.(server.SessionWithClientInfo); ok {
+		return s.GetClientInfo()
+	}
+	return mcp.Implementation{}
+}
+
+func (n *notifySession) SetClientInfo(i mcp.Implementation) {
+	if s, ok := n.inner.(server.SessionWithClientInfo); ok {
+		s.SetClientInfo(i)
+	}
+}
+
+func (n *notifySession) GetClientCapabilities() mcp.ClientCapabilities {
+	if s, ok := n.inner.(server.SessionWithClientInfo); ok {
+		return s.GetClientCapabilities()
+	}
+	return mcp.ClientCapabilities{}
+}
+
+func (n *notifySession) SetClientCapabilities(c mcp.ClientCapabilities) {
+	if s, ok := n.inner.(server.SessionWithClientInfo); ok {
+		s.SetClientCapabilities(c)
+	}
+}
+
+func (n *notifySession) ProtocolVersion() string {
+	if s, ok := n.inner.(server.SessionWithProtocolVersion); ok {
+		return s.ProtocolVersion()
+	}
+	return ""
+}
+
+func (n *notifySession) SetLogLevel(l mcp.LoggingLevel) {
+	if s, ok := n.inner.(server.SessionWithLogging); ok {
+		s.SetLogLevel(l)
+	}
+}
+
+func (n *notifySession) GetLogLevel() mcp.LoggingLevel {
+	if s, ok := n.inner.(server.SessionWithLogging); ok {
+		return s.GetLogLevel()
+	}
+	return mcp.LoggingLevelError
+}
+
+func (n *notifySession) RequestElicitation(ctx context.Context, req mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+	if s, ok := n.inner.(server.SessionWithElicitation); ok {
+		return s.RequestElicitation(ctx, req)
+	}
+	return nil, server.ErrElicitationNotSupported
+}
+
+func (n *notifySession) UpgradeToSSEWhenReceiveNotification() {
+	if s, ok := n.inner.(server.SessionWithStreamableHTTPConfig); ok {
+		s.UpgradeToSSEWhenReceiveNotification()
+	}
 }

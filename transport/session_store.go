@@ -311,3 +311,69 @@ func (e *redisEvents) ReplayEventsAfter(ctx context.Context, sessionID, lastEven
 // forgotten (sessions.forget), and a client may still resume it; they expire
 // on their own.
 func (e *redisEvents) PurgeSession(context.Context, string) error { return nil }
+
+// memoryEvents is the EventStore without Redis: a request's events are kept
+// while its call runs (a client whose stream broke can resume it on this
+// replica meanwhile) and dropped when the call ends (sessions.forget). Event
+// IDs are named as with Redis.
+//
+// It also makes mcp-go deliver every notification of a call before the
+// call's result: without an event store, mcp-go v1.2.1 may drop a
+// notification sent just before a handler returns.
+type memoryEvents struct {
+	mu      sync.Mutex
+	streams map[string]*memStream // by mcp-go's session of the request
+}
+
+type memStream struct {
+	id     string
+	events []json.RawMessage
+}
+
+var _ server.EventStore = (*memoryEvents)(nil)
+
+func (e *memoryEvents) StoreEvent(_ context.Context, sessionID, streamID string, message json.RawMessage) (string, error) {
+	_, req, ok := splitRequestSession(sessionID)
+	if !ok {
+		return "", fmt.Errorf("no request in session %q", sessionID)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.streams == nil {
+		e.streams = map[string]*memStream{}
+	}
+	st := e.streams[sessionID]
+	if st == nil {
+		st = &memStream{id: streamID}
+		e.streams[sessionID] = st
+	}
+	st.events = append(st.events, append(json.RawMessage(nil), message...))
+	return req + ":" + strconv.Itoa(len(st.events)), nil
+}
+
+func (e *memoryEvents) ReplayEventsAfter(_ context.Context, sessionID, lastEventID string, send func(eventID string, message json.RawMessage) error) (string, error) {
+	_, req, ok := splitRequestSession(sessionID)
+	evReq, n, evOK := parseEventID(lastEventID)
+	e.mu.Lock()
+	st := e.streams[sessionID]
+	if !ok || !evOK || evReq != req || st == nil || int64(len(st.events)) < n {
+		e.mu.Unlock()
+		return "", fmt.Errorf("%w: %s", server.ErrUnknownEventID, lastEventID)
+	}
+	tail := append([]json.RawMessage(nil), st.events[n:]...)
+	id := st.id
+	e.mu.Unlock()
+	for i, m := range tail {
+		if err := send(req+":"+strconv.FormatInt(n+int64(i)+1, 10), m); err != nil {
+			return "", err
+		}
+	}
+	return id, nil
+}
+
+func (e *memoryEvents) PurgeSession(_ context.Context, sessionID string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	delete(e.streams, sessionID)
+	return nil
+}
