@@ -80,7 +80,8 @@ func (p *provider) Authorize(ctx context.Context, r *op.ClientRequest[oidc.AuthR
 	if err != nil {
 		return nil, oidc.ErrServerError().WithParent(err)
 	}
-	return op.NewRedirect(iss + PathLogin + "?request=" + url.QueryEscape(sealed)), nil
+	// Relative, so the browser stays on the origin it reached us on.
+	return op.NewRedirect(PathLogin + "?request=" + url.QueryEscape(sealed)), nil
 }
 
 // checkResource accepts the RFC 8707 resource parameters of a request when

@@ -84,7 +84,7 @@ func (reg *clientRegistry) lookup(ctx context.Context, id string) (*client, erro
 	switch {
 	case id == "":
 		return nil, errors.New("client_id is missing")
-	case strings.HasPrefix(id, "https://") || (reg.testFetch && strings.HasPrefix(id, "http://")):
+	case strings.HasPrefix(id, "https://") || strings.HasPrefix(id, "http://"):
 		return reg.document(ctx, id)
 	default:
 		return reg.registered(id)
@@ -338,7 +338,9 @@ func (reg *clientRegistry) fetchDocument(ctx context.Context, id string) (*clien
 		return nil, fmt.Errorf("client_id %q is not a valid URL", id)
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, err := reg.fetch.Do(req)
+	hc := *reg.fetch
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return errNoRedirects }
+	resp, err := hc.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("the client's metadata document at %s did not arrive within %s", id, reg.timeout)
@@ -384,6 +386,8 @@ func fetchProblem(err error) string {
 	return err.Error()
 }
 
+var errNoRedirects = errors.New("redirects are not followed for client metadata documents")
+
 var errRefusedAddress = errors.New("the address is not public (loopback, private, link-local or reserved), so it is not fetched")
 
 // publicOnlyClient fetches over https from public addresses only: the
@@ -410,9 +414,7 @@ func publicOnlyClient() *http.Client {
 			MaxIdleConns:          16,
 			IdleConnTimeout:       time.Minute,
 		},
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return errors.New("redirects are not followed for client metadata documents")
-		},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return errNoRedirects },
 	}
 }
 
