@@ -1,0 +1,235 @@
+package main_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
+	"github.com/oncehub-mcp/oncehub-mcp/internal/testdeps"
+	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
+)
+
+// fakeUpstream serves a fake OnceHub that records what it receives.
+func fakeUpstream(t *testing.T) (*fakeoncehub.Server, string) {
+	t.Helper()
+	fake := fakeoncehub.New(fakeoncehub.Options{})
+	up := httptest.NewServer(fake)
+	t.Cleanup(up.Close)
+	return fake, up.URL + "/v2"
+}
+
+// checkUpstream asserts that OnceHub received only the key, never an
+// OAuth token or code.
+func checkUpstream(t *testing.T, fake *fakeoncehub.Server, tokens ...string) {
+	t.Helper()
+	reqs := fake.Requests()
+	require.NotEmpty(t, reqs)
+	for _, r := range reqs {
+		assert.Equal(t, fakeoncehub.TestKey, r.APIKey, "%s %s", r.Method, r.Path)
+		for _, tok := range tokens {
+			assert.NotContains(t, r.Path+r.Query.Encode()+string(r.Body), tok)
+		}
+	}
+}
+
+// The official TypeScript SDK client's OAuth support against the built
+// binary: discovery, dynamic registration, authorization with PKCE (the form
+// submitted by the script), token, list_bookings, refresh, revocation.
+func TestTypeScriptSDKOAuthFlowAgainstTheBinary(t *testing.T) {
+	dir, node := testdeps.JSModules(t)
+	fake, apiURL := fakeUpstream(t)
+	_, base, logs := startHTTPBinary(t, []string{"ONCEHUB_API_URL=" + apiURL, "ONCEHUB_RATE_LIMIT=0"}, "--credential-mode", "oauth")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, filepath.Join(dir, "oauth-flow.mjs"))
+	cmd.Dir = dir
+	cmd.Env = []string{"MCP_URL=" + base + "/mcp", "ONCEHUB_KEY=" + fakeoncehub.TestKey, "PATH=/usr/bin:/bin:/usr/local/bin"}
+	out, err := cmd.Output()
+	stderr := ""
+	if ee, ok := err.(*exec.ExitError); ok {
+		stderr = string(ee.Stderr)
+	}
+	require.NoError(t, err, "node: %s\n%s\nserver:\n%s", out, stderr, logs.String())
+
+	steps := map[string]map[string]any{}
+	sc := bufio.NewScanner(strings.NewReader(string(out)))
+	for sc.Scan() {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &m), sc.Text())
+		steps[m["step"].(string)] = m
+	}
+	require.Contains(t, steps, "discovered", "%s", out)
+	assert.Equal(t, true, steps["discovered"]["registered"])
+	assert.Equal(t, base+"/oauth/authorize", steps["discovered"]["authorization_endpoint"])
+	assert.Equal(t, base+"/mcp", steps["discovered"]["resource"])
+	assert.Equal(t, "S256", steps["discovered"]["code_challenge_method"])
+	assert.Equal(t, map[string]any{"step": "authorized", "state_ok": true, "has_code": true}, steps["authorized"])
+	assert.Equal(t, true, steps["token"]["has_refresh"])
+	assert.Equal(t, float64(3600), steps["token"]["expires_in"])
+	assert.Equal(t, false, steps["called"]["isError"])
+	assert.Greater(t, steps["called"]["items"], float64(0))
+	assert.Equal(t, map[string]any{"step": "refreshed", "result": "AUTHORIZED", "new_access_token": true, "rotated_refresh_token": true}, steps["refreshed"])
+	assert.Equal(t, false, steps["called_after_refresh"]["isError"])
+	assert.Equal(t, float64(200), steps["revoked"]["status"])
+	assert.Equal(t, map[string]any{"step": "called_after_revocation", "failed": true, "error": "UnauthorizedError", "asked_to_authorize_again": true}, steps["called_after_revocation"])
+
+	checkUpstream(t, fake)
+	assert.NotContains(t, logs.String(), fakeoncehub.TestKey)
+}
+
+// browserSubmit is the person's part of a flow: open the authorization URL,
+// submit key on the page, return the redirect back to the client.
+func browserSubmit(t *testing.T, authURL, key string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(authURL)
+	require.NoError(t, err)
+	origin := u.Scheme + "://" + u.Host
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, CheckRedirect: func(req *http.Request, _ []*http.Request) error {
+		if !strings.HasPrefix(req.URL.String(), origin) {
+			return http.ErrUseLastResponse
+		}
+		return nil
+	}}
+	resp, err := hc.Get(authURL)
+	require.NoError(t, err)
+	page := readAll(t, resp)
+	require.Equal(t, http.StatusOK, resp.StatusCode, page)
+	m := regexp.MustCompile(`name="request" value="([^"]+)"`).FindStringSubmatch(page)
+	require.NotNil(t, m, page)
+	resp, err = hc.PostForm(origin+"/oauth/login", url.Values{"request": {m[1]}, "api_key": {key}, "action": {"connect"}})
+	require.NoError(t, err)
+	body := readAll(t, resp)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode, body)
+	back, err := url.Parse(resp.Header.Get("Location"))
+	require.NoError(t, err)
+	return back
+}
+
+func readAll(t *testing.T, resp *http.Response) string {
+	t.Helper()
+	defer resp.Body.Close()
+	var sb strings.Builder
+	_, err := bufio.NewReader(resp.Body).WriteTo(&sb)
+	require.NoError(t, err)
+	return sb.String()
+}
+
+// mcpGoOAuthConnect runs mcp-go's OAuth client through the whole flow
+// against base: the first initialize asks for authorization, the handler
+// registers and builds the authorization URL, the page is submitted, the
+// code is exchanged; the client is then initialized.
+func mcpGoOAuthConnect(t *testing.T, base, key string, store transport.TokenStore) (*client.Client, *transport.OAuthHandler) {
+	t.Helper()
+	ctx := context.Background()
+	const redirect = "http://127.0.0.1:9/callback"
+	c, err := client.NewOAuthStreamableHttpClient(base+"/mcp", client.OAuthConfig{
+		RedirectURI: redirect,
+		PKCEEnabled: true,
+		TokenStore:  store,
+	})
+	require.NoError(t, err)
+	require.NoError(t, c.Start(ctx))
+	t.Cleanup(func() { _ = c.Close() })
+	init := mcp.InitializeRequest{}
+	init.Params.ClientInfo = mcp.Implementation{Name: "mcp-go-oauth-test", Version: "1"}
+	_, err = c.Initialize(ctx, init)
+	require.True(t, client.IsOAuthAuthorizationRequiredError(err), "%v", err)
+	h := client.GetOAuthHandler(err)
+	require.NoError(t, h.RegisterClient(ctx, "mcp-go test"))
+	verifier, err := client.GenerateCodeVerifier()
+	require.NoError(t, err)
+	state, err := client.GenerateState()
+	require.NoError(t, err)
+	authURL, err := h.GetAuthorizationURL(ctx, state, client.GenerateCodeChallenge(verifier))
+	require.NoError(t, err)
+	au, _ := url.Parse(authURL)
+	require.Equal(t, base+"/mcp", au.Query().Get("resource"), "mcp-go sends the resource from the metadata")
+	back := browserSubmit(t, authURL, key)
+	require.Equal(t, state, back.Query().Get("state"))
+	require.NoError(t, h.ProcessAuthorizationResponse(ctx, back.Query().Get("code"), state, verifier))
+	_, err = c.Initialize(ctx, init)
+	require.NoError(t, err)
+	return c, h
+}
+
+// mcp-go's OAuth client against the built binary: the same flow, then a
+// refresh (the stored token made to look expired), then revocation, after
+// which the client needs authorization again.
+func TestMCPGoOAuthClientAgainstTheBinary(t *testing.T) {
+	fake, apiURL := fakeUpstream(t)
+	_, base, logs := startHTTPBinary(t, []string{"ONCEHUB_API_URL=" + apiURL, "ONCEHUB_RATE_LIMIT=0"}, "--credential-mode", "oauth")
+	ctx := context.Background()
+	store := transport.NewMemoryTokenStore()
+	c, h := mcpGoOAuthConnect(t, base, fakeoncehub.TestKey, store)
+
+	res := testenv.Call(t, ctx, c, "list_bookings", map[string]any{})
+	require.False(t, res.IsError, testenv.Text(res))
+	require.NotEmpty(t, testenv.Items(t, res))
+	first, err := store.GetToken(ctx)
+	require.NoError(t, err)
+
+	// Refresh: mcp-go refreshes a token it believes expired before the call.
+	expired := *first
+	expired.ExpiresAt = time.Now().Add(-time.Minute)
+	require.NoError(t, store.SaveToken(ctx, &expired))
+	res = testenv.Call(t, ctx, c, "list_bookings", map[string]any{})
+	require.False(t, res.IsError, testenv.Text(res))
+	second, err := store.GetToken(ctx)
+	require.NoError(t, err)
+	require.NotEqual(t, first.AccessToken, second.AccessToken)
+	require.NotEqual(t, first.RefreshToken, second.RefreshToken, "the refresh token rotated")
+
+	// Revocation (RFC 7009) of the current refresh token ends the grant.
+	meta, err := h.GetServerMetadata(ctx)
+	require.NoError(t, err)
+	resp, err := http.PostForm(meta.RevocationEndpoint, url.Values{"token": {second.RefreshToken}, "client_id": {h.GetClientID()}})
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	req := mcp.CallToolRequest{}
+	req.Params.Name = "list_bookings"
+	_, err = c.CallTool(ctx, req)
+	require.Error(t, err)
+	assert.True(t, client.IsOAuthAuthorizationRequiredError(err), "%v", err)
+	_, err = h.RefreshToken(ctx, second.RefreshToken)
+	require.Error(t, err, "the revoked grant's refresh token is refused")
+
+	checkUpstream(t, fake, first.AccessToken, second.AccessToken, first.RefreshToken, second.RefreshToken)
+	for _, s := range []string{fakeoncehub.TestKey, first.AccessToken, second.AccessToken, second.RefreshToken} {
+		assert.NotContains(t, logs.String(), s)
+	}
+}
+
+// "http --demo --credential-mode oauth" runs the whole flow on loopback:
+// the page offers the demo key and says so; tools then answer from the
+// sandbox.
+func TestOAuthDemo(t *testing.T) {
+	_, base, _ := startHTTPBinary(t, nil, "--demo", "--credential-mode", "oauth")
+	resp, err := http.Get(base + "/.well-known/oauth-authorization-server")
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	c, _ := mcpGoOAuthConnect(t, base, "demo-sandbox-key", transport.NewMemoryTokenStore())
+	res := testenv.Call(t, context.Background(), c, "list_bookings", map[string]any{})
+	require.False(t, res.IsError, testenv.Text(res))
+	require.NotEmpty(t, testenv.Items(t, res))
+}
