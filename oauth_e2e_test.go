@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -20,6 +21,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
 
 	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/testdeps"
@@ -109,6 +111,13 @@ func browserSubmit(t *testing.T, authURL, key string) *url.URL {
 		}
 		return nil
 	}}
+	return submitWith(t, hc, origin, authURL, key)
+}
+
+// submitWith opens authURL with the browser-like client hc, submits key on
+// the page and returns where the server sent the browser back.
+func submitWith(t *testing.T, hc *http.Client, origin, authURL, key string) *url.URL {
+	t.Helper()
 	resp, err := hc.Get(authURL)
 	require.NoError(t, err)
 	page := readAll(t, resp)
@@ -232,4 +241,92 @@ func TestOAuthDemo(t *testing.T) {
 	res := testenv.Call(t, context.Background(), c, "list_bookings", map[string]any{})
 	require.False(t, res.IsError, testenv.Text(res))
 	require.NotEmpty(t, testenv.Items(t, res))
+}
+
+// backendHeader sends every request to one replica behind the test nginx.
+type backendHeader struct {
+	n    string
+	next http.RoundTripper
+}
+
+func (b backendHeader) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("X-Test-Backend", b.n)
+	return b.next.RoundTrip(r)
+}
+
+// Two replicas (same ONCEHUB_SERVER_SECRET, --public-url the balancer's URL)
+// behind nginx: a client registered, authorized and given tokens by replica
+// 1 is served by replica 2; and mcp-go's OAuth client runs the whole flow
+// with its requests spread round-robin over both.
+func TestOAuthAcrossTwoReplicasBehindNginx(t *testing.T) {
+	fake, apiURL := fakeUpstream(t)
+	addr1 := fmt.Sprintf("127.0.0.1:%d", testdeps.FreePort(t))
+	addr2 := fmt.Sprintf("127.0.0.1:%d", testdeps.FreePort(t))
+	lb := testdeps.StartNginx(t, addr1, addr2)
+	env := []string{"ONCEHUB_API_URL=" + apiURL, "ONCEHUB_RATE_LIMIT=0", "ONCEHUB_SERVER_SECRET=replicas-share-this-secret-0123456789abcdef"}
+	for _, addr := range []string{addr1, addr2} {
+		startHTTPBinary(t, env, "--credential-mode", "oauth", "--addr", addr, "--public-url", lb.URL)
+	}
+	ctx := context.Background()
+
+	// Everything of the flow through replica 1.
+	one := &http.Client{Transport: backendHeader{"1", http.DefaultTransport}}
+	resp, err := one.Post(lb.URL+"/oauth/register", "application/json",
+		strings.NewReader(`{"client_name":"replica test","redirect_uris":["http://127.0.0.1:9/callback"]}`))
+	require.NoError(t, err)
+	var reg struct {
+		ClientID string `json:"client_id"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&reg))
+	resp.Body.Close()
+	conf := &oauth2.Config{ClientID: reg.ClientID, RedirectURL: "http://127.0.0.1:9/callback",
+		Endpoint: oauth2.Endpoint{AuthURL: lb.URL + "/oauth/authorize", TokenURL: lb.URL + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams}}
+	verifier := oauth2.GenerateVerifier()
+	authURL := conf.AuthCodeURL("s1", oauth2.S256ChallengeOption(verifier), oauth2.SetAuthURLParam("resource", lb.URL+"/mcp"))
+	back := browserSubmitVia(t, one, authURL, fakeoncehub.TestKey)
+	tok, err := conf.Exchange(context.WithValue(ctx, oauth2.HTTPClient, one), back.Query().Get("code"), oauth2.VerifierOption(verifier))
+	require.NoError(t, err)
+
+	// The token works on each replica.
+	for n, addr := range map[string]string{"1": addr1, "2": addr2} {
+		req, _ := http.NewRequest(http.MethodPost, lb.URL+"/mcp", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_bookings","arguments":{}}}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		req.Header.Set("X-Test-Backend", n)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		body := readAll(t, resp)
+		assert.Equal(t, http.StatusOK, resp.StatusCode, "replica %s: %s", n, body)
+		assert.Equal(t, addr, resp.Header.Get("X-Upstream"), "answered by replica %s", n)
+		assert.Contains(t, body, `"items"`)
+	}
+	c := testenv.HTTPClient(t, lb.URL+"/mcp", map[string]string{"Authorization": "Bearer " + tok.AccessToken, "X-Test-Backend": "2"})
+	res := testenv.Call(t, ctx, c, "list_bookings", map[string]any{})
+	require.False(t, res.IsError, testenv.Text(res))
+
+	// mcp-go's OAuth client, round-robin over both replicas.
+	rr, _ := mcpGoOAuthConnect(t, lb.URL, fakeoncehub.TestKey, transport.NewMemoryTokenStore())
+	for range 4 {
+		res := testenv.Call(t, ctx, rr, "list_bookings", map[string]any{})
+		require.False(t, res.IsError, testenv.Text(res))
+	}
+	checkUpstream(t, fake, tok.AccessToken, tok.RefreshToken)
+}
+
+// browserSubmitVia is browserSubmit with a given HTTP client's transport.
+func browserSubmitVia(t *testing.T, hc *http.Client, authURL, key string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(authURL)
+	require.NoError(t, err)
+	origin := u.Scheme + "://" + u.Host
+	jar, _ := cookiejar.New(nil)
+	b := &http.Client{Transport: hc.Transport, Jar: jar, CheckRedirect: func(req *http.Request, _ []*http.Request) error {
+		if !strings.HasPrefix(req.URL.String(), origin) {
+			return http.ErrUseLastResponse
+		}
+		return nil
+	}}
+	return submitWith(t, b, origin, authURL, key)
 }
