@@ -280,6 +280,13 @@ type metadata struct {
 }
 
 func (s *Server) serveMetadata(w http.ResponseWriter, r *http.Request) {
+	// Browser-based clients (the MCP Inspector) discover cross-origin.
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.Header().Set("Access-Control-Allow-Headers", "MCP-Protocol-Version")
+	if r.Method == http.MethodOptions {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
 	iss := issuerFrom(r.Context())
 	methods := []oidc.AuthMethod{oidc.AuthMethodNone, oidc.AuthMethodBasic, oidc.AuthMethodPost}
 	writeJSON(w, http.StatusOK, metadata{
