@@ -141,6 +141,11 @@ func (s *Server) submitLogin(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, s.viewFor(c, sealed, "That does not look like a OnceHub API key: a key is a single word of letters, digits and punctuation. Paste it again."))
 		return
 	}
+	if !s.keyChecks.Allow() {
+		s.log.Warn("authorization page: too many key checks; asking the person to wait")
+		s.render(w, r, http.StatusTooManyRequests, s.viewFor(c, sealed, "Too many keys were checked on this server just now. Wait a minute, then press Connect again."))
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), keyCheckTimeout)
 	defer cancel()
 	if err := s.checkKey(ctx, key); err != nil {

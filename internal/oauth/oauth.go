@@ -37,6 +37,7 @@ import (
 	"github.com/rs/cors"
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
+	"golang.org/x/time/rate"
 
 	"github.com/oncehub-mcp/oncehub-mcp/internal/secret"
 )
@@ -120,7 +121,17 @@ type Server struct {
 	now       func() time.Time
 	clients   *clientRegistry
 	op        http.Handler
+	// keyChecks paces the page's questions to OnceHub, so that nobody can
+	// use the page to spend this server's share of OnceHub's per-IP limit
+	// (or to test keys in bulk).
+	keyChecks *rate.Limiter
 }
+
+// Pace of key checks on the page, for the whole process.
+const (
+	keyChecksPerSecond = 2
+	keyCheckBurst      = 20
+)
 
 // New returns a Server. It refuses a public URL that is not an absolute
 // https URL without path, query or fragment (http only for loopback hosts).
@@ -129,12 +140,13 @@ func New(o Options) (*Server, error) {
 		return nil, errors.New("oauth: a secret and a key checker are required")
 	}
 	s := &Server{
-		mcpPath:  o.MCPPath,
-		store:    o.Store,
-		checkKey: o.CheckKey,
-		demoKey:  o.DemoKey,
-		log:      o.Logger,
-		now:      o.Now,
+		mcpPath:   o.MCPPath,
+		store:     o.Store,
+		checkKey:  o.CheckKey,
+		demoKey:   o.DemoKey,
+		log:       o.Logger,
+		now:       o.Now,
+		keyChecks: rate.NewLimiter(keyChecksPerSecond, keyCheckBurst),
 	}
 	if s.mcpPath == "" {
 		s.mcpPath = "/mcp"

@@ -7,7 +7,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/go-jose/go-jose/v4/jwt"
+	"golang.org/x/time/rate"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -41,4 +47,31 @@ func TestDocumentsAreNotFetchedFromLoopback(t *testing.T) {
 		assert.Contains(t, err.Error(), "not public", u)
 	}
 	assert.Zero(t, hits)
+}
+
+// Key checks are paced per process: beyond the budget the page asks the
+// person to wait and OnceHub is not asked.
+func TestKeyChecksArePaced(t *testing.T) {
+	checks := 0
+	s, err := New(Options{Secret: secret.Random(), CheckKey: func(context.Context, string) error { checks++; return ErrKeyRefused }})
+	require.NoError(t, err)
+	s.keyChecks = rate.NewLimiter(0, 2)
+	srv := httptest.NewServer(s.withIssuer(http.HandlerFunc(s.serveLogin)))
+	defer srv.Close()
+	c := requestClaims{Claims: jwt.Claims{Issuer: srv.URL, Expiry: jwt.NewNumericDate(time.Now().Add(time.Minute)), ID: randomID(16)},
+		ClientID: "c", RedirectURI: "http://127.0.0.1:9/cb", CodeChallenge: "x", Resource: srv.URL + "/mcp"}
+	sealed, err := s.seal.seal(kindRequest, c)
+	require.NoError(t, err)
+	var statuses []int
+	for range 4 {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+PathLogin, strings.NewReader(url.Values{"request": {sealed}, "api_key": {"some-key"}, "action": {"connect"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(&http.Cookie{Name: csrfCookieName(&c), Value: c.ID})
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		statuses = append(statuses, resp.StatusCode)
+	}
+	assert.Equal(t, []int{401, 401, 429, 429}, statuses)
+	assert.Equal(t, 2, checks)
 }
