@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -118,6 +119,14 @@ func TestFlowRegisterAuthorizeTokenCallRefreshRevoke(t *testing.T) {
 	fresh, err := f.conf.TokenSource(ctx, &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
 	require.NoError(t, err)
 	require.NotEqual(t, tok.RefreshToken, fresh.RefreshToken, "refresh tokens rotate")
+	caller := func(token string) string {
+		r := httptest.NewRequest(http.MethodPost, s.URL+"/mcp", nil)
+		r.Header.Set("Authorization", "Bearer "+token)
+		return s.env.App.OAuth.Caller(r)
+	}
+	assert.NotEmpty(t, caller(tok.AccessToken))
+	assert.Equal(t, caller(tok.AccessToken), caller(fresh.AccessToken), "the caller stays the same across a refresh")
+	assert.NotContains(t, caller(tok.AccessToken), fakeoncehub.TestKey)
 	res = listBookings(t, s.URL, fresh.AccessToken)
 	require.False(t, res.IsError, testenv.Text(res))
 

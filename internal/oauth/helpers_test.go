@@ -75,7 +75,7 @@ func withClientIDFetcher(c *http.Client, timeout time.Duration) serverOpt {
 // newServer starts oncehub-mcp with --credential-mode oauth on a loopback
 // test server. Its logs (debug level), and slog's default logger (which
 // zitadel/oidc writes to), go to s.logs.
-func newServer(t *testing.T, opts ...serverOpt) *server {
+func newServer(t testing.TB, opts ...serverOpt) *server {
 	t.Helper()
 	logs := &testenv.LogBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -110,7 +110,7 @@ type registration struct {
 }
 
 // register registers a client (RFC 7591) and returns its registration.
-func register(t *testing.T, base string, meta map[string]any) registration {
+func register(t testing.TB, base string, meta map[string]any) registration {
 	t.Helper()
 	body, _ := json.Marshal(meta)
 	resp, err := http.Post(base+oauth.PathRegister, "application/json", strings.NewReader(string(body)))
@@ -192,7 +192,7 @@ type page struct {
 	Location *url.URL
 }
 
-func (b *browser) read(t *testing.T, resp *http.Response) page {
+func (b *browser) read(t testing.TB, resp *http.Response) page {
 	t.Helper()
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
@@ -210,7 +210,7 @@ func (b *browser) read(t *testing.T, resp *http.Response) page {
 
 // open follows an authorization URL to the key-entry page (or to wherever
 // the server sends the browser).
-func (b *browser) open(t *testing.T, authURL string) page {
+func (b *browser) open(t testing.TB, authURL string) page {
 	t.Helper()
 	resp, err := b.hc.Get(authURL)
 	require.NoError(t, err)
@@ -218,7 +218,7 @@ func (b *browser) open(t *testing.T, authURL string) page {
 }
 
 // submit posts the page's form with key and action ("connect", "cancel").
-func (b *browser) submit(t *testing.T, p page, key, action string) page {
+func (b *browser) submit(t testing.TB, p page, key, action string) page {
 	t.Helper()
 	require.NotEmpty(t, p.Request, "no form on the page: %d %s", p.Status, p.HTML)
 	resp, err := b.hc.PostForm(b.base+oauth.PathLogin, url.Values{"request": {p.Request}, "api_key": {key}, "action": {action}})
@@ -228,7 +228,7 @@ func (b *browser) submit(t *testing.T, p page, key, action string) page {
 
 // authorize runs the browser part of a flow with key and returns the code
 // the client got back (after checking the state).
-func authorize(t *testing.T, base string, f *flow, key string) string {
+func authorize(t testing.TB, base string, f *flow, key string) string {
 	t.Helper()
 	b := newBrowser(base)
 	p := b.open(t, f.authURL())
@@ -243,7 +243,7 @@ func authorize(t *testing.T, base string, f *flow, key string) string {
 
 // mcpStatus posts an MCP initialize to the server with token and returns
 // the status and WWW-Authenticate header.
-func mcpStatus(t *testing.T, base, token string) (int, string) {
+func mcpStatus(t testing.TB, base, token string) (int, string) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, base+"/mcp", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_bookings","arguments":{}}}`))
 	req.Header.Set("Content-Type", "application/json")
@@ -259,7 +259,7 @@ func mcpStatus(t *testing.T, base, token string) (int, string) {
 }
 
 // listBookings calls list_bookings through a real MCP client with token.
-func listBookings(t *testing.T, base, token string) *mcp.CallToolResult {
+func listBookings(t testing.TB, base, token string) *mcp.CallToolResult {
 	t.Helper()
 	c := testenv.HTTPClient(t, base+"/mcp", map[string]string{"Authorization": "Bearer " + token})
 	return testenv.Call(t, context.Background(), c, "list_bookings", map[string]any{})
@@ -269,7 +269,7 @@ const testRedirect = "http://127.0.0.1:9/callback"
 
 // connect registers a public client and runs a whole flow with the fake's
 // key, returning the client's flow and tokens.
-func connect(t *testing.T, s *server) (*flow, *oauth2.Token) {
+func connect(t testing.TB, s *server) (*flow, *oauth2.Token) {
 	t.Helper()
 	reg := register(t, s.URL, map[string]any{"client_name": "Test client", "redirect_uris": []string{testRedirect}})
 	f := newFlow(s.URL, reg.ClientID, "", testRedirect)

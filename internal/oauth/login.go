@@ -155,6 +155,8 @@ func (s *Server) submitLogin(w http.ResponseWriter, r *http.Request) {
 			status, msg = http.StatusUnauthorized, "OnceHub did not accept this API key. Check that you copied all of it, or create a new key."
 		case errors.Is(err, ErrNoAPIAccess):
 			status, msg = http.StatusForbidden, "This key belongs to a OnceHub account whose plan has no API access."
+		default:
+			s.log.Warn("authorization page: could not check a key with OnceHub", "err", err)
 		}
 		s.log.Info("authorization refused: OnceHub did not accept the key", "key", subject(key), "client", logClientID(c.ClientID), "status", status)
 		s.render(w, r, status, s.viewFor(c, sealed, msg))

@@ -220,6 +220,9 @@ func (s *Server) Routes() map[string]http.Handler {
 
 type issuerKey struct{}
 
+// maxRequestBytes bounds the body of any request to the OAuth endpoints.
+const maxRequestBytes = 64 << 10
+
 // withIssuer refuses requests whose issuer cannot be told (an unconfigured
 // public URL and a Host that is not loopback) and puts it in the context.
 func (s *Server) withIssuer(h http.Handler) http.Handler {
@@ -229,6 +232,7 @@ func (s *Server) withIssuer(h http.Handler) http.Handler {
 			http.Error(w, "unknown host: set --public-url to the URL clients use", http.StatusMisdirectedRequest)
 			return
 		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxRequestBytes)
 		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), issuerKey{}, iss)))
 	})
 }
@@ -368,6 +372,17 @@ func (s *Server) APIKey(r *http.Request) (string, bool) {
 		return "", false
 	}
 	return c.Key, true
+}
+
+// Caller names the grant r's access token belongs to ("oauth:<grant>"), a
+// label that stays the same across refreshes; "" without a valid token.
+// HTTP sessions are bound to it.
+func (s *Server) Caller(r *http.Request) string {
+	c, err := s.verify(r)
+	if err != nil {
+		return ""
+	}
+	return "oauth:" + c.Grant
 }
 
 // verify opens r's bearer token as an access token and checks its claims.
