@@ -4,12 +4,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 
 	"github.com/mark3labs/mcp-go/server"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/oncehub-mcp/oncehub-mcp/internal/oauth"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/observe"
@@ -31,6 +33,10 @@ type App struct {
 	// Secret derives the keys that sign and seal what replicas share
 	// (ONCEHUB_SERVER_SECRET, or a random one for this process).
 	Secret *secret.Secret
+	// Redis is the process's one Redis client (ONCEHUB_REDIS_URL), shared by
+	// everything that keeps state across replicas; nil when none is
+	// configured. It honours context deadlines. Close closes it.
+	Redis redis.UniversalClient
 
 	// OAuth is the authorization server and token check of oauth credential
 	// mode (nil in other modes).
@@ -95,7 +101,18 @@ func Build(cfg Config, o Options) (_ *App, err error) {
 			onFallback(err)
 		}
 	}
-	limiter, err := buildLimiter(cfg, o, logger)
+	rdb, err := newRedis(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	if rdb != nil {
+		defer func() {
+			if err != nil {
+				_ = rdb.Close()
+			}
+		}()
+	}
+	limiter, err := buildLimiter(cfg, rdb, o, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +147,7 @@ func Build(cfg Config, o Options) (_ *App, err error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Client: client, MCP: s, Tools: selected, Logger: logger, Observer: obs, Secret: sec, demo: demo}
+	a := &App{Config: cfg, Client: client, MCP: s, Tools: selected, Logger: logger, Observer: obs, Secret: sec, Redis: rdb, demo: demo}
 	for _, t := range cfg.AccessTokens {
 		if t = strings.TrimSpace(t); t != "" {
 			a.tokenHashes = append(a.tokenHashes, sha256.Sum256([]byte(t)))
@@ -151,6 +168,10 @@ func (a *App) buildOAuth(o oauth.Options) (*oauth.Server, error) {
 	o.Secret = a.Secret
 	o.Logger = a.Logger
 	o.CheckKey = a.checkKey
+	if o.Store == nil && a.Redis != nil {
+		// Replicas share used codes, used refresh tokens and revocations.
+		o.Store = oauth.NewRedisStore(a.Redis, "", o.Now)
+	}
 	if a.demo != nil {
 		o.DemoKey = DemoKey
 	}
@@ -317,6 +338,9 @@ func narrowingFilter(r *http.Request) (tools.Filter, bool) {
 // Describe is a one-line summary for the startup log (never the key).
 func (a *App) Describe() string {
 	d := fmt.Sprintf("%d tools, upstream %s, key %s", len(a.Tools), a.Client.BaseURL(), oncehub.Fingerprint(a.Config.APIKey))
+	if raw, _, _ := a.Config.redisURL(); raw != "" {
+		d += ", Redis " + redactURL(raw)
+	}
 	if a.Config.CredentialMode != "" {
 		d += fmt.Sprintf(", credentials %s", a.Config.CredentialMode)
 		if a.operatorMode() {
@@ -336,25 +360,30 @@ func (a *App) Describe() string {
 // Demo reports whether the app runs against the built-in demo sandbox.
 func (a *App) Demo() bool { return a.demo != nil }
 
-// Close releases what Build started (the demo sandbox's listener).
+// Close releases what Build started: the Redis client's connections and the
+// demo sandbox's listener.
 func (a *App) Close() error {
-	if a.demo == nil {
-		return nil
+	var errs []error
+	if a.Redis != nil {
+		errs = append(errs, a.Redis.Close())
 	}
-	return a.demo.close()
+	if a.demo != nil {
+		errs = append(errs, a.demo.close())
+	}
+	return errors.Join(errs...)
 }
 
 // buildLimiter returns the per-account rate limiter: none when the rate is 0,
-// shared through Redis when a URL is configured, else per process.
-func buildLimiter(cfg Config, o Options, logger *slog.Logger) (oncehub.Limiter, error) {
+// shared through Redis when there is one, else per process.
+func buildLimiter(cfg Config, rdb redis.UniversalClient, o Options, logger *slog.Logger) (oncehub.Limiter, error) {
 	if cfg.RateRPS <= 0 {
 		return nil, nil
 	}
-	if cfg.RateLimitRedis == "" {
+	if rdb == nil {
 		return oncehub.NewLocalLimiter(cfg.RateRPS, cfg.RateBurst), nil
 	}
 	rl, err := oncehub.NewRedisLimiter(oncehub.RedisOptions{
-		URL: cfg.RateLimitRedis, RPS: cfg.RateRPS, Burst: cfg.RateBurst,
+		Client: rdb, RPS: cfg.RateRPS, Burst: cfg.RateBurst,
 		Logger: logger, OnFallback: o.RateLimitFallback,
 	})
 	if err != nil {

@@ -50,8 +50,15 @@ type Config struct {
 	// Demo serves the embedded fake OnceHub instead of the real API.
 	Demo bool `envconfig:"ONCEHUB_DEMO" default:"false" desc:"serve the built-in demo sandbox (a fake OnceHub with sample data) instead of the real API; no key needed (flag --demo)"`
 
-	// RateLimitRedis shares the per-account budget between replicas.
-	RateLimitRedis string `envconfig:"ONCEHUB_RATE_LIMIT_REDIS" desc:"redis://host:port: replicas share one per-account rate budget through it (flag --rate-limit-redis); if unreachable, each process paces itself"`
+	// RedisURL is the one Redis the process uses (App.Redis): replicas share
+	// the per-account rate budget through it.
+	RedisURL          string `envconfig:"ONCEHUB_REDIS_URL" desc:"redis://[user:password@]host:port[/db], or rediss:// for TLS: the one Redis the process uses; replicas share the per-account rate budget through it (if unreachable, each process paces itself). Query parameters set go-redis options, e.g. ?pool_size=20&max_active_conns=50&pool_timeout=2s&dial_timeout=1s&read_timeout=500ms&max_retries=2 (flag --redis-url)"`
+	RedisCAFile       string `envconfig:"ONCEHUB_REDIS_CA_FILE" desc:"rediss://: PEM file of the CA(s) that signed the Redis server's certificate, instead of the system's"`
+	RedisCertFile     string `envconfig:"ONCEHUB_REDIS_CERT_FILE" desc:"rediss://: PEM client certificate presented to Redis (with ONCEHUB_REDIS_KEY_FILE)"`
+	RedisKeyFile      string `envconfig:"ONCEHUB_REDIS_KEY_FILE" desc:"rediss://: PEM private key of ONCEHUB_REDIS_CERT_FILE"`
+	RedisPasswordFile string `envconfig:"ONCEHUB_REDIS_PASSWORD_FILE" desc:"file holding the Redis password (instead of one in the URL), read at every new connection so a rotated password is picked up without a restart"`
+	// RateLimitRedis is the deprecated name of RedisURL.
+	RateLimitRedis string `envconfig:"ONCEHUB_RATE_LIMIT_REDIS" desc:"deprecated name of ONCEHUB_REDIS_URL, still read (flag --rate-limit-redis)"`
 
 	// ServerSecret is shared by replicas: keys derived from it sign and seal
 	// what one replica hands out and another checks (internal/secret).
@@ -91,7 +98,8 @@ func Load(mode Mode, args []string, out io.Writer) (Config, error) {
 	var origins *string
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error")
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "text or json, times in UTC")
-	fs.StringVar(&cfg.RateLimitRedis, "rate-limit-redis", cfg.RateLimitRedis, "redis://host:port shared by replicas for OnceHub's per-account rate limit")
+	fs.StringVar(&cfg.RedisURL, "redis-url", cfg.RedisURL, "redis:// or rediss:// URL of the Redis replicas share (per-account rate budget)")
+	fs.StringVar(&cfg.RateLimitRedis, "rate-limit-redis", cfg.RateLimitRedis, "deprecated: use --redis-url")
 	if mode == ModeHTTP {
 		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address host:port")
 		fs.StringVar(&cfg.CredentialMode, "credential-mode", cfg.CredentialMode, "passthrough (callers send their OnceHub key), operator (server key + access tokens) or oauth (OAuth for hosts that only take a URL)")
