@@ -264,7 +264,8 @@ func TestOAuthAcrossTwoReplicasBehindNginx(t *testing.T) {
 	addr1 := fmt.Sprintf("127.0.0.1:%d", testdeps.FreePort(t))
 	addr2 := fmt.Sprintf("127.0.0.1:%d", testdeps.FreePort(t))
 	lb := testdeps.StartNginx(t, addr1, addr2)
-	env := []string{"ONCEHUB_API_URL=" + apiURL, "ONCEHUB_RATE_LIMIT=0", "ONCEHUB_SERVER_SECRET=replicas-share-this-secret-0123456789abcdef"}
+	env := []string{"ONCEHUB_API_URL=" + apiURL, "ONCEHUB_RATE_LIMIT=0", "ONCEHUB_SERVER_SECRET=replicas-share-this-secret-0123456789abcdef",
+		"ONCEHUB_REDIS_URL=" + testdeps.Redis(t)}
 	for _, addr := range []string{addr1, addr2} {
 		startHTTPBinary(t, env, "--credential-mode", "oauth", "--addr", addr, "--public-url", lb.URL)
 	}
@@ -289,30 +290,62 @@ func TestOAuthAcrossTwoReplicasBehindNginx(t *testing.T) {
 	require.NoError(t, err)
 
 	// The token works on each replica.
-	for n, addr := range map[string]string{"1": addr1, "2": addr2} {
+	call := func(n, token string) (int, string) {
 		req, _ := http.NewRequest(http.MethodPost, lb.URL+"/mcp", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_bookings","arguments":{}}}`))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Accept", "application/json, text/event-stream")
-		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		req.Header.Set("Authorization", "Bearer "+token)
 		req.Header.Set("X-Test-Backend", n)
 		resp, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
 		body := readAll(t, resp)
-		assert.Equal(t, http.StatusOK, resp.StatusCode, "replica %s: %s", n, body)
-		assert.Equal(t, addr, resp.Header.Get("X-Upstream"), "answered by replica %s", n)
+		want := map[string]string{"1": addr1, "2": addr2}[n]
+		assert.Equal(t, want, resp.Header.Get("X-Upstream"), "answered by replica %s", n)
+		return resp.StatusCode, body
+	}
+	for _, n := range []string{"1", "2"} {
+		status, body := call(n, tok.AccessToken)
+		assert.Equal(t, http.StatusOK, status, "replica %s: %s", n, body)
 		assert.Contains(t, body, `"items"`)
 	}
+
 	c := testenv.HTTPClient(t, lb.URL+"/mcp", map[string]string{"Authorization": "Bearer " + tok.AccessToken, "X-Test-Backend": "2"})
 	res := testenv.Call(t, ctx, c, "list_bookings", map[string]any{})
 	require.False(t, res.IsError, testenv.Text(res))
 
-	// mcp-go's OAuth client, round-robin over both replicas.
-	rr, _ := mcpGoOAuthConnect(t, lb.URL, fakeoncehub.TestKey, transport.NewMemoryTokenStore())
+	// Through Redis, one replica sees what the other spent or revoked: a
+	// refresh token rotated on replica 2 and replayed on replica 1 revokes
+	// the grant on both, and the code used on replica 1 cannot be redeemed
+	// again on replica 2.
+	two := &http.Client{Transport: backendHeader{"2", http.DefaultTransport}}
+	fresh, err := conf.TokenSource(context.WithValue(ctx, oauth2.HTTPClient, two), &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
+	require.NoError(t, err)
+	_, err = conf.TokenSource(context.WithValue(ctx, oauth2.HTTPClient, one), &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
+	require.Error(t, err, "replica 1 knows replica 2 spent the refresh token")
+	for _, n := range []string{"1", "2"} {
+		status, _ := call(n, fresh.AccessToken)
+		assert.Equal(t, http.StatusUnauthorized, status, "the replayed grant is revoked on replica %s", n)
+	}
+	_, err = conf.Exchange(context.WithValue(ctx, oauth2.HTTPClient, two), back.Query().Get("code"), oauth2.VerifierOption(verifier))
+	require.ErrorContains(t, err, "already used", "a code used on replica 1 is used on replica 2")
+	checkUpstream(t, fake, tok.AccessToken, tok.RefreshToken, fresh.AccessToken)
+
+	// mcp-go's OAuth client, round-robin over both replicas; then its
+	// grant is revoked on replica 1 and refused on replica 2.
+	store := transport.NewMemoryTokenStore()
+	rr, h := mcpGoOAuthConnect(t, lb.URL, fakeoncehub.TestKey, store)
 	for range 4 {
 		res := testenv.Call(t, ctx, rr, "list_bookings", map[string]any{})
 		require.False(t, res.IsError, testenv.Text(res))
 	}
-	checkUpstream(t, fake, tok.AccessToken, tok.RefreshToken)
+	cur, err := store.GetToken(ctx)
+	require.NoError(t, err)
+	resp, err = one.PostForm(lb.URL+"/oauth/revoke", url.Values{"token": {cur.RefreshToken}, "client_id": {h.GetClientID()}})
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	status, _ := call("2", cur.AccessToken)
+	assert.Equal(t, http.StatusUnauthorized, status, "revoked on replica 1, refused on replica 2")
 }
 
 // browserSubmitVia is browserSubmit with a given HTTP client's transport.
