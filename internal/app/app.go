@@ -142,6 +142,7 @@ func Build(cfg Config, o Options) (_ *App, err error) {
 	s, selected, err := tools.NewServer(deps, tools.ServerOptions{
 		Version: o.Version,
 		Filter:  tools.Filter{ReadOnly: cfg.ReadOnly, Toolsets: cfg.Toolsets, Names: cfg.Tools},
+		NoUI:    cfg.NoUI,
 		Extra:   []server.ServerOption{server.WithToolHandlerMiddleware(obs.ToolMiddleware())},
 	})
 	if err != nil {

@@ -33,6 +33,9 @@ type Config struct {
 	LogFormat string        `envconfig:"ONCEHUB_LOG_FORMAT" default:"text" desc:"text or json, times in UTC (flag --log-format)"`
 	Addr      string        `envconfig:"ONCEHUB_MCP_ADDR" default:"127.0.0.1:8080" desc:"HTTP listen address host:port (flag --addr)"`
 
+	// NoUI turns off the slot picker (MCP Apps) for every client.
+	NoUI bool `envconfig:"ONCEHUB_NO_UI" default:"false" desc:"do not offer the interactive slot picker (MCP Apps) even to hosts that can show it; they get text results like every other host (flag --no-ui)"`
+
 	// RequireConfirmation refuses destructive calls from clients that cannot confirm them.
 	RequireConfirmation bool `envconfig:"ONCEHUB_REQUIRE_CONFIRMATION" default:"false" desc:"refuse cancel/reschedule/reassign and other destructive calls from clients without elicitation support (flag --require-confirmation)"`
 
@@ -92,6 +95,7 @@ func Load(mode Mode, args []string, out io.Writer) (Config, error) {
 	fs.SetOutput(out)
 	fs.BoolVar(&cfg.ReadOnly, "read-only", cfg.ReadOnly, "expose only read-only tools")
 	fs.BoolVar(&cfg.RequireConfirmation, "require-confirmation", cfg.RequireConfirmation, "refuse destructive calls from clients that cannot ask the user to confirm (no elicitation)")
+	fs.BoolVar(&cfg.NoUI, "no-ui", cfg.NoUI, "do not offer the interactive slot picker (MCP Apps) to hosts that can show it")
 	fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "use the built-in demo sandbox (fake OnceHub with sample data); no API key needed")
 	toolsets := fs.String("toolsets", strings.Join(cfg.Toolsets, ","), "comma-separated toolsets to expose")
 	toolNames := fs.String("tools", strings.Join(cfg.Tools, ","), "comma-separated tool names to expose")
