@@ -245,3 +245,23 @@ func assertNoSecretsLogged(t *testing.T, logs string, secrets ...string) {
 	}
 	assert.False(t, strings.Contains(logs, "api_key="), "the form's key field is never logged")
 }
+
+// In the demo sandbox the page says it is the demo, fills in the demo key,
+// and that key connects.
+func TestDemoPageOffersTheDemoKey(t *testing.T) {
+	s := newServer(t, func(st *testenv.Setup) { st.Config.Demo = true })
+	reg := register(t, s.URL, map[string]any{"client_name": "Demo client", "redirect_uris": []string{testRedirect}})
+	f := newFlow(s.URL, reg.ClientID, "", testRedirect)
+	b := newBrowser(s.URL)
+	p := b.open(t, f.authURL())
+	require.Equal(t, http.StatusOK, p.Status)
+	assert.Contains(t, p.HTML, "Demo sandbox: nothing is sent to OnceHub")
+	assert.Contains(t, p.HTML, `value="demo-sandbox-key"`)
+	back := b.submit(t, p, "demo-sandbox-key", "connect")
+	require.NotNil(t, back.Location, back.HTML)
+	tok, err := f.exchange(context.Background(), back.Location.Query().Get("code"))
+	require.NoError(t, err)
+	res := listBookings(t, s.URL, tok.AccessToken)
+	require.False(t, res.IsError, testenv.Text(res))
+	assert.Empty(t, s.upstream(), "the demo never reaches the configured API")
+}
