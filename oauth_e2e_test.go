@@ -363,3 +363,13 @@ func browserSubmitVia(t *testing.T, hc *http.Client, authURL, key string) *url.U
 	}}
 	return submitWith(t, b, origin, authURL, key)
 }
+
+// Executing a text or html template makes the linker keep every exported
+// method of every type (reflect), about 9 MB more binary to map at each
+// start; the OAuth page is rendered without one, and nothing else may pull
+// template execution in unnoticed.
+func TestBinaryDoesNotLinkTemplateExecution(t *testing.T) {
+	out, err := exec.Command("go", "tool", "nm", testenv.Binary(t)).Output()
+	require.NoError(t, err)
+	assert.NotContains(t, string(out), "text/template.(*state).evalCall")
+}

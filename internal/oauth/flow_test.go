@@ -265,3 +265,16 @@ func TestDemoPageOffersTheDemoKey(t *testing.T) {
 	require.False(t, res.IsError, testenv.Text(res))
 	assert.Empty(t, s.upstream(), "the demo never reaches the configured API")
 }
+
+// What a client says about itself is shown as text, never as markup.
+func TestThePageEscapesWhatClientsSay(t *testing.T) {
+	s := newServer(t)
+	const name = `<script>alert("x")</script> & "Co"`
+	reg := register(t, s.URL, map[string]any{"client_name": name, "redirect_uris": []string{"myapp://cb?<b>"}})
+	f := newFlow(s.URL, reg.ClientID, "", "myapp://cb?<b>")
+	p := newBrowser(s.URL).open(t, f.authURL())
+	require.Equal(t, http.StatusOK, p.Status, p.HTML)
+	assert.NotContains(t, p.HTML, "<script>")
+	assert.NotContains(t, p.HTML, "<b>")
+	assert.Contains(t, p.HTML, `&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;Co&#34;`)
+}

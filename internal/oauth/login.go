@@ -4,7 +4,9 @@ import (
 	"context"
 	_ "embed"
 	"errors"
-	"html/template"
+	"fmt"
+	"html"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -14,10 +16,10 @@ import (
 	"github.com/zitadel/oidc/v3/pkg/op"
 )
 
-//go:embed login.html
-var loginHTML string
-
-var loginPage = template.Must(template.New("login").Parse(loginHTML))
+// loginCSS is the page's only style sheet, inlined under a CSP nonce.
+//
+//go:embed login.css
+var loginCSS string
 
 // keyCheckTimeout bounds asking OnceHub whether a key is valid.
 const keyCheckTimeout = 20 * time.Second
@@ -214,5 +216,59 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, v lo
 	if r.Method == http.MethodHead {
 		return
 	}
-	_ = loginPage.Execute(w, v)
+	_, _ = io.WriteString(w, v.html())
+}
+
+// html renders the page. Every value from a request or a client is escaped
+// with html.EscapeString and placed only in element text or a double-quoted
+// attribute. The page is built by hand rather than with html/template: a
+// template's reflective method calls make the linker keep every exported
+// method of every type in the binary, about 9 MB of it (the reason
+// internal/app avoids text/template too).
+func (v loginView) html() string {
+	e := html.EscapeString
+	title := "Cannot connect to OnceHub"
+	if v.Request != "" {
+		title = "Connect " + v.ClientName + " to OnceHub"
+	}
+	var b strings.Builder
+	b.WriteString("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n" +
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n" +
+		"<meta name=\"referrer\" content=\"no-referrer\">\n")
+	fmt.Fprintf(&b, "<title>%s</title>\n<style nonce=\"%s\">\n%s</style>\n</head>\n<body>\n<main>\n", e(title), e(v.Nonce), loginCSS)
+	if v.Request == "" {
+		fmt.Fprintf(&b, "<h1>Cannot connect to OnceHub</h1>\n<p class=\"error\" role=\"alert\">%s</p>\n"+
+			"<p class=\"fine\">Start again from the app you were connecting.</p>\n</main>\n</body>\n</html>\n", e(v.Error))
+		return b.String()
+	}
+	fmt.Fprintf(&b, "<h1>Connect to OnceHub</h1>\n<p class=\"who\"><span class=\"client\">%s</span> wants to use your OnceHub account through this oncehub-mcp server.\n"+
+		"After you connect, your browser goes back to <span class=\"host\">%s</span>.</p>\n", e(v.ClientName), e(v.RedirectHost))
+	if v.ClientIDURL != "" {
+		fmt.Fprintf(&b, "<p class=\"fine\">Client ID: <span class=\"host\">%s</span></p>\n", e(v.ClientIDURL))
+	}
+	if v.DemoKey != "" {
+		fmt.Fprintf(&b, "<p class=\"note\" role=\"note\">Demo sandbox: nothing is sent to OnceHub. The demo key <code>%s</code> is filled in below; it is the only key the sandbox accepts.</p>\n", e(v.DemoKey))
+	}
+	described := "key-help"
+	if v.Error != "" {
+		fmt.Fprintf(&b, "<p class=\"error\" role=\"alert\" id=\"key-error\">%s</p>\n", e(v.Error))
+		described = "key-error key-help"
+	}
+	fmt.Fprintf(&b, "<form method=\"post\" action=\"%s\">\n<input type=\"hidden\" name=\"request\" value=\"%s\">\n"+
+		"<label for=\"api_key\">OnceHub API key</label>\n"+
+		"<input id=\"api_key\" name=\"api_key\" type=\"password\" autocomplete=\"off\" autocapitalize=\"off\" spellcheck=\"false\" required aria-describedby=\"%s\"",
+		e(v.Action), e(v.Request), described)
+	if v.Error != "" {
+		b.WriteString(" aria-invalid=\"true\"")
+	}
+	if v.DemoKey != "" {
+		fmt.Fprintf(&b, " value=\"%s\"", e(v.DemoKey))
+	}
+	b.WriteString(">\n<p id=\"key-help\" class=\"help\">In OnceHub, click the gear icon → <em>Account Integrations</em> → <em>APIs &amp; Webhooks</em> to create a key " +
+		"(OnceHub shows a key only once, when it is created). The key is checked with OnceHub, then kept only sealed inside the tokens this server issues; the app never sees it.</p>\n" +
+		"<div class=\"actions\">\n<button type=\"submit\" name=\"action\" value=\"connect\">Connect</button>\n" +
+		"<button type=\"submit\" name=\"action\" value=\"cancel\" class=\"secondary\" formnovalidate>Cancel</button>\n</div>\n</form>\n" +
+		"<p class=\"fine\">Connect only apps you trust: the app can do whatever this key allows in your OnceHub account until you disconnect it or delete the key in OnceHub.</p>\n" +
+		"</main>\n</body>\n</html>\n")
+	return b.String()
 }
