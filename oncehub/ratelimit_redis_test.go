@@ -209,7 +209,7 @@ func TestRedisLimiterNeverFailsAToolCallWhenRedisIsGone(t *testing.T) {
 	l := newRedisLimiter(t, RedisOptions{Client: unreachableRedis(t), RPS: 5, Burst: 2})
 	c := newTestClient(t, up.URL, func(cfg *Config) { cfg.Limiter = l })
 	for range 3 {
-		_, err := c.TestAPIKey(keyCtx())
+		_, _, err := c.TestAPIKey(keyCtx())
 		require.NoError(t, err)
 	}
 	assert.Equal(t, 3, up.count())

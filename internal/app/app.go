@@ -130,7 +130,10 @@ func Build(cfg Config, o Options) (_ *App, err error) {
 		},
 		Retry: o.Retry,
 	})
-	if err == nil && demo != nil {
+	if err != nil {
+		return nil, fmt.Errorf("ONCEHUB_API_URL: %w", err) // the base URL is all New checks
+	}
+	if demo != nil {
 		err = checkLoopback(client.BaseURL())
 	}
 	if err != nil {
@@ -186,13 +189,16 @@ func (a *App) buildOAuth(o oauth.Options) (*oauth.Server, error) {
 // checkKey asks OnceHub whether key is valid (GET /test), for the OAuth
 // key-entry page.
 func (a *App) checkKey(ctx context.Context, key string) error {
-	_, err := a.Client.TestAPIKey(oncehub.WithAPIKey(ctx, key))
+	_, _, err := a.Client.TestAPIKey(oncehub.WithAPIKey(ctx, key))
+	var apiErr *oncehub.APIError
 	switch {
 	case err == nil:
 		return nil
-	case oncehub.IsUnauthorized(err):
+	case !errors.As(err, &apiErr):
+		return err
+	case apiErr.Status == http.StatusUnauthorized:
 		return oauth.ErrKeyRefused
-	case oncehub.IsForbidden(err):
+	case apiErr.Status == http.StatusForbidden && apiErr.Type == oncehub.ErrTypeAuthentication:
 		return oauth.ErrNoAPIAccess
 	}
 	return err

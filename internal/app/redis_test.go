@@ -67,7 +67,7 @@ func TestRedisURLBuildsOneClientThatTheLimiterUses(t *testing.T) {
 	require.NoError(t, ping(a))
 	assert.Contains(t, a.Describe(), "Redis "+url)
 
-	_, err = a.Client.TestAPIKey(oncehub.WithAPIKey(context.Background(), fakeoncehub.TestKey))
+	_, _, err = a.Client.TestAPIKey(oncehub.WithAPIKey(context.Background(), fakeoncehub.TestKey))
 	require.NoError(t, err)
 	keys, err := a.Redis.Keys(context.Background(), "oncehub-mcp:rate:*").Result()
 	require.NoError(t, err)
@@ -131,7 +131,7 @@ func TestRedisPasswordNeverShows(t *testing.T) {
 	a, err := buildWithRedis(t, func(c *app.Config) { c.RedisURL = url }, &logs)
 	require.NoError(t, err)
 	require.Error(t, ping(a))
-	_, err = a.Client.TestAPIKey(oncehub.WithAPIKey(context.Background(), fakeoncehub.TestKey))
+	_, _, err = a.Client.TestAPIKey(oncehub.WithAPIKey(context.Background(), fakeoncehub.TestKey))
 	require.Error(t, err, "nothing listens upstream either")
 	assert.Contains(t, logs.String(), "rate-limit Redis not reachable at startup")
 	assert.Contains(t, logs.String(), "go-redis:", "go-redis' own lines reach our logger (debug)")

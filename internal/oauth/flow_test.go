@@ -278,3 +278,20 @@ func TestThePageEscapesWhatClientsSay(t *testing.T) {
 	assert.NotContains(t, p.HTML, "<b>")
 	assert.Contains(t, p.HTML, `&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;Co&#34;`)
 }
+
+// A key whose account has no API access (OnceHub's 403) is refused with
+// that reason, and no code is issued.
+func TestKeyWithoutAPIAccessIsRefusedWithTheReason(t *testing.T) {
+	const noPlan = "no-plan-key-0123456789"
+	s := newServer(t, func(st *testenv.Setup) {
+		st.Fake.Keys = map[string]string{fakeoncehub.TestKey: fakeoncehub.TestAccount, noPlan: "noplan@example.com"}
+		st.Fake.NoAPIPlanKeys = []string{noPlan}
+	})
+	reg := register(t, s.URL, map[string]any{"redirect_uris": []string{testRedirect}})
+	f := newFlow(s.URL, reg.ClientID, "", testRedirect)
+	b := newBrowser(s.URL)
+	back := b.submit(t, b.open(t, f.authURL()), noPlan, "connect")
+	assert.Equal(t, http.StatusForbidden, back.Status)
+	assert.Nil(t, back.Location)
+	assert.Contains(t, back.HTML, "plan has no API access")
+}
