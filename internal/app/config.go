@@ -14,6 +14,7 @@ import (
 
 	"github.com/kelseyhightower/envconfig"
 
+	"github.com/oncehub-mcp/oncehub-mcp/internal/oauth"
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 )
 
@@ -39,7 +40,8 @@ type Config struct {
 	RequireConfirmation bool `envconfig:"ONCEHUB_REQUIRE_CONFIRMATION" default:"false" desc:"refuse cancel/reschedule/reassign and other destructive calls from clients without elicitation support (flag --require-confirmation)"`
 
 	// HTTP serving (see transport.HTTPOptions).
-	CredentialMode  string        `envconfig:"ONCEHUB_CREDENTIAL_MODE" default:"passthrough" desc:"HTTP: passthrough (each caller sends its own OnceHub key) or operator (the server uses ONCEHUB_API_KEY; callers send an access token) (flag --credential-mode)"`
+	CredentialMode  string        `envconfig:"ONCEHUB_CREDENTIAL_MODE" default:"passthrough" desc:"HTTP: passthrough (each caller sends its own OnceHub key), operator (the server uses ONCEHUB_API_KEY; callers send an access token) or oauth (hosts that only take a URL connect with OAuth; each person pastes their OnceHub key once in a browser page) (flag --credential-mode)"`
+	PublicURL       string        `envconfig:"ONCEHUB_PUBLIC_URL" desc:"HTTP oauth mode: the server's base URL as clients reach it, e.g. https://mcp.example.com (behind a proxy: the proxy's URL); OAuth issuer and token audience derive from it; may be unset on loopback (flag --public-url)"`
 	AccessTokens    []string      `envconfig:"ONCEHUB_ACCESS_TOKENS" desc:"HTTP operator mode: comma-separated access tokens callers send as Authorization: Bearer; required unless listening on loopback only"`
 	AllowedOrigins  []string      `envconfig:"ONCEHUB_ALLOWED_ORIGINS" desc:"HTTP: comma-separated browser origins (https://app.example.com, or *) allowed besides same-host and loopback (flag --allowed-origins)"`
 	MaxBodyBytes    int64         `envconfig:"ONCEHUB_MAX_BODY_BYTES" default:"1048576" desc:"HTTP: largest request body in bytes; larger ones get 413 (flag --max-body-bytes)"`
@@ -70,6 +72,7 @@ type Config struct {
 const (
 	CredentialsPassThrough = "passthrough"
 	CredentialsOperator    = "operator"
+	CredentialsOAuth       = "oauth"
 )
 
 // Mode is how the server is reached.
@@ -103,7 +106,8 @@ func Load(mode Mode, args []string, out io.Writer) (Config, error) {
 	fs.StringVar(&cfg.RateLimitRedis, "rate-limit-redis", cfg.RateLimitRedis, "deprecated: use --redis-url")
 	if mode == ModeHTTP {
 		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address host:port")
-		fs.StringVar(&cfg.CredentialMode, "credential-mode", cfg.CredentialMode, "passthrough (callers send their OnceHub key) or operator (server key + access tokens)")
+		fs.StringVar(&cfg.CredentialMode, "credential-mode", cfg.CredentialMode, "passthrough (callers send their OnceHub key), operator (server key + access tokens) or oauth (OAuth for hosts that only take a URL)")
+		fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "oauth mode: the server's base URL as clients reach it (https://mcp.example.com)")
 		origins = fs.String("allowed-origins", strings.Join(cfg.AllowedOrigins, ","), "comma-separated browser origins allowed besides same-host and loopback")
 		fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", cfg.MaxBodyBytes, "largest request body in bytes (413 beyond)")
 		fs.IntVar(&cfg.MaxInFlight, "max-in-flight", cfg.MaxInFlight, "tool calls served at once")
@@ -137,7 +141,9 @@ func Load(mode Mode, args []string, out io.Writer) (Config, error) {
 
 // CheckHTTP refuses HTTP settings that are unsafe or cannot work: an unknown
 // credential mode; operator mode without ONCEHUB_API_KEY, or without access
-// tokens on an address other than loopback; half a TLS configuration.
+// tokens on an address other than loopback; oauth mode without a public URL
+// off loopback, or with one that is not an https origin; half a TLS
+// configuration.
 func (c *Config) CheckHTTP() error {
 	c.CredentialMode = strings.ToLower(strings.TrimSpace(c.CredentialMode))
 	c.AccessTokens = splitList(strings.Join(c.AccessTokens, ","))
@@ -152,8 +158,20 @@ func (c *Config) CheckHTTP() error {
 			return fmt.Errorf("--credential-mode operator on %q would let anyone who reaches it use the server's OnceHub key: "+
 				"set ONCEHUB_ACCESS_TOKENS (comma-separated tokens callers send as Authorization: Bearer), or listen on loopback only (--addr 127.0.0.1:8080)", c.Addr)
 		}
+	case CredentialsOAuth:
+		if strings.TrimSpace(c.PublicURL) == "" && !LoopbackOnly(c.Addr) {
+			return fmt.Errorf("--credential-mode oauth on %q needs --public-url (ONCEHUB_PUBLIC_URL): the https URL clients reach the server at, "+
+				"from which OAuth metadata, the issuer and the tokens' audience are built; on loopback (--addr 127.0.0.1:8080) it may be left out", c.Addr)
+		}
 	default:
-		return fmt.Errorf("--credential-mode must be %q or %q, got %q", CredentialsPassThrough, CredentialsOperator, c.CredentialMode)
+		return fmt.Errorf("--credential-mode must be %q, %q or %q, got %q", CredentialsPassThrough, CredentialsOperator, CredentialsOAuth, c.CredentialMode)
+	}
+	if c.PublicURL != "" {
+		u, err := oauth.CheckPublicURL(c.PublicURL)
+		if err != nil {
+			return err
+		}
+		c.PublicURL = u
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return fmt.Errorf("TLS needs both --tls-cert and --tls-key")
