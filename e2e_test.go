@@ -15,14 +15,20 @@ import (
 
 	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
+	"github.com/oncehub-mcp/oncehub-mcp/tools"
 )
 
-// readTools are the 22 read tools, one per GET operation of OnceHub API v2.
-var readTools = []string{
-	"get_booking", "get_booking_calendar", "get_booking_page", "get_contact", "get_event_type",
-	"get_master_page", "get_team", "get_time_slots", "get_user", "get_user_availability", "get_webhook",
-	"list_booking_calendars", "list_booking_pages", "list_bookings", "list_contacts", "list_event_types",
-	"list_master_pages", "list_sms_notifications", "list_teams", "list_users", "list_webhooks", "test_api_key",
+// registered is every tool the server registers, by name, and the names of
+// the read-only ones: what tools/list must show (the registry is the
+// source of truth, so adding a tool needs no edit here).
+func registered() (all, reads []string) {
+	for _, tl := range tools.All(tools.Deps{}) {
+		all = append(all, tl.Def.Name)
+		if tl.ReadOnly() {
+			reads = append(reads, tl.Def.Name)
+		}
+	}
+	return all, reads
 }
 
 func listToolNames(t *testing.T, c *client.Client) map[string]mcp.Tool {
@@ -39,11 +45,11 @@ func listToolNames(t *testing.T, c *client.Client) map[string]mcp.Tool {
 func TestStdioBinaryServesToolsWithEnvKey(t *testing.T) {
 	env := testenv.New(t)
 	c := env.Stdio(t, []string{"ONCEHUB_API_KEY=" + fakeoncehub.TestKey})
-	tools := listToolNames(t, c)
+	listed := listToolNames(t, c)
 	for _, name := range []string{"test_api_key", "list_bookings", "get_booking"} {
-		require.Contains(t, tools, name)
-		assert.NotNil(t, tools[name].Annotations.ReadOnlyHint)
-		assert.NotEmpty(t, tools[name].OutputSchema.Type, "%s has an output schema", name)
+		require.Contains(t, listed, name)
+		assert.NotNil(t, listed[name].Annotations.ReadOnlyHint)
+		assert.NotEmpty(t, listed[name].OutputSchema.Type, "%s has an output schema", name)
 	}
 	res := testenv.Call(t, context.Background(), c, "test_api_key", nil)
 	out := testenv.Object(t, res)
@@ -152,15 +158,15 @@ func TestOfficialGoSDKClientOverHTTP(t *testing.T) {
 	assert.Equal(t, fakeoncehub.TestKey, reqs[0].APIKey)
 }
 
-// serverHelpers are read-only tools of the server's own (no OnceHub operation behind them).
-var serverHelpers = []string{"find_available_slots", "get_current_time"}
-
-// assertReadToolsListed checks that every read operation is listed, read-only,
-// with an output schema, and (when readOnly) that nothing else is.
-func assertReadToolsListed(t *testing.T, tools map[string]mcp.Tool, readOnly bool) {
+// assertReadToolsListed checks that every read-only tool is listed with
+// all four annotations and an output schema, and that exactly the
+// registered tools are listed (only the read-only ones when readOnly).
+func assertReadToolsListed(t *testing.T, listed map[string]mcp.Tool, readOnly bool) {
 	t.Helper()
-	for _, name := range readTools {
-		tl, ok := tools[name]
+	all, reads := registered()
+	require.NotEmpty(t, reads)
+	for _, name := range reads {
+		tl, ok := listed[name]
 		if !assert.True(t, ok, "%s is listed", name) {
 			continue
 		}
@@ -175,15 +181,14 @@ func assertReadToolsListed(t *testing.T, tools map[string]mcp.Tool, readOnly boo
 		assert.True(t, *a.OpenWorldHint, name)
 		assert.Equal(t, "object", tl.OutputSchema.Type, "%s has an output schema", name)
 	}
+	var names []string
+	for name := range listed {
+		names = append(names, name)
+	}
 	if readOnly {
-		var names []string
-		for name := range tools {
-			names = append(names, name)
-		}
-		assert.ElementsMatch(t, append(append([]string{}, readTools...), serverHelpers...), names,
-			"read-only mode leaves exactly the 22 read operations and the server's read-only helpers")
+		assert.ElementsMatch(t, reads, names, "read-only mode lists exactly the read-only tools")
 	} else {
-		assert.Len(t, tools, 38+len(serverHelpers), "all 38 OnceHub operations plus the server's helpers")
+		assert.ElementsMatch(t, all, names, "every registered tool is listed")
 	}
 }
 

@@ -3,12 +3,12 @@ package oncehub
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"net/url"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"time"
+
+	"github.com/oncehub-mcp/oncehub-mcp/internal/clip"
 )
 
 // MaxSlotWindow is the longest window GET /booking-calendars/{id}/time-slots accepts.
@@ -26,10 +26,14 @@ const (
 )
 
 // LocationTypes lists every meeting location type.
-var LocationTypes = []string{LocationVirtual, LocationVirtualStatic, LocationPhysical, LocationGuestPhone}
+func LocationTypes() []string {
+	return []string{LocationVirtual, LocationVirtualStatic, LocationPhysical, LocationGuestPhone}
+}
 
 // VideoProviders lists the values a virtual location may take.
-var VideoProviders = []string{"google_meet", "microsoft_teams", "gotomeeting", "webex", "zoom"}
+func VideoProviders() []string {
+	return []string{"google_meet", "microsoft_teams", "webex", "gotomeeting", "zoom"}
+}
 
 // BookingCalendar is a Booking Calendars product calendar (GET /booking-calendars/{id}).
 type BookingCalendar struct {
@@ -57,33 +61,51 @@ func (b BookingCalendar) MarshalJSON() ([]byte, error) {
 	return encodeObject(plain(b), b.Extra)
 }
 
-// BookingCalendarFilter narrows GET /booking-calendars.
-type BookingCalendarFilter struct {
-	ListParams
-	Host string // USR-… or TM-…
+// BookingCalendarsService handles booking calendars (/booking-calendars):
+// the Booking Calendars product's scheduling.
+type BookingCalendarsService service
+
+// BookingCalendarListOptions narrows GET /booking-calendars.
+type BookingCalendarListOptions struct {
+	ListOptions
+	Host string `url:"host,omitempty"` // USR-… or TM-…
 }
 
-// Validate checks the filter without sending anything.
-func (f BookingCalendarFilter) Validate() error {
-	if err := f.ListParams.Validate(); err != nil {
+// Validate checks the options without sending anything.
+func (o BookingCalendarListOptions) Validate() error {
+	if err := o.ListOptions.Validate(); err != nil {
 		return err
 	}
-	return checkOptionalID("host", PrefixUser+"|"+PrefixTeam, f.Host)
+	return checkOptionalID("host", PrefixUser+"|"+PrefixTeam, o.Host)
 }
 
-// ListBookingCalendars returns one page of booking calendars.
-func (c *Client) ListBookingCalendars(ctx context.Context, f BookingCalendarFilter) (Page[BookingCalendar], error) {
-	if err := f.Validate(); err != nil {
-		return Page[BookingCalendar]{}, err
+func bookingCalendarID(b BookingCalendar) string { return b.ID }
+
+// List returns one page of booking calendars.
+func (s *BookingCalendarsService) List(ctx context.Context, opts *BookingCalendarListOptions) ([]BookingCalendar, *Response, error) {
+	o := orZero(opts)
+	if err := o.Validate(); err != nil {
+		return nil, nil, err
 	}
-	q := url.Values{}
-	setIf(q, "host", f.Host)
-	return list(ctx, c, "/booking-calendars", "/booking-calendars", q, f.ListParams, func(b BookingCalendar) string { return b.ID })
+	return s.list(ctx, o)
 }
 
-// GetBookingCalendar fetches one booking calendar.
-func (c *Client) GetBookingCalendar(ctx context.Context, id string) (BookingCalendar, error) {
-	return get[BookingCalendar](ctx, c, "/booking-calendars", "booking_calendar_id", PrefixBookingCalendar, id, nil)
+func (s *BookingCalendarsService) list(ctx context.Context, o BookingCalendarListOptions) ([]BookingCalendar, *Response, error) {
+	return list(ctx, s.client, "/booking-calendars", o, o.ListOptions, bookingCalendarID)
+}
+
+// ListAll walks the booking calendars matching opts (see Pager).
+func (s *BookingCalendarsService) ListAll(ctx context.Context, opts *BookingCalendarListOptions) *Pager[BookingCalendar] {
+	o := orZero(opts)
+	return newPager(ctx, o.Validate(), o.ListOptions, func(ctx context.Context, page ListOptions) ([]BookingCalendar, *Response, error) {
+		o.ListOptions = page
+		return s.list(ctx, o)
+	}, bookingCalendarID)
+}
+
+// Get fetches one booking calendar.
+func (s *BookingCalendarsService) Get(ctx context.Context, id string) (BookingCalendar, *Response, error) {
+	return get[BookingCalendar](ctx, s.client, "/booking-calendars/{id}", PrefixBookingCalendar, id)
 }
 
 // TimeSlot is a bookable start time and the locations the guest may choose.
@@ -100,59 +122,66 @@ type SlotLocation struct {
 	ID    string `json:"id,omitempty"`
 }
 
-// apiTime formats t as OnceHub's full-form UTC ISO 8601 (2024-11-29T09:30:00.000Z).
-func apiTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+// apiTimeLayout is OnceHub's full-form ISO 8601 (2024-11-29T09:30:00.000Z
+// for UTC).
+const apiTimeLayout = "2006-01-02T15:04:05.000Z07:00"
 
-// CheckSlotWindow checks a time-slot window as OnceHub will: end after start
-// and at most MaxSlotWindow long. A zero time is OnceHub's default and is not
+// apiTime formats t as OnceHub's full-form UTC ISO 8601 (2024-11-29T09:30:00.000Z).
+func apiTime(t time.Time) string { return t.UTC().Format(apiTimeLayout) }
+
+// TimeSlotOptions bound GET /booking-calendars/{id}/time-slots to the window
+// [StartTime, EndTime): at most MaxSlotWindow long, not starting in the past.
+// A zero StartTime is OnceHub's current time; a zero EndTime is
+// DefaultSlotWindow after the start. Times are sent in UTC.
+type TimeSlotOptions struct {
+	StartTime time.Time `url:"start_time,omitempty" layout:"2006-01-02T15:04:05.000Z07:00"`
+	EndTime   time.Time `url:"end_time,omitempty" layout:"2006-01-02T15:04:05.000Z07:00"`
+}
+
+// Validate checks the window as OnceHub will: the end after the start and at
+// most MaxSlotWindow later. A zero time is OnceHub's default and is not
 // checked (the caller knows the clock; this package does not).
-func CheckSlotWindow(start, end time.Time) error {
+func (o TimeSlotOptions) Validate() error {
+	start, end := o.StartTime, o.EndTime
 	if start.IsZero() || end.IsZero() {
 		return nil
 	}
 	if !end.After(start) {
-		return &ArgError{Arg: "end_time", Msg: fmt.Sprintf("%s is not after start_time (%s)", apiTime(end), apiTime(start))}
+		return paramErr("end_time", "%s is not after start_time (%s)", apiTime(end), apiTime(start))
 	}
 	if end.Sub(start) > MaxSlotWindow {
-		return &ArgError{Arg: "end_time", Msg: fmt.Sprintf("the window %s → %s is longer than 30 days; split it into windows of at most 30 days", apiTime(start), apiTime(end))}
+		return paramErr("end_time", "the window %s → %s is longer than 30 days; split it into windows of at most 30 days", apiTime(start), apiTime(end))
 	}
 	return nil
 }
 
-// GetTimeSlots returns the free start times of a booking calendar within
-// [start, end). A zero start means OnceHub's current time; a zero end means one
-// week after start. Times are sent in UTC; the window may be at most 30 days
-// and OnceHub refuses a start in the past.
-func (c *Client) GetTimeSlots(ctx context.Context, calendarID string, start, end time.Time) ([]TimeSlot, error) {
-	path, err := idPath("/booking-calendars", "booking_calendar_id", PrefixBookingCalendar, calendarID, "time-slots")
-	if err != nil {
-		return nil, err
+// ListTimeSlots returns the free start times of a booking calendar within
+// the window opts gives (nil: OnceHub's default, the next 7 days).
+func (s *BookingCalendarsService) ListTimeSlots(ctx context.Context, id string, opts *TimeSlotOptions) ([]TimeSlot, *Response, error) {
+	o := orZero(opts)
+	if err := checkID("id", PrefixBookingCalendar, id); err != nil {
+		return nil, nil, err
 	}
-	if err := CheckSlotWindow(start, end); err != nil {
-		return nil, err
+	if err := o.Validate(); err != nil {
+		return nil, nil, err
 	}
-	q := url.Values{}
-	if !start.IsZero() {
-		q.Set("start_time", apiTime(start))
-	}
-	if !end.IsZero() {
-		q.Set("end_time", apiTime(end))
-	}
+	o.StartTime, o.EndTime = o.StartTime.UTC(), o.EndTime.UTC()
 	var slots []TimeSlot
-	_, err = c.do(ctx, request{method: "GET", path: path, route: "/booking-calendars/{id}/time-slots", query: q}, &slots)
+	resp, err := s.client.do(ctx, request{method: "GET", route: "/booking-calendars/{id}/time-slots", id: id, opts: o}, &slots)
 	if err != nil {
-		return nil, err
+		return nil, resp, err
 	}
 	if slots == nil {
 		slots = []TimeSlot{}
 	}
-	return slots, nil
+	return slots, resp, nil
 }
 
 // BookingForm is what the guest would enter in the booking form: name and
 // email (required when scheduling), phone, and custom fields keyed by the
 // question's mapped field name (a string, or a []string for multi-select
-// picklists; OnceHub drops picklist values it does not know).
+// picklists; OnceHub drops picklist values it does not know). Custom must not
+// repeat name, email or phone.
 type BookingForm struct {
 	Name   string
 	Email  string
@@ -183,53 +212,53 @@ func (f BookingForm) IsZero() bool {
 	return f.Name == "" && f.Email == "" && f.Phone == "" && len(f.Custom) == 0
 }
 
-var reservedFormFields = []string{"name", "email", "phone"}
-
 // validate checks the form's fields; required says whether name and email must be set.
 func (f BookingForm) validate(required bool) error {
 	if required && strings.TrimSpace(f.Name) == "" {
-		return &ArgError{Arg: "name", Msg: "is required: the guest's full name"}
+		return paramErr("booking_form.name", "is required: the guest's full name")
 	}
 	if required && f.Email == "" {
-		return &ArgError{Arg: "email", Msg: "is required: the guest's email address"}
+		return paramErr("booking_form.email", "is required: the guest's email address")
 	}
 	if f.Email != "" {
-		if err := CheckEmail("email", f.Email); err != nil {
+		if err := checkEmail("booking_form.email", f.Email); err != nil {
 			return err
 		}
 	}
 	if f.Phone != "" {
-		if err := CheckPhone("phone", f.Phone); err != nil {
+		if err := checkPhone("booking_form.phone", f.Phone); err != nil {
 			return err
 		}
 	}
-	keys := make([]string, 0, len(f.Custom))
-	for k := range f.Custom {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		arg := "custom_fields." + k
-		if strings.TrimSpace(k) == "" {
-			return &ArgError{Arg: "custom_fields", Msg: "has an empty field name; use each question's mapped field name"}
+	for _, k := range slices.Sorted(maps.Keys(f.Custom)) {
+		param := "booking_form." + k
+		switch k {
+		case "":
+			return paramErr("booking_form", "has a custom field with an empty name; use each question's mapped field name")
+		case "name", "email", "phone":
+			return paramErr(param, "is a standard field of the form, not a custom field")
 		}
-		if slices.Contains(reservedFormFields, k) {
-			return &ArgError{Arg: arg, Msg: fmt.Sprintf("use the %s argument instead of a custom field", k)}
-		}
-		switch v := f.Custom[k].(type) {
-		case string:
-		case []string:
-		case []any:
-			for _, e := range v {
-				if _, ok := e.(string); !ok {
-					return &ArgError{Arg: arg, Msg: "must be a string, or a list of strings for a multi-select picklist"}
-				}
-			}
-		default:
-			return &ArgError{Arg: arg, Msg: "must be a string, or a list of strings for a multi-select picklist"}
+		if !isFormValue(f.Custom[k]) {
+			return paramErr(param, "must be a string, or a list of strings for a multi-select picklist")
 		}
 	}
 	return nil
+}
+
+// isFormValue reports a string or a list of strings.
+func isFormValue(v any) bool {
+	switch v := v.(type) {
+	case string, []string:
+		return true
+	case []any:
+		for _, e := range v {
+			if _, ok := e.(string); !ok {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // MeetingLocation is the location chosen when scheduling; it must be one the
@@ -253,69 +282,69 @@ func (l MeetingLocation) MarshalJSON() ([]byte, error) {
 	}{l.Type, v})
 }
 
-// Validate checks the type and value combination the spec allows.
-func (l MeetingLocation) Validate() error {
+// validate checks the type and value combination the spec allows.
+func (l MeetingLocation) validate() error {
 	switch l.Type {
 	case LocationVirtual:
-		if !slices.Contains(VideoProviders, l.Value) {
-			return &ArgError{Arg: "location.value", Msg: fmt.Sprintf("%q is not a video provider; for type virtual use one of %s", clip(l.Value), strings.Join(VideoProviders, ", "))}
+		if !slices.Contains(VideoProviders(), l.Value) {
+			return paramErr("location.value", "%q is not a video provider; for type virtual use one of %s", clip.Value(l.Value), strings.Join(VideoProviders(), ", "))
 		}
 	case LocationPhysical:
-		if CheckID("location.value", PrefixAddress, l.Value) != nil {
-			return &ArgError{Arg: "location.value", Msg: fmt.Sprintf("%q is not an address ID; for type physical use the slot location's ADD-… value", clip(l.Value))}
+		if !isID(l.Value) || !strings.HasPrefix(l.Value, PrefixAddress+"-") {
+			return paramErr("location.value", "%q is not an address ID; for type physical use the slot location's ADD-… value", clip.Value(l.Value))
 		}
 	case LocationVirtualStatic:
 		if l.Value != "" {
-			return &ArgError{Arg: "location.value", Msg: "must be empty for type virtual_static"}
+			return paramErr("location.value", "must be empty for type virtual_static")
 		}
 	case LocationGuestPhone:
 		if l.Value == "" {
-			return &ArgError{Arg: "location.value", Msg: "is required for type guest_phone: the guest's phone in E.164, e.g. +12025550195"}
+			return paramErr("location.value", "is required for type guest_phone: the guest's phone in E.164, e.g. +12025550195")
 		}
-		return CheckPhone("location.value", l.Value)
+		return checkPhone("location.value", l.Value)
 	default:
-		return &ArgError{Arg: "location.type", Msg: fmt.Sprintf("%q is not a location type; use one of %s", clip(l.Type), strings.Join(LocationTypes, ", "))}
+		return paramErr("location.type", "%q is not a location type; use one of %s", clip.Value(l.Type), strings.Join(LocationTypes(), ", "))
 	}
 	return nil
 }
 
-// ScheduleParams is the body of POST /booking-calendars/{id}/schedule.
-type ScheduleParams struct {
-	StartTime     time.Time // a slot's start_time from GetTimeSlots
+// ScheduleRequest is the body of POST /booking-calendars/{id}/schedule.
+type ScheduleRequest struct {
+	StartTime     time.Time // a time slot's StartTime (see ListTimeSlots)
 	GuestTimeZone string    // IANA zone
 	BookingForm   BookingForm
 	Location      *MeetingLocation // nil: OnceHub picks a virtual location
 }
 
-// Validate checks the parameters without sending anything (except that the
-// start is in the future, which needs the caller's clock).
-func (p ScheduleParams) Validate() error {
-	if p.StartTime.IsZero() {
-		return &ArgError{Arg: "start_time", Msg: "is required: a slot's start_time from get_time_slots"}
+// Validate checks the body without sending anything (except that the start
+// is in the future, which needs the caller's clock).
+func (r ScheduleRequest) Validate() error {
+	if r.StartTime.IsZero() {
+		return paramErr("start_time", "is required: a time slot's start_time")
 	}
-	if p.GuestTimeZone == "" {
-		return &ArgError{Arg: "guest_time_zone", Msg: "is required: the guest's IANA time zone, e.g. Europe/London"}
+	if r.GuestTimeZone == "" {
+		return paramErr("guest_time_zone", "is required: the guest's IANA time zone, e.g. Europe/London")
 	}
-	if _, err := time.LoadLocation(p.GuestTimeZone); err != nil || p.GuestTimeZone == "Local" {
-		return &ArgError{Arg: "guest_time_zone", Msg: fmt.Sprintf("%q is not an IANA time zone; use a name such as Europe/Berlin, America/New_York or Asia/Kolkata", clip(p.GuestTimeZone))}
-	}
-	if err := p.BookingForm.validate(true); err != nil {
+	if err := checkTimeZone("guest_time_zone", r.GuestTimeZone); err != nil {
 		return err
 	}
-	if p.Location != nil {
-		return p.Location.Validate()
+	if err := r.BookingForm.validate(true); err != nil {
+		return err
+	}
+	if r.Location != nil {
+		return r.Location.validate()
 	}
 	return nil
 }
 
 // MarshalJSON writes the body in the spec's shape.
-func (p ScheduleParams) MarshalJSON() ([]byte, error) {
+func (r ScheduleRequest) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		StartTime     string           `json:"start_time"`
 		GuestTimeZone string           `json:"guest_time_zone"`
 		BookingForm   BookingForm      `json:"booking_form"`
 		Location      *MeetingLocation `json:"location,omitempty"`
-	}{apiTime(p.StartTime), p.GuestTimeZone, p.BookingForm, p.Location})
+	}{apiTime(r.StartTime), r.GuestTimeZone, r.BookingForm, r.Location})
 }
 
 // ScheduledBooking is OnceHub's answer to scheduling: the new booking's ID.
@@ -330,19 +359,19 @@ func (s *ScheduledBooking) UnmarshalJSON(data []byte) error {
 	return decodeObject(data, (*plain)(s), &s.Extra)
 }
 
-// ScheduleMeeting books a time slot of a booking calendar. It is never
-// retried once the request may have reached OnceHub (a retry could book twice).
-func (c *Client) ScheduleMeeting(ctx context.Context, calendarID string, p ScheduleParams) (ScheduledBooking, error) {
-	path, err := idPath("/booking-calendars", "booking_calendar_id", PrefixBookingCalendar, calendarID, "schedule")
-	if err != nil {
-		return ScheduledBooking{}, err
+// Schedule books a time slot of a booking calendar. It is never retried once
+// the request may have reached OnceHub (a retry could book twice).
+func (s *BookingCalendarsService) Schedule(ctx context.Context, id string, body *ScheduleRequest) (ScheduledBooking, *Response, error) {
+	b := orZero(body)
+	if err := checkID("id", PrefixBookingCalendar, id); err != nil {
+		return ScheduledBooking{}, nil, err
 	}
-	if err := p.Validate(); err != nil {
-		return ScheduledBooking{}, err
+	if err := b.Validate(); err != nil {
+		return ScheduledBooking{}, nil, err
 	}
 	var out ScheduledBooking
-	_, err = c.do(ctx, request{method: "POST", path: path, route: "/booking-calendars/{id}/schedule", body: p}, &out)
-	return out, err
+	resp, err := s.client.do(ctx, request{method: "POST", route: "/booking-calendars/{id}/schedule", id: id, body: b}, &out)
+	return out, resp, err
 }
 
 // UTMParams are the five standard UTM parameters recorded with a booking.
@@ -354,8 +383,8 @@ type UTMParams struct {
 	Content  string `json:"content,omitempty"`
 }
 
-// OneTimeLinkParams is the body of POST /booking-calendars/{id}/one-time-links.
-type OneTimeLinkParams struct {
+// OneTimeLinkRequest is the body of POST /booking-calendars/{id}/one-time-links.
+type OneTimeLinkRequest struct {
 	// HideURLParams asks for a short link with no visible query parameters.
 	HideURLParams bool        `json:"hide_url_params,omitempty"`
 	BookingForm   BookingForm `json:"booking_form,omitzero"` // prefilled answers
@@ -363,7 +392,7 @@ type OneTimeLinkParams struct {
 }
 
 // Validate checks the prefilled form without sending anything.
-func (p OneTimeLinkParams) Validate() error { return p.BookingForm.validate(false) }
+func (r OneTimeLinkRequest) Validate() error { return r.BookingForm.validate(false) }
 
 // OneTimeLink is a single-use booking link. Unused links are deleted after 90 days.
 type OneTimeLink struct {
@@ -385,17 +414,17 @@ func (l OneTimeLink) MarshalJSON() ([]byte, error) {
 	return encodeObject(plain(l), l.Extra)
 }
 
-// CreateBookingCalendarLink creates a one-time link to a (published) booking
-// calendar. Never retried once sent.
-func (c *Client) CreateBookingCalendarLink(ctx context.Context, calendarID string, p OneTimeLinkParams) (OneTimeLink, error) {
-	path, err := idPath("/booking-calendars", "booking_calendar_id", PrefixBookingCalendar, calendarID, "one-time-links")
-	if err != nil {
-		return OneTimeLink{}, err
+// CreateOneTimeLink creates a one-time link to a (published) booking
+// calendar; body may be nil. Never retried once sent.
+func (s *BookingCalendarsService) CreateOneTimeLink(ctx context.Context, id string, body *OneTimeLinkRequest) (OneTimeLink, *Response, error) {
+	b := orZero(body)
+	if err := checkID("id", PrefixBookingCalendar, id); err != nil {
+		return OneTimeLink{}, nil, err
 	}
-	if err := p.Validate(); err != nil {
-		return OneTimeLink{}, err
+	if err := b.Validate(); err != nil {
+		return OneTimeLink{}, nil, err
 	}
 	var out OneTimeLink
-	_, err = c.do(ctx, request{method: "POST", path: path, route: "/booking-calendars/{id}/one-time-links", body: p}, &out)
-	return out, err
+	resp, err := s.client.do(ctx, request{method: "POST", route: "/booking-calendars/{id}/one-time-links", id: id, body: b}, &out)
+	return out, resp, err
 }

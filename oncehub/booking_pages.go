@@ -1,9 +1,6 @@
 package oncehub
 
-import (
-	"context"
-	"net/url"
-)
+import "context"
 
 // BookingPage is a classic-product booking page.
 type BookingPage struct {
@@ -30,41 +27,56 @@ func (b BookingPage) MarshalJSON() ([]byte, error) {
 	return encodeObject(plain(b), b.Extra)
 }
 
-// BookingPageFilter narrows GET /booking-pages.
-type BookingPageFilter struct {
-	ListParams
-	MasterPage string // MP-…
-	EventType  string // ET-…
-	User       string // USR-…
+// BookingPagesService handles the classic product's booking pages (/booking-pages).
+type BookingPagesService service
+
+// BookingPageListOptions narrows GET /booking-pages.
+type BookingPageListOptions struct {
+	ListOptions
+	MasterPage string `url:"master_page,omitempty"` // MP-…
+	EventType  string `url:"event_type,omitempty"`  // ET-…
+	User       string `url:"user,omitempty"`        // USR-…
 }
 
-// Validate checks the filter without sending anything.
-func (f BookingPageFilter) Validate() error {
-	if err := f.ListParams.Validate(); err != nil {
+// Validate checks the options without sending anything.
+func (o BookingPageListOptions) Validate() error {
+	if err := o.ListOptions.Validate(); err != nil {
 		return err
 	}
-	if err := checkOptionalID("master_page", PrefixMasterPage, f.MasterPage); err != nil {
+	if err := checkOptionalID("master_page", PrefixMasterPage, o.MasterPage); err != nil {
 		return err
 	}
-	if err := checkOptionalID("event_type", PrefixEventType, f.EventType); err != nil {
+	if err := checkOptionalID("event_type", PrefixEventType, o.EventType); err != nil {
 		return err
 	}
-	return checkOptionalID("user", PrefixUser, f.User)
+	return checkOptionalID("user", PrefixUser, o.User)
 }
 
-// ListBookingPages returns one page of booking pages.
-func (c *Client) ListBookingPages(ctx context.Context, f BookingPageFilter) (Page[BookingPage], error) {
-	if err := f.Validate(); err != nil {
-		return Page[BookingPage]{}, err
+func bookingPageID(b BookingPage) string { return b.ID }
+
+// List returns one page of booking pages.
+func (s *BookingPagesService) List(ctx context.Context, opts *BookingPageListOptions) ([]BookingPage, *Response, error) {
+	o := orZero(opts)
+	if err := o.Validate(); err != nil {
+		return nil, nil, err
 	}
-	q := url.Values{}
-	setIf(q, "master_page", f.MasterPage)
-	setIf(q, "event_type", f.EventType)
-	setIf(q, "user", f.User)
-	return list(ctx, c, "/booking-pages", "/booking-pages", q, f.ListParams, func(b BookingPage) string { return b.ID })
+	return s.list(ctx, o)
 }
 
-// GetBookingPage fetches one booking page.
-func (c *Client) GetBookingPage(ctx context.Context, id string) (BookingPage, error) {
-	return get[BookingPage](ctx, c, "/booking-pages", "booking_page_id", PrefixBookingPage, id, nil)
+func (s *BookingPagesService) list(ctx context.Context, o BookingPageListOptions) ([]BookingPage, *Response, error) {
+	return list(ctx, s.client, "/booking-pages", o, o.ListOptions, bookingPageID)
+}
+
+// ListAll walks the booking pages matching opts (see Pager).
+func (s *BookingPagesService) ListAll(ctx context.Context, opts *BookingPageListOptions) *Pager[BookingPage] {
+	o := orZero(opts)
+	return newPager(ctx, o.Validate(), o.ListOptions, func(ctx context.Context, page ListOptions) ([]BookingPage, *Response, error) {
+		o.ListOptions = page
+		return s.list(ctx, o)
+	}, bookingPageID)
+}
+
+// Get fetches one booking page.
+func (s *BookingPagesService) Get(ctx context.Context, id string) (BookingPage, *Response, error) {
+	return get[BookingPage](ctx, s.client, "/booking-pages/{id}", PrefixBookingPage, id)
 }

@@ -2,11 +2,11 @@ package oncehub
 
 import (
 	"context"
-	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/oncehub-mcp/oncehub-mcp/internal/clip"
 )
 
 // Booking statuses.
@@ -20,10 +20,14 @@ const (
 )
 
 // BookingStatuses lists every booking status OnceHub uses.
-var BookingStatuses = []string{BookingRequested, BookingScheduled, BookingRescheduled, BookingCompleted, BookingCanceled, BookingNoShow}
+func BookingStatuses() []string {
+	return []string{BookingRequested, BookingScheduled, BookingRescheduled, BookingCompleted, BookingCanceled, BookingNoShow}
+}
 
 // BookingExpandable lists the booking fields `expand` accepts.
-var BookingExpandable = []string{"booking_page", "master_page", "event_type", "owner", "contact", "conversation"}
+func BookingExpandable() []string {
+	return []string{"booking_page", "master_page", "event_type", "owner", "contact", "conversation"}
+}
 
 // Booking is a scheduled meeting (GET /bookings/{id}). Fields OnceHub adds
 // later are kept in Extra.
@@ -109,157 +113,167 @@ func (f FormSubmission) MarshalJSON() ([]byte, error) {
 	return encodeObject(plain(f), f.Extra)
 }
 
-// BookingFilter narrows GET /bookings. Empty fields are not sent.
-type BookingFilter struct {
-	ListParams
-	Status          string
-	Owner           string // USR-…
-	Contact         string // CTC-…
-	BookingCalendar string // BKC-… (Booking Calendars product)
-	Host            string // USR-… (Booking Calendars product)
-	BookingPage     string // BP-… (Booking Pages product)
-	MasterPage      string // MP-… (Booking Pages product)
-	EventType       string // ET-… (Booking Pages product)
-	CreationTime    DateRange
-	StartingTime    DateRange
-	LastUpdatedTime DateRange
-	Expand          []string // fields of each booking to expand (see BookingExpandable)
+// BookingsService handles bookings (/bookings).
+type BookingsService service
+
+// BookingListOptions narrows GET /bookings. Empty fields are not sent.
+type BookingListOptions struct {
+	ListOptions
+	Status          string     `url:"status,omitempty"`           // see BookingStatuses
+	Owner           string     `url:"owner,omitempty"`            // USR-…
+	Contact         string     `url:"contact,omitempty"`          // CTC-…
+	BookingCalendar string     `url:"booking_calendar,omitempty"` // BKC-… (Booking Calendars product)
+	Host            string     `url:"host,omitempty"`             // USR-… (Booking Calendars product)
+	BookingPage     string     `url:"booking_page,omitempty"`     // BP-… (Booking Pages product)
+	MasterPage      string     `url:"master_page,omitempty"`      // MP-… (Booking Pages product)
+	EventType       string     `url:"event_type,omitempty"`       // ET-… (Booking Pages product)
+	CreationTime    DateRange  `url:"creation_time"`
+	StartingTime    DateRange  `url:"starting_time"`
+	LastUpdatedTime DateRange  `url:"last_updated_time"`
+	Expand          ListExpand `url:"expand"` // fields of each booking to expand (see BookingExpandable)
 }
 
-// Validate checks the filter without sending anything.
-func (f BookingFilter) Validate() error {
-	if err := f.ListParams.Validate(); err != nil {
+// Validate checks the options without sending anything.
+func (o BookingListOptions) Validate() error {
+	if err := o.ListOptions.Validate(); err != nil {
 		return err
 	}
-	if f.Status != "" && !slices.Contains(BookingStatuses, f.Status) {
-		return &ArgError{Arg: "status", Msg: fmt.Sprintf("%q is not a booking status; use one of %s", clip(f.Status), strings.Join(BookingStatuses, ", "))}
+	if o.Status != "" && !slices.Contains(BookingStatuses(), o.Status) {
+		return paramErr("status", "%q is not a booking status; use one of %s", clip.Value(o.Status), strings.Join(BookingStatuses(), ", "))
 	}
-	for _, c := range []struct{ arg, prefix, id string }{
-		{"owner", PrefixUser, f.Owner}, {"contact", PrefixContact, f.Contact},
-		{"booking_calendar", PrefixBookingCalendar, f.BookingCalendar}, {"host", PrefixUser, f.Host},
-		{"booking_page", PrefixBookingPage, f.BookingPage}, {"master_page", PrefixMasterPage, f.MasterPage},
-		{"event_type", PrefixEventType, f.EventType},
+	for _, c := range []struct{ param, prefix, id string }{
+		{"owner", PrefixUser, o.Owner}, {"contact", PrefixContact, o.Contact},
+		{"booking_calendar", PrefixBookingCalendar, o.BookingCalendar}, {"host", PrefixUser, o.Host},
+		{"booking_page", PrefixBookingPage, o.BookingPage}, {"master_page", PrefixMasterPage, o.MasterPage},
+		{"event_type", PrefixEventType, o.EventType},
 	} {
-		if err := checkOptionalID(c.arg, c.prefix, c.id); err != nil {
+		if err := checkOptionalID(c.param, c.prefix, c.id); err != nil {
 			return err
 		}
 	}
 	for _, r := range []struct {
 		field string
 		r     DateRange
-	}{{"creation_time", f.CreationTime}, {"starting_time", f.StartingTime}, {"last_updated_time", f.LastUpdatedTime}} {
+	}{{"creation_time", o.CreationTime}, {"starting_time", o.StartingTime}, {"last_updated_time", o.LastUpdatedTime}} {
 		if err := r.r.validate(r.field); err != nil {
 			return err
 		}
 	}
-	return checkExpand(f.Expand, BookingExpandable)
+	return checkExpand(o.Expand, BookingExpandable())
 }
 
-func (f BookingFilter) query() url.Values {
-	q := url.Values{}
-	setIf(q, "status", f.Status)
-	setIf(q, "owner", f.Owner)
-	setIf(q, "contact", f.Contact)
-	setIf(q, "booking_calendar", f.BookingCalendar)
-	setIf(q, "host", f.Host)
-	setIf(q, "booking_page", f.BookingPage)
-	setIf(q, "master_page", f.MasterPage)
-	setIf(q, "event_type", f.EventType)
-	f.CreationTime.apply(q, "creation_time")
-	f.StartingTime.apply(q, "starting_time")
-	f.LastUpdatedTime.apply(q, "last_updated_time")
-	setListExpand(q, f.Expand)
-	return q
+func bookingID(b Booking) string { return b.ID }
+
+// List returns one page of bookings, newest first.
+func (s *BookingsService) List(ctx context.Context, opts *BookingListOptions) ([]Booking, *Response, error) {
+	o := orZero(opts)
+	if err := o.Validate(); err != nil {
+		return nil, nil, err
+	}
+	return s.list(ctx, o)
 }
 
-// ListBookings returns one page of bookings, newest first.
-func (c *Client) ListBookings(ctx context.Context, f BookingFilter) (Page[Booking], error) {
-	if err := f.Validate(); err != nil {
-		return Page[Booking]{}, err
-	}
-	return list(ctx, c, "/bookings", "/bookings", f.query(), f.ListParams, func(b Booking) string { return b.ID })
+func (s *BookingsService) list(ctx context.Context, o BookingListOptions) ([]Booking, *Response, error) {
+	return list(ctx, s.client, "/bookings", o, o.ListOptions, bookingID)
 }
 
-// GetBooking fetches one booking. expand names fields to expand (BookingExpandable).
-func (c *Client) GetBooking(ctx context.Context, id string, expand ...string) (Booking, error) {
-	path, err := idPath("/bookings", "booking_id", PrefixBooking, id)
-	if err != nil {
-		return Booking{}, err
+// ListAll walks the bookings matching opts, newest first (see Pager).
+func (s *BookingsService) ListAll(ctx context.Context, opts *BookingListOptions) *Pager[Booking] {
+	o := orZero(opts)
+	return newPager(ctx, o.Validate(), o.ListOptions, func(ctx context.Context, page ListOptions) ([]Booking, *Response, error) {
+		o.ListOptions = page
+		return s.list(ctx, o)
+	}, bookingID)
+}
+
+// BookingGetOptions are the options of GET /bookings/{id}.
+type BookingGetOptions struct {
+	Expand []string `url:"expand,omitempty,comma"` // fields to expand (see BookingExpandable)
+}
+
+// Get fetches one booking.
+func (s *BookingsService) Get(ctx context.Context, id string, opts *BookingGetOptions) (Booking, *Response, error) {
+	o := orZero(opts)
+	if err := checkID("id", PrefixBooking, id); err != nil {
+		return Booking{}, nil, err
 	}
-	if err := checkExpand(expand, BookingExpandable); err != nil {
-		return Booking{}, err
-	}
-	var q url.Values
-	if len(expand) > 0 {
-		q = url.Values{"expand": {strings.Join(expand, ",")}}
+	if err := checkExpand(o.Expand, BookingExpandable()); err != nil {
+		return Booking{}, nil, err
 	}
 	var b Booking
-	_, err = c.do(ctx, request{method: "GET", path: path, route: "/bookings/{id}", query: q}, &b)
-	return b, err
+	resp, err := s.client.do(ctx, request{method: "GET", route: "/bookings/{id}", id: id, opts: o}, &b)
+	return b, resp, err
 }
 
-// CancelParams is the body of POST /bookings/{id}/cancel.
-type CancelParams struct {
+// CancelRequest is the body of POST /bookings/{id}/cancel.
+type CancelRequest struct {
 	Reason string `json:"cancellation_reason,omitempty"`
 	// SendEmail: nil leaves OnceHub's default (send the cancellation email).
 	SendEmail *bool `json:"send_cancellation_email,omitempty"`
 }
 
-// CancelBooking cancels a booking. Never retried once sent.
-func (c *Client) CancelBooking(ctx context.Context, id string, p CancelParams) (Booking, error) {
-	return c.bookingAction(ctx, id, "cancel", p)
+// Cancel cancels a booking. Never retried once sent.
+func (s *BookingsService) Cancel(ctx context.Context, id string, body *CancelRequest) (Booking, *Response, error) {
+	return s.action(ctx, id, "cancel", orZero(body))
 }
 
-// RequestRescheduleParams is the body of POST /bookings/{id}/request-reschedule.
-type RequestRescheduleParams struct {
+// RescheduleRequest is the body of POST /bookings/{id}/request-reschedule.
+type RescheduleRequest struct {
 	Reason string `json:"reschedule_reason,omitempty"`
 }
 
 // RequestReschedule cancels a booking and asks the guest to pick a new time.
-func (c *Client) RequestReschedule(ctx context.Context, id string, p RequestRescheduleParams) (Booking, error) {
-	return c.bookingAction(ctx, id, "request-reschedule", p)
+func (s *BookingsService) RequestReschedule(ctx context.Context, id string, body *RescheduleRequest) (Booking, *Response, error) {
+	return s.action(ctx, id, "request-reschedule", orZero(body))
 }
 
-// ReassignParams is the body of POST /bookings/{id}/reassign.
-type ReassignParams struct {
-	NewHost  string            `json:"new_host"`
+// ReassignRequest is the body of POST /bookings/{id}/reassign.
+type ReassignRequest struct {
+	NewHost  string            `json:"new_host"` // USR-…
 	Location *ReassignLocation `json:"location,omitempty"`
 }
 
 // ReassignLocation switches the reassigned meeting to a video provider.
 type ReassignLocation struct {
-	Type  string `json:"type"`  // "virtual"
-	Value string `json:"value"` // provider, e.g. "zoom"
+	Type  string `json:"type"`  // LocationVirtual
+	Value string `json:"value"` // one of VideoProviders
 }
 
-// ReassignBooking moves a booking to another host.
-func (c *Client) ReassignBooking(ctx context.Context, id string, p ReassignParams) (Booking, error) {
-	if err := CheckID("new_host", PrefixUser, p.NewHost); err != nil {
-		return Booking{}, err
+// Validate checks the body without sending anything.
+func (r ReassignRequest) Validate() error {
+	if err := checkID("new_host", PrefixUser, r.NewHost); err != nil {
+		return err
 	}
-	return c.bookingAction(ctx, id, "reassign", p)
-}
-
-// MarkNoShow records that the guest did not attend.
-func (c *Client) MarkNoShow(ctx context.Context, id string) (Booking, error) {
-	return c.bookingAction(ctx, id, "no-show", nil)
-}
-
-func (c *Client) bookingAction(ctx context.Context, id, action string, body any) (Booking, error) {
-	path, err := idPath("/bookings", "booking_id", PrefixBooking, id, action)
-	if err != nil {
-		return Booking{}, err
-	}
-	var b Booking
-	_, err = c.do(ctx, request{method: "POST", path: path, route: "/bookings/{id}/" + action, body: body}, &b)
-	return b, err
-}
-
-func checkExpand(fields, allowed []string) error {
-	for _, f := range fields {
-		if !slices.Contains(allowed, f) {
-			return &ArgError{Arg: "expand", Msg: fmt.Sprintf("%q cannot be expanded; use any of %s", clip(f), strings.Join(allowed, ", "))}
+	if l := r.Location; l != nil {
+		if l.Type != LocationVirtual {
+			return paramErr("location.type", "%q is not possible when reassigning; use %s", clip.Value(l.Type), LocationVirtual)
+		}
+		if !slices.Contains(VideoProviders(), l.Value) {
+			return paramErr("location.value", "%q is not a supported provider; use one of %s", clip.Value(l.Value), strings.Join(VideoProviders(), ", "))
 		}
 	}
 	return nil
+}
+
+// Reassign moves a booking to another host.
+func (s *BookingsService) Reassign(ctx context.Context, id string, body *ReassignRequest) (Booking, *Response, error) {
+	b := orZero(body)
+	if err := b.Validate(); err != nil {
+		return Booking{}, nil, err
+	}
+	return s.action(ctx, id, "reassign", b)
+}
+
+// MarkNoShow records that the guest did not attend.
+func (s *BookingsService) MarkNoShow(ctx context.Context, id string) (Booking, *Response, error) {
+	return s.action(ctx, id, "no-show", nil)
+}
+
+func (s *BookingsService) action(ctx context.Context, id, action string, body any) (Booking, *Response, error) {
+	if err := checkID("id", PrefixBooking, id); err != nil {
+		return Booking{}, nil, err
+	}
+	var b Booking
+	resp, err := s.client.do(ctx, request{method: "POST", route: "/bookings/{id}/" + action, id: id, body: body}, &b)
+	return b, resp, err
 }

@@ -3,6 +3,20 @@
 // One Client (one http.Client, one connection pool) serves every caller. The API
 // key is not part of the client: it travels in the context of each call (see
 // WithAPIKey), so tenants share the pool but never a key.
+//
+// The API is grouped by resource, as OnceHub's documentation groups it:
+//
+//	c, _ := oncehub.New(oncehub.Config{})
+//	ctx = oncehub.WithAPIKey(ctx, key)
+//	bookings, resp, err := c.Bookings.List(ctx, &oncehub.BookingListOptions{Status: oncehub.BookingScheduled})
+//	b, resp, err := c.Bookings.Cancel(ctx, "BKNG-…", &oncehub.CancelRequest{Reason: "ill"})
+//	for b, err := range c.Bookings.ListAll(ctx, nil).Items(500) { … }
+//
+// Every method returns what OnceHub answered besides the body in a *Response
+// (Request-Id, rate-limit headers, paging cursors), on success and, when an
+// answer arrived, on failure. Failures are a *ParamError (refused before
+// anything was sent, naming OnceHub's parameter), an *APIError (OnceHub
+// answered with an error) or a *TransportError (no usable answer).
 package oncehub
 
 import (
@@ -17,8 +31,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/google/go-querystring/query"
 )
 
 // DefaultBaseURL is OnceHub's production API.
@@ -72,7 +89,24 @@ type Client struct {
 	retry     RetryPolicy
 	limiter   Limiter
 	observe   func(Attempt)
+
+	common service // one allocation for every service below
+
+	// Services, one per OnceHub resource.
+	Bookings         *BookingsService
+	BookingCalendars *BookingCalendarsService
+	BookingPages     *BookingPagesService
+	EventTypes       *EventTypesService
+	MasterPages      *MasterPagesService
+	Users            *UsersService
+	Teams            *TeamsService
+	Contacts         *ContactsService
+	Webhooks         *WebhooksService
+	SMSNotifications *SMSNotificationsService
 }
+
+// service is what every resource's service holds: the client.
+type service struct{ client *Client }
 
 // NewTransport returns the HTTP transport the client uses when Config has
 // none: http.DefaultTransport's settings, with more idle connections kept per
@@ -89,7 +123,7 @@ func New(cfg Config) (*Client, error) {
 	if raw == "" {
 		raw = DefaultBaseURL
 	}
-	base, err := CheckBaseURL(raw)
+	base, err := parseBaseURL(raw)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +143,7 @@ func New(cfg Config) (*Client, error) {
 	if version == "" {
 		version = "dev"
 	}
-	return &Client{
+	c := &Client{
 		base: base,
 		// The timeout of an attempt is a context deadline (see once), not
 		// http.Client.Timeout: with a RoundTripper net/http does not know (the
@@ -127,24 +161,36 @@ func New(cfg Config) (*Client, error) {
 		retry:     cfg.Retry.withDefaults(),
 		limiter:   cfg.Limiter,
 		observe:   cfg.Observer,
-	}, nil
+	}
+	c.common.client = c
+	c.Bookings = (*BookingsService)(&c.common)
+	c.BookingCalendars = (*BookingCalendarsService)(&c.common)
+	c.BookingPages = (*BookingPagesService)(&c.common)
+	c.EventTypes = (*EventTypesService)(&c.common)
+	c.MasterPages = (*MasterPagesService)(&c.common)
+	c.Users = (*UsersService)(&c.common)
+	c.Teams = (*TeamsService)(&c.common)
+	c.Contacts = (*ContactsService)(&c.common)
+	c.Webhooks = (*WebhooksService)(&c.common)
+	c.SMSNotifications = (*SMSNotificationsService)(&c.common)
+	return c, nil
 }
 
-// CheckBaseURL parses an API base URL and refuses plain HTTP to anything but a
+// parseBaseURL parses an API base URL and refuses plain HTTP to anything but a
 // loopback host.
-func CheckBaseURL(raw string) (*url.URL, error) {
+func parseBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimRight(raw, "/"))
 	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("ONCEHUB_API_URL %q is not an absolute URL", raw)
+		return nil, fmt.Errorf("base URL %q is not an absolute URL", raw)
 	}
 	switch u.Scheme {
 	case "https":
 	case "http":
 		if !IsLoopbackHost(u.Hostname()) {
-			return nil, fmt.Errorf("ONCEHUB_API_URL must use https (OnceHub rejects plain HTTP); http is allowed only for loopback hosts, got %q", u.Host)
+			return nil, fmt.Errorf("base URL must use https (OnceHub rejects plain HTTP); http is allowed only for loopback hosts, got %q", u.Host)
 		}
 	default:
-		return nil, fmt.Errorf("ONCEHUB_API_URL must be an https URL, got scheme %q", u.Scheme)
+		return nil, fmt.Errorf("base URL must be an https URL, got scheme %q", u.Scheme)
 	}
 	return u, nil
 }
@@ -185,26 +231,84 @@ func Fingerprint(key string) string {
 }
 
 // ErrNoAPIKey is returned (before any request is made) when the call's context
-// carries no API key.
-var ErrNoAPIKey = errors.New("no OnceHub API key: set ONCEHUB_API_KEY (stdio) or send an API-Key / Authorization: Bearer header (HTTP). " +
-	"Create a key in OnceHub under the gear icon → Account Integrations → APIs & Webhooks")
+// carries no API key (see WithAPIKey).
+var ErrNoAPIKey = errors.New("no OnceHub API key in the call's context")
 
-// Response is what a call learned from OnceHub besides the decoded body.
+// Response is what OnceHub answered besides the decoded body. It is not an
+// *http.Response on purpose: that one's Request carries the API key.
 type Response struct {
-	Status    int
+	StatusCode int
+	Header     http.Header
+	// RequestID is the Request-Id header; OnceHub support asks for it.
 	RequestID string
-	Header    http.Header
+	// Rate is the rate-limit state OnceHub reported, when it sent the headers.
+	Rate Rate
+
+	// Lists only (from the envelope's has_more and the Link header).
+	HasMore    bool   // more items exist in the paging direction
+	NextCursor string // pass as ListOptions.After for the next (older) page; "" when none
+	PrevCursor string // pass as ListOptions.Before for the previous (newer) page; "" when none
+}
+
+// Rate is a rate-limit state: RateLimit-* or X-RateLimit-* headers. Zero
+// fields were not sent.
+type Rate struct {
+	Limit     int       // requests allowed in the window
+	Remaining int       // requests left in the window
+	Reset     time.Time // when the window resets
+}
+
+func newResponse(r *http.Response) *Response {
+	return &Response{StatusCode: r.StatusCode, Header: r.Header, RequestID: r.Header.Get("Request-Id"), Rate: parseRate(r.Header)}
+}
+
+func parseRate(h http.Header) Rate {
+	var rate Rate
+	for _, prefix := range []string{"RateLimit-", "X-RateLimit-"} {
+		limit, err1 := strconv.Atoi(h.Get(prefix + "Limit"))
+		remaining, err2 := strconv.Atoi(h.Get(prefix + "Remaining"))
+		if err1 != nil && err2 != nil {
+			continue
+		}
+		rate.Limit, rate.Remaining = limit, remaining
+		if reset, err := strconv.ParseInt(h.Get(prefix+"Reset"), 10, 64); err == nil && reset >= 0 {
+			if prefix == "RateLimit-" || reset < 1e9 { // seconds from now (IETF draft) or a Unix time
+				rate.Reset = time.Now().Add(time.Duration(min(reset, 86400)) * time.Second).Truncate(time.Second)
+			} else {
+				rate.Reset = time.Unix(reset, 0)
+			}
+		}
+		break
+	}
+	return rate
 }
 
 // request describes one API call.
 type request struct {
 	method string
-	path   string // relative to the base URL, already escaped, e.g. "/bookings/BKNG-1"
-	route  string // path pattern for metrics, e.g. "/bookings/{id}"
-	query  url.Values
+	route  string // path template relative to the base URL, e.g. "/bookings/{id}/cancel"
+	id     string // the {id}, already checked (see checkID)
+	opts   any    // query options: a struct with url tags, or nil
 	body   any
 	// emptyOK: a 2xx answer with an empty body is success and leaves out as it was.
 	emptyOK bool
+}
+
+// path is the route with its {id} filled in, escaped.
+func (r request) path() string {
+	if r.id == "" {
+		return r.route
+	}
+	return strings.Replace(r.route, "{id}", url.PathEscape(r.id), 1)
+}
+
+// addOptions encodes opts (a struct, or a pointer to one, whose fields carry
+// url tags) as a query. This is the one place query options are encoded.
+func addOptions(opts any) (url.Values, error) {
+	if opts == nil {
+		return nil, nil
+	}
+	return query.Values(opts)
 }
 
 // do sends req with the context's key, retrying only when it is safe, and
@@ -222,11 +326,16 @@ func (c *Client) do(ctx context.Context, req request, out any) (*Response, error
 		}
 		payload = b
 	}
+	q, err := addOptions(req.opts)
+	if err != nil {
+		return nil, fmt.Errorf("encoding %s %s query: %w", req.method, req.route, err)
+	}
+	path := req.path()
 	u := *c.base
-	u.Path = c.base.Path + req.path
-	u.RawPath = c.base.EscapedPath() + req.path
-	if len(req.query) > 0 {
-		u.RawQuery = req.query.Encode()
+	u.Path = c.base.Path + path
+	u.RawPath = c.base.EscapedPath() + path
+	if len(q) > 0 {
+		u.RawQuery = q.Encode()
 	}
 	fp := Fingerprint(key)
 
@@ -243,7 +352,7 @@ func (c *Client) do(ctx context.Context, req request, out any) (*Response, error
 		if err == nil {
 			return resp, nil
 		}
-		if apiErr, ok := AsAPIError(err); ok && apiErr.Status == http.StatusTooManyRequests && apiErr.RetryAfter > 0 {
+		if apiErr, ok := errors.AsType[*APIError](err); ok && apiErr.Status == http.StatusTooManyRequests && apiErr.RetryAfter > 0 {
 			// Hold back every call for this account, not just this one.
 			if p, ok := c.limiter.(Pauser); ok {
 				p.Pause(fp, apiErr.RetryAfter)
@@ -270,9 +379,10 @@ func (c *Client) once(ctx context.Context, req request, u *url.URL, key, fp stri
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	tracker := &sentTracker{}
+	op := req.method + " " + req.route
 	hreq, err := http.NewRequestWithContext(withSentTracker(ctx, tracker), req.method, u.String(), body)
 	if err != nil {
-		return nil, fmt.Errorf("building %s %s: %w", req.method, req.route, err)
+		return nil, fmt.Errorf("building %s: %w", op, err)
 	}
 	hreq.Header.Set("API-Key", key)
 	hreq.Header.Set("Accept", "application/json")
@@ -284,18 +394,19 @@ func (c *Client) once(ctx context.Context, req request, u *url.URL, key, fp stri
 	start := time.Now()
 	hresp, err := c.http.Do(hreq)
 	if err != nil {
-		terr := &TransportError{Op: req.method + " " + req.route, Sent: tracker.maybeSent(), Err: scrubURLError(err)}
+		terr := &TransportError{Op: op, Sent: tracker.maybeSent(), Err: scrubURLError(err)}
 		c.report(req, try, waited, 0, "", fp, start, terr)
 		return nil, terr
 	}
 	defer hresp.Body.Close()
-	resp := &Response{Status: hresp.StatusCode, RequestID: hresp.Header.Get("Request-Id"), Header: hresp.Header}
+	resp := newResponse(hresp)
+	fail := func(err error) (*Response, error) {
+		c.report(req, try, waited, hresp.StatusCode, resp.RequestID, fp, start, err)
+		return resp, err
+	}
 	if hresp.StatusCode >= 300 && hresp.StatusCode <= 399 {
-		terr := &TransportError{Op: req.method + " " + req.route, Sent: true, Status: hresp.StatusCode, RequestID: resp.RequestID,
-			Err: fmt.Errorf("OnceHub answered %d with a redirect%s, which is never followed (it could leak the API key or downgrade to plain HTTP); check ONCEHUB_API_URL",
-				hresp.StatusCode, redirectTarget(hresp.Header.Get("Location")))}
-		c.report(req, try, waited, hresp.StatusCode, resp.RequestID, fp, start, terr)
-		return resp, terr
+		return fail(&TransportError{Op: op, Sent: true, Status: hresp.StatusCode, RequestID: resp.RequestID,
+			Err: &redirectError{status: hresp.StatusCode, target: redirectTarget(hresp.Header.Get("Location"))}})
 	}
 	var data []byte
 	var readErr error
@@ -308,21 +419,15 @@ func (c *Client) once(ctx context.Context, req request, u *url.URL, key, fp stri
 		}
 	}
 	if readErr != nil {
-		terr := &TransportError{Op: req.method + " " + req.route, Sent: true, Status: hresp.StatusCode, RequestID: resp.RequestID, Err: readErr}
-		c.report(req, try, waited, hresp.StatusCode, resp.RequestID, fp, start, terr)
-		return resp, terr
+		return fail(&TransportError{Op: op, Sent: true, Status: hresp.StatusCode, RequestID: resp.RequestID, Err: readErr})
 	}
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
-		apiErr := decodeAPIError(hresp, data)
-		c.report(req, try, waited, hresp.StatusCode, resp.RequestID, fp, start, apiErr)
-		return resp, apiErr
+		return fail(decodeAPIError(hresp, data))
 	}
 	if out != nil && !(req.emptyOK && len(bytes.TrimSpace(data)) == 0) {
 		if err := decodeBody(data, out); err != nil {
-			derr := &TransportError{Op: req.method + " " + req.route, Sent: true, Status: hresp.StatusCode, RequestID: resp.RequestID,
-				Err: fmt.Errorf("OnceHub sent a response that is not the JSON expected: %w", err)}
-			c.report(req, try, waited, hresp.StatusCode, resp.RequestID, fp, start, derr)
-			return resp, derr
+			return fail(&TransportError{Op: op, Sent: true, Status: hresp.StatusCode, RequestID: resp.RequestID,
+				Err: fmt.Errorf("OnceHub sent a response that is not the JSON expected: %w", err)})
 		}
 	}
 	c.report(req, try, waited, hresp.StatusCode, resp.RequestID, fp, start, nil)
@@ -353,8 +458,7 @@ func (c *Client) report(req request, try int, waited time.Duration, status int, 
 // scrubURLError drops the URL from a *url.Error (it carries query values such as
 // contact emails) while keeping the cause chain for errors.Is/As.
 func scrubURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
+	if ue, ok := errors.AsType[*url.Error](err); ok {
 		return ue.Err
 	}
 	return err
@@ -382,4 +486,24 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// get fetches the object at route ("/users/{id}") with the given ID.
+func get[T any](ctx context.Context, c *Client, route, prefix, id string) (T, *Response, error) {
+	var out T
+	if err := checkID("id", prefix, id); err != nil {
+		return out, nil, err
+	}
+	resp, err := c.do(ctx, request{method: "GET", route: route, id: id}, &out)
+	return out, resp, err
+}
+
+// del deletes the object at route ("/contacts/{id}") with the given ID.
+func del(ctx context.Context, c *Client, route, prefix, id string) (DeletedObject, *Response, error) {
+	var out DeletedObject
+	if err := checkID("id", prefix, id); err != nil {
+		return out, nil, err
+	}
+	resp, err := c.do(ctx, request{method: "DELETE", route: route, id: id}, &out)
+	return out, resp, err
 }

@@ -4,14 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/oncehub-mcp/oncehub-mcp/internal/clip"
 )
 
-// Contact statuses OnceHub accepts; any other value is silently stored as null.
-var ContactStatuses = []string{"Qualified", "Sales qualified", "Marketing qualified", "Disqualified"}
+// ContactStatuses lists the contact statuses OnceHub accepts; it silently
+// stores any other value as null.
+func ContactStatuses() []string {
+	return []string{"Qualified", "Sales qualified", "Marketing qualified", "Disqualified"}
+}
 
 // Contact is a person the account has met or will meet.
 type Contact struct {
@@ -65,40 +69,60 @@ func (c Contact) Name() string {
 	return strings.Join(parts, " ")
 }
 
-// ContactFilter narrows GET /contacts.
-type ContactFilter struct {
-	ListParams
-	Email           string
-	CreationTime    DateRange
-	LastUpdatedTime DateRange
+// ContactsService handles contacts (/contacts).
+type ContactsService service
+
+// ContactListOptions narrows GET /contacts.
+type ContactListOptions struct {
+	ListOptions
+	Email           string    `url:"email,omitempty"`
+	CreationTime    DateRange `url:"creation_time"`
+	LastUpdatedTime DateRange `url:"last_updated_time"`
 }
 
-// Validate checks the filter without sending anything.
-func (f ContactFilter) Validate() error {
-	if err := f.ListParams.Validate(); err != nil {
+// Validate checks the options without sending anything.
+func (o ContactListOptions) Validate() error {
+	if err := o.ListOptions.Validate(); err != nil {
 		return err
 	}
-	if err := f.CreationTime.validate("creation_time"); err != nil {
+	if o.Email != "" {
+		if err := checkEmail("email", o.Email); err != nil {
+			return err
+		}
+	}
+	if err := o.CreationTime.validate("creation_time"); err != nil {
 		return err
 	}
-	return f.LastUpdatedTime.validate("last_updated_time")
+	return o.LastUpdatedTime.validate("last_updated_time")
 }
 
-// ListContacts returns one page of contacts.
-func (c *Client) ListContacts(ctx context.Context, f ContactFilter) (Page[Contact], error) {
-	if err := f.Validate(); err != nil {
-		return Page[Contact]{}, err
+func contactID(c Contact) string { return c.ID }
+
+// List returns one page of contacts.
+func (s *ContactsService) List(ctx context.Context, opts *ContactListOptions) ([]Contact, *Response, error) {
+	o := orZero(opts)
+	if err := o.Validate(); err != nil {
+		return nil, nil, err
 	}
-	q := url.Values{}
-	setIf(q, "email", f.Email)
-	f.CreationTime.apply(q, "creation_time")
-	f.LastUpdatedTime.apply(q, "last_updated_time")
-	return list(ctx, c, "/contacts", "/contacts", q, f.ListParams, func(ct Contact) string { return ct.ID })
+	return s.list(ctx, o)
 }
 
-// GetContact fetches one contact; a deleted one comes back with Deleted set.
-func (c *Client) GetContact(ctx context.Context, id string) (Contact, error) {
-	return get[Contact](ctx, c, "/contacts", "contact_id", PrefixContact, id, nil)
+func (s *ContactsService) list(ctx context.Context, o ContactListOptions) ([]Contact, *Response, error) {
+	return list(ctx, s.client, "/contacts", o, o.ListOptions, contactID)
+}
+
+// ListAll walks the contacts matching opts (see Pager).
+func (s *ContactsService) ListAll(ctx context.Context, opts *ContactListOptions) *Pager[Contact] {
+	o := orZero(opts)
+	return newPager(ctx, o.Validate(), o.ListOptions, func(ctx context.Context, page ListOptions) ([]Contact, *Response, error) {
+		o.ListOptions = page
+		return s.list(ctx, o)
+	}, contactID)
+}
+
+// Get fetches one contact; a deleted one comes back with Deleted set.
+func (s *ContactsService) Get(ctx context.Context, id string) (Contact, *Response, error) {
+	return get[Contact](ctx, s.client, "/contacts/{id}", PrefixContact, id)
 }
 
 // ContactFields are the writable fields of a contact that both create and
@@ -126,10 +150,11 @@ type ContactFields struct {
 	CustomFields   []CustomField `json:"custom_fields,omitempty"`
 }
 
-// ValidateUpdate checks the fields of an update without sending anything.
-func (f ContactFields) ValidateUpdate() error {
+// Validate checks the fields of an update (PATCH /contacts/{id}) without
+// sending anything: at least one must be set.
+func (f ContactFields) Validate() error {
 	if f.empty() {
-		return &ArgError{Arg: "arguments", Msg: "give at least one field to change"}
+		return paramErr("", "give at least one field to change")
 	}
 	return f.validate()
 }
@@ -142,109 +167,96 @@ func (f ContactFields) empty() bool {
 
 func (f ContactFields) validate() error {
 	if f.Owner != nil {
-		if err := CheckID("owner", PrefixUser, *f.Owner); err != nil {
+		if err := checkID("owner", PrefixUser, *f.Owner); err != nil {
 			return err
 		}
 	}
-	if f.Status != nil && !slices.Contains(ContactStatuses, *f.Status) {
-		return &ArgError{Arg: "status", Msg: fmt.Sprintf("%q is not a contact status; use one of %s (OnceHub stores any other value as no status)",
-			clip(*f.Status), strings.Join(ContactStatuses, ", "))}
+	if f.Status != nil && !slices.Contains(ContactStatuses(), *f.Status) {
+		return paramErr("status", "%q is not a contact status; use one of %s (OnceHub stores any other value as no status)",
+			clip.Value(*f.Status), strings.Join(ContactStatuses(), ", "))
 	}
 	if f.Phone != nil {
-		if err := CheckPhone("phone", *f.Phone); err != nil {
+		if err := checkPhone("phone", *f.Phone); err != nil {
 			return err
 		}
 	}
 	if f.Employees != nil && *f.Employees < 0 {
-		return &ArgError{Arg: "employees", Msg: fmt.Sprintf("must be 0 or more, got %d", *f.Employees)}
+		return paramErr("employees", "must be 0 or more, got %d", *f.Employees)
 	}
 	if f.Timezone != nil {
-		if _, err := time.LoadLocation(*f.Timezone); err != nil || *f.Timezone == "" || *f.Timezone == "Local" {
-			return &ArgError{Arg: "timezone", Msg: fmt.Sprintf("%q is not an IANA time zone; use a name such as Europe/Berlin or America/New_York", clip(*f.Timezone))}
+		if err := checkTimeZone("timezone", *f.Timezone); err != nil {
+			return err
 		}
 	}
 	for i, cf := range f.CustomFields {
 		if strings.TrimSpace(cf.Name) == "" {
-			return &ArgError{Arg: fmt.Sprintf("custom_fields[%d].name", i), Msg: "is required: the custom field's mapped name"}
+			return paramErr(fmt.Sprintf("custom_fields[%d].name", i), "is required: the custom field's mapped name")
 		}
 	}
 	return nil
 }
 
-// NewContact is the body of POST /contacts. FirstName and LastName are
-// required, and Email or MobilePhone (OnceHub identifies contacts by them).
-type NewContact struct {
+// CreateContactRequest is the body of POST /contacts. FirstName and LastName
+// are required, and Email or MobilePhone (OnceHub identifies contacts by them).
+type CreateContactRequest struct {
 	Email       string `json:"email,omitempty"`
 	MobilePhone string `json:"mobile_phone,omitempty"` // E.164
 	ContactFields
 }
 
 // Validate checks the contact without sending anything.
-func (n NewContact) Validate() error {
-	if n.FirstName == nil || strings.TrimSpace(*n.FirstName) == "" {
-		return &ArgError{Arg: "first_name", Msg: "is required"}
+func (r CreateContactRequest) Validate() error {
+	if r.FirstName == nil || strings.TrimSpace(*r.FirstName) == "" {
+		return paramErr("first_name", "is required")
 	}
-	if n.LastName == nil || strings.TrimSpace(*n.LastName) == "" {
-		return &ArgError{Arg: "last_name", Msg: "is required"}
+	if r.LastName == nil || strings.TrimSpace(*r.LastName) == "" {
+		return paramErr("last_name", "is required")
 	}
-	if n.Email == "" && n.MobilePhone == "" {
-		return &ArgError{Arg: "email", Msg: "is required (or mobile_phone): OnceHub identifies a contact by email or mobile phone"}
+	if r.Email == "" && r.MobilePhone == "" {
+		return paramErr("email", "is required (or mobile_phone): OnceHub identifies a contact by email or mobile phone")
 	}
-	if n.Email != "" {
-		if err := CheckEmail("email", n.Email); err != nil {
+	if r.Email != "" {
+		if err := checkEmail("email", r.Email); err != nil {
 			return err
 		}
 	}
-	if n.MobilePhone != "" {
-		if err := CheckPhone("mobile_phone", n.MobilePhone); err != nil {
+	if r.MobilePhone != "" {
+		if err := checkPhone("mobile_phone", r.MobilePhone); err != nil {
 			return err
 		}
 	}
-	return n.ContactFields.validate()
+	return r.ContactFields.validate()
 }
 
-// CreateContact adds a contact. A contact with the same email or mobile phone
-// already existing is a 409 (IsConflict). Never retried once sent.
-func (c *Client) CreateContact(ctx context.Context, n NewContact) (Contact, error) {
-	if err := n.Validate(); err != nil {
-		return Contact{}, err
+// Create adds a contact. A contact with the same email or mobile phone
+// already existing is a 409. Never retried once sent.
+func (s *ContactsService) Create(ctx context.Context, body *CreateContactRequest) (Contact, *Response, error) {
+	b := orZero(body)
+	if err := b.Validate(); err != nil {
+		return Contact{}, nil, err
 	}
 	var out Contact
-	_, err := c.do(ctx, request{method: "POST", path: "/contacts", route: "/contacts", body: n}, &out)
-	return out, err
+	resp, err := s.client.do(ctx, request{method: "POST", route: "/contacts", body: b}, &out)
+	return out, resp, err
 }
 
-// ContactUpdate is the body of PATCH /contacts/{id}: only non-nil fields are
-// sent. Email and mobile phone identify a contact and cannot be changed.
-type ContactUpdate = ContactFields
-
-// UpdateContact changes the given fields of a contact; custom fields not
-// named keep their values.
-func (c *Client) UpdateContact(ctx context.Context, id string, u ContactUpdate) (Contact, error) {
-	path, err := idPath("/contacts", "contact_id", PrefixContact, id)
-	if err != nil {
-		return Contact{}, err
+// Update changes the given fields of a contact (PATCH /contacts/{id}): only
+// non-nil fields are sent, and custom fields not named keep their values.
+// Email and mobile phone identify a contact and cannot be changed.
+func (s *ContactsService) Update(ctx context.Context, id string, fields *ContactFields) (Contact, *Response, error) {
+	f := orZero(fields)
+	if err := checkID("id", PrefixContact, id); err != nil {
+		return Contact{}, nil, err
 	}
-	if err := u.ValidateUpdate(); err != nil {
-		return Contact{}, err
+	if err := f.Validate(); err != nil {
+		return Contact{}, nil, err
 	}
 	var out Contact
-	_, err = c.do(ctx, request{method: "PATCH", path: path, route: "/contacts/{id}", body: u}, &out)
-	return out, err
+	resp, err := s.client.do(ctx, request{method: "PATCH", route: "/contacts/{id}", id: id, body: f}, &out)
+	return out, resp, err
 }
 
-// DeleteContact deletes a contact.
-func (c *Client) DeleteContact(ctx context.Context, id string) (DeletedObject, error) {
-	return del(ctx, c, "/contacts", "contact_id", PrefixContact, id)
-}
-
-// del deletes one object by ID from collection.
-func del(ctx context.Context, c *Client, collection, arg, prefix, id string) (DeletedObject, error) {
-	path, err := idPath(collection, arg, prefix, id)
-	if err != nil {
-		return DeletedObject{}, err
-	}
-	var out DeletedObject
-	_, err = c.do(ctx, request{method: "DELETE", path: path, route: collection + "/{id}"}, &out)
-	return out, err
+// Delete deletes a contact.
+func (s *ContactsService) Delete(ctx context.Context, id string) (DeletedObject, *Response, error) {
+	return del(ctx, s.client, "/contacts/{id}", PrefixContact, id)
 }

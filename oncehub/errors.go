@@ -4,11 +4,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
-	"unicode/utf8"
+
+	"github.com/oncehub-mcp/oncehub-mcp/internal/clip"
 )
 
 // OnceHub error types (the "type" field of an error body).
@@ -21,25 +25,28 @@ const (
 
 // APIError is a non-2xx answer from OnceHub.
 type APIError struct {
-	Status     int    // HTTP status
-	Type       string // OnceHub error type, e.g. invalid_request_error
-	Message    string // OnceHub's message
-	Param      string // the field at fault, when OnceHub names one
-	RequestID  string // the Request-Id response header; OnceHub support asks for it
-	RetryAfter time.Duration
+	Status     int           // HTTP status
+	Type       string        // OnceHub error type, e.g. invalid_request_error
+	Message    string        // OnceHub's message
+	Param      string        // the parameter at fault, when OnceHub names one
+	RequestID  string        // the Request-Id response header; OnceHub support asks for it
+	RetryAfter time.Duration // the Retry-After header (429, 503), when sent
 }
 
+// Error renders the error as OnceHub sent it:
+//
+//	OnceHub error 404 (invalid_request_error): No such booking: 'BKNG-1' [param: id] [Request-Id: req_1]
 func (e *APIError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "OnceHub answered %d", e.Status)
+	fmt.Fprintf(&b, "OnceHub error %d", e.Status)
 	if e.Type != "" {
-		fmt.Fprintf(&b, " %s", e.Type)
+		fmt.Fprintf(&b, " (%s)", e.Type)
 	}
 	if e.Message != "" {
 		fmt.Fprintf(&b, ": %s", e.Message)
 	}
 	if e.Param != "" {
-		fmt.Fprintf(&b, " (param: %s)", e.Param)
+		fmt.Fprintf(&b, " [param: %s]", e.Param)
 	}
 	if e.RequestID != "" {
 		fmt.Fprintf(&b, " [Request-Id: %s]", e.RequestID)
@@ -47,57 +54,30 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Problem says what kind of refusal an APIError is, so callers can act on
-// it without knowing HTTP status codes.
-type Problem int
+// ParamError is a parameter refused before anything was sent to OnceHub.
+// Param is OnceHub's name for it: a query parameter ("limit",
+// "starting_time.gt"), a body field ("booking_form.email",
+// "weekly[0].working_hours[1].end_time"), or "id" for the ID in the path;
+// "" when the request as a whole is at fault (nothing to update).
+type ParamError struct {
+	Param   string
+	Message string // what is wrong and how to fix it
+}
 
-// Problems, by the status OnceHub answers with.
-const (
-	ProblemOther         Problem = iota
-	ProblemBadRequest            // 400: an argument is wrong (param names it)
-	ProblemUnauthorized          // 401: the key is missing or invalid
-	ProblemNoAPIAccess           // 403 authentication_error: the plan has no API access
-	ProblemForbidden             // 403 otherwise: not allowed for this key or account
-	ProblemNoSeat                // 402: the host has no paid seat
-	ProblemNotFound              // 404
-	ProblemConflict              // 409: conflicts with the current state
-	ProblemGone                  // 410: the object was deleted
-	ProblemUnprocessable         // 422: not possible in the current configuration
-	ProblemRateLimited           // 429
-	ProblemUpstream              // 5xx: OnceHub is having trouble
-)
-
-// Problem classifies the error.
-func (e *APIError) Problem() Problem {
-	switch {
-	case e.Status == http.StatusBadRequest:
-		return ProblemBadRequest
-	case e.Status == http.StatusUnauthorized:
-		return ProblemUnauthorized
-	case e.Status == http.StatusForbidden && e.Type == ErrTypeAuthentication:
-		return ProblemNoAPIAccess
-	case e.Status == http.StatusForbidden:
-		return ProblemForbidden
-	case e.Status == http.StatusPaymentRequired:
-		return ProblemNoSeat
-	case e.Status == http.StatusNotFound:
-		return ProblemNotFound
-	case e.Status == http.StatusConflict:
-		return ProblemConflict
-	case e.Status == http.StatusGone:
-		return ProblemGone
-	case e.Status == http.StatusUnprocessableEntity:
-		return ProblemUnprocessable
-	case e.Status == http.StatusTooManyRequests:
-		return ProblemRateLimited
-	case e.Status >= 500:
-		return ProblemUpstream
+func (e *ParamError) Error() string {
+	if e.Param == "" {
+		return e.Message
 	}
-	return ProblemOther
+	return e.Param + ": " + e.Message
+}
+
+func paramErr(param, format string, args ...any) *ParamError {
+	return &ParamError{Param: param, Message: fmt.Sprintf(format, args...)}
 }
 
 // TransportError is a failure to get a usable answer: the request could not be
-// sent, the connection broke, or the body could not be read or decoded.
+// sent, the connection broke, the answer was a redirect, or the body could not
+// be read or decoded.
 type TransportError struct {
 	Op        string // e.g. "POST /booking-calendars/{id}/schedule"
 	Sent      bool   // the request may have reached OnceHub
@@ -116,6 +96,59 @@ func (e *TransportError) Error() string {
 
 func (e *TransportError) Unwrap() error { return e.Err }
 
+// ErrRedirect is in the chain of the error for a redirect, which the client
+// never follows (it could carry the API key to another host or downgrade to
+// plain HTTP): the base URL is probably wrong.
+var ErrRedirect = errors.New("OnceHub answered with a redirect, which is never followed")
+
+type redirectError struct {
+	status int
+	target string // " to https://host", or ""
+}
+
+func (e *redirectError) Error() string {
+	return fmt.Sprintf("OnceHub answered %d with a redirect%s, which is never followed (it could leak the API key or downgrade to plain HTTP)", e.status, e.target)
+}
+
+func (e *redirectError) Is(target error) bool { return target == ErrRedirect }
+
+// IsNotFound reports a 404 from OnceHub.
+func IsNotFound(err error) bool {
+	e, ok := errors.AsType[*APIError](err)
+	return ok && e.Status == http.StatusNotFound
+}
+
+// IsTimeout reports a network timeout anywhere in err's chain (a dial, a
+// TLS handshake or a read that took too long).
+func IsTimeout(err error) bool {
+	ne, ok := errors.AsType[net.Error](err)
+	return ok && ne.Timeout()
+}
+
+// MaybeSent reports whether a failed request may have reached OnceHub, so that
+// repeating it could duplicate a side effect.
+func MaybeSent(err error) bool {
+	if _, ok := errors.AsType[*APIError](err); ok {
+		return true
+	}
+	if te, ok := errors.AsType[*TransportError](err); ok {
+		return te.Sent
+	}
+	return false
+}
+
+// isConnectionFailure reports a connection that broke before a whole response
+// arrived (reset, closed, cut off mid-body).
+func isConnectionFailure(err error) bool {
+	switch {
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNABORTED), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return true
+	}
+	op, ok := errors.AsType[*net.OpError](err)
+	return ok && !op.Timeout()
+}
+
 func decodeAPIError(resp *http.Response, body []byte) *APIError {
 	e := &APIError{Status: resp.StatusCode, RequestID: resp.Header.Get("Request-Id")}
 	var wire struct {
@@ -124,7 +157,7 @@ func decodeAPIError(resp *http.Response, body []byte) *APIError {
 		Param   string `json:"param"`
 	}
 	if json.Unmarshal(body, &wire) == nil && (wire.Type != "" || wire.Message != "") {
-		e.Type, e.Message, e.Param = clipText(wire.Type, 100), clipText(wire.Message, maxMessageBytes), clipText(wire.Param, 100)
+		e.Type, e.Message, e.Param = clip.String(wire.Type, 100), clip.String(wire.Message, maxMessageBytes), clip.String(wire.Param, 100)
 	} else {
 		// Not OnceHub's JSON error body (an HTML page from a proxy, say): keep a
 		// short, printable excerpt rather than the whole page.
@@ -162,59 +195,5 @@ func excerpt(body []byte, n int) string {
 	if strings.HasPrefix(s, "<") {
 		return "non-JSON error page"
 	}
-	return clipText(s, n)
-}
-
-// clipText makes s valid UTF-8 and cuts it to at most n bytes (plus "…") on
-// a character boundary.
-func clipText(s string, n int) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
-
-// AsAPIError returns the *APIError in err's chain.
-func AsAPIError(err error) (*APIError, bool) {
-	var e *APIError
-	ok := errors.As(err, &e)
-	return e, ok
-}
-
-func hasStatus(err error, status int) bool {
-	e, ok := AsAPIError(err)
-	return ok && e.Status == status
-}
-
-// IsNotFound reports a 404.
-func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
-
-// IsRateLimited reports a 429.
-func IsRateLimited(err error) bool { return hasStatus(err, http.StatusTooManyRequests) }
-
-// IsUnauthorized reports a 401 (missing or invalid key).
-func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthorized) }
-
-// IsForbidden reports a 403 (e.g. the plan has no API access).
-func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
-
-// IsConflict reports a 409.
-func IsConflict(err error) bool { return hasStatus(err, http.StatusConflict) }
-
-// MaybeSent reports whether a failed request may have reached OnceHub, so that
-// repeating it could duplicate a side effect.
-func MaybeSent(err error) bool {
-	if _, ok := AsAPIError(err); ok {
-		return true
-	}
-	var te *TransportError
-	if errors.As(err, &te) {
-		return te.Sent
-	}
-	return false
+	return clip.String(s, n)
 }

@@ -24,12 +24,29 @@ func (e EventType) MarshalJSON() ([]byte, error) {
 	return encodeObject(plain(e), e.Extra)
 }
 
-// ListEventTypes returns one page of event types.
-func (c *Client) ListEventTypes(ctx context.Context, p ListParams) (Page[EventType], error) {
-	return list(ctx, c, "/event-types", "/event-types", nil, p, func(e EventType) string { return e.ID })
+// EventTypesService handles the classic product's event types (/event-types).
+type EventTypesService service
+
+func eventTypeID(x EventType) string { return x.ID }
+
+// List returns one page of the classic product's event types.
+func (s *EventTypesService) List(ctx context.Context, opts *ListOptions) ([]EventType, *Response, error) {
+	o := orZero(opts)
+	if err := o.Validate(); err != nil {
+		return nil, nil, err
+	}
+	return list(ctx, s.client, "/event-types", o, o, eventTypeID)
 }
 
-// GetEventType fetches one event type.
-func (c *Client) GetEventType(ctx context.Context, id string) (EventType, error) {
-	return get[EventType](ctx, c, "/event-types", "event_type_id", PrefixEventType, id, nil)
+// ListAll walks every one of the the classic product's event types (see Pager).
+func (s *EventTypesService) ListAll(ctx context.Context, opts *ListOptions) *Pager[EventType] {
+	o := orZero(opts)
+	return newPager(ctx, o.Validate(), o, func(ctx context.Context, page ListOptions) ([]EventType, *Response, error) {
+		return list(ctx, s.client, "/event-types", page, page, eventTypeID)
+	}, eventTypeID)
+}
+
+// Get fetches one of the the classic product's event types.
+func (s *EventTypesService) Get(ctx context.Context, id string) (EventType, *Response, error) {
+	return get[EventType](ctx, s.client, "/event-types/{id}", PrefixEventType, id)
 }

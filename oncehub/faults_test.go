@@ -35,7 +35,7 @@ func TestWriteSentAtMostOnceUnderFaults(t *testing.T) {
 			fake.InjectFaults(f.On("POST", "/bookings/BKNG-ABC123/cancel").Times(5))
 			c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Timeout = 200 * time.Millisecond })
 			ctx := WithAPIKey(t.Context(), fakeoncehub.TestKey)
-			_, err := c.CancelBooking(ctx, "BKNG-ABC123", CancelParams{Reason: "ill"})
+			_, _, err := c.Bookings.Cancel(ctx, "BKNG-ABC123", &CancelRequest{Reason: "ill"})
 			require.Error(t, err)
 			assert.True(t, MaybeSent(err), "the caller is told the write may have happened: %v", err)
 			reqs := fake.Requests()

@@ -26,25 +26,40 @@ func (m MasterPage) MarshalJSON() ([]byte, error) {
 	return encodeObject(plain(m), m.Extra)
 }
 
-// ListMasterPages returns one page of master pages. (The spec types this
-// operation's limit as a string; it is the same number on the wire.)
-func (c *Client) ListMasterPages(ctx context.Context, p ListParams) (Page[MasterPage], error) {
-	return list(ctx, c, "/master-pages", "/master-pages", nil, p, func(m MasterPage) string { return m.ID })
+// MasterPagesService handles the classic product's master pages (/master-pages).
+type MasterPagesService service
+
+func masterPageID(x MasterPage) string { return x.ID }
+
+// List returns one page of the classic product's master pages.
+func (s *MasterPagesService) List(ctx context.Context, opts *ListOptions) ([]MasterPage, *Response, error) {
+	o := orZero(opts)
+	if err := o.Validate(); err != nil {
+		return nil, nil, err
+	}
+	return list(ctx, s.client, "/master-pages", o, o, masterPageID)
 }
 
-// GetMasterPage fetches one master page.
-func (c *Client) GetMasterPage(ctx context.Context, id string) (MasterPage, error) {
-	return get[MasterPage](ctx, c, "/master-pages", "master_page_id", PrefixMasterPage, id, nil)
+// ListAll walks every one of the the classic product's master pages (see Pager).
+func (s *MasterPagesService) ListAll(ctx context.Context, opts *ListOptions) *Pager[MasterPage] {
+	o := orZero(opts)
+	return newPager(ctx, o.Validate(), o, func(ctx context.Context, page ListOptions) ([]MasterPage, *Response, error) {
+		return list(ctx, s.client, "/master-pages", page, page, masterPageID)
+	}, masterPageID)
 }
 
-// CreateMasterPageLink creates a one-time link to a master page (the request
+// Get fetches one of the the classic product's master pages.
+func (s *MasterPagesService) Get(ctx context.Context, id string) (MasterPage, *Response, error) {
+	return get[MasterPage](ctx, s.client, "/master-pages/{id}", PrefixMasterPage, id)
+}
+
+// CreateOneTimeLink creates a one-time link to a master page (the request
 // has no body). Unused links are deleted after 90 days. Never retried once sent.
-func (c *Client) CreateMasterPageLink(ctx context.Context, id string) (OneTimeLink, error) {
-	path, err := idPath("/master-pages", "master_page_id", PrefixMasterPage, id, "one-time-links")
-	if err != nil {
-		return OneTimeLink{}, err
+func (s *MasterPagesService) CreateOneTimeLink(ctx context.Context, id string) (OneTimeLink, *Response, error) {
+	if err := checkID("id", PrefixMasterPage, id); err != nil {
+		return OneTimeLink{}, nil, err
 	}
 	var out OneTimeLink
-	_, err = c.do(ctx, request{method: "POST", path: path, route: "/master-pages/{id}/one-time-links"}, &out)
-	return out, err
+	resp, err := s.client.do(ctx, request{method: "POST", route: "/master-pages/{id}/one-time-links", id: id}, &out)
+	return out, resp, err
 }

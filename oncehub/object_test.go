@@ -111,7 +111,7 @@ func TestObjectBodyMustBeValidJSON(t *testing.T) {
 				w.Header().Set("Content-Type", "application/json")
 				_, _ = io.WriteString(w, tc.body)
 			})
-			b, err := newTestClient(t, up.URL).GetBooking(keyCtx(), "BKNG-1")
+			b, _, err := newTestClient(t, up.URL).Bookings.Get(keyCtx(), "BKNG-1", nil)
 			if !tc.ok {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), "not the JSON expected")

@@ -2,64 +2,34 @@ package oncehub
 
 import (
 	"context"
-	"errors"
-	"fmt"
+	"iter"
 	"net/url"
-	"strconv"
 	"strings"
 )
 
 // MaxPageSize is the largest page OnceHub serves.
 const MaxPageSize = 100
 
-// ListParams are the cursor-paging parameters every list operation takes.
+// ListOptions are the cursor-paging parameters every list operation takes.
 // The zero value asks for OnceHub's default page (10 items, newest first).
-type ListParams struct {
-	Limit  int    // 1–100; 0 means OnceHub's default (10)
-	After  string // object ID: return the items after it (older)
-	Before string // object ID: return the items before it (newer)
+type ListOptions struct {
+	Limit  int    `url:"limit,omitempty"`  // 1–100; 0 means OnceHub's default (10)
+	After  string `url:"after,omitempty"`  // object ID: return the items after it (older)
+	Before string `url:"before,omitempty"` // object ID: return the items before it (newer)
 }
 
 // Validate checks the paging parameters without sending anything.
-func (p ListParams) Validate() error {
-	if p.Limit < 0 || p.Limit > MaxPageSize {
-		return &ArgError{Arg: "limit", Msg: fmt.Sprintf("must be between 1 and %d, got %d", MaxPageSize, p.Limit)}
+func (o ListOptions) Validate() error {
+	if o.Limit < 0 || o.Limit > MaxPageSize {
+		return paramErr("limit", "must be between 1 and %d, got %d", MaxPageSize, o.Limit)
 	}
-	if p.After != "" && p.Before != "" {
-		return &ArgError{Arg: "after", Msg: "after and before cannot be used together: use after to page forward, before to page back"}
+	if o.After != "" && o.Before != "" {
+		return paramErr("after", "after and before cannot be used together: use after to page forward, before to page back")
 	}
-	if p.After != "" {
-		if err := CheckID("after", "", p.After); err != nil {
-			return err
-		}
+	if err := checkOptionalID("after", "", o.After); err != nil {
+		return err
 	}
-	if p.Before != "" {
-		if err := CheckID("before", "", p.Before); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (p ListParams) apply(q url.Values) {
-	if p.Limit > 0 {
-		q.Set("limit", strconv.Itoa(p.Limit))
-	}
-	if p.After != "" {
-		q.Set("after", p.After)
-	}
-	if p.Before != "" {
-		q.Set("before", p.Before)
-	}
-}
-
-// Page is one page of a list.
-type Page[T any] struct {
-	Data       []T
-	HasMore    bool   // OnceHub has more items in the paging direction
-	NextCursor string // pass as After for the next (older) page; empty when none
-	PrevCursor string // pass as Before for the previous (newer) page; empty when none
-	RequestID  string
+	return checkOptionalID("before", "", o.Before)
 }
 
 type listEnvelope[T any] struct {
@@ -68,39 +38,114 @@ type listEnvelope[T any] struct {
 	HasMore bool   `json:"has_more"`
 }
 
-// list fetches one page of a list endpoint.
-func list[T any](ctx context.Context, c *Client, path, route string, q url.Values, p ListParams, idOf func(T) string) (Page[T], error) {
-	if err := p.Validate(); err != nil {
-		return Page[T]{}, err
-	}
-	if q == nil {
-		q = url.Values{}
-	}
-	p.apply(q)
+// list fetches one page of the list at route. opts (already validated) is
+// the whole query; page is its paging part.
+func list[T any](ctx context.Context, c *Client, route string, opts any, page ListOptions, id func(T) string) ([]T, *Response, error) {
 	var env listEnvelope[T]
-	resp, err := c.do(ctx, request{method: "GET", path: path, route: route, query: q}, &env)
+	resp, err := c.do(ctx, request{method: "GET", route: route, opts: opts}, &env)
 	if err != nil {
-		return Page[T]{}, err
+		return nil, resp, err
 	}
-	page := Page[T]{Data: env.Data, HasMore: env.HasMore, RequestID: resp.RequestID}
-	if page.Data == nil {
-		page.Data = []T{}
+	items := env.Data
+	if items == nil {
+		items = []T{}
 	}
-	links := ParseLinkHeader(resp.Header.Values("Link"))
+	resp.HasMore = env.HasMore
+	links := parseLinkHeader(resp.Header.Values("Link"))
 	if next, ok := links["next"]; ok {
-		page.NextCursor = cursorParam(next, "after")
+		resp.NextCursor = cursorParam(next, "after")
 	}
 	if prev, ok := links["previous"]; ok {
-		page.PrevCursor = cursorParam(prev, "before")
+		resp.PrevCursor = cursorParam(prev, "before")
 	}
-	// Without a Link header, derive the forward cursor from the envelope.
-	if page.NextCursor == "" && env.HasMore && p.Before == "" && len(env.Data) > 0 {
-		page.NextCursor = idOf(env.Data[len(env.Data)-1])
+	// Without a Link header, derive the cursors from the envelope.
+	if resp.NextCursor == "" && env.HasMore && page.Before == "" && len(items) > 0 {
+		resp.NextCursor = id(items[len(items)-1])
 	}
-	if page.PrevCursor == "" && (p.After != "" || (p.Before != "" && env.HasMore)) && len(env.Data) > 0 {
-		page.PrevCursor = idOf(env.Data[0])
+	if resp.PrevCursor == "" && (page.After != "" || (page.Before != "" && env.HasMore)) && len(items) > 0 {
+		resp.PrevCursor = id(items[0])
 	}
-	return page, nil
+	return items, resp, nil
+}
+
+// Pager walks a list forward, page after page, from ListOptions.After (or
+// from the newest item). Every service with a List method has a ListAll that
+// returns one:
+//
+//	pager := c.Bookings.ListAll(ctx, &oncehub.BookingListOptions{Status: "completed"})
+//	for b, err := range pager.Items(250) {
+//		if err != nil { … } // items already yielded are real; continue later from pager.Cursor()
+//	}
+//	if pager.HasMore() { next := pager.Cursor() }
+//
+// The options are validated once, before the first page. Pages are as large
+// as OnceHub allows (MaxPageSize), the last one no larger than the cap needs;
+// ListOptions.Limit is not used, and Before cannot be (a pager walks forward).
+type Pager[T any] struct {
+	ctx   context.Context
+	err   error // the options' refusal, yielded by the first iteration
+	fetch func(ctx context.Context, page ListOptions) ([]T, *Response, error)
+	id    func(T) string
+	after string // where the next page starts
+	more  bool
+}
+
+func newPager[T any](ctx context.Context, err error, start ListOptions, fetch func(context.Context, ListOptions) ([]T, *Response, error), id func(T) string) *Pager[T] {
+	if err == nil && start.Before != "" {
+		err = paramErr("before", "cannot be used to walk a list, which goes forward: start from after (or from the newest item)")
+	}
+	return &Pager[T]{ctx: ctx, err: err, fetch: fetch, id: id, after: start.After, more: err == nil}
+}
+
+// Items yields the list's items in order, fetching pages as needed, up to max
+// items (max <= 0: every item). A failure ends the iteration: it is yielded
+// with the zero T, and HasMore and Cursor then say where to continue from.
+// Calling Items again continues where the last iteration stopped.
+func (p *Pager[T]) Items(max int) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		if p.err != nil {
+			yield(zero, p.err)
+			return
+		}
+		n := 0
+		for p.more {
+			limit := MaxPageSize
+			if max > 0 {
+				if n >= max {
+					return
+				}
+				limit = min(max-n, MaxPageSize)
+			}
+			items, resp, err := p.fetch(p.ctx, ListOptions{Limit: limit, After: p.after})
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			p.more = resp.HasMore && resp.NextCursor != "" && len(items) > 0
+			for i, it := range items {
+				n++
+				if !yield(it, nil) {
+					p.after = p.id(it)
+					p.more = p.more || i < len(items)-1
+					return
+				}
+			}
+			p.after = resp.NextCursor
+		}
+	}
+}
+
+// HasMore reports whether items remain after the last one Items yielded.
+func (p *Pager[T]) HasMore() bool { return p.more }
+
+// Cursor is where the list continues (pass it as ListOptions.After); "" when
+// the list has ended.
+func (p *Pager[T]) Cursor() string {
+	if !p.more {
+		return ""
+	}
+	return p.after
 }
 
 func cursorParam(link, name string) string {
@@ -111,9 +156,9 @@ func cursorParam(link, name string) string {
 	return u.Query().Get(name)
 }
 
-// ParseLinkHeader parses RFC 8288 Link header values into rel → URL. Malformed
+// parseLinkHeader parses RFC 8288 Link header values into rel → URL. Malformed
 // entries are skipped.
-func ParseLinkHeader(values []string) map[string]string {
+func parseLinkHeader(values []string) map[string]string {
 	out := map[string]string{}
 	for _, v := range values {
 		for _, part := range splitLinks(v) {
@@ -171,76 +216,4 @@ func splitLinks(s string) []string {
 		}
 	}
 	return append(parts, s[start:])
-}
-
-// Walk fetches pages forward from p until max items are collected or the list
-// ends. It returns the items, whether more exist, and the cursor to continue
-// from (pass it as After). fetch is called with the page parameters to use.
-func Walk[T any](ctx context.Context, p ListParams, max int, fetch func(context.Context, ListParams) (Page[T], error)) (items []T, more bool, next string, err error) {
-	if max <= 0 {
-		return nil, false, "", &ArgError{Arg: "max_results", Msg: "must be at least 1"}
-	}
-	if p.Before != "" {
-		return nil, false, "", &ArgError{Arg: "before", Msg: "cannot be combined with walking several pages; use after (or no cursor)"}
-	}
-	items = []T{}
-	for {
-		want := max - len(items)
-		p.Limit = min(want, MaxPageSize)
-		page, err := fetch(ctx, p)
-		if err != nil {
-			if len(items) > 0 {
-				return items, true, p.After, &PartialError{Collected: len(items), Cursor: p.After, Err: err}
-			}
-			return nil, false, "", err
-		}
-		items = append(items, page.Data...)
-		if !page.HasMore || page.NextCursor == "" || len(page.Data) == 0 {
-			return items, false, "", nil
-		}
-		if len(items) >= max {
-			return items, true, page.NextCursor, nil
-		}
-		p.After = page.NextCursor
-	}
-}
-
-// PartialError reports a walk that stopped part-way: Collected items were
-// fetched before Err; continue from Cursor.
-type PartialError struct {
-	Collected int
-	Cursor    string
-	Err       error
-}
-
-func (e *PartialError) Error() string {
-	return fmt.Sprintf("stopped after %d items (continue with after=%s): %v", e.Collected, e.Cursor, e.Err)
-}
-
-func (e *PartialError) Unwrap() error { return e.Err }
-
-// ArgError is a bad argument caught before anything is sent to OnceHub.
-type ArgError struct {
-	Arg string // the argument's name, as the tool calls it
-	Msg string // what is wrong and how to fix it
-}
-
-func (e *ArgError) Error() string { return e.Arg + ": " + e.Msg }
-
-// AsArgError returns the *ArgError in err's chain.
-func AsArgError(err error) (*ArgError, bool) {
-	var e *ArgError
-	ok := errors.As(err, &e)
-	return e, ok
-}
-
-// get fetches one object by ID from collection (e.g. "/users").
-func get[T any](ctx context.Context, c *Client, collection, arg, prefix, id string, q url.Values) (T, error) {
-	var out T
-	path, err := idPath(collection, arg, prefix, id)
-	if err != nil {
-		return out, err
-	}
-	_, err = c.do(ctx, request{method: "GET", path: path, route: collection + "/{id}", query: q}, &out)
-	return out, err
 }

@@ -5,18 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/oncehub-mcp/oncehub-mcp/oncehub/internal/resp"
+	"github.com/redis/go-redis/v9"
 )
 
 // RedisOptions configures a RedisLimiter.
 type RedisOptions struct {
-	// URL of the Redis server, redis://[user:password@]host:port[/db] (rediss:// for TLS).
-	URL string
+	// Client is the process's Redis client, shared with whatever else uses
+	// Redis; the limiter never closes it. It should honour context deadlines
+	// (redis.Options.ContextTimeoutEnabled) so that Timeout bounds a call.
+	Client redis.UniversalClient
 	// RPS and Burst per account, as for NewLocalLimiter.
 	RPS   float64
 	Burst int
@@ -28,7 +29,8 @@ type RedisOptions struct {
 	// OnFallback, when set, is called each time a call is paced by the local
 	// limiter because Redis could not be reached (a hook for metrics).
 	OnFallback func(err error)
-	// Timeout bounds one Redis round trip; 250 ms when zero.
+	// Timeout bounds one Redis round trip (with go-redis' own retries);
+	// 250 ms when zero.
 	Timeout time.Duration
 	// RetryAfter is how long Redis is left alone after a failure before it is
 	// tried again; 2 s when zero.
@@ -40,7 +42,7 @@ type RedisOptions struct {
 // When Redis cannot be reached it paces with a local limiter instead, logs
 // that it does, and never fails a call because of Redis.
 type RedisLimiter struct {
-	rdb        *resp.Client
+	rdb        redis.UniversalClient
 	prefix     string
 	emission   time.Duration // time between turns
 	burst      int
@@ -56,12 +58,11 @@ type RedisLimiter struct {
 	downUntil time.Time
 }
 
-// NewRedisLimiter returns a limiter sharing its budget through the Redis at
-// o.URL. It does not connect: an unreachable Redis is not an error here.
+// NewRedisLimiter returns a limiter sharing its budget through o.Client. It
+// does not connect: an unreachable Redis is not an error here.
 func NewRedisLimiter(o RedisOptions) (*RedisLimiter, error) {
-	opts, err := resp.ParseURL(o.URL)
-	if err != nil {
-		return nil, fmt.Errorf("rate-limit Redis URL: %w", err)
+	if o.Client == nil {
+		return nil, errors.New("a shared Redis rate limit needs a Redis client")
 	}
 	if o.RPS <= 0 {
 		return nil, errors.New("a shared Redis rate limit needs a positive requests-per-second rate")
@@ -81,9 +82,8 @@ func NewRedisLimiter(o RedisOptions) (*RedisLimiter, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	opts.Timeout = o.Timeout
 	return &RedisLimiter{
-		rdb:        resp.New(opts),
+		rdb:        o.Client,
 		prefix:     o.Prefix,
 		emission:   time.Duration(float64(time.Second) / o.RPS),
 		burst:      o.Burst,
@@ -100,7 +100,7 @@ func NewRedisLimiter(o RedisOptions) (*RedisLimiter, error) {
 // returns {1, wait_us} when a turn was taken (sleep wait_us, then send) or
 // {0, wait_us} when the turn is further away than the caller may wait
 // (nothing taken).
-var reserveScript = resp.NewScript(`
+var reserveScript = redis.NewScript(`
 local emission = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local max_wait = tonumber(ARGV[3])
@@ -119,7 +119,7 @@ return {"1", string.format("%.0f", wait)}
 
 // pauseScript holds an account back for ARGV[3] microseconds: no turn is free
 // before then, and the burst is spent.
-var pauseScript = resp.NewScript(`
+var pauseScript = redis.NewScript(`
 local emission = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local pause = tonumber(ARGV[3])
@@ -134,25 +134,6 @@ end
 return 1
 `)
 
-// parseReserve reads reserveScript's reply, {"0"|"1", wait_us}.
-func parseReserve(reply any) (taken, waitUS int64, err error) {
-	res, ok := reply.([]any)
-	if ok && len(res) == 2 {
-		t, ok1 := res[0].(string)
-		w, ok2 := res[1].(string)
-		if ok1 && ok2 {
-			taken, err = strconv.ParseInt(t, 10, 64)
-			if err == nil {
-				waitUS, err = strconv.ParseInt(w, 10, 64)
-			}
-			if err == nil {
-				return taken, waitUS, nil
-			}
-		}
-	}
-	return 0, 0, fmt.Errorf("unexpected reply from the reserve script: %v", reply)
-}
-
 // maxReserve bounds the wait asked of Redis when the caller has no deadline.
 const maxReserve = 10 * time.Minute
 
@@ -164,13 +145,16 @@ func (r *RedisLimiter) Wait(ctx context.Context, account string) error {
 	if r.skipRedis() {
 		return r.fallback(ctx, account, nil)
 	}
-	maxWait := maxReserve
+	// Redis gets at most Timeout, and never more than half of what the
+	// caller has left: when it fails, the local fallback still has time.
+	maxWait, budget := maxReserve, r.timeout
 	if dl, ok := ctx.Deadline(); ok {
 		maxWait = time.Until(dl)
+		budget = min(budget, maxWait/2)
 	}
-	rctx, cancel := context.WithTimeout(ctx, r.timeout)
-	reply, err := r.rdb.Eval(rctx, reserveScript, []string{r.prefix + account},
-		r.emission.Microseconds(), r.burst, maxWait.Microseconds())
+	rctx, cancel := context.WithTimeout(ctx, budget)
+	reply, err := reserveScript.Run(rctx, r.rdb, []string{r.prefix + account},
+		r.emission.Microseconds(), r.burst, maxWait.Microseconds()).Int64Slice()
 	cancel()
 	if err != nil {
 		if ctx.Err() != nil {
@@ -178,12 +162,11 @@ func (r *RedisLimiter) Wait(ctx context.Context, account string) error {
 		}
 		return r.fallback(ctx, account, err)
 	}
-	taken, waitUS, err := parseReserve(reply)
-	if err != nil {
-		return r.fallback(ctx, account, err)
+	if len(reply) != 2 {
+		return r.fallback(ctx, account, fmt.Errorf("unexpected reply from the reserve script: %v", reply))
 	}
 	r.markUp()
-	wait := time.Duration(waitUS) * time.Microsecond
+	taken, wait := reply[0], time.Duration(reply[1])*time.Microsecond
 	if taken == 0 {
 		return &RateWaitError{Wait: wait}
 	}
@@ -204,8 +187,8 @@ func (r *RedisLimiter) Pause(account string, d time.Duration) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), r.timeout)
 	defer cancel()
-	if _, err := r.rdb.Eval(ctx, pauseScript, []string{r.prefix + account},
-		r.emission.Microseconds(), r.burst, d.Microseconds()); err != nil {
+	if err := pauseScript.Run(ctx, r.rdb, []string{r.prefix + account},
+		r.emission.Microseconds(), r.burst, d.Microseconds()).Err(); err != nil {
 		r.markDown(err)
 	}
 }
@@ -217,12 +200,8 @@ func (r *RedisLimiter) Fallbacks() int64 { return r.fallbacks.Load() }
 func (r *RedisLimiter) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
-	_, err := r.rdb.Do(ctx, "PING")
-	return err
+	return r.rdb.Ping(ctx).Err()
 }
-
-// Close releases the Redis connections.
-func (r *RedisLimiter) Close() error { return r.rdb.Close() }
 
 func (r *RedisLimiter) fallback(ctx context.Context, account string, err error) error {
 	if err != nil {

@@ -107,18 +107,18 @@ func TestLocalLimiterZeroRateIsUnlimited(t *testing.T) {
 func TestClientPacesPerAccountAndReportsTheWait(t *testing.T) {
 	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) { okJSON(w) })
 	c := newTestClient(t, up.URL, func(cfg *Config) { cfg.Limiter = NewLocalLimiter(1, 1) })
-	_, err := c.TestAPIKey(keyCtx())
+	_, _, err := c.TestAPIKey(keyCtx())
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(keyCtx(), 100*time.Millisecond)
 	defer cancel()
-	_, err = c.TestAPIKey(ctx)
+	_, _, err = c.TestAPIKey(ctx)
 	var we *RateWaitError
 	require.ErrorAs(t, err, &we)
 	assert.False(t, MaybeSent(err), "nothing was sent")
 	assert.Equal(t, 1, up.count())
 
 	other := WithAPIKey(context.Background(), "another-key")
-	_, err = c.TestAPIKey(other)
+	_, _, err = c.TestAPIKey(other)
 	require.NoError(t, err, "another account has its own budget")
 }
 
@@ -129,8 +129,9 @@ func TestClientPausesAccountOnRetryAfter(t *testing.T) {
 	})
 	l := NewLocalLimiter(100, 5)
 	c := newTestClient(t, up.URL, func(cfg *Config) { cfg.Limiter = l })
-	_, err := c.TestAPIKey(keyCtx())
-	require.True(t, IsRateLimited(err))
+	_, _, err := c.TestAPIKey(keyCtx())
+	e, ok := errors.AsType[*APIError](err)
+	require.True(t, ok && e.Status == http.StatusTooManyRequests, "%v", err)
 	var we *RateWaitError
 	require.ErrorAs(t, l.Wait(shortCtx(t), Fingerprint(testKey)), &we, "the account is held back for Retry-After")
 	assert.Greater(t, we.Wait, 30*time.Second)

@@ -3,13 +3,10 @@ package oncehub
 import (
 	"context"
 	"errors"
-	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/http/httptrace"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -52,7 +49,7 @@ func (p RetryPolicy) shouldRetry(ctx context.Context, method string, attempt int
 		return 0, false
 	}
 	wait := p.backoff(attempt)
-	if apiErr, ok := AsAPIError(err); ok && apiErr.RetryAfter > 0 {
+	if apiErr, ok := errors.AsType[*APIError](err); ok && apiErr.RetryAfter > 0 {
 		if apiErr.RetryAfter > p.MaxRetryAfter {
 			return 0, false // OnceHub wants a long pause: say so rather than wait
 		}
@@ -70,15 +67,15 @@ func retryable(method string, err error) bool {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || IsTimeout(err) {
 		return false
 	}
-	if apiErr, ok := AsAPIError(err); ok {
+	if apiErr, ok := errors.AsType[*APIError](err); ok {
 		switch apiErr.Status {
 		case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 			return method == http.MethodGet
 		}
 		return false
 	}
-	var te *TransportError
-	if !errors.As(err, &te) {
+	te, ok := errors.AsType[*TransportError](err)
+	if !ok {
 		return false
 	}
 	if !te.Sent {
@@ -96,25 +93,6 @@ func (p RetryPolicy) backoff(attempt int) time.Duration {
 		}
 	}
 	return time.Duration(rand.Int64N(int64(ceiling) + 1))
-}
-
-// IsTimeout reports a network timeout anywhere in err's chain (a dial, a
-// TLS handshake or a read that took too long).
-func IsTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
-}
-
-// isConnectionFailure reports a connection that broke before a whole response
-// arrived (reset, closed, cut off mid-body).
-func isConnectionFailure(err error) bool {
-	switch {
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNABORTED), errors.Is(err, syscall.EPIPE),
-		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return true
-	}
-	var op *net.OpError
-	return errors.As(err, &op) && !op.Timeout()
 }
 
 // sentTracker records whether a connection was obtained for a request: until

@@ -103,7 +103,7 @@ func TestGetRetriedOnRetryableStatusesThenSucceeds(t *testing.T) {
 			})
 			var tries []int
 			c := newTestClient(t, up.URL, func(cfg *Config) { cfg.Observer = func(a Attempt) { tries = append(tries, a.Try) } })
-			res, err := c.TestAPIKey(keyCtx())
+			res, _, err := c.TestAPIKey(keyCtx())
 			require.NoError(t, err)
 			assert.Contains(t, res.Message, "a@example.com")
 			assert.Equal(t, 3, up.count())
@@ -116,8 +116,8 @@ func TestGetNotRetriedOnOtherStatuses(t *testing.T) {
 	for _, status := range []int{400, 401, 402, 403, 404, 409, 422, 500, 501} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
 			up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) { apiErr(w, status, "api_error") })
-			_, err := newTestClient(t, up.URL).TestAPIKey(keyCtx())
-			e, ok := AsAPIError(err)
+			_, _, err := newTestClient(t, up.URL).TestAPIKey(keyCtx())
+			e, ok := errors.AsType[*APIError](err)
 			require.True(t, ok, "%v", err)
 			assert.Equal(t, status, e.Status)
 			assert.Equal(t, 1, up.count())
@@ -127,8 +127,8 @@ func TestGetNotRetriedOnOtherStatuses(t *testing.T) {
 
 func TestRetriesBoundedByAttempts(t *testing.T) {
 	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) { apiErr(w, 503, "api_error") })
-	_, err := newTestClient(t, up.URL).TestAPIKey(keyCtx())
-	e, ok := AsAPIError(err)
+	_, _, err := newTestClient(t, up.URL).TestAPIKey(keyCtx())
+	e, ok := errors.AsType[*APIError](err)
 	require.True(t, ok)
 	assert.Equal(t, 503, e.Status)
 	assert.Equal(t, "req_4", e.RequestID, "the last attempt's Request-Id is reported")
@@ -144,7 +144,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 		}
 		okJSON(w)
 	})
-	_, err := newTestClient(t, up.URL).TestAPIKey(keyCtx())
+	_, _, err := newTestClient(t, up.URL).TestAPIKey(keyCtx())
 	require.NoError(t, err)
 	require.Equal(t, 2, up.count())
 	assert.GreaterOrEqual(t, up.times[1].Sub(up.times[0]), time.Second, "the retry waited for Retry-After, not the 1 ms backoff")
@@ -155,8 +155,8 @@ func TestRetryAfterBeyondCapOrDeadlineEndsRetries(t *testing.T) {
 		w.Header().Set("Retry-After", "45")
 		apiErr(w, 429, ErrTypeRateLimit)
 	})
-	_, err := newTestClient(t, up.URL).TestAPIKey(keyCtx())
-	e, ok := AsAPIError(err)
+	_, _, err := newTestClient(t, up.URL).TestAPIKey(keyCtx())
+	e, ok := errors.AsType[*APIError](err)
 	require.True(t, ok)
 	assert.Equal(t, 45*time.Second, e.RetryAfter, "the caller learns how long to wait")
 	assert.Equal(t, 1, up.count(), "Retry-After above MaxRetryAfter: no retry")
@@ -167,8 +167,9 @@ func TestRetryAfterBeyondCapOrDeadlineEndsRetries(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(keyCtx(), 300*time.Millisecond)
 	defer cancel()
-	_, err = newTestClient(t, up2.URL).TestAPIKey(ctx)
-	require.True(t, hasStatus(err, 503), "%v", err)
+	_, _, err = newTestClient(t, up2.URL).TestAPIKey(ctx)
+	e503, ok := errors.AsType[*APIError](err)
+	require.True(t, ok && e503.Status == 503, "%v", err)
 	assert.Equal(t, 1, up2.count(), "the deadline is closer than Retry-After: report now")
 	assert.NoError(t, ctx.Err(), "returned before the deadline instead of sleeping through it")
 }
@@ -183,7 +184,7 @@ func TestWritesNeverRetriedOnceSent(t *testing.T) {
 	for name, fault := range faults {
 		t.Run(name, func(t *testing.T) {
 			up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) { fault(w) })
-			_, err := newTestClient(t, up.URL).CancelBooking(keyCtx(), "BKNG-ABC123", CancelParams{Reason: "sick"})
+			_, _, err := newTestClient(t, up.URL).Bookings.Cancel(keyCtx(), "BKNG-ABC123", &CancelRequest{Reason: "sick"})
 			require.Error(t, err)
 			assert.Equal(t, 1, up.count(), "a POST that reached OnceHub is sent once")
 			assert.True(t, MaybeSent(err))
@@ -213,7 +214,7 @@ func TestWriteRetriedWhenItNeverLeft(t *testing.T) {
 	})
 	tr, dials := flakyDialer(2)
 	c := newTestClient(t, up.URL, func(cfg *Config) { cfg.Transport = tr })
-	b, err := c.CancelBooking(keyCtx(), "BKNG-ABC123", CancelParams{})
+	b, _, err := c.Bookings.Cancel(keyCtx(), "BKNG-ABC123", &CancelRequest{})
 	require.NoError(t, err)
 	assert.Equal(t, "canceled", b.Status)
 	assert.Equal(t, int32(3), dials.Load())
@@ -221,7 +222,7 @@ func TestWriteRetriedWhenItNeverLeft(t *testing.T) {
 
 	// DNS failure: nothing sent either; retried, then reported as not sent.
 	c2 := newTestClient(t, "https://oncehub-mcp-test.invalid")
-	_, err = c2.CancelBooking(keyCtx(), "BKNG-ABC123", CancelParams{})
+	_, _, err = c2.Bookings.Cancel(keyCtx(), "BKNG-ABC123", &CancelRequest{})
 	require.Error(t, err)
 	assert.False(t, MaybeSent(err), "%v", err)
 }
@@ -234,7 +235,7 @@ func TestGetRetriedAfterConnectionResetMidBody(t *testing.T) {
 		}
 		okJSON(w)
 	})
-	_, err := newTestClient(t, up.URL).TestAPIKey(keyCtx())
+	_, _, err := newTestClient(t, up.URL).TestAPIKey(keyCtx())
 	require.NoError(t, err)
 	assert.Equal(t, 2, up.count())
 }
@@ -249,7 +250,7 @@ func TestTimeoutIsNotRetriedAndNothingHangs(t *testing.T) {
 		}
 	})
 	c := newTestClient(t, up.URL, func(cfg *Config) { cfg.Timeout = 100 * time.Millisecond })
-	_, err := c.TestAPIKey(keyCtx())
+	_, _, err := c.TestAPIKey(keyCtx())
 	require.Error(t, err)
 	assert.True(t, IsTimeout(err), "%v", err)
 	assert.Equal(t, 1, up.count(), "a timeout is not retried")
@@ -271,7 +272,7 @@ func TestCallerCancellationReachesTheHTTPRequest(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(keyCtx())
 	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
-	_, err := newTestClient(t, up.URL).TestAPIKey(ctx)
+	_, _, err := newTestClient(t, up.URL).TestAPIKey(ctx)
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, 1, up.count())
 	select {
@@ -291,21 +292,16 @@ func TestResponseBodyCapped(t *testing.T) {
 		_, _ = io.WriteString(w, `{"message":"`+big+`"}`)
 	})
 	c := newTestClient(t, up.URL, func(cfg *Config) { cfg.MaxResponseBytes = 1024 })
-	for _, q := range []string{"", "chunked=1"} {
+	type options struct {
+		Chunked string `url:"chunked,omitempty"`
+	}
+	for _, chunked := range []string{"", "1"} {
 		var out map[string]any
-		_, err := c.do(keyCtx(), request{method: "GET", path: "/test", route: "/test", query: queryOf(q)}, &out)
-		require.Error(t, err, q)
+		_, err := c.do(keyCtx(), request{method: "GET", route: "/test", opts: options{chunked}}, &out)
+		require.Error(t, err, chunked)
 		assert.Contains(t, err.Error(), "1024-byte cap")
 	}
 	assert.Equal(t, 2, up.count(), "an oversized body is not retried")
-}
-
-func queryOf(s string) map[string][]string {
-	if s == "" {
-		return nil
-	}
-	k, v, _ := strings.Cut(s, "=")
-	return map[string][]string{k: {v}}
 }
 
 func TestRedirectsAreNeverFollowed(t *testing.T) {
@@ -315,7 +311,7 @@ func TestRedirectsAreNeverFollowed(t *testing.T) {
 	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, elsewhere.URL+"/v2/test?email=a@example.com", http.StatusFound)
 	})
-	_, err := newTestClient(t, up.URL).TestAPIKey(keyCtx())
+	_, _, err := newTestClient(t, up.URL).TestAPIKey(keyCtx())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "redirect to "+elsewhere.URL)
 	assert.Contains(t, err.Error(), "never followed")
@@ -336,7 +332,7 @@ func TestNonJSONAnswers(t *testing.T) {
 				_, _ = io.WriteString(w, "<html><body><h1>500 Internal Server Error</h1></body></html>")
 			},
 			func(t *testing.T, err error) {
-				e, ok := AsAPIError(err)
+				e, ok := errors.AsType[*APIError](err)
 				require.True(t, ok)
 				assert.Equal(t, "non-JSON error page", e.Message)
 			},
@@ -353,7 +349,7 @@ func TestNonJSONAnswers(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) { tc.answer(w) })
-			_, err := newTestClient(t, up.URL).TestAPIKey(keyCtx())
+			_, _, err := newTestClient(t, up.URL).TestAPIKey(keyCtx())
 			require.Error(t, err)
 			tc.check(t, err)
 			assert.Equal(t, 1, up.count())

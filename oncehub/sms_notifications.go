@@ -3,14 +3,14 @@ package oncehub
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"net/url"
 	"strings"
 	"time"
+
+	"github.com/oncehub-mcp/oncehub-mcp/internal/clip"
 )
 
 // SMSExpandable lists the SMS notification fields `expand` accepts.
-var SMSExpandable = []string{"recipient"}
+func SMSExpandable() []string { return []string{"recipient"} }
 
 // SMS recipient types.
 const (
@@ -79,47 +79,58 @@ func (d SMSDetail) MarshalJSON() ([]byte, error) {
 	return encodeObject(plain(d), d.Extra)
 }
 
-// SMSFilter narrows GET /notifications/sms. Empty fields are not sent.
-type SMSFilter struct {
-	ListParams
-	CreationTime  TimeRange // date-times
-	Recipient     string    // CTC-… or USR-…
-	RecipientType string    // contact | user
-	Expand        []string  // see SMSExpandable
+// SMSNotificationsService handles the SMS messages OnceHub sent
+// (/notifications/sms).
+type SMSNotificationsService service
+
+// SMSListOptions narrows GET /notifications/sms. Empty fields are not sent.
+type SMSListOptions struct {
+	ListOptions
+	CreationTime  TimeRange  `url:"creation_time"`
+	Recipient     string     `url:"recipient,omitempty"`      // CTC-… or USR-…
+	RecipientType string     `url:"recipient_type,omitempty"` // RecipientContact or RecipientUser
+	Expand        ListExpand `url:"expand"`                   // see SMSExpandable
 }
 
-// Validate checks the filter without sending anything.
-func (f SMSFilter) Validate() error {
-	if err := f.ListParams.Validate(); err != nil {
+// Validate checks the options without sending anything.
+func (o SMSListOptions) Validate() error {
+	if err := o.ListOptions.Validate(); err != nil {
 		return err
 	}
-	if err := f.CreationTime.validate("creation_time"); err != nil {
+	if err := o.CreationTime.validate("creation_time"); err != nil {
 		return err
 	}
-	if err := checkOptionalID("recipient", PrefixContact+"|"+PrefixUser, f.Recipient); err != nil {
+	if err := checkOptionalID("recipient", PrefixContact+"|"+PrefixUser, o.Recipient); err != nil {
 		return err
 	}
-	switch f.RecipientType {
+	switch o.RecipientType {
 	case "", RecipientContact, RecipientUser:
 	default:
-		return &ArgError{Arg: "recipient_type", Msg: fmt.Sprintf("%q is not a recipient type; use contact or user", clip(f.RecipientType))}
+		return paramErr("recipient_type", "%q is not a recipient type; use contact or user", clip.Value(o.RecipientType))
 	}
-	return checkExpand(f.Expand, SMSExpandable)
+	return checkExpand(o.Expand, SMSExpandable())
 }
 
-func (f SMSFilter) query() url.Values {
-	q := url.Values{}
-	f.CreationTime.apply(q, "creation_time")
-	setIf(q, "recipient", f.Recipient)
-	setIf(q, "recipient_type", f.RecipientType)
-	setListExpand(q, f.Expand)
-	return q
+func smsID(s SMSNotification) string { return s.ID }
+
+// List returns one page of SMS notifications, newest first.
+func (s *SMSNotificationsService) List(ctx context.Context, opts *SMSListOptions) ([]SMSNotification, *Response, error) {
+	o := orZero(opts)
+	if err := o.Validate(); err != nil {
+		return nil, nil, err
+	}
+	return s.list(ctx, o)
 }
 
-// ListSMSNotifications returns one page of SMS notifications, newest first.
-func (c *Client) ListSMSNotifications(ctx context.Context, f SMSFilter) (Page[SMSNotification], error) {
-	if err := f.Validate(); err != nil {
-		return Page[SMSNotification]{}, err
-	}
-	return list(ctx, c, "/notifications/sms", "/notifications/sms", f.query(), f.ListParams, func(s SMSNotification) string { return s.ID })
+func (s *SMSNotificationsService) list(ctx context.Context, o SMSListOptions) ([]SMSNotification, *Response, error) {
+	return list(ctx, s.client, "/notifications/sms", o, o.ListOptions, smsID)
+}
+
+// ListAll walks the SMS notifications matching opts, newest first (see Pager).
+func (s *SMSNotificationsService) ListAll(ctx context.Context, opts *SMSListOptions) *Pager[SMSNotification] {
+	o := orZero(opts)
+	return newPager(ctx, o.Validate(), o.ListOptions, func(ctx context.Context, page ListOptions) ([]SMSNotification, *Response, error) {
+		o.ListOptions = page
+		return s.list(ctx, o)
+	}, smsID)
 }

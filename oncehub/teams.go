@@ -1,9 +1,6 @@
 package oncehub
 
-import (
-	"context"
-	"net/url"
-)
+import "context"
 
 // Team is a group of users.
 type Team struct {
@@ -25,31 +22,48 @@ func (t Team) MarshalJSON() ([]byte, error) {
 	return encodeObject(plain(t), t.Extra)
 }
 
-// TeamFilter narrows GET /teams.
-type TeamFilter struct {
-	ListParams
-	User string // USR-…: only the teams this user belongs to
+// TeamsService handles teams (/teams).
+type TeamsService service
+
+// TeamListOptions narrows GET /teams.
+type TeamListOptions struct {
+	ListOptions
+	User string `url:"user,omitempty"` // USR-…: only the teams this user belongs to
 }
 
-// Validate checks the filter without sending anything.
-func (f TeamFilter) Validate() error {
-	if err := f.ListParams.Validate(); err != nil {
+// Validate checks the options without sending anything.
+func (o TeamListOptions) Validate() error {
+	if err := o.ListOptions.Validate(); err != nil {
 		return err
 	}
-	return checkOptionalID("user", PrefixUser, f.User)
+	return checkOptionalID("user", PrefixUser, o.User)
 }
 
-// ListTeams returns one page of teams.
-func (c *Client) ListTeams(ctx context.Context, f TeamFilter) (Page[Team], error) {
-	if err := f.Validate(); err != nil {
-		return Page[Team]{}, err
+func teamID(t Team) string { return t.ID }
+
+// List returns one page of teams.
+func (s *TeamsService) List(ctx context.Context, opts *TeamListOptions) ([]Team, *Response, error) {
+	o := orZero(opts)
+	if err := o.Validate(); err != nil {
+		return nil, nil, err
 	}
-	q := url.Values{}
-	setIf(q, "user", f.User)
-	return list(ctx, c, "/teams", "/teams", q, f.ListParams, func(t Team) string { return t.ID })
+	return s.list(ctx, o)
 }
 
-// GetTeam fetches one team.
-func (c *Client) GetTeam(ctx context.Context, id string) (Team, error) {
-	return get[Team](ctx, c, "/teams", "team_id", PrefixTeam, id, nil)
+func (s *TeamsService) list(ctx context.Context, o TeamListOptions) ([]Team, *Response, error) {
+	return list(ctx, s.client, "/teams", o, o.ListOptions, teamID)
+}
+
+// ListAll walks the teams matching opts (see Pager).
+func (s *TeamsService) ListAll(ctx context.Context, opts *TeamListOptions) *Pager[Team] {
+	o := orZero(opts)
+	return newPager(ctx, o.Validate(), o.ListOptions, func(ctx context.Context, page ListOptions) ([]Team, *Response, error) {
+		o.ListOptions = page
+		return s.list(ctx, o)
+	}, teamID)
+}
+
+// Get fetches one team.
+func (s *TeamsService) Get(ctx context.Context, id string) (Team, *Response, error) {
+	return get[Team](ctx, s.client, "/teams/{id}", PrefixTeam, id)
 }

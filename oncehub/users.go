@@ -4,11 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/mail"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/oncehub-mcp/oncehub-mcp/internal/clip"
 )
 
 // User roles.
@@ -19,8 +20,8 @@ const (
 	RoleTeamManager   = "Team Manager"
 )
 
-// AssignableRoles are the roles the API can give a user (never Account Owner).
-var AssignableRoles = []string{RoleAdministrator, RoleMember, RoleTeamManager}
+// AssignableRoles lists the roles the API can give a user (never Account Owner).
+func AssignableRoles() []string { return []string{RoleAdministrator, RoleMember, RoleTeamManager} }
 
 // User is a member of the OnceHub account.
 type User struct {
@@ -49,40 +50,58 @@ func (u User) MarshalJSON() ([]byte, error) {
 	return encodeObject(plain(u), u.Extra)
 }
 
-// UserFilter narrows GET /users.
-type UserFilter struct {
-	ListParams
-	Email string
+// UsersService handles the account's users (/users) and their scheduling
+// availability.
+type UsersService service
+
+// UserListOptions narrows GET /users.
+type UserListOptions struct {
+	ListOptions
+	Email string `url:"email,omitempty"` // exact address
 }
 
-// Validate checks the filter without sending anything.
-func (f UserFilter) Validate() error {
-	if err := f.ListParams.Validate(); err != nil {
+// Validate checks the options without sending anything.
+func (o UserListOptions) Validate() error {
+	if err := o.ListOptions.Validate(); err != nil {
 		return err
 	}
-	if f.Email != "" {
-		return checkEmail("email", f.Email)
+	if o.Email != "" {
+		return checkEmail("email", o.Email)
 	}
 	return nil
 }
 
-// ListUsers returns one page of users.
-func (c *Client) ListUsers(ctx context.Context, f UserFilter) (Page[User], error) {
-	if err := f.Validate(); err != nil {
-		return Page[User]{}, err
+func userID(u User) string { return u.ID }
+
+// List returns one page of users.
+func (s *UsersService) List(ctx context.Context, opts *UserListOptions) ([]User, *Response, error) {
+	o := orZero(opts)
+	if err := o.Validate(); err != nil {
+		return nil, nil, err
 	}
-	q := url.Values{}
-	setIf(q, "email", f.Email)
-	return list(ctx, c, "/users", "/users", q, f.ListParams, func(u User) string { return u.ID })
+	return s.list(ctx, o)
 }
 
-// GetUser fetches one user. A deleted user comes back with Deleted set.
-func (c *Client) GetUser(ctx context.Context, id string) (User, error) {
-	return get[User](ctx, c, "/users", "user_id", PrefixUser, id, nil)
+func (s *UsersService) list(ctx context.Context, o UserListOptions) ([]User, *Response, error) {
+	return list(ctx, s.client, "/users", o, o.ListOptions, userID)
 }
 
-// CreateUserParams is the body of POST /users.
-type CreateUserParams struct {
+// ListAll walks the users matching opts (see Pager).
+func (s *UsersService) ListAll(ctx context.Context, opts *UserListOptions) *Pager[User] {
+	o := orZero(opts)
+	return newPager(ctx, o.Validate(), o.ListOptions, func(ctx context.Context, page ListOptions) ([]User, *Response, error) {
+		o.ListOptions = page
+		return s.list(ctx, o)
+	}, userID)
+}
+
+// Get fetches one user. A deleted user comes back with Deleted set.
+func (s *UsersService) Get(ctx context.Context, id string) (User, *Response, error) {
+	return get[User](ctx, s.client, "/users/{id}", PrefixUser, id)
+}
+
+// CreateUserRequest is the body of POST /users.
+type CreateUserRequest struct {
 	Email     string   `json:"email"`
 	FirstName string   `json:"first_name"`
 	LastName  string   `json:"last_name"`
@@ -91,38 +110,39 @@ type CreateUserParams struct {
 }
 
 // Validate checks the body without sending anything.
-func (p CreateUserParams) Validate() error {
-	if err := checkEmail("email", p.Email); err != nil {
+func (r CreateUserRequest) Validate() error {
+	if err := checkEmail("email", r.Email); err != nil {
 		return err
 	}
-	if err := checkName("first_name", p.FirstName); err != nil {
+	if err := checkName("first_name", r.FirstName); err != nil {
 		return err
 	}
-	if err := checkName("last_name", p.LastName); err != nil {
+	if err := checkName("last_name", r.LastName); err != nil {
 		return err
 	}
-	if p.RoleName != "" {
-		if err := checkRole(p.RoleName); err != nil {
+	if r.RoleName != "" {
+		if err := checkRole(r.RoleName); err != nil {
 			return err
 		}
 	}
-	return checkTeams(p.Teams)
+	return checkTeams(r.Teams)
 }
 
-// CreateUser adds a user to the account; OnceHub emails them an invitation and
+// Create adds a user to the account; OnceHub emails them an invitation and
 // the new user's status is "invited". Never retried once sent.
-func (c *Client) CreateUser(ctx context.Context, p CreateUserParams) (User, error) {
-	if err := p.Validate(); err != nil {
-		return User{}, err
+func (s *UsersService) Create(ctx context.Context, body *CreateUserRequest) (User, *Response, error) {
+	b := orZero(body)
+	if err := b.Validate(); err != nil {
+		return User{}, nil, err
 	}
 	var u User
-	_, err := c.do(ctx, request{method: "POST", path: "/users", route: "/users", body: p}, &u)
-	return u, err
+	resp, err := s.client.do(ctx, request{method: "POST", route: "/users", body: b}, &u)
+	return u, resp, err
 }
 
-// UpdateUserParams is the body of PATCH /users/{id}. Nil fields are not sent,
-// so they keep their current value.
-type UpdateUserParams struct {
+// UpdateUserRequest is the body of PATCH /users/{id}. Nil fields are not
+// sent, so they keep their current value.
+type UpdateUserRequest struct {
 	FirstName *string `json:"first_name,omitempty"`
 	LastName  *string `json:"last_name,omitempty"`
 	RoleName  *string `json:"role_name,omitempty"`
@@ -131,81 +151,60 @@ type UpdateUserParams struct {
 }
 
 // Validate checks the body without sending anything.
-func (p UpdateUserParams) Validate() error {
-	if p.FirstName == nil && p.LastName == nil && p.RoleName == nil && p.Teams == nil {
-		return &ArgError{Arg: "first_name", Msg: "nothing to update: give at least one of first_name, last_name, role_name, teams"}
+func (r UpdateUserRequest) Validate() error {
+	if r.FirstName == nil && r.LastName == nil && r.RoleName == nil && r.Teams == nil {
+		return paramErr("", "nothing to update: give at least one of first_name, last_name, role_name, teams")
 	}
-	if p.FirstName != nil {
-		if err := checkName("first_name", *p.FirstName); err != nil {
+	if r.FirstName != nil {
+		if err := checkName("first_name", *r.FirstName); err != nil {
 			return err
 		}
 	}
-	if p.LastName != nil {
-		if err := checkName("last_name", *p.LastName); err != nil {
+	if r.LastName != nil {
+		if err := checkName("last_name", *r.LastName); err != nil {
 			return err
 		}
 	}
-	if p.RoleName != nil {
-		if err := checkRole(*p.RoleName); err != nil {
+	if r.RoleName != nil {
+		if err := checkRole(*r.RoleName); err != nil {
 			return err
 		}
 	}
-	if p.Teams != nil {
-		return checkTeams(*p.Teams)
+	if r.Teams != nil {
+		return checkTeams(*r.Teams)
 	}
 	return nil
 }
 
-// UpdateUser changes a user's name, role or teams.
-func (c *Client) UpdateUser(ctx context.Context, id string, p UpdateUserParams) (User, error) {
-	path, err := idPath("/users", "user_id", PrefixUser, id)
-	if err != nil {
-		return User{}, err
+// Update changes a user's name, role or teams.
+func (s *UsersService) Update(ctx context.Context, id string, body *UpdateUserRequest) (User, *Response, error) {
+	b := orZero(body)
+	if err := checkID("id", PrefixUser, id); err != nil {
+		return User{}, nil, err
 	}
-	if err := p.Validate(); err != nil {
-		return User{}, err
+	if err := b.Validate(); err != nil {
+		return User{}, nil, err
 	}
-	if p.Teams != nil && *p.Teams == nil {
+	if b.Teams != nil && *b.Teams == nil {
 		empty := []string{}
-		p.Teams = &empty // send [], not null
+		b.Teams = &empty // send [], not null
 	}
 	var u User
-	_, err = c.do(ctx, request{method: "PATCH", path: path, route: "/users/{id}", body: p}, &u)
-	return u, err
+	resp, err := s.client.do(ctx, request{method: "PATCH", route: "/users/{id}", id: id, body: b}, &u)
+	return u, resp, err
 }
 
-// DeleteUser removes a user from the account.
-func (c *Client) DeleteUser(ctx context.Context, id string) (DeletedObject, error) {
-	path, err := idPath("/users", "user_id", PrefixUser, id)
-	if err != nil {
-		return DeletedObject{}, err
-	}
-	var d DeletedObject
-	_, err = c.do(ctx, request{method: "DELETE", path: path, route: "/users/{id}"}, &d)
-	return d, err
-}
-
-func checkEmail(arg, email string) error {
-	a, err := mail.ParseAddress(email)
-	if err != nil || a.Address != email || a.Name != "" {
-		return &ArgError{Arg: arg, Msg: fmt.Sprintf("%q is not an email address; give a bare address such as ana@example.com", clip(email))}
-	}
-	return nil
-}
-
-func checkName(arg, name string) error {
-	if strings.TrimSpace(name) == "" {
-		return &ArgError{Arg: arg, Msg: "must not be empty"}
-	}
-	return nil
+// Delete removes a user from the account.
+func (s *UsersService) Delete(ctx context.Context, id string) (DeletedObject, *Response, error) {
+	return del(ctx, s.client, "/users/{id}", PrefixUser, id)
 }
 
 func checkRole(role string) error {
 	if role == RoleAccountOwner {
-		return &ArgError{Arg: "role_name", Msg: "the Account Owner role cannot be assigned through the API; use Administrator, Member or Team Manager"}
+		return paramErr("role_name", "the Account Owner role cannot be assigned through the API; use Administrator, Member or Team Manager")
 	}
-	if !slices.Contains(AssignableRoles, role) {
-		return &ArgError{Arg: "role_name", Msg: fmt.Sprintf("%q is not a role; use one of %s (case-sensitive)", clip(role), strings.Join(AssignableRoles, ", "))}
+	if !slices.Contains(AssignableRoles(), role) {
+		return paramErr("role_name", "%q is not a role; use one of %s (case-sensitive)", clip.Value(role), strings.Join(AssignableRoles(), ", "))
 	}
 	return nil
 }
@@ -213,19 +212,21 @@ func checkRole(role string) error {
 func checkTeams(teams []string) error {
 	seen := map[string]bool{}
 	for _, t := range teams {
-		if err := CheckID("teams", PrefixTeam, t); err != nil {
+		if err := checkID("teams", PrefixTeam, t); err != nil {
 			return err
 		}
 		if seen[t] {
-			return &ArgError{Arg: "teams", Msg: fmt.Sprintf("%s is listed twice", t)}
+			return paramErr("teams", "%s is listed twice", t)
 		}
 		seen[t] = true
 	}
 	return nil
 }
 
-// Weekdays are the day names OnceHub's schedules use (case-sensitive).
-var Weekdays = []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+// Weekdays lists the day names OnceHub's schedules use (case-sensitive), Monday first.
+func Weekdays() []string {
+	return []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+}
 
 // Location types of an availability slot.
 const (
@@ -236,7 +237,9 @@ const (
 )
 
 // AvailabilityLocationTypes lists every availability location type.
-var AvailabilityLocationTypes = []string{AvailabilityInPerson, AvailabilityDynamicLink, AvailabilityStaticLink, AvailabilityGuestPhone}
+func AvailabilityLocationTypes() []string {
+	return []string{AvailabilityInPerson, AvailabilityDynamicLink, AvailabilityStaticLink, AvailabilityGuestPhone}
+}
 
 // Schedule is a user's scheduling availability
 // (GET /users/{id}/scheduling-availability). Times are wall-clock HH:MM in Timezone.
@@ -289,10 +292,10 @@ type AvailabilityLocation struct {
 	ID    string `json:"id,omitempty"`    // ADD-… address, for in_person_by_host
 }
 
-// AvailabilityUpdate is the body of PATCH /users/{id}/scheduling-availability.
+// UpdateAvailabilityRequest is the body of PATCH /users/{id}/scheduling-availability.
 // Each day in Weekly and each date in Overrides is replaced whole; days and
 // dates not given keep their hours.
-type AvailabilityUpdate struct {
+type UpdateAvailabilityRequest struct {
 	Weekly    []DayHours       `json:"weekly,omitempty"`
 	Overrides []OverrideUpdate `json:"overrides,omitempty"`
 }
@@ -320,18 +323,18 @@ func (o OverrideUpdate) MarshalJSON() ([]byte, error) {
 
 // Validate checks everything OnceHub checks that does not depend on the
 // user's time zone or the current date, without sending anything.
-func (u AvailabilityUpdate) Validate() error {
+func (u UpdateAvailabilityRequest) Validate() error {
 	if len(u.Weekly) == 0 && len(u.Overrides) == 0 {
-		return &ArgError{Arg: "weekly", Msg: "nothing to update: give weekly days and/or overrides"}
+		return paramErr("", "nothing to update: give weekly days and/or overrides")
 	}
 	days := map[string]bool{}
 	for i, d := range u.Weekly {
 		arg := fmt.Sprintf("weekly[%d]", i)
-		if !slices.Contains(Weekdays, d.Day) {
-			return &ArgError{Arg: arg + ".day", Msg: fmt.Sprintf("%q is not a day; use one of %s (case-sensitive)", clip(d.Day), strings.Join(Weekdays, ", "))}
+		if !slices.Contains(Weekdays(), d.Day) {
+			return paramErr(arg+".day", "%q is not a day; use one of %s (case-sensitive)", clip.Value(d.Day), strings.Join(Weekdays(), ", "))
 		}
 		if days[d.Day] {
-			return &ArgError{Arg: arg + ".day", Msg: fmt.Sprintf("%s is given twice; give each day once with all its working_hours", d.Day)}
+			return paramErr(arg+".day", "%s is given twice; give each day once with all its working_hours", d.Day)
 		}
 		days[d.Day] = true
 		if err := checkSlots(arg+".working_hours", d.WorkingHours); err != nil {
@@ -342,14 +345,14 @@ func (u AvailabilityUpdate) Validate() error {
 	for i, o := range u.Overrides {
 		arg := fmt.Sprintf("overrides[%d]", i)
 		if _, err := time.Parse(time.DateOnly, o.Date); err != nil {
-			return &ArgError{Arg: arg + ".date", Msg: fmt.Sprintf("%q is not a date; use YYYY-MM-DD", clip(o.Date))}
+			return paramErr(arg+".date", "%q is not a date; use YYYY-MM-DD", clip.Value(o.Date))
 		}
 		if dates[o.Date] {
-			return &ArgError{Arg: arg + ".date", Msg: fmt.Sprintf("%s is given twice", o.Date)}
+			return paramErr(arg+".date", "%s is given twice", o.Date)
 		}
 		dates[o.Date] = true
 		if o.Remove && len(o.WorkingHours) > 0 {
-			return &ArgError{Arg: arg + ".remove", Msg: "cannot be combined with working_hours: either remove the override or give its hours"}
+			return paramErr(arg+".remove", "cannot be combined with working_hours: either remove the override or give its hours")
 		}
 		if err := checkSlots(arg+".working_hours", o.WorkingHours); err != nil {
 			return err
@@ -361,10 +364,10 @@ func (u AvailabilityUpdate) Validate() error {
 func minutesOf(arg, v string) (int, error) {
 	h, mm, ok := parseHHMM(v)
 	if !ok {
-		return 0, &ArgError{Arg: arg, Msg: fmt.Sprintf("%q is not a time; use 24-hour HH:MM, e.g. 09:00 or 17:30", clip(v))}
+		return 0, paramErr(arg, "%q is not a time; use 24-hour HH:MM, e.g. 09:00 or 17:30", clip.Value(v))
 	}
 	if mm%15 != 0 {
-		return 0, &ArgError{Arg: arg, Msg: fmt.Sprintf("%s is not on a quarter hour; minutes must be 00, 15, 30 or 45", v)}
+		return 0, paramErr(arg, "%s is not on a quarter hour; minutes must be 00, 15, 30 or 45", v)
 	}
 	return h*60 + mm, nil
 }
@@ -400,7 +403,7 @@ func checkSlots(arg string, slots []AvailabilitySpan) error {
 			return err
 		}
 		if to <= from {
-			return &ArgError{Arg: sa + ".end_time", Msg: fmt.Sprintf("%s is not after start_time %s", s.EndTime, s.StartTime)}
+			return paramErr(sa+".end_time", "%s is not after start_time %s", s.EndTime, s.StartTime)
 		}
 		if err := checkLocations(sa+".locations", s.Locations); err != nil {
 			return err
@@ -411,7 +414,7 @@ func checkSlots(arg string, slots []AvailabilitySpan) error {
 	for k := 1; k < len(spans); k++ {
 		if spans[k].from < spans[k-1].to {
 			a, b := slots[spans[k-1].i], slots[spans[k].i]
-			return &ArgError{Arg: arg, Msg: fmt.Sprintf("%s-%s overlaps %s-%s; slots of one day must not overlap", a.StartTime, a.EndTime, b.StartTime, b.EndTime)}
+			return paramErr(arg, "%s-%s overlaps %s-%s; slots of one day must not overlap", a.StartTime, a.EndTime, b.StartTime, b.EndTime)
 		}
 	}
 	return nil
@@ -423,34 +426,34 @@ func checkLocations(arg string, locs []AvailabilityLocation) error {
 		la := fmt.Sprintf("%s[%d]", arg, i)
 		switch l.Type {
 		case AvailabilityInPerson:
-			if err := CheckID(la+".id", PrefixAddress, l.ID); err != nil {
+			if err := checkID(la+".id", PrefixAddress, l.ID); err != nil {
 				return err
 			}
 			if l.Value != "" {
-				return &ArgError{Arg: la + ".value", Msg: "is not used for in_person_by_host; give the address ID in id"}
+				return paramErr(la+".value", "is not used for in_person_by_host; give the address ID in id")
 			}
 		case AvailabilityStaticLink:
 			u, err := url.Parse(l.Value)
 			if l.Value == "" || err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-				return &ArgError{Arg: la + ".value", Msg: "online_static_link needs the meeting's URL in value, e.g. https://meet.example.com/room"}
+				return paramErr(la+".value", "online_static_link needs the meeting's URL in value, e.g. https://meet.example.com/room")
 			}
 		case AvailabilityDynamicLink, AvailabilityGuestPhone:
 			if l.Type == AvailabilityGuestPhone && l.Value != "" {
-				return &ArgError{Arg: la + ".value", Msg: "is not used for phone_by_guest"}
+				return paramErr(la+".value", "is not used for phone_by_guest")
 			}
 		default:
-			return &ArgError{Arg: la + ".type", Msg: fmt.Sprintf("%q is not a location type; use one of %s", clip(l.Type), strings.Join(AvailabilityLocationTypes, ", "))}
+			return paramErr(la+".type", "%q is not a location type; use one of %s", clip.Value(l.Type), strings.Join(AvailabilityLocationTypes(), ", "))
 		}
 		if l.ID != "" && l.Type != AvailabilityInPerson {
-			return &ArgError{Arg: la + ".id", Msg: "is only used for in_person_by_host"}
+			return paramErr(la+".id", "is only used for in_person_by_host")
 		}
 		if seen[l.Type] {
-			return &ArgError{Arg: la + ".type", Msg: fmt.Sprintf("%s is given twice in one slot", l.Type)}
+			return paramErr(la+".type", "%s is given twice in one slot", l.Type)
 		}
 		seen[l.Type] = true
 	}
 	if seen[AvailabilityDynamicLink] && seen[AvailabilityStaticLink] {
-		return &ArgError{Arg: arg, Msg: "a slot can offer online_dynamic_link or online_static_link, not both"}
+		return paramErr(arg, "a slot can offer online_dynamic_link or online_static_link, not both")
 	}
 	return nil
 }
@@ -468,49 +471,41 @@ func normalizeSlots(slots []AvailabilitySpan) []AvailabilitySpan {
 	return out
 }
 
-func (u AvailabilityUpdate) normalized() AvailabilityUpdate {
-	out := AvailabilityUpdate{Overrides: u.Overrides}
+func (u UpdateAvailabilityRequest) normalized() UpdateAvailabilityRequest {
+	out := UpdateAvailabilityRequest{Overrides: u.Overrides}
 	for _, d := range u.Weekly {
 		out.Weekly = append(out.Weekly, DayHours{Day: d.Day, WorkingHours: normalizeSlots(d.WorkingHours)})
 	}
 	return out
 }
 
-// GetUserAvailability fetches a user's weekly hours and date overrides.
-func (c *Client) GetUserAvailability(ctx context.Context, id string) (Schedule, error) {
-	path, err := idPath("/users", "user_id", PrefixUser, id, "scheduling-availability")
-	if err != nil {
-		return Schedule{}, err
-	}
-	var s Schedule
-	_, err = c.do(ctx, request{method: "GET", path: path, route: "/users/{id}/scheduling-availability"}, &s)
-	return s, err
+// GetAvailability fetches a user's weekly hours and date overrides.
+func (s *UsersService) GetAvailability(ctx context.Context, id string) (Schedule, *Response, error) {
+	return get[Schedule](ctx, s.client, "/users/{id}/scheduling-availability", PrefixUser, id)
 }
 
-// UpdateUserAvailability replaces the given days and dates of a user's
+// UpdateAvailability replaces the given days and dates of a user's
 // availability and returns the resulting schedule. OnceHub documents no
-// response body for this call: when it sends none (or null), the schedule is
-// fetched again.
-func (c *Client) UpdateUserAvailability(ctx context.Context, id string, u AvailabilityUpdate) (Schedule, error) {
-	path, err := idPath("/users", "user_id", PrefixUser, id, "scheduling-availability")
-	if err != nil {
-		return Schedule{}, err
+// response body for this call: when it sends none (or not a schedule), the
+// schedule is fetched again; the *Response is the update's either way.
+func (s *UsersService) UpdateAvailability(ctx context.Context, id string, body *UpdateAvailabilityRequest) (Schedule, *Response, error) {
+	b := orZero(body)
+	if err := checkID("id", PrefixUser, id); err != nil {
+		return Schedule{}, nil, err
 	}
-	if err := u.Validate(); err != nil {
-		return Schedule{}, err
+	if err := b.Validate(); err != nil {
+		return Schedule{}, nil, err
 	}
 	var raw json.RawMessage
-	_, err = c.do(ctx, request{method: "PATCH", path: path, route: "/users/{id}/scheduling-availability", body: u.normalized(), emptyOK: true}, &raw)
+	resp, err := s.client.do(ctx, request{method: "PATCH", route: "/users/{id}/scheduling-availability", id: id, body: b.normalized(), emptyOK: true}, &raw)
 	if err != nil {
-		return Schedule{}, err
+		return Schedule{}, resp, err
 	}
-	if len(raw) == 0 || string(raw) == "null" {
-		return c.GetUserAvailability(ctx, id)
+	var sched Schedule
+	if len(raw) > 0 && string(raw) != "null" && json.Unmarshal(raw, &sched) == nil && sched.Weekly != nil {
+		return sched, resp, nil
 	}
-	var s Schedule
-	if err := json.Unmarshal(raw, &s); err != nil || s.Weekly == nil {
-		// Not a schedule (e.g. {} or a bare acknowledgement): read it back.
-		return c.GetUserAvailability(ctx, id)
-	}
-	return s, nil
+	// No body, or not a schedule (e.g. {} or a bare acknowledgement): read it back.
+	sched, _, err = s.GetAvailability(ctx, id)
+	return sched, resp, err
 }

@@ -2,18 +2,21 @@ package oncehub
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/oncehub-mcp/oncehub-mcp/internal/clip"
 )
 
 // WebhookEvents lists the events a webhook subscription can receive.
-var WebhookEvents = []string{
-	"booking.scheduled", "booking.rescheduled", "booking.reassigned",
-	"booking.canceled_then_rescheduled", "booking.canceled_reschedule_requested",
-	"booking.canceled", "booking.completed", "booking.no_show",
-	"conversation.started", "conversation.closed", "conversation.abandoned",
+func WebhookEvents() []string {
+	return []string{
+		"booking.scheduled", "booking.rescheduled", "booking.reassigned",
+		"booking.canceled_then_rescheduled", "booking.canceled_reschedule_requested",
+		"booking.canceled", "booking.completed", "booking.no_show",
+		"conversation.started", "conversation.closed", "conversation.abandoned",
+	}
 }
 
 // Webhook is a webhook subscription. Secret signs deliveries (the
@@ -43,63 +46,82 @@ func (w Webhook) MarshalJSON() ([]byte, error) {
 	return encodeObject(plain(w), w.Extra)
 }
 
-// ListWebhooks returns one page of webhook subscriptions.
-func (c *Client) ListWebhooks(ctx context.Context, p ListParams) (Page[Webhook], error) {
-	return list(ctx, c, "/webhooks", "/webhooks", nil, p, func(w Webhook) string { return w.ID })
+// WebhooksService handles webhook subscriptions (/webhooks).
+type WebhooksService service
+
+func webhookID(w Webhook) string { return w.ID }
+
+// List returns one page of webhook subscriptions.
+func (s *WebhooksService) List(ctx context.Context, opts *ListOptions) ([]Webhook, *Response, error) {
+	o := orZero(opts)
+	if err := o.Validate(); err != nil {
+		return nil, nil, err
+	}
+	return list(ctx, s.client, "/webhooks", o, o, webhookID)
 }
 
-// GetWebhook fetches one webhook subscription.
-func (c *Client) GetWebhook(ctx context.Context, id string) (Webhook, error) {
-	return get[Webhook](ctx, c, "/webhooks", "webhook_id", PrefixWebhook, id, nil)
+// ListAll walks every webhook subscription (see Pager).
+func (s *WebhooksService) ListAll(ctx context.Context, opts *ListOptions) *Pager[Webhook] {
+	o := orZero(opts)
+	return newPager(ctx, o.Validate(), o, func(ctx context.Context, page ListOptions) ([]Webhook, *Response, error) {
+		return list(ctx, s.client, "/webhooks", page, page, webhookID)
+	}, webhookID)
 }
 
-// NewWebhook is the body of POST /webhooks.
-type NewWebhook struct {
+// Get fetches one webhook subscription.
+func (s *WebhooksService) Get(ctx context.Context, id string) (Webhook, *Response, error) {
+	return get[Webhook](ctx, s.client, "/webhooks/{id}", PrefixWebhook, id)
+}
+
+// CreateWebhookRequest is the body of POST /webhooks.
+type CreateWebhookRequest struct {
 	Name   string   `json:"name"`   // unique in the account
 	URL    string   `json:"url"`    // https
 	Events []string `json:"events"` // from WebhookEvents
 }
 
 // Validate checks the subscription without sending anything.
-func (n NewWebhook) Validate() error {
-	if strings.TrimSpace(n.Name) == "" {
-		return &ArgError{Arg: "name", Msg: "is required"}
+func (r CreateWebhookRequest) Validate() error {
+	if strings.TrimSpace(r.Name) == "" {
+		return paramErr("name", "is required")
 	}
-	if n.URL == "" {
-		return &ArgError{Arg: "url", Msg: "is required"}
+	if r.URL == "" {
+		return paramErr("url", "is required")
 	}
-	u, err := url.Parse(n.URL)
+	u, err := url.Parse(r.URL)
 	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
-		return &ArgError{Arg: "url", Msg: fmt.Sprintf("%q is not an https URL; OnceHub delivers webhooks only to https://host/path", clip(n.URL))}
+		return paramErr("url", "%q is not an https URL; OnceHub delivers webhooks only to https://host/path", clip.Value(r.URL))
 	}
-	if len(n.Events) == 0 {
-		return &ArgError{Arg: "events", Msg: "give at least one event: " + strings.Join(WebhookEvents, ", ")}
+	events := WebhookEvents()
+	if len(r.Events) == 0 {
+		return paramErr("events", "give at least one event: %s", strings.Join(events, ", "))
 	}
 	seen := map[string]bool{}
-	for _, e := range n.Events {
-		if !slices.Contains(WebhookEvents, e) {
-			return &ArgError{Arg: "events", Msg: fmt.Sprintf("%q is not a webhook event; use any of %s", clip(e), strings.Join(WebhookEvents, ", "))}
+	for _, e := range r.Events {
+		if !slices.Contains(events, e) {
+			return paramErr("events", "%q is not a webhook event; use any of %s", clip.Value(e), strings.Join(events, ", "))
 		}
 		if seen[e] {
-			return &ArgError{Arg: "events", Msg: fmt.Sprintf("%q is listed twice", e)}
+			return paramErr("events", "%q is listed twice", e)
 		}
 		seen[e] = true
 	}
 	return nil
 }
 
-// CreateWebhook subscribes url to events. The result carries the signing
-// secret. A duplicate name is a 409 (IsConflict). Never retried once sent.
-func (c *Client) CreateWebhook(ctx context.Context, n NewWebhook) (Webhook, error) {
-	if err := n.Validate(); err != nil {
-		return Webhook{}, err
+// Create subscribes a URL to events. The result carries the signing secret.
+// A duplicate name is a 409. Never retried once sent.
+func (s *WebhooksService) Create(ctx context.Context, body *CreateWebhookRequest) (Webhook, *Response, error) {
+	b := orZero(body)
+	if err := b.Validate(); err != nil {
+		return Webhook{}, nil, err
 	}
 	var out Webhook
-	_, err := c.do(ctx, request{method: "POST", path: "/webhooks", route: "/webhooks", body: n}, &out)
-	return out, err
+	resp, err := s.client.do(ctx, request{method: "POST", route: "/webhooks", body: b}, &out)
+	return out, resp, err
 }
 
-// DeleteWebhook deletes a webhook subscription.
-func (c *Client) DeleteWebhook(ctx context.Context, id string) (DeletedObject, error) {
-	return del(ctx, c, "/webhooks", "webhook_id", PrefixWebhook, id)
+// Delete deletes a webhook subscription.
+func (s *WebhooksService) Delete(ctx context.Context, id string) (DeletedObject, *Response, error) {
+	return del(ctx, s.client, "/webhooks/{id}", PrefixWebhook, id)
 }

@@ -1,6 +1,7 @@
 package tools_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -20,47 +21,53 @@ var (
 	destroysId = hints{false, true, true, true}
 )
 
-// wantHints is every tool's expected annotations: the 38 OnceHub operations
-// plus the server's own helpers.
-var wantHints = map[string]hints{
-	// reads: one per GET operation
-	"test_api_key": reads, "list_bookings": reads, "get_booking": reads,
-	"list_booking_calendars": reads, "get_booking_calendar": reads, "get_time_slots": reads,
-	"list_booking_pages": reads, "get_booking_page": reads, "list_event_types": reads, "get_event_type": reads,
-	"list_master_pages": reads, "get_master_page": reads, "list_sms_notifications": reads,
-	"list_users": reads, "get_user": reads, "get_user_availability": reads, "list_teams": reads, "get_team": reads,
-	"list_contacts": reads, "get_contact": reads, "list_webhooks": reads, "get_webhook": reads,
-	// writes: one per POST/PATCH/DELETE operation
-	"schedule_meeting": creates, "create_booking_calendar_link": creates, "create_master_page_link": creates,
-	"cancel_booking": destroysId, "request_booking_reschedule": destroysId, "reassign_booking": destroys,
-	"mark_booking_no_show": updates,
-	"create_contact":       creates, "update_contact": updates, "delete_contact": destroysId,
-	"create_user": creates, "update_user": updates, "delete_user": destroysId, "update_user_availability": updates,
-	"create_webhook": creates, "delete_webhook": destroysId,
+// verbHints is what a tool's name promises (tool names are verbs): the
+// annotations every tool must declare follow from its first word, so a new
+// tool needs no entry here unless it brings a new verb.
+var verbHints = map[string]hints{
+	"list": reads, "get": reads, "find": reads, "test": reads,
+	"create": creates, "schedule": creates,
+	"update": updates, "mark": updates,
+	"cancel": destroysId, "delete": destroysId, "request": destroysId, // cancels the booking
+	"reassign": destroys, // a second reassignment is another change
 }
 
 func TestEveryToolSetsAllFourAnnotationsTruthfully(t *testing.T) {
 	all := tools.All(tools.Deps{})
+	require.NotEmpty(t, all)
 	seen := map[string]bool{}
 	for _, tl := range all {
 		a := tl.Def.Annotations
 		name := tl.Def.Name
+		assert.False(t, seen[name], "%s is registered twice", name)
 		seen[name] = true
 		require.NotNil(t, a.ReadOnlyHint, "%s: readOnlyHint", name)
 		require.NotNil(t, a.DestructiveHint, "%s: destructiveHint", name)
 		require.NotNil(t, a.IdempotentHint, "%s: idempotentHint", name)
 		require.NotNil(t, a.OpenWorldHint, "%s: openWorldHint", name)
-		want, ok := wantHints[name]
-		if !ok {
-			// Server-side helpers (no OnceHub call that changes anything) must be read-only.
-			assert.True(t, *a.ReadOnlyHint, "%s is not one of the 38 operations, so it must be read-only", name)
+		verb, _, _ := strings.Cut(name, "_")
+		want, ok := verbHints[verb]
+		if !assert.True(t, ok, "%s: %q is not a verb this test knows; add it to verbHints with the annotations it implies", name, verb) {
 			continue
 		}
 		got := hints{*a.ReadOnlyHint, *a.DestructiveHint, *a.IdempotentHint, *a.OpenWorldHint}
 		assert.Equal(t, want, got, "%s annotations", name)
+		assert.NotEmpty(t, tl.Toolset.Name, "%s has a toolset", name)
 	}
-	for name := range wantHints {
-		assert.True(t, seen[name], "operation tool %s is missing", name)
+}
+
+// Every toolset the registry declares has tools, and every tool's toolset is declared.
+func TestToolsetsAndToolsAgree(t *testing.T) {
+	declared := map[string]bool{}
+	for _, ts := range tools.Toolsets() {
+		declared[ts.Name] = true
 	}
-	assert.Len(t, wantHints, 38, "one tool per OnceHub API v2 operation")
+	used := map[string]bool{}
+	for _, tl := range tools.All(tools.Deps{}) {
+		used[tl.Toolset.Name] = true
+		assert.True(t, declared[tl.Toolset.Name], "%s: toolset %q is not in Toolsets()", tl.Def.Name, tl.Toolset.Name)
+	}
+	for name := range declared {
+		assert.True(t, used[name], "toolset %q has no tools", name)
+	}
 }

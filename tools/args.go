@@ -11,8 +11,6 @@ import (
 	"sync"
 
 	"github.com/mark3labs/mcp-go/mcp"
-
-	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 )
 
 // validator is implemented by argument structs that check themselves after binding.
@@ -20,43 +18,43 @@ type validator interface{ validate() error }
 
 // bind decodes a call's arguments into A: unknown arguments, wrong types and
 // missing required arguments (fields whose json tag has no omitempty) are
-// *oncehub.ArgError naming the argument; then A.validate runs if A has one.
+// *argError naming the argument; then A.validate runs if A has one.
 func bind[A any](req mcp.CallToolRequest) (A, error) {
 	var args A
 	raw := req.GetArguments()
 	if raw == nil {
 		if req.Params.Arguments != nil {
-			return args, &oncehub.ArgError{Arg: "arguments", Msg: "must be a JSON object"}
+			return args, &argError{arg: "arguments", msg: "must be a JSON object"}
 		}
 		raw = map[string]any{}
 	}
 	info := argInfoFor(reflect.TypeFor[A]())
 	for name := range raw {
 		if name == "" {
-			return args, &oncehub.ArgError{Arg: "arguments", Msg: "include one with an empty name; remove it"}
+			return args, &argError{arg: "arguments", msg: "include one with an empty name; remove it"}
 		}
 		if !info.known[name] {
-			return args, &oncehub.ArgError{Arg: name, Msg: fmt.Sprintf("is not an argument of this tool; valid arguments: %s", strings.Join(info.names, ", "))}
+			return args, &argError{arg: name, msg: fmt.Sprintf("is not an argument of this tool; valid arguments: %s", strings.Join(info.names, ", "))}
 		}
 	}
 	for _, name := range info.required {
 		v, ok := raw[name]
 		if !ok || v == nil || v == "" {
-			return args, &oncehub.ArgError{Arg: name, Msg: "is required"}
+			return args, &argError{arg: name, msg: "is required"}
 		}
 	}
 	data, err := json.Marshal(raw)
 	if err != nil {
-		return args, &oncehub.ArgError{Arg: "arguments", Msg: "could not be read: " + err.Error()}
+		return args, &argError{arg: "arguments", msg: "could not be read: " + err.Error()}
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&args); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
 			field := argPath(te.Field, info)
-			return args, &oncehub.ArgError{Arg: field, Msg: fmt.Sprintf("must be %s, got a JSON %s", describeType(te.Type), te.Value)}
+			return args, &argError{arg: field, msg: fmt.Sprintf("must be %s, got a JSON %s", describeType(te.Type), te.Value)}
 		}
-		return args, &oncehub.ArgError{Arg: "arguments", Msg: err.Error()}
+		return args, &argError{arg: "arguments", msg: err.Error()}
 	}
 	if v, ok := any(&args).(validator); ok {
 		if err := v.validate(); err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/oncehub-mcp/oncehub-mcp/internal/clip"
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 )
 
@@ -107,7 +108,7 @@ var clockRangeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustComp
 
 // parseClockRange reads "09:00-12:00" as minutes after midnight; 24:00 may end it.
 func parseClockRange(v string) (from, to int, err error) {
-	bad := &oncehub.ArgError{Arg: "time_of_day", Msg: fmt.Sprintf("%q is not a local time range; use HH:MM-HH:MM, e.g. 09:00-12:00 (the slot must start in it)", clipArg(v))}
+	bad := argErrorf("time_of_day", "%q is not a local time range; use HH:MM-HH:MM, e.g. 09:00-12:00 (the slot must start in it)", clip.Value(v))
 	m := clockRangeRE().FindStringSubmatch(strings.TrimSpace(v))
 	if m == nil {
 		return 0, 0, bad
@@ -121,7 +122,7 @@ func parseClockRange(v string) (from, to int, err error) {
 		return 0, 0, bad
 	}
 	if from == to {
-		return 0, 0, &oncehub.ArgError{Arg: "time_of_day", Msg: fmt.Sprintf("%q is empty; give a start and a different end, e.g. 09:00-12:00, or leave it out for any time", clipArg(v))}
+		return 0, 0, argErrorf("time_of_day", "%q is empty; give a start and a different end, e.g. 09:00-12:00, or leave it out for any time", clip.Value(v))
 	}
 	return from, to, nil
 }
@@ -162,7 +163,7 @@ func parseBound(arg, v string, length bool) (bound, error) {
 	if length {
 		forms += ", or a length after start such as P6W, P14D or P1M"
 	}
-	return bound{}, &oncehub.ArgError{Arg: arg, Msg: fmt.Sprintf("%q is not %s", clipArg(v), forms)}
+	return bound{}, argErrorf(arg, "%q is not %s", clip.Value(v), forms)
 }
 
 // resolve turns the bound into an instant in loc; a date is its local
@@ -190,9 +191,6 @@ type parsedAvailability struct {
 }
 
 func (a *availabilityArgs) parse() (p parsedAvailability, err error) {
-	if err = oncehub.CheckID("booking_calendar_id", oncehub.PrefixBookingCalendar, a.BookingCalendarID); err != nil {
-		return
-	}
 	if p.loc, err = loadZone("time_zone", a.TimeZone); err != nil {
 		return
 	}
@@ -210,7 +208,7 @@ func (a *availabilityArgs) parse() (p parsedAvailability, err error) {
 		for _, w := range a.Weekdays {
 			d, ok := parseWeekday(w)
 			if !ok {
-				return p, &oncehub.ArgError{Arg: "weekdays", Msg: fmt.Sprintf("%q is not a weekday; use monday … sunday", clipArg(w))}
+				return p, argErrorf("weekdays", "%q is not a weekday; use monday … sunday", clip.Value(w))
 			}
 			p.filter.days[d] = true
 		}
@@ -221,8 +219,8 @@ func (a *availabilityArgs) parse() (p parsedAvailability, err error) {
 		}
 	}
 	if a.LocationType != "" {
-		if !slices.Contains(oncehub.LocationTypes, a.LocationType) {
-			return p, &oncehub.ArgError{Arg: "location_type", Msg: fmt.Sprintf("%q is not a location type; use one of %s", clipArg(a.LocationType), strings.Join(oncehub.LocationTypes, ", "))}
+		if !slices.Contains(oncehub.LocationTypes(), a.LocationType) {
+			return p, argErrorf("location_type", "%q is not a location type; use one of %s", clip.Value(a.LocationType), strings.Join(oncehub.LocationTypes(), ", "))
 		}
 		p.filter.location = a.LocationType
 	}
@@ -230,7 +228,7 @@ func (a *availabilityArgs) parse() (p parsedAvailability, err error) {
 	case a.MaxSlots == 0:
 		p.max = defaultMaxSlots
 	case a.MaxSlots < 1 || a.MaxSlots > maxMaxSlots:
-		return p, &oncehub.ArgError{Arg: "max_slots", Msg: fmt.Sprintf("must be between 1 and %d, got %d", maxMaxSlots, a.MaxSlots)}
+		return p, argErrorf("max_slots", "must be between 1 and %d, got %d", maxMaxSlots, a.MaxSlots)
 	default:
 		p.max = a.MaxSlots
 	}
@@ -256,12 +254,12 @@ func (a *availabilityArgs) validate() error {
 
 func checkSearchWindow(start, end time.Time, loc *time.Location, startName string) error {
 	if !end.After(start) {
-		return &oncehub.ArgError{Arg: "end", Msg: fmt.Sprintf("%s is not after %s %s; choose a later end (a date end includes that whole day)",
-			end.In(loc).Format(time.RFC3339), startName, start.In(loc).Format(time.RFC3339))}
+		return argErrorf("end", "%s is not after %s %s; choose a later end (a date end includes that whole day)",
+			end.In(loc).Format(time.RFC3339), startName, start.In(loc).Format(time.RFC3339))
 	}
 	if end.Sub(start) > maxSearchDays*24*time.Hour+time.Hour { // an hour for DST
-		return &oncehub.ArgError{Arg: "end", Msg: fmt.Sprintf("the window %s → %s is longer than %d days; search at most a year at a time",
-			start.In(loc).Format(time.RFC3339), end.In(loc).Format(time.RFC3339), maxSearchDays)}
+		return argErrorf("end", "the window %s → %s is longer than %d days; search at most a year at a time",
+			start.In(loc).Format(time.RFC3339), end.In(loc).Format(time.RFC3339), maxSearchDays)
 	}
 	return nil
 }
@@ -287,7 +285,7 @@ type availabilityOutput struct {
 func availabilityTools(d Deps) []Tool {
 	return []Tool{
 		define[availabilityArgs](spec{
-			name: "find_available_slots", toolset: "calendars", effect: read,
+			name: "find_available_slots", toolset: toolsetCalendars, effect: read,
 			desc: "Free slots of a booking calendar over any window, in one call; dates, filters and results in time_zone. " +
 				"Returns days [{date, weekday, slots [{start_time, start_time_local, locations}]}]; if more_available, continue " +
 				"from next_start.",
@@ -341,7 +339,7 @@ func findAvailableSlots(ctx context.Context, d Deps, calendarID string, p parsed
 			reqStart = time.Time{}
 			to = earliest(now.Add(oncehub.MaxSlotWindow-skewMargin), end)
 		}
-		slots, err := d.Client.GetTimeSlots(ctx, calendarID, reqStart, to)
+		slots, _, err := d.Client.BookingCalendars.ListTimeSlots(ctx, calendarID, &oncehub.TimeSlotOptions{StartTime: reqStart, EndTime: to})
 		if err != nil {
 			if from.Equal(start) || ctx.Err() != nil {
 				return nil, err

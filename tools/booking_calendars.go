@@ -2,10 +2,15 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
+	"net/http"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/oncehub-mcp/oncehub-mcp/internal/clip"
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 )
 
@@ -14,23 +19,12 @@ type listCalendarsArgs struct {
 	Host string `json:"host,omitempty" jsonschema:"USR-… or TM-…"`
 }
 
-func (a listCalendarsArgs) filter(p oncehub.ListParams) oncehub.BookingCalendarFilter {
-	return oncehub.BookingCalendarFilter{ListParams: p, Host: a.Host}
-}
-
-func (a *listCalendarsArgs) validate() error {
-	if err := a.pageArgs.validate(); err != nil {
-		return err
-	}
-	return a.filter(oncehub.ListParams{}).Validate()
+func (a listCalendarsArgs) options() *oncehub.BookingCalendarListOptions {
+	return &oncehub.BookingCalendarListOptions{ListOptions: a.pageArgs.options(), Host: a.Host}
 }
 
 type calendarIDArgs struct {
 	BookingCalendarID string `json:"booking_calendar_id"`
-}
-
-func (a *calendarIDArgs) validate() error {
-	return oncehub.CheckID("booking_calendar_id", oncehub.PrefixBookingCalendar, a.BookingCalendarID)
 }
 
 // parseTime parses an RFC 3339 time argument (offset required); zero when empty.
@@ -40,16 +34,9 @@ func parseTime(arg, v string) (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
-		return time.Time{}, &oncehub.ArgError{Arg: arg, Msg: fmt.Sprintf("%q is not an RFC 3339 time with offset; use e.g. 2026-12-01T09:00:00+05:30 or 2026-12-01T03:30:00Z", clipArg(v))}
+		return time.Time{}, argErrorf(arg, "%q is not an RFC 3339 time with offset; use e.g. 2026-12-01T09:00:00+05:30 or 2026-12-01T03:30:00Z", clip.Value(v))
 	}
 	return t, nil
-}
-
-func clipArg(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
 }
 
 type timeSlotsArgs struct {
@@ -68,17 +55,11 @@ func (a *timeSlotsArgs) times() (start, end time.Time, err error) {
 }
 
 func (a *timeSlotsArgs) validate() error {
-	if err := oncehub.CheckID("booking_calendar_id", oncehub.PrefixBookingCalendar, a.BookingCalendarID); err != nil {
+	if _, _, err := a.times(); err != nil {
 		return err
 	}
-	start, end, err := a.times()
-	if err != nil {
-		return err
-	}
-	if _, err := loadZone("time_zone", a.TimeZone); err != nil {
-		return err
-	}
-	return oncehub.CheckSlotWindow(start, end)
+	_, err := loadZone("time_zone", a.TimeZone)
+	return err
 }
 
 type slotLocationView struct {
@@ -133,6 +114,20 @@ func (f formArgs) form() oncehub.BookingForm {
 	return oncehub.BookingForm{Name: f.Name, Email: f.Email, Phone: f.Phone, Custom: f.CustomFields}
 }
 
+// checkCustomFields refuses custom fields that repeat an argument of their
+// own (name, email, phone) or have no name.
+func checkCustomFields(fields map[string]any) error {
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		switch k {
+		case "":
+			return argErrorf("custom_fields", "has an empty field name; use each question's mapped field name")
+		case "name", "email", "phone":
+			return argErrorf("custom_fields."+k, "use the %s argument instead of a custom field", k)
+		}
+	}
+	return nil
+}
+
 type scheduleArgs struct {
 	BookingCalendarID string `json:"booking_calendar_id"`
 	StartTime         string `json:"start_time" jsonschema:"A slot's start_time."`
@@ -141,12 +136,12 @@ type scheduleArgs struct {
 	Location *locationArg `json:"location,omitempty" jsonschema:"One of the slot's locations; default virtual."`
 }
 
-func (a *scheduleArgs) params() (oncehub.ScheduleParams, error) {
+func (a *scheduleArgs) request() (*oncehub.ScheduleRequest, error) {
 	start, err := parseTime("start_time", a.StartTime)
 	if err != nil {
-		return oncehub.ScheduleParams{}, err
+		return nil, err
 	}
-	p := oncehub.ScheduleParams{StartTime: start, GuestTimeZone: a.GuestTimeZone, BookingForm: a.form()}
+	p := &oncehub.ScheduleRequest{StartTime: start, GuestTimeZone: a.GuestTimeZone, BookingForm: a.form()}
 	if a.Location != nil {
 		l := oncehub.MeetingLocation{Type: a.Location.Type, Value: a.Location.Value}
 		if l.Type == oncehub.LocationGuestPhone && l.Value == "" {
@@ -158,14 +153,10 @@ func (a *scheduleArgs) params() (oncehub.ScheduleParams, error) {
 }
 
 func (a *scheduleArgs) validate() error {
-	if err := oncehub.CheckID("booking_calendar_id", oncehub.PrefixBookingCalendar, a.BookingCalendarID); err != nil {
+	if _, err := a.request(); err != nil {
 		return err
 	}
-	p, err := a.params()
-	if err != nil {
-		return err
-	}
-	return p.Validate()
+	return checkCustomFields(a.CustomFields)
 }
 
 type scheduleOutput struct {
@@ -185,25 +176,14 @@ type slotTakenError struct {
 }
 
 func (e *slotTakenError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "The time %s is not available on booking calendar %s, so nothing was booked (OnceHub error %d", e.start, e.calendar, e.api.Status)
-	if e.api.Type != "" {
-		fmt.Fprintf(&b, " %s", e.api.Type)
-	}
-	fmt.Fprintf(&b, ": %s", e.api.Message)
-	if e.api.Param != "" {
-		fmt.Fprintf(&b, " [param: %s]", e.api.Param)
-	}
-	if e.api.RequestID != "" {
-		fmt.Fprintf(&b, " [Request-Id: %s]", e.api.RequestID)
-	}
-	fmt.Fprintf(&b, "). Call get_time_slots for %s to see the times that are free now, confirm one with the guest, then call schedule_meeting again with it.", e.calendar)
-	return b.String()
+	return fmt.Sprintf("The time %s is not available on booking calendar %s, so nothing was booked (%v). "+
+		"Call get_time_slots for %s to see the times that are free now, confirm one with the guest, then call schedule_meeting again with it.",
+		e.start, e.calendar, e.api, e.calendar)
 }
 
 func isSlotTaken(err error) (*oncehub.APIError, bool) {
-	e, ok := oncehub.AsAPIError(err)
-	if !ok || e.Problem() != oncehub.ProblemBadRequest {
+	e, ok := errors.AsType[*oncehub.APIError](err)
+	if !ok || e.Status != http.StatusBadRequest {
 		return nil, false
 	}
 	msg := strings.ToLower(e.Message)
@@ -228,8 +208,8 @@ type calendarLinkArgs struct {
 	UTM               *utmArgs       `json:"utm,omitempty"`
 }
 
-func (a *calendarLinkArgs) params() oncehub.OneTimeLinkParams {
-	p := oncehub.OneTimeLinkParams{HideURLParams: a.HideURLParams,
+func (a *calendarLinkArgs) request() *oncehub.OneTimeLinkRequest {
+	p := &oncehub.OneTimeLinkRequest{HideURLParams: a.HideURLParams,
 		BookingForm: oncehub.BookingForm{Name: a.Name, Email: a.Email, Phone: a.Phone, Custom: a.CustomFields}}
 	if a.UTM != nil && *a.UTM != (utmArgs{}) {
 		p.UTMParams = &oncehub.UTMParams{Source: a.UTM.Source, Medium: a.UTM.Medium, Campaign: a.UTM.Campaign, Term: a.UTM.Term, Content: a.UTM.Content}
@@ -237,71 +217,65 @@ func (a *calendarLinkArgs) params() oncehub.OneTimeLinkParams {
 	return p
 }
 
-func (a *calendarLinkArgs) validate() error {
-	if err := oncehub.CheckID("booking_calendar_id", oncehub.PrefixBookingCalendar, a.BookingCalendarID); err != nil {
-		return err
-	}
-	return a.params().Validate()
-}
+func (a *calendarLinkArgs) validate() error { return checkCustomFields(a.CustomFields) }
 
 func calendarTools(d Deps) []Tool {
 	return []Tool{
 		define[listCalendarsArgs](spec{
-			name: "list_booking_calendars", toolset: "calendars", effect: read,
+			name: "list_booking_calendars", toolset: toolsetCalendars, effect: read,
 			desc: "Booking calendars: id, name, subject, host (USR-/TM-), url, published, duration_minutes. Only published ones " +
 				"take bookings.",
 		}, func(ctx context.Context, a listCalendarsArgs) (any, error) {
-			return listPage(ctx, a.pageArgs, func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.BookingCalendar], error) {
-				return d.Client.ListBookingCalendars(ctx, a.filter(p))
-			}, identity[oncehub.BookingCalendar])
+			return listPage(ctx, a.pageArgs, d.Client.BookingCalendars, a.options(), identity[oncehub.BookingCalendar])
 		}),
 		define[calendarIDArgs](spec{
-			name: "get_booking_calendar", toolset: "calendars", effect: read,
+			name: "get_booking_calendar", toolset: toolsetCalendars, effect: read,
 			desc: "One booking calendar: name, subject, host, url, published, duration_minutes.",
 		}, func(ctx context.Context, a calendarIDArgs) (any, error) {
-			return d.Client.GetBookingCalendar(ctx, a.BookingCalendarID)
+			c, _, err := d.Client.BookingCalendars.Get(ctx, a.BookingCalendarID)
+			return c, err
 		}),
 		define[timeSlotsArgs](spec{
-			name: "get_time_slots", toolset: "calendars", effect: read,
+			name: "get_time_slots", toolset: toolsetCalendars, effect: read,
 			desc: "Free start times of a booking calendar within 30 days (default: next 7), with their locations; " +
 				"start_time_local if time_zone is given. For any window use find_available_slots.",
 		}, func(ctx context.Context, a timeSlotsArgs) (any, error) {
 			return getTimeSlots(ctx, d, a)
 		}),
-		define[scheduleArgs](spec{
-			name: "schedule_meeting", toolset: "calendars", effect: create,
+		defineWrite[scheduleArgs](spec{
+			name: "schedule_meeting", toolset: toolsetCalendars, effect: create,
 			desc: "Book a slot from find_available_slots for a guest (a real booking: confirm the time with them first). After an " +
 				"unclear failure, check list_bookings before retrying.",
-		}, func(ctx context.Context, a scheduleArgs) (any, error) {
-			p, _ := a.params()
+		}, func(ctx context.Context, a scheduleArgs) (any, *oncehub.Response, error) {
+			p, _ := a.request()
 			if now := d.now(); !p.StartTime.After(now) {
-				return nil, &oncehub.ArgError{Arg: "start_time", Msg: fmt.Sprintf("%s is not in the future (now is %s); call get_time_slots for current free times",
-					utc(&p.StartTime), now.UTC().Format(time.RFC3339))}
+				return nil, nil, argErrorf("start_time", "%s is not in the future (now is %s); call get_time_slots for current free times",
+					utc(&p.StartTime), now.UTC().Format(time.RFC3339))
 			}
-			res, err := d.Client.ScheduleMeeting(ctx, a.BookingCalendarID, p)
+			res, resp, err := d.Client.BookingCalendars.Schedule(ctx, a.BookingCalendarID, p)
 			if err != nil {
 				if api, ok := isSlotTaken(err); ok {
-					return nil, &slotTakenError{calendar: a.BookingCalendarID, start: utc(&p.StartTime), api: api}
+					return nil, resp, &slotTakenError{calendar: a.BookingCalendarID, start: utc(&p.StartTime), api: api}
 				}
-				return nil, err
+				return nil, resp, err
 			}
 			guest, _ := zone(p.GuestTimeZone)
 			return scheduleOutput{
 				BookingID: res.ID, BookingCalendarID: a.BookingCalendarID,
 				StartTime: utc(&p.StartTime), StartTimeLocal: localTime(&p.StartTime, guest, ""), GuestTimeZone: p.GuestTimeZone,
 				Next: "Booked. Use get_booking with booking_id for the join, cancel and reschedule links.",
-			}, nil
+			}, resp, nil
 		}),
-		define[calendarLinkArgs](spec{
-			name: "create_booking_calendar_link", toolset: "calendars", effect: create,
+		defineWrite[calendarLinkArgs](spec{
+			name: "create_booking_calendar_link", toolset: toolsetCalendars, effect: create,
 			desc: "Single-use link to a published booking calendar where a guest picks a time; name, email, phone and " +
 				"custom_fields prefill the form. Unused links expire after 90 days.",
-		}, func(ctx context.Context, a calendarLinkArgs) (any, error) {
-			l, err := d.Client.CreateBookingCalendarLink(ctx, a.BookingCalendarID, a.params())
+		}, func(ctx context.Context, a calendarLinkArgs) (any, *oncehub.Response, error) {
+			l, resp, err := d.Client.BookingCalendars.CreateOneTimeLink(ctx, a.BookingCalendarID, a.request())
 			if err != nil {
-				return nil, err
+				return nil, resp, err
 			}
-			return linkOutput{ID: l.ID, URL: l.URL, CreationTime: l.CreationTime}, nil
+			return linkOutput{ID: l.ID, URL: l.URL, CreationTime: l.CreationTime}, resp, nil
 		}),
 	}
 }
@@ -319,19 +293,21 @@ func getTimeSlots(ctx context.Context, d Deps, a timeSlotsArgs) (any, error) {
 	if from.IsZero() {
 		from = now
 	}
-	if !end.IsZero() {
+	// A window from now is checked here (the client cannot know the time);
+	// a given start and end, by the client.
+	if !end.IsZero() && start.IsZero() {
 		if !end.After(from) {
-			return nil, &oncehub.ArgError{Arg: "end_time", Msg: fmt.Sprintf("%s is not after the window start %s; choose a window in the future", utc(&end), utc(&from))}
+			return nil, argErrorf("end_time", "%s is not after the window start %s; choose a window in the future", utc(&end), utc(&from))
 		}
 		if end.Sub(from) > oncehub.MaxSlotWindow {
-			return nil, &oncehub.ArgError{Arg: "end_time", Msg: fmt.Sprintf("%s is more than 30 days after the window start %s; split the search into windows of at most 30 days", utc(&end), utc(&from))}
+			return nil, argErrorf("end_time", "%s is more than 30 days after the window start %s; split the search into windows of at most 30 days", utc(&end), utc(&from))
 		}
 	}
 	to := end
 	if to.IsZero() {
 		to = from.Add(oncehub.DefaultSlotWindow)
 	}
-	slots, err := d.Client.GetTimeSlots(ctx, a.BookingCalendarID, start, end)
+	slots, _, err := d.Client.BookingCalendars.ListTimeSlots(ctx, a.BookingCalendarID, &oncehub.TimeSlotOptions{StartTime: start, EndTime: end})
 	if err != nil {
 		return nil, err
 	}

@@ -410,7 +410,7 @@ func TestScheduleMeetingUpstreamErrors(t *testing.T) {
 		want            []string
 	}{
 		{"400 outside availability", ids[calSales], "2026-11-28T04:30:00Z", // a Saturday
-			[]string{"OnceHub error 400 invalid_request_error: The selected start time is not available.", "Call get_time_slots"}},
+			[]string{"OnceHub error 400 (invalid_request_error): The selected start time is not available.", "Call get_time_slots"}},
 		{"402 no seat", ids[calPartner], "2026-11-24T00:00:00Z",
 			[]string{"OnceHub error 402", "Meeting cannot be scheduled when the host doesn't have a seat assigned.", "assign a seat"}},
 		{"404 unknown", "BKC-DOESNOTEXIST", "2026-11-24T04:00:00Z",
@@ -628,7 +628,7 @@ func TestCalendarAndPageToolAnnotations(t *testing.T) {
 	env := testenv.New(t)
 	toolsets := map[string]string{}
 	for _, tl := range env.App.Tools {
-		toolsets[tl.Def.Name] = tl.Toolset
+		toolsets[tl.Def.Name] = tl.Toolset.Name
 	}
 	cases := []struct {
 		name, toolset string

@@ -3,7 +3,6 @@ package tools
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -31,9 +30,9 @@ type listBookingsArgs struct {
 	TimeZone        string   `json:"time_zone,omitempty" jsonschema:"default: the guest's"`
 }
 
-func (a listBookingsArgs) filter(p oncehub.ListParams) oncehub.BookingFilter {
-	return oncehub.BookingFilter{
-		ListParams: p, Status: a.Status, Owner: a.Owner, Contact: a.Contact,
+func (a listBookingsArgs) options() *oncehub.BookingListOptions {
+	return &oncehub.BookingListOptions{
+		ListOptions: a.pageArgs.options(), Status: a.Status, Owner: a.Owner, Contact: a.Contact,
 		BookingCalendar: a.BookingCalendar, Host: a.Host, BookingPage: a.BookingPage,
 		MasterPage: a.MasterPage, EventType: a.EventType,
 		StartingTime:    oncehub.DateRange{After: a.StartingAfter, Before: a.StartingBefore},
@@ -50,19 +49,13 @@ func (a *listBookingsArgs) validate() error {
 	if err := a.detailArg.validate(); err != nil {
 		return err
 	}
-	if _, err := loadZone("time_zone", a.TimeZone); err != nil {
-		return err
-	}
-	return a.filter(oncehub.ListParams{}).Validate()
+	_, err := loadZone("time_zone", a.TimeZone)
+	return err
 }
 
 type bookingIDArgs struct {
 	BookingID string   `json:"booking_id"`
 	Expand    []string `json:"expand,omitempty" jsonschema:"owner, contact, booking_page, master_page, event_type, conversation"`
-}
-
-func (a *bookingIDArgs) validate() error {
-	return oncehub.CheckID("booking_id", oncehub.PrefixBooking, a.BookingID)
 }
 
 // bookingView is the compact form of a booking.
@@ -108,57 +101,52 @@ func viewBooking(b oncehub.Booking, loc *time.Location) bookingView {
 func bookingTools(d Deps) []Tool {
 	return []Tool{
 		define[listBookingsArgs](spec{
-			name: "list_bookings", toolset: "bookings", effect: read,
+			name: "list_bookings", toolset: toolsetBookings, effect: read,
 			desc: "Bookings, newest first: id, status, subject, starting_time, starting_time_local (time_zone or the guest's), " +
 				"duration_minutes, guest, owner, location.",
 		}, func(ctx context.Context, a listBookingsArgs) (any, error) {
 			loc, _ := loadZone("time_zone", a.TimeZone)
-			fetch := func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.Booking], error) {
-				return d.Client.ListBookings(ctx, a.filter(p))
-			}
-			return listDetail(ctx, a.pageArgs, a.detailArg, fetch, func(b oncehub.Booking) bookingView { return viewBooking(b, loc) })
+			return listDetail(ctx, a.pageArgs, a.detailArg, d.Client.Bookings, a.options(), func(b oncehub.Booking) bookingView { return viewBooking(b, loc) })
 		}),
 		define[bookingIDArgs](spec{
-			name: "get_booking", toolset: "bookings", effect: read,
+			name: "get_booking", toolset: toolsetBookings, effect: read,
 			desc: "Every detail of one booking: status, times, customer_timezone, form answers, location, join and " +
 				"cancel/reschedule links, owner, contact.",
 		}, func(ctx context.Context, a bookingIDArgs) (any, error) {
-			return d.Client.GetBooking(ctx, a.BookingID, a.Expand...)
+			b, _, err := d.Client.Bookings.Get(ctx, a.BookingID, &oncehub.BookingGetOptions{Expand: a.Expand})
+			return b, err
 		}),
 		defineDestructive[cancelBookingArgs](d, spec{
-			name: "cancel_booking", toolset: "bookings", effect: destroyIdempotent,
+			name: "cancel_booking", toolset: toolsetBookings, effect: destroyIdempotent,
 			desc: "Cancel an upcoming meeting; the guest is emailed unless send_cancellation_email is false. Cannot be undone; to " +
 				"offer a new time, use request_booking_reschedule instead.",
-		}, describeBooking[cancelBookingArgs](d, "Cancel"), func(ctx context.Context, a cancelBookingArgs) (any, error) {
-			b, err := d.Client.CancelBooking(ctx, a.BookingID, oncehub.CancelParams{Reason: a.Reason, SendEmail: a.SendEmail})
-			return bookingWriteResult(b, a.BookingID, err)
+		}, describeBooking[cancelBookingArgs](d, "Cancel"), func(ctx context.Context, a cancelBookingArgs) (any, *oncehub.Response, error) {
+			b, resp, err := d.Client.Bookings.Cancel(ctx, a.BookingID, &oncehub.CancelRequest{Reason: a.Reason, SendEmail: a.SendEmail})
+			return bookingWriteResult(b, resp, a.BookingID, err)
 		}),
 		defineDestructive[rescheduleArgs](d, spec{
-			name: "request_booking_reschedule", toolset: "bookings", effect: destroyIdempotent,
+			name: "request_booking_reschedule", toolset: toolsetBookings, effect: destroyIdempotent,
 			desc: "Cancel a meeting and email the guest a link to pick a new time; the new booking appears when they do.",
-		}, describeBooking[rescheduleArgs](d, "Cancel and ask the guest to reschedule"), func(ctx context.Context, a rescheduleArgs) (any, error) {
-			b, err := d.Client.RequestReschedule(ctx, a.BookingID, oncehub.RequestRescheduleParams{Reason: a.Reason})
-			return bookingWriteResult(b, a.BookingID, err)
+		}, describeBooking[rescheduleArgs](d, "Cancel and ask the guest to reschedule"), func(ctx context.Context, a rescheduleArgs) (any, *oncehub.Response, error) {
+			b, resp, err := d.Client.Bookings.RequestReschedule(ctx, a.BookingID, &oncehub.RescheduleRequest{Reason: a.Reason})
+			return bookingWriteResult(b, resp, a.BookingID, err)
 		}),
 		defineDestructive[reassignArgs](d, spec{
-			name: "reassign_booking", toolset: "bookings", effect: destroy,
+			name: "reassign_booking", toolset: toolsetBookings, effect: destroy,
+			args: map[string]string{"location.value": "video_provider", "location.type": "video_provider"},
 			desc: "Move an upcoming meeting to another active host; the old calendar event is deleted and everyone is notified.",
 		}, func(ctx context.Context, a reassignArgs) (string, error) {
 			return d.bookingSummary(ctx, "Reassign", a.BookingID, " to host "+a.NewHost)
-		}, func(ctx context.Context, a reassignArgs) (any, error) {
-			p := oncehub.ReassignParams{NewHost: a.NewHost}
-			if a.VideoProvider != "" {
-				p.Location = &oncehub.ReassignLocation{Type: "virtual", Value: a.VideoProvider}
-			}
-			b, err := d.Client.ReassignBooking(ctx, a.BookingID, p)
-			return bookingWriteResult(b, a.BookingID, err)
+		}, func(ctx context.Context, a reassignArgs) (any, *oncehub.Response, error) {
+			b, resp, err := d.Client.Bookings.Reassign(ctx, a.BookingID, a.request())
+			return bookingWriteResult(b, resp, a.BookingID, err)
 		}),
-		define[bookingActionArgs](spec{
-			name: "mark_booking_no_show", toolset: "bookings", effect: update,
+		defineWrite[bookingActionArgs](spec{
+			name: "mark_booking_no_show", toolset: toolsetBookings, effect: update,
 			desc: "Record that the guest missed a meeting that has already started (status no_show).",
-		}, func(ctx context.Context, a bookingActionArgs) (any, error) {
-			b, err := d.Client.MarkNoShow(ctx, a.BookingID)
-			return bookingWriteResult(b, a.BookingID, err)
+		}, func(ctx context.Context, a bookingActionArgs) (any, *oncehub.Response, error) {
+			b, resp, err := d.Client.Bookings.MarkNoShow(ctx, a.BookingID)
+			return bookingWriteResult(b, resp, a.BookingID, err)
 		}),
 	}
 }
@@ -169,10 +157,6 @@ type bookingActionArgs struct {
 }
 
 func (a bookingActionArgs) bookingID() string { return a.BookingID }
-
-func (a *bookingActionArgs) validate() error {
-	return oncehub.CheckID("booking_id", oncehub.PrefixBooking, a.BookingID)
-}
 
 type cancelBookingArgs struct {
 	bookingActionArgs
@@ -185,35 +169,30 @@ type rescheduleArgs struct {
 	Reason string `json:"reason,omitempty" jsonschema:"shown to the guest"`
 }
 
-// videoProviders are the providers reassign_booking can switch a meeting to.
-var videoProviders = []string{"google_meet", "microsoft_teams", "webex", "gotomeeting", "zoom"}
-
 type reassignArgs struct {
 	bookingActionArgs
 	NewHost       string `json:"new_host"`
 	VideoProvider string `json:"video_provider,omitempty" jsonschema:"google_meet, microsoft_teams, webex, gotomeeting or zoom; omit to keep the location"`
 }
 
-func (a *reassignArgs) validate() error {
-	if err := a.bookingActionArgs.validate(); err != nil {
-		return err
+func (a reassignArgs) request() *oncehub.ReassignRequest {
+	r := &oncehub.ReassignRequest{NewHost: a.NewHost}
+	if a.VideoProvider != "" {
+		r.Location = &oncehub.ReassignLocation{Type: oncehub.LocationVirtual, Value: a.VideoProvider}
 	}
-	if err := oncehub.CheckID("new_host", oncehub.PrefixUser, a.NewHost); err != nil {
-		return err
-	}
-	if a.VideoProvider != "" && !slices.Contains(videoProviders, a.VideoProvider) {
-		return &oncehub.ArgError{Arg: "video_provider", Msg: fmt.Sprintf("%q is not a supported provider; use one of %s", a.VideoProvider, strings.Join(videoProviders, ", "))}
-	}
-	return nil
+	return r
 }
+
+// validate checks the request before the user is asked to confirm it.
+func (a *reassignArgs) validate() error { return a.request().Validate() }
 
 // bookingWriteResult renders the booking a write returned; when OnceHub's
 // answer was lost, the error says to look at the booking before retrying.
-func bookingWriteResult(b oncehub.Booking, id string, err error) (any, error) {
+func bookingWriteResult(b oncehub.Booking, resp *oncehub.Response, id string, err error) (any, *oncehub.Response, error) {
 	if err != nil {
-		return nil, checkStateWith(err, fmt.Sprintf("get_booking (booking_id %q)", id))
+		return nil, resp, checkStateWith(err, fmt.Sprintf("get_booking (booking_id %q)", id))
 	}
-	return viewBooking(b, nil), nil
+	return viewBooking(b, nil), resp, nil
 }
 
 // describeBooking returns the confirmation summary of a booking action.
@@ -226,7 +205,7 @@ func describeBooking[A interface{ bookingID() string }](d Deps, action string) f
 // bookingSummary is the one-line confirmation summary of action on booking id:
 // which booking, subject, guest, and start in the guest's zone and UTC.
 func (d Deps) bookingSummary(ctx context.Context, action, id, extra string) (string, error) {
-	b, err := d.Client.GetBooking(ctx, id)
+	b, _, err := d.Client.Bookings.Get(ctx, id, nil)
 	if err != nil {
 		return "", err
 	}

@@ -25,13 +25,9 @@ import (
 // forgets the requests it took.
 func pickBooking(t *testing.T, env *testenv.Env, status string, upcoming bool) oncehub.Booking {
 	t.Helper()
-	items, _, _, err := oncehub.Walk(testenv.KeyCtx(), oncehub.ListParams{Limit: 100}, 1000,
-		func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.Booking], error) {
-			return env.App.Client.ListBookings(ctx, oncehub.BookingFilter{ListParams: p, Status: status})
-		})
-	require.NoError(t, err)
 	defer env.Fake.ResetRequests()
-	for _, b := range items {
+	for b, err := range env.App.Client.Bookings.ListAll(testenv.KeyCtx(), &oncehub.BookingListOptions{Status: status}).Items(1000) {
+		require.NoError(t, err)
 		if b.StartingTime.After(testenv.Now) == upcoming && b.FormSubmission != nil && b.CustomerTimezone != "" {
 			return b
 		}
@@ -72,7 +68,7 @@ func onePost(t *testing.T, env *testenv.Env, path, body string) {
 
 func getBooking(t *testing.T, env *testenv.Env, id string) oncehub.Booking {
 	t.Helper()
-	b, err := env.App.Client.GetBooking(testenv.KeyCtx(), id)
+	b, _, err := env.App.Client.Bookings.Get(testenv.KeyCtx(), id, nil)
 	require.NoError(t, err)
 	return b
 }

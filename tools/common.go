@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/oncehub-mcp/oncehub-mcp/internal/clip"
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 )
 
@@ -27,21 +27,21 @@ type pageArgs struct {
 	MaxResults int    `json:"max_results,omitempty"`
 }
 
+// validate checks max_results, which only the tool knows; the client checks
+// the rest (see oncehub.ListOptions.Validate).
 func (p pageArgs) validate() error {
 	if p.MaxResults < 0 || p.MaxResults > maxWalk {
-		return &oncehub.ArgError{Arg: "max_results", Msg: fmt.Sprintf("must be between 1 and %d, got %d", maxWalk, p.MaxResults)}
+		return argErrorf("max_results", "must be between 1 and %d, got %d", maxWalk, p.MaxResults)
 	}
 	if p.MaxResults > 0 && p.Before != "" {
-		return &oncehub.ArgError{Arg: "before", Msg: "cannot be combined with max_results; use after (or no cursor)"}
+		return argErrorf("before", "cannot be combined with max_results; use after (or no cursor)")
 	}
-	if p.MaxResults == 0 && p.Limit == 0 {
-		return nil
-	}
-	return p.params().Validate()
+	return nil
 }
 
-func (p pageArgs) params() oncehub.ListParams {
-	return oncehub.ListParams{Limit: p.Limit, After: p.After, Before: p.Before}
+// options are the paging arguments as OnceHub's list options.
+func (p pageArgs) options() oncehub.ListOptions {
+	return oncehub.ListOptions{Limit: p.Limit, After: p.After, Before: p.Before}
 }
 
 // detailArg chooses compact (default) or full objects in list results. Like
@@ -56,7 +56,7 @@ func (d detailArg) validate() error {
 	case "", "compact", "full":
 		return nil
 	}
-	return &oncehub.ArgError{Arg: "detail", Msg: fmt.Sprintf("%q is not a detail level; use compact or full", d.Detail)}
+	return argErrorf("detail", "%q is not a detail level; use compact or full", clip.Value(d.Detail))
 }
 
 func (d detailArg) full() bool { return d.Detail == "full" }
@@ -72,30 +72,48 @@ type listResult[V any] struct {
 	Items        []V    `json:"items"`
 }
 
+// lister is a client service that lists T with options O (for example
+// d.Client.Bookings: T = oncehub.Booking, O = oncehub.BookingListOptions).
+type lister[T, O any] interface {
+	List(ctx context.Context, opts *O) ([]T, *oncehub.Response, error)
+	ListAll(ctx context.Context, opts *O) *oncehub.Pager[T]
+}
+
 // listPage fetches one page, or walks pages up to max_results, and renders
-// each item with view. The result always says whether more items exist and,
-// when they do, the cursor to continue from. A walk that fails part-way is not
-// an error result: the items collected so far come back with has_more, the
-// cursor of the page that failed, and stopped_early saying what went wrong.
-func listPage[T any, V any](ctx context.Context, p pageArgs, fetch func(context.Context, oncehub.ListParams) (oncehub.Page[T], error), view func(T) V) (any, error) {
+// each item with view. opts carries the filters and p's paging. The result
+// always says whether more items exist and, when they do, the cursor to
+// continue from. A walk that fails part-way is not an error result: the
+// items collected so far come back with has_more, the cursor to continue
+// from, and stopped_early saying what went wrong.
+func listPage[T, O, V any](ctx context.Context, p pageArgs, s lister[T, O], opts *O, view func(T) V) (any, error) {
 	var res listResult[V]
 	var items []T
 	if p.MaxResults > 0 {
-		all, more, next, err := oncehub.Walk(ctx, p.params(), p.MaxResults, walkProgress(p.MaxResults, fetch))
-		var partial *oncehub.PartialError
-		if errors.As(err, &partial) {
-			res.StoppedEarly = errorMessage(err, false)
-			logToClient(ctx, mcp.LoggingLevelWarning, "the list stopped early, after "+strconv.Itoa(len(all))+" items: "+res.StoppedEarly)
-		} else if err != nil {
-			return nil, err
+		pager := s.ListAll(ctx, opts)
+		for it, err := range pager.Items(p.MaxResults) {
+			if err != nil {
+				if len(items) == 0 {
+					return nil, err
+				}
+				res.StoppedEarly = stoppedEarly(len(items), pager.Cursor(), err)
+				logToClient(ctx, mcp.LoggingLevelWarning, "the list stopped early: "+res.StoppedEarly)
+				break
+			}
+			items = append(items, it)
+			if len(items)%oncehub.MaxPageSize == 0 {
+				walkProgress(ctx, len(items), p.MaxResults) // a full page was read
+			}
 		}
-		items, res.HasMore, res.NextCursor = all, more, next
+		if len(items)%oncehub.MaxPageSize != 0 {
+			walkProgress(ctx, len(items), p.MaxResults) // the last, shorter page
+		}
+		res.HasMore, res.NextCursor = pager.HasMore(), pager.Cursor()
 	} else {
-		page, err := fetch(ctx, p.params())
+		page, resp, err := s.List(ctx, opts)
 		if err != nil {
 			return nil, err
 		}
-		items, res.HasMore, res.NextCursor, res.PrevCursor = page.Data, page.HasMore, page.NextCursor, page.PrevCursor
+		items, res.HasMore, res.NextCursor, res.PrevCursor = page, resp.HasMore, resp.NextCursor, resp.PrevCursor
 	}
 	res.Items = make([]V, len(items))
 	for i, it := range items {
@@ -105,28 +123,27 @@ func listPage[T any, V any](ctx context.Context, p pageArgs, fetch func(context.
 	return res, nil
 }
 
-// walkProgress wraps fetch so that each page read during a walk of up to max
-// items is reported as progress.
-func walkProgress[T any](max int, fetch func(context.Context, oncehub.ListParams) (oncehub.Page[T], error)) func(context.Context, oncehub.ListParams) (oncehub.Page[T], error) {
-	got, pages := 0, 0
-	return func(ctx context.Context, lp oncehub.ListParams) (oncehub.Page[T], error) {
-		page, err := fetch(ctx, lp)
-		if err == nil {
-			got, pages = got+len(page.Data), pages+1
-			reportProgress(ctx, float64(min(got, max)), float64(max),
-				fmt.Sprintf("read %d items in %d pages (up to %d wanted)", got, pages, max))
-		}
-		return page, err
-	}
+// stoppedEarly says that paging stopped after n items because of err, and
+// where to continue.
+func stoppedEarly(n int, cursor string, err error) string {
+	return fmt.Sprintf("Stopped after %d items because of an error; continue with after=%q. %s", n, cursor, errorMessage(err, false))
+}
+
+// walkProgress reports a walk of up to max items that has read got so far
+// (pages of oncehub.MaxPageSize, the last one shorter).
+func walkProgress(ctx context.Context, got, max int) {
+	pages := (got + oncehub.MaxPageSize - 1) / oncehub.MaxPageSize
+	reportProgress(ctx, float64(got), float64(max),
+		fmt.Sprintf("read %d items in %d pages (up to %d wanted)", got, pages, max))
 }
 
 // listDetail is listPage for list tools with the detail argument: items
 // rendered with view (compact, the default) or whole (detail=full).
-func listDetail[T any, V any](ctx context.Context, p pageArgs, d detailArg, fetch func(context.Context, oncehub.ListParams) (oncehub.Page[T], error), view func(T) V) (any, error) {
+func listDetail[T, O, V any](ctx context.Context, p pageArgs, d detailArg, s lister[T, O], opts *O, view func(T) V) (any, error) {
 	if d.full() {
-		return listPage(ctx, p, fetch, identity[T])
+		return listPage(ctx, p, s, opts, identity[T])
 	}
-	return listPage(ctx, p, fetch, view)
+	return listPage(ctx, p, s, opts, view)
 }
 
 // deletedOutput is the result of delete tools.
@@ -138,17 +155,20 @@ type deletedOutput struct {
 
 // deleteOnce deletes with del; when OnceHub answers 404 because the object
 // was already deleted (get reports it redacted), that is success too.
-func deleteOnce(ctx context.Context, id string, del func(context.Context, string) (oncehub.DeletedObject, error), deleted func(context.Context, string) (bool, error)) (any, error) {
-	out, err := del(ctx, id)
+func deleteOnce(ctx context.Context, id string,
+	del func(context.Context, string) (oncehub.DeletedObject, *oncehub.Response, error),
+	deleted func(context.Context, string) (bool, error),
+) (any, *oncehub.Response, error) {
+	out, resp, err := del(ctx, id)
 	if err == nil {
-		return deletedOutput{ID: out.ID, Deleted: out.Deleted}, nil
+		return deletedOutput{ID: out.ID, Deleted: out.Deleted}, resp, nil
 	}
 	if oncehub.IsNotFound(err) {
 		if gone, gerr := deleted(ctx, id); gerr == nil && gone {
-			return deletedOutput{ID: id, Deleted: true, AlreadyDeleted: true}, nil
+			return deletedOutput{ID: id, Deleted: true, AlreadyDeleted: true}, resp, nil
 		}
 	}
-	return nil, err
+	return nil, resp, err
 }
 
 // linkOutput is the result of the one-time link tools.
@@ -168,13 +188,13 @@ func loadZone(arg, name string) (*time.Location, error) {
 	}
 	loc, err := zone(name)
 	if err != nil || name == "Local" {
-		return nil, &oncehub.ArgError{Arg: arg, Msg: fmt.Sprintf("%q is not an IANA time zone; use a name such as Europe/Berlin, America/New_York or Asia/Kolkata", name)}
+		return nil, argErrorf(arg, "%q is not an IANA time zone; use a name such as Europe/Berlin, America/New_York or Asia/Kolkata", clip.Value(name))
 	}
 	// Legacy names such as EST or MST are fixed offsets without daylight
 	// saving time: a model passing EST for New York would be an hour off
 	// all summer. Ask for the place instead.
 	if !strings.Contains(name, "/") && name != "UTC" {
-		return nil, &oncehub.ArgError{Arg: arg, Msg: fmt.Sprintf("%q is an abbreviation or legacy zone, not a place; use an IANA name such as America/New_York, Europe/London or UTC", name)}
+		return nil, argErrorf(arg, "%q is an abbreviation or legacy zone, not a place; use an IANA name such as America/New_York, Europe/London or UTC", clip.Value(name))
 	}
 	return loc, nil
 }
@@ -217,4 +237,14 @@ func utc(t *time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// checkIDArg checks an ID given as argument arg that is not sent right away
+// (a prompt's argument, say); a call's IDs are checked by the client.
+func checkIDArg(arg, prefix, id string) error {
+	if err := oncehub.CheckID(prefix, id); err != nil {
+		pe, _ := errors.AsType[*oncehub.ParamError](err)
+		return &argError{arg: arg, msg: pe.Message}
+	}
+	return nil
 }

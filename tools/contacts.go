@@ -17,9 +17,9 @@ type listContactsArgs struct {
 	UpdatedBefore string `json:"last_updated_time_before,omitempty"`
 }
 
-func (a listContactsArgs) filter(p oncehub.ListParams) oncehub.ContactFilter {
-	return oncehub.ContactFilter{
-		ListParams:      p,
+func (a listContactsArgs) options() *oncehub.ContactListOptions {
+	return &oncehub.ContactListOptions{
+		ListOptions:     a.pageArgs.options(),
 		Email:           a.Email,
 		CreationTime:    oncehub.DateRange{After: a.CreatedAfter, Before: a.CreatedBefore},
 		LastUpdatedTime: oncehub.DateRange{After: a.UpdatedAfter, Before: a.UpdatedBefore},
@@ -30,23 +30,11 @@ func (a *listContactsArgs) validate() error {
 	if err := a.pageArgs.validate(); err != nil {
 		return err
 	}
-	if err := a.detailArg.validate(); err != nil {
-		return err
-	}
-	if a.Email != "" {
-		if err := oncehub.CheckEmail("email", a.Email); err != nil {
-			return err
-		}
-	}
-	return a.filter(oncehub.ListParams{}).Validate()
+	return a.detailArg.validate()
 }
 
 type contactIDArgs struct {
 	ContactID string `json:"contact_id"`
-}
-
-func (a *contactIDArgs) validate() error {
-	return oncehub.CheckID("contact_id", oncehub.PrefixContact, a.ContactID)
 }
 
 // contactFieldArgs are the writable contact fields create and update share.
@@ -88,24 +76,15 @@ type createContactArgs struct {
 	contactFieldArgs
 }
 
-func (a createContactArgs) contact() oncehub.NewContact {
-	return oncehub.NewContact{Email: a.Email, MobilePhone: a.MobilePhone, ContactFields: a.fields(&a.FirstName, &a.LastName)}
+func (a createContactArgs) request() *oncehub.CreateContactRequest {
+	return &oncehub.CreateContactRequest{Email: a.Email, MobilePhone: a.MobilePhone, ContactFields: a.fields(&a.FirstName, &a.LastName)}
 }
-
-func (a *createContactArgs) validate() error { return a.contact().Validate() }
 
 type updateContactArgs struct {
 	ContactID string  `json:"contact_id"`
 	FirstName *string `json:"first_name,omitempty"`
 	LastName  *string `json:"last_name,omitempty"`
 	contactFieldArgs
-}
-
-func (a *updateContactArgs) validate() error {
-	if err := oncehub.CheckID("contact_id", oncehub.PrefixContact, a.ContactID); err != nil {
-		return err
-	}
-	return a.fields(a.FirstName, a.LastName).ValidateUpdate()
 }
 
 // contactView is the compact form of a contact.
@@ -134,45 +113,44 @@ func viewContact(c oncehub.Contact) contactView {
 
 func contactTools(d Deps) []Tool {
 	isDeleted := func(ctx context.Context, id string) (bool, error) {
-		c, err := d.Client.GetContact(ctx, id)
+		c, _, err := d.Client.Contacts.Get(ctx, id)
 		return c.Deleted, err
 	}
 	return []Tool{
 		define[listContactsArgs](spec{
-			name: "list_contacts", toolset: "contacts", effect: read,
+			name: "list_contacts", toolset: toolsetContacts, effect: read,
 			desc: "Contacts, newest first: id, name, email, phones, company, status, owner, timezone, times; detail=full adds " +
 				"custom_fields and more.",
 		}, func(ctx context.Context, a listContactsArgs) (any, error) {
-			fetch := func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.Contact], error) {
-				return d.Client.ListContacts(ctx, a.filter(p))
-			}
-			return listDetail(ctx, a.pageArgs, a.detailArg, fetch, viewContact)
+			return listDetail(ctx, a.pageArgs, a.detailArg, d.Client.Contacts, a.options(), viewContact)
 		}),
 		define[contactIDArgs](spec{
-			name: "get_contact", toolset: "contacts", effect: read,
+			name: "get_contact", toolset: toolsetContacts, effect: read,
 			desc: "Every field of one contact, custom_fields included.",
 		}, func(ctx context.Context, a contactIDArgs) (any, error) {
-			return d.Client.GetContact(ctx, a.ContactID)
+			c, _, err := d.Client.Contacts.Get(ctx, a.ContactID)
+			return c, err
 		}),
-		define[createContactArgs](spec{
-			name: "create_contact", toolset: "contacts", effect: create,
+		defineWrite[createContactArgs](spec{
+			name: "create_contact", toolset: toolsetContacts, effect: create,
 			desc: "Add a contact: first_name, last_name, and email or mobile_phone; custom_fields by mapped name. 409 if the " +
 				"email or mobile phone exists (see list_contacts).",
-		}, func(ctx context.Context, a createContactArgs) (any, error) {
-			return d.Client.CreateContact(ctx, a.contact())
+		}, func(ctx context.Context, a createContactArgs) (any, *oncehub.Response, error) {
+			return d.Client.Contacts.Create(ctx, a.request())
 		}),
-		define[updateContactArgs](spec{
-			name: "update_contact", toolset: "contacts", effect: update,
+		defineWrite[updateContactArgs](spec{
+			name: "update_contact", toolset: toolsetContacts, effect: update,
 			desc: "Change a contact: only the given fields are sent; unnamed custom_fields are kept. email and mobile_phone " +
 				"cannot change.",
-		}, func(ctx context.Context, a updateContactArgs) (any, error) {
-			return d.Client.UpdateContact(ctx, a.ContactID, a.fields(a.FirstName, a.LastName))
+		}, func(ctx context.Context, a updateContactArgs) (any, *oncehub.Response, error) {
+			f := a.fields(a.FirstName, a.LastName)
+			return d.Client.Contacts.Update(ctx, a.ContactID, &f)
 		}),
 		defineDestructive[contactIDArgs](d, spec{
-			name: "delete_contact", toolset: "contacts", effect: destroyIdempotent,
+			name: "delete_contact", toolset: toolsetContacts, effect: destroyIdempotent,
 			desc: "Permanently delete a contact.",
 		}, func(ctx context.Context, a contactIDArgs) (string, error) {
-			c, err := d.Client.GetContact(ctx, a.ContactID)
+			c, _, err := d.Client.Contacts.Get(ctx, a.ContactID)
 			if err != nil {
 				return "", err
 			}
@@ -188,8 +166,8 @@ func contactTools(d Deps) []Tool {
 				who = *c.MobilePhone
 			}
 			return fmt.Sprintf("Delete contact %s <%s> (%s) permanently.", name, who, c.ID), nil
-		}, func(ctx context.Context, a contactIDArgs) (any, error) {
-			return deleteOnce(ctx, a.ContactID, d.Client.DeleteContact, isDeleted)
+		}, func(ctx context.Context, a contactIDArgs) (any, *oncehub.Response, error) {
+			return deleteOnce(ctx, a.ContactID, d.Client.Contacts.Delete, isDeleted)
 		}),
 	}
 }

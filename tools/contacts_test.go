@@ -221,7 +221,7 @@ func TestDeleteContactConfirmsWithSummaryThenDeletes(t *testing.T) {
 	env.Fake.ResetRequests()
 
 	got := testenv.Object(t, testenv.Call(t, ctx, c, "delete_contact", map[string]any{"contact_id": id}))
-	assert.Equal(t, map[string]any{"id": id, "deleted": true}, got)
+	assert.Equal(t, map[string]any{"id": id, "deleted": true, "request_id": requestIDOf(t, env, "DELETE")}, got, "the DELETE's Request-Id")
 	q := u.questions()
 	require.Len(t, q, 1)
 	assert.Contains(t, q[0], id)
@@ -285,8 +285,9 @@ func TestContactLifecycle(t *testing.T) {
 	}
 
 	// Deleting again changes nothing and still succeeds.
+	env.Fake.ResetRequests()
 	again := testenv.Object(t, testenv.Call(t, ctx, c, "delete_contact", map[string]any{"contact_id": id}))
-	assert.Equal(t, map[string]any{"id": id, "deleted": true, "already_deleted": true}, again)
+	assert.Equal(t, map[string]any{"id": id, "deleted": true, "already_deleted": true, "request_id": requestIDOf(t, env, "DELETE")}, again)
 
 	// Updating a deleted contact is a 404.
 	res := testenv.Call(t, ctx, c, "update_contact", map[string]any{"contact_id": id, "company": "X"})

@@ -29,7 +29,7 @@ type currentTimeOutput struct {
 func currentTimeTools(d Deps) []Tool {
 	return []Tool{
 		define[currentTimeArgs](spec{
-			name: "get_current_time", toolset: "account", effect: read,
+			name: "get_current_time", toolset: toolsetAccount, effect: read,
 			desc: "Now in UTC and in time_zone: local date, weekday, ISO week, UTC offset. Call it before turning 'today' or " +
 				"'next week' into dates.",
 		}, func(_ context.Context, a currentTimeArgs) (any, error) {

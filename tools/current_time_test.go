@@ -66,7 +66,7 @@ func TestGetCurrentTimeIsAReadOnlyAccountTool(t *testing.T) {
 			continue
 		}
 		found = true
-		assert.Equal(t, "account", tl.Toolset)
+		assert.Equal(t, "account", tl.Toolset.Name)
 		a := tl.Def.Annotations
 		assert.True(t, *a.ReadOnlyHint)
 		assert.False(t, *a.DestructiveHint)

@@ -3,8 +3,14 @@ package tools
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 )
 
 // effect says what a tool changes; it decides the four annotations.
@@ -28,23 +34,42 @@ const (
 // 40 of them would add about 1.2 KB to every tools/list.
 type spec struct {
 	name    string
-	toolset string
+	toolset Toolset
 	effect  effect
 	desc    string
+	// args names the tool argument that carries an OnceHub parameter, where
+	// the default (see argNames.arg) does not: {"location.value": "video_provider"}.
+	args map[string]string
 }
 
-// define builds a Tool from its spec and its argument type A (input schema).
-// run returns the structured result, a JSON object, or an error; errors become
-// isError results (see errorResult).
+// define builds a read-only tool from its spec and its argument type A
+// (input schema). run returns the structured result, a JSON object, or an
+// error; errors become isError results (see errorResult).
 func define[A any](s spec, run func(ctx context.Context, args A) (any, error)) Tool {
+	if s.effect != read {
+		panic("define is for read-only tools; use defineWrite or defineDestructive for " + s.name)
+	}
+	return build[A](s, nil, func(ctx context.Context, args A) (any, *oncehub.Response, error) {
+		out, err := run(ctx, args)
+		return out, nil, err
+	})
+}
+
+// defineWrite builds a tool that changes something but destroys nothing
+// (create, update). run returns the result and OnceHub's *Response for the
+// change, whose Request-Id the result carries as request_id.
+func defineWrite[A any](s spec, run func(ctx context.Context, args A) (any, *oncehub.Response, error)) Tool {
+	if s.effect != create && s.effect != update {
+		panic("defineWrite is for tools that create or update: " + s.name)
+	}
 	return build[A](s, nil, run)
 }
 
-// defineDestructive is define for tools whose effect is destroy or
+// defineDestructive is defineWrite for tools whose effect is destroy or
 // destroyIdempotent: before run, describe says in one line what is about to
 // happen (which object, who, when, in the guest's time zone) and the user is
 // asked to confirm it (see Deps.confirm). Nothing is sent when they do not.
-func defineDestructive[A any](d Deps, s spec, describe func(ctx context.Context, args A) (string, error), run func(ctx context.Context, args A) (any, error)) Tool {
+func defineDestructive[A any](d Deps, s spec, describe func(ctx context.Context, args A) (string, error), run func(ctx context.Context, args A) (any, *oncehub.Response, error)) Tool {
 	if s.effect != destroy && s.effect != destroyIdempotent {
 		panic("defineDestructive used for a tool that is not destructive: " + s.name)
 	}
@@ -53,7 +78,7 @@ func defineDestructive[A any](d Deps, s spec, describe func(ctx context.Context,
 	}, run)
 }
 
-func build[A any](s spec, confirm func(ctx context.Context, args A) error, run func(ctx context.Context, args A) (any, error)) Tool {
+func build[A any](s spec, confirm func(ctx context.Context, args A) error, run func(ctx context.Context, args A) (any, *oncehub.Response, error)) Tool {
 	readOnly, destructive, idempotent := annotationsFor(s.effect)
 	openWorld := true
 	// A literal rather than mcp.NewTool and its options: NewTool allocates an
@@ -70,6 +95,7 @@ func build[A any](s spec, confirm func(ctx context.Context, args A) error, run f
 		},
 	}
 	withSchemas[A](s.name)(&def)
+	names := newArgNames[A](s)
 	write := s.effect != read
 	return Tool{
 		Toolset: s.toolset,
@@ -77,19 +103,19 @@ func build[A any](s spec, confirm func(ctx context.Context, args A) error, run f
 		Handler: func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 			args, err := bind[A](req)
 			if err != nil {
-				return errorResult(err, write), nil
+				return errorResult(names.name(err), write), nil
 			}
 			ctx = withProgress(ctx, req)
 			if confirm != nil {
 				if err := confirm(withCall(ctx, req), args); err != nil {
-					return confirmResult(err), nil
+					return confirmResult(names.name(err)), nil
 				}
 			}
-			out, err := run(ctx, args)
+			out, resp, err := run(ctx, args)
 			if err != nil {
-				return errorResult(err, write), nil
+				return errorResult(names.name(err), write), nil
 			}
-			return structured(out), nil
+			return structured(out, requestID(resp)), nil
 		},
 	}
 }
@@ -109,14 +135,97 @@ func annotationsFor(e effect) (readOnly, destructive, idempotent bool) {
 	}
 }
 
+// requestID is resp's Request-Id ("" without a response).
+func requestID(resp *oncehub.Response) string {
+	if resp == nil {
+		return ""
+	}
+	return resp.RequestID
+}
+
 // structured returns v as structuredContent plus a compact JSON text copy
-// (hosts that ignore structuredContent show the text to the model).
-func structured(v any) *mcp.CallToolResult {
+// (hosts that ignore structuredContent show the text to the model). A
+// write's result ends with OnceHub's request_id, which support asks for.
+func structured(v any, requestID string) *mcp.CallToolResult {
 	text, err := json.Marshal(v)
 	if err != nil {
 		return errorResult(err, false)
 	}
+	if requestID != "" && len(text) >= 2 && text[0] == '{' {
+		id, _ := json.Marshal(requestID)
+		sep := ","
+		if string(text) == "{}" {
+			sep = ""
+		}
+		text = fmt.Appendf(text[:len(text)-1:len(text)-1], `%s"request_id":%s}`, sep, id)
+	}
 	// The encoded bytes serve as structuredContent too: encoding the value a
 	// second time would cost as much again.
 	return mcp.NewToolResultStructured(json.RawMessage(text), string(text))
+}
+
+// argNames names the tool argument that carries each OnceHub parameter, so
+// that a *oncehub.ParamError reads in the tool's terms.
+type argNames struct {
+	id    string            // the argument holding the path's "id": the tool's only *_id argument
+	extra map[string]string // spec.args
+}
+
+func newArgNames[A any](s spec) argNames {
+	n := argNames{extra: s.args}
+	if a, ok := s.args["id"]; ok {
+		n.id = a
+		return n
+	}
+	for _, name := range argInfoFor(reflect.TypeFor[A]()).names {
+		if strings.HasSuffix(name, "_id") {
+			if n.id != "" {
+				panic(fmt.Sprintf("%s has two *_id arguments (%s, %s): say which is OnceHub's id in spec.args", s.name, n.id, name))
+			}
+			n.id = name
+		}
+	}
+	return n
+}
+
+// arg is the tool argument for OnceHub parameter param: spec.args first;
+// "id" is the tool's *_id argument; <field>.gt and <field>.lt are
+// <field>_after and <field>_before; a booking form's name, email and phone
+// are arguments of their own and its other fields are custom_fields;
+// utm_params are utm; anything else has OnceHub's name.
+func (n argNames) arg(param string) string {
+	if a, ok := n.extra[param]; ok {
+		return a
+	}
+	switch {
+	case param == "id" && n.id != "":
+		return n.id
+	case strings.HasSuffix(param, ".gt"):
+		return strings.TrimSuffix(param, ".gt") + "_after"
+	case strings.HasSuffix(param, ".lt"):
+		return strings.TrimSuffix(param, ".lt") + "_before"
+	case param == "booking_form":
+		return "custom_fields"
+	case strings.HasPrefix(param, "booking_form."):
+		switch field := strings.TrimPrefix(param, "booking_form."); field {
+		case "name", "email", "phone":
+			return field
+		default:
+			return "custom_fields." + field
+		}
+	case strings.HasPrefix(param, "utm_params."):
+		return "utm." + strings.TrimPrefix(param, "utm_params.")
+	case param == "terms_of_sevice": // sic: OnceHub's spelling
+		return "terms_of_service"
+	}
+	return param
+}
+
+// name turns a *oncehub.ParamError in err into the *argError naming the
+// tool's argument; other errors are returned as they are.
+func (n argNames) name(err error) error {
+	if pe, ok := errors.AsType[*oncehub.ParamError](err); ok {
+		return &argError{arg: n.arg(pe.Param), msg: pe.Message}
+	}
+	return err
 }

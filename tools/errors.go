@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
+	"net/http"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -20,40 +20,66 @@ func errorResult(err error, write bool) *mcp.CallToolResult {
 	return mcp.NewToolResultError(errorMessage(err, write))
 }
 
+// argError is a tool argument refused before anything was sent to OnceHub:
+// one the tool checks itself, or a *oncehub.ParamError named in the tool's
+// terms (see argNames). An empty arg means the arguments as a whole.
+type argError struct {
+	arg string // the argument's name, as the tool calls it
+	msg string // what is wrong and how to fix it
+}
+
+func (e *argError) Error() string {
+	if e.arg == "" {
+		return e.msg
+	}
+	return e.arg + ": " + e.msg
+}
+
+// argErrorf is an *argError for arg with a formatted message.
+func argErrorf(arg, format string, a ...any) *argError {
+	return &argError{arg: arg, msg: fmt.Sprintf(format, a...)}
+}
+
+// noKeyMessage says how to give the server a key.
+const noKeyMessage = "No OnceHub API key: set ONCEHUB_API_KEY (stdio) or send an API-Key / Authorization: Bearer header (HTTP). " +
+	"Create a key in OnceHub under the gear icon → Account Integrations → APIs & Webhooks"
+
 func errorMessage(err error, write bool) string {
-	if ae, ok := oncehub.AsArgError(err); ok {
-		return fmt.Sprintf("Invalid argument %q: %s. Nothing was sent to OnceHub.", ae.Arg, ae.Msg)
+	if ae, ok := errors.AsType[*argError](err); ok {
+		if ae.arg == "" {
+			return fmt.Sprintf("Invalid arguments: %s. Nothing was sent to OnceHub.", ae.msg)
+		}
+		return fmt.Sprintf("Invalid argument %q: %s. Nothing was sent to OnceHub.", ae.arg, ae.msg)
+	}
+	if pe, ok := errors.AsType[*oncehub.ParamError](err); ok { // outside a tool: OnceHub's name
+		return errorMessage(&argError{arg: pe.Param, msg: pe.Message}, write)
 	}
 	if errors.Is(err, oncehub.ErrNoAPIKey) {
-		return err.Error() + ". Nothing was sent to OnceHub. To try the tools without an account, start the server with --demo (ONCEHUB_DEMO=true)."
+		return noKeyMessage + ". Nothing was sent to OnceHub. To try the tools without an account, start the server with --demo (ONCEHUB_DEMO=true)."
 	}
-	var partial *oncehub.PartialError
-	if errors.As(err, &partial) {
-		return fmt.Sprintf("Stopped after %d items because of an error; continue with after=%q. %s",
-			partial.Collected, partial.Cursor, errorMessage(partial.Err, write))
-	}
-	var wait *oncehub.RateWaitError
-	if errors.As(err, &wait) {
+	if wait, ok := errors.AsType[*oncehub.RateWaitError](err); ok {
 		return fmt.Sprintf("OnceHub's rate limit (5 requests per second per account) is taken up by this account's other calls; retry in %s. Nothing was sent to OnceHub.", seconds(wait.Wait))
 	}
-	if apiErr, ok := oncehub.AsAPIError(err); ok {
+	if apiErr, ok := errors.AsType[*oncehub.APIError](err); ok {
 		msg := apiErrorMessage(apiErr)
-		if write && apiErr.Problem() == oncehub.ProblemUpstream {
+		if write && apiErr.Status >= 500 {
 			msg += " The change may have been made anyway: check the current state (for example with a get_ or list_ tool) before trying again."
 		}
 		return msg
 	}
-	var te *oncehub.TransportError
-	var check *checkWith
-	if write && errors.As(err, &check) && errors.As(err, &te) && te.Sent {
-		return "Could not get an answer from OnceHub: " + te.Error() + ". The request may have reached OnceHub, so the change may already be made: check the current state with " + check.how + " before trying again."
-	}
-	if errors.As(err, &te) {
+	if te, ok := errors.AsType[*oncehub.TransportError](err); ok {
 		msg := "Could not get an answer from OnceHub: " + te.Error() + "."
-		if write && te.Sent {
+		check, checkable := errors.AsType[*checkWith](err)
+		switch {
+		case write && te.Sent && checkable:
+			msg += " The request may have reached OnceHub, so the change may already be made: check the current state with " + check.how + " before trying again."
+		case write && te.Sent:
 			msg += " The request may have reached OnceHub, so the change may have been made: check the current state (for example with a get_ or list_ tool) before trying again."
-		} else if errors.Is(err, context.DeadlineExceeded) || oncehub.IsTimeout(err) {
+		case errors.Is(err, context.DeadlineExceeded) || oncehub.IsTimeout(err):
 			msg += " OnceHub did not answer in time; try again, or narrow the request."
+		}
+		if errors.Is(err, oncehub.ErrRedirect) {
+			msg += " Check ONCEHUB_API_URL: it should be OnceHub's API, " + oncehub.DefaultBaseURL + "."
 		}
 		return msg
 	}
@@ -63,57 +89,45 @@ func errorMessage(err error, write bool) string {
 	return "Error: " + err.Error()
 }
 
+// apiErrorMessage is OnceHub's error (see oncehub.APIError.Error) followed by
+// what to do about it.
 func apiErrorMessage(e *oncehub.APIError) string {
 	var hint string
-	switch e.Problem() {
-	case oncehub.ProblemUnauthorized:
+	switch {
+	case e.Status == http.StatusBadRequest:
+		hint = "OnceHub rejected the request; fix the argument it names and try again."
+	case e.Status == http.StatusUnauthorized:
 		hint = "The OnceHub API key is missing or invalid. Check ONCEHUB_API_KEY (or the API-Key header); create a key in OnceHub under the gear icon → Account Integrations → APIs & Webhooks (keys are shown once)."
-	case oncehub.ProblemNoAPIAccess:
+	case e.Status == http.StatusForbidden && e.Type == oncehub.ErrTypeAuthentication:
 		hint = "The OnceHub account's plan has no API access (API v2 needs the Enterprise plan), or the key lacks permission for this."
-	case oncehub.ProblemForbidden:
+	case e.Status == http.StatusForbidden:
 		hint = "OnceHub refused this action for this account or key."
-	case oncehub.ProblemNoSeat:
+	case e.Status == http.StatusPaymentRequired:
 		hint = "The host has no paid seat (license) in OnceHub; assign a seat to the user in OnceHub, then try again."
-	case oncehub.ProblemNotFound:
+	case e.Status == http.StatusNotFound:
 		hint = "Nothing with that ID exists in this OnceHub account (or it was deleted). Use a list_ tool to find valid IDs."
-	case oncehub.ProblemConflict:
+	case e.Status == http.StatusConflict:
 		hint = "The request conflicts with the current state (for example a duplicate name, or a booking that is already canceled). Fetch the current state before deciding what to do."
-	case oncehub.ProblemGone:
+	case e.Status == http.StatusGone:
 		hint = "That object no longer exists in OnceHub."
-	case oncehub.ProblemUnprocessable:
+	case e.Status == http.StatusUnprocessableEntity:
 		hint = "OnceHub cannot do this in the current configuration (for example the booking calendar is not published). Fix it in OnceHub, then try again."
-	case oncehub.ProblemRateLimited:
+	case e.Status == http.StatusTooManyRequests:
 		wait := "a few seconds"
 		if e.RetryAfter > 0 {
 			wait = seconds(e.RetryAfter)
 		}
 		hint = "OnceHub's rate limit (5 requests per second per account) was still exceeded after retrying; retry in " + wait + "."
-	case oncehub.ProblemUpstream:
+	case e.Status >= 500:
 		hint = "OnceHub is having trouble; try again shortly. If it persists, give OnceHub support the Request-Id."
 		if e.RequestID != "" {
 			hint = "OnceHub is having trouble (Request-Id " + e.RequestID + "); try again shortly. If it persists, give OnceHub support that Request-Id."
 		}
-	case oncehub.ProblemBadRequest:
-		hint = "OnceHub rejected the request; fix the argument it names and try again."
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "OnceHub error %d", e.Status)
-	if e.Type != "" {
-		fmt.Fprintf(&b, " (%s)", e.Type)
+	if hint == "" {
+		return e.Error()
 	}
-	if e.Message != "" {
-		fmt.Fprintf(&b, ": %s", e.Message)
-	}
-	if e.Param != "" {
-		fmt.Fprintf(&b, " [param: %s]", e.Param)
-	}
-	if e.RequestID != "" {
-		fmt.Fprintf(&b, " [Request-Id: %s]", e.RequestID)
-	}
-	if hint != "" {
-		b.WriteString(". " + hint)
-	}
-	return b.String()
+	return e.Error() + ". " + hint
 }
 
 // checkWith wraps the error of a write with how to see whether it took effect

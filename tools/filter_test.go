@@ -21,7 +21,7 @@ import (
 var bookingWriteTools = []string{"cancel_booking", "mark_booking_no_show", "reassign_booking", "request_booking_reschedule"}
 
 func TestToolWithoutAnnotationsCountsAsWrite(t *testing.T) {
-	bare := tools.Tool{Toolset: "bookings", Def: mcp.Tool{Name: "bare"}}
+	bare := tools.Tool{Toolset: tools.Toolset{Name: "bookings"}, Def: mcp.Tool{Name: "bare"}}
 	assert.False(t, bare.ReadOnly(), "no readOnlyHint: a write")
 	assert.True(t, bare.Destructive(), "no destructiveHint: destructive, as MCP says")
 	assert.False(t, tools.Filter{ReadOnly: true}.Allows(bare))

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"encoding/json"
+	"errors"
 	"net/url"
 	"strings"
 	"testing"
@@ -13,8 +14,9 @@ import (
 )
 
 // FuzzBindArgs feeds arbitrary JSON arguments to the binding of a list tool
-// and of an ID tool: it must never panic, every refusal must be an ArgError
-// naming an argument, and whatever it accepts must be safe to send.
+// and of an ID tool, then to the client's checks of what they would send: it
+// must never panic, every refusal must name an argument, and whatever is
+// accepted must be safe to send.
 // Run: go test -run '^$' -fuzz '^FuzzBindArgs$' ./tools
 func FuzzBindArgs(f *testing.F) {
 	for _, s := range []string{
@@ -36,12 +38,12 @@ func FuzzBindArgs(f *testing.F) {
 		req := mcp.CallToolRequest{}
 		req.Params.Arguments = args
 
-		checkRefusal := func(err error) {
-			ae, ok := oncehub.AsArgError(err)
+		checkRefusal := func(names argNames, err error) {
+			ae, ok := errors.AsType[*argError](names.name(err))
 			if !ok {
-				t.Fatalf("refusal is not an ArgError: %T %v", err, err)
+				t.Fatalf("refusal is not an argument error: %T %v", err, err)
 			}
-			if ae.Arg == "" || ae.Msg == "" {
+			if ae.arg == "" || ae.msg == "" {
 				t.Fatalf("refusal names no argument: %+v", ae)
 			}
 			if utf8.Valid(raw) && !utf8.ValidString(ae.Error()) {
@@ -49,23 +51,24 @@ func FuzzBindArgs(f *testing.F) {
 			}
 		}
 
+		idNames := newArgNames[bookingIDArgs](spec{name: "get_booking"})
 		if a, err := bind[bookingIDArgs](req); err != nil {
-			checkRefusal(err)
+			checkRefusal(idNames, err)
+		} else if err := oncehub.CheckID(oncehub.PrefixBooking, a.BookingID); err != nil {
+			checkRefusal(idNames, err)
 		} else if url.PathEscape(a.BookingID) != a.BookingID || !strings.HasPrefix(a.BookingID, "BKNG-") {
 			t.Fatalf("accepted unsafe booking_id %q", a.BookingID)
 		}
 
+		listNames := newArgNames[listBookingsArgs](spec{name: "list_bookings"})
 		if a, err := bind[listBookingsArgs](req); err != nil {
-			checkRefusal(err)
-		} else {
-			if a.Limit < 0 || a.Limit > oncehub.MaxPageSize || a.MaxResults < 0 || a.MaxResults > maxWalk {
-				t.Fatalf("accepted out-of-range paging %+v", a.pageArgs)
-			}
+			checkRefusal(listNames, err)
+		} else if err := a.options().Validate(); err != nil {
 			// What bind lets through, the client either sends or refuses
-			// with an ArgError before sending anything.
-			if err := a.filter(a.params()).Validate(); err != nil {
-				checkRefusal(err)
-			}
+			// before sending anything, naming the argument.
+			checkRefusal(listNames, err)
+		} else if a.Limit < 0 || a.Limit > oncehub.MaxPageSize || a.MaxResults < 0 || a.MaxResults > maxWalk {
+			t.Fatalf("accepted out-of-range paging %+v", a.pageArgs)
 		}
 	})
 }

@@ -38,6 +38,20 @@ func onlyRequest(t *testing.T, env *testenv.Env) fakeoncehub.Request {
 	return reqs[0]
 }
 
+// requestIDOf is the Request-Id the fake answered the one request with
+// method (since the last reset) with: what a write's result gives as request_id.
+func requestIDOf(t *testing.T, env *testenv.Env, method string) string {
+	t.Helper()
+	var ids []string
+	for _, r := range env.Fake.Requests() {
+		if r.Method == method {
+			ids = append(ids, r.RequestID)
+		}
+	}
+	require.Len(t, ids, 1, "%s requests", method)
+	return ids[0]
+}
+
 func toolError(t *testing.T, res *mcp.CallToolResult) string {
 	t.Helper()
 	require.True(t, res.IsError, "expected a tool error, got %s", testenv.Text(res))

@@ -14,33 +14,31 @@ type masterPageIDArgs struct {
 	MasterPageID string `json:"master_page_id"`
 }
 
-func (a *masterPageIDArgs) validate() error {
-	return oncehub.CheckID("master_page_id", oncehub.PrefixMasterPage, a.MasterPageID)
-}
-
 func masterPageTools(d Deps) []Tool {
 	return []Tool{
 		define[listMasterPagesArgs](spec{
-			name: "list_master_pages", toolset: "booking_pages", effect: read,
+			name: "list_master_pages", toolset: toolsetBookingPages, effect: read,
 			desc: "Classic master pages (booking pages behind one link): id, name, label, url, active.",
 		}, func(ctx context.Context, a listMasterPagesArgs) (any, error) {
-			return listPage(ctx, a.pageArgs, d.Client.ListMasterPages, identity[oncehub.MasterPage])
+			opts := a.pageArgs.options()
+			return listPage(ctx, a.pageArgs, d.Client.MasterPages, &opts, identity[oncehub.MasterPage])
 		}),
 		define[masterPageIDArgs](spec{
-			name: "get_master_page", toolset: "booking_pages", effect: read,
+			name: "get_master_page", toolset: toolsetBookingPages, effect: read,
 			desc: "One classic master page: name, label, url, active.",
 		}, func(ctx context.Context, a masterPageIDArgs) (any, error) {
-			return d.Client.GetMasterPage(ctx, a.MasterPageID)
+			m, _, err := d.Client.MasterPages.Get(ctx, a.MasterPageID)
+			return m, err
 		}),
-		define[masterPageIDArgs](spec{
-			name: "create_master_page_link", toolset: "booking_pages", effect: create,
+		defineWrite[masterPageIDArgs](spec{
+			name: "create_master_page_link", toolset: toolsetBookingPages, effect: create,
 			desc: "Single-use link to a classic master page for a guest to book through. Unused links expire after 90 days.",
-		}, func(ctx context.Context, a masterPageIDArgs) (any, error) {
-			l, err := d.Client.CreateMasterPageLink(ctx, a.MasterPageID)
+		}, func(ctx context.Context, a masterPageIDArgs) (any, *oncehub.Response, error) {
+			l, resp, err := d.Client.MasterPages.CreateOneTimeLink(ctx, a.MasterPageID)
 			if err != nil {
-				return nil, err
+				return nil, resp, err
 			}
-			return linkOutput{ID: l.ID, URL: l.URL, CreationTime: l.CreationTime}, nil
+			return linkOutput{ID: l.ID, URL: l.URL, CreationTime: l.CreationTime}, resp, nil
 		}),
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/oncehub-mcp/oncehub-mcp/internal/clip"
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 )
 
@@ -21,8 +22,8 @@ import (
 // prompt is one MCP prompt plus what decides whether it is offered.
 type prompt struct {
 	def      mcp.Prompt
-	toolsets []string // offered only when these toolsets are
-	write    bool     // leads to changes: not offered in read-only mode
+	toolsets []Toolset // offered only when these toolsets are
+	write    bool      // leads to changes: not offered in read-only mode
 	// complete maps an argument to the values it completes from.
 	complete map[string]func(ctx context.Context, value string) *mcp.Completion
 	handler  server.PromptHandlerFunc
@@ -58,7 +59,7 @@ func newPromptSet(d Deps, cat *catalog) *promptSet {
 				mcp.WithArgument("time_zone", mcp.ArgumentDescription("Their IANA time zone, e.g. Europe/Berlin.")),
 				mcp.WithArgument("preferred_time", mcp.ArgumentDescription("When they would like to meet, e.g. next Tuesday afternoon.")),
 			),
-			toolsets: []string{"calendars"}, write: true,
+			toolsets: []Toolset{toolsetCalendars}, write: true,
 			complete: map[string]func(context.Context, string) *mcp.Completion{"booking_calendar": ids("booking-calendars"), "time_zone": zones},
 			handler:  ps.scheduleMeeting,
 		},
@@ -70,7 +71,7 @@ func newPromptSet(d Deps, cat *catalog) *promptSet {
 				mcp.WithArgument("date", mcp.ArgumentDescription("YYYY-MM-DD in the user's zone (default today).")),
 				mcp.WithArgument("time_zone", mcp.ArgumentDescription("IANA zone (default the user's).")),
 			),
-			toolsets: []string{"bookings", "users"},
+			toolsets: []Toolset{toolsetBookings, toolsetUsers},
 			complete: map[string]func(context.Context, string) *mcp.Completion{"user_id": ids("users"), "time_zone": zones},
 			handler:  ps.dailyAgenda,
 		},
@@ -82,7 +83,7 @@ func newPromptSet(d Deps, cat *catalog) *promptSet {
 				mcp.WithArgument("reason", mcp.ArgumentDescription("Why it moves (shown to the guest).")),
 				mcp.WithArgument("preferred_time", mcp.ArgumentDescription("The new time wanted, if known.")),
 			),
-			toolsets: []string{"bookings"}, write: true,
+			toolsets: []Toolset{toolsetBookings}, write: true,
 			complete: map[string]func(context.Context, string) *mcp.Completion{"booking_id": ids("bookings")},
 			handler:  ps.rescheduleBooking,
 		},
@@ -96,7 +97,7 @@ func (p prompt) allowedBy(f Filter) bool {
 	if p.write && f.ReadOnly {
 		return false
 	}
-	return len(f.Toolsets) == 0 || !slices.ContainsFunc(p.toolsets, func(ts string) bool { return !slices.Contains(f.Toolsets, ts) })
+	return len(f.Toolsets) == 0 || !slices.ContainsFunc(p.toolsets, func(ts Toolset) bool { return !slices.Contains(f.Toolsets, ts.Name) })
 }
 
 // register adds the prompts the operator's filter allows.
@@ -141,12 +142,12 @@ func checkPromptArgs(def mcp.Prompt, h server.PromptHandlerFunc) server.PromptHa
 	return func(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
 		for name := range req.Params.Arguments {
 			if !slices.ContainsFunc(def.Arguments, func(a mcp.PromptArgument) bool { return a.Name == name }) {
-				return nil, resourceError(&oncehub.ArgError{Arg: name, Msg: "is not an argument of this prompt"})
+				return nil, resourceError(argErrorf(name, "is not an argument of this prompt"))
 			}
 		}
 		for _, a := range def.Arguments {
 			if a.Required && strings.TrimSpace(req.Params.Arguments[a.Name]) == "" {
-				return nil, resourceError(&oncehub.ArgError{Arg: a.Name, Msg: "is required"})
+				return nil, resourceError(argErrorf(a.Name, "is required"))
 			}
 		}
 		return h(ctx, req)
@@ -161,7 +162,7 @@ func (ps *promptSet) scheduleMeeting(_ context.Context, req mcp.GetPromptRequest
 	a := req.Params.Arguments
 	cal, zone := strings.TrimSpace(a["booking_calendar"]), strings.TrimSpace(a["time_zone"])
 	if cal != "" {
-		if err := oncehub.CheckID("booking_calendar", oncehub.PrefixBookingCalendar, cal); err != nil {
+		if err := checkIDArg("booking_calendar", oncehub.PrefixBookingCalendar, cal); err != nil {
 			return nil, resourceError(err)
 		}
 	}
@@ -200,7 +201,7 @@ func (ps *promptSet) scheduleMeeting(_ context.Context, req mcp.GetPromptRequest
 func (ps *promptSet) dailyAgenda(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
 	a := req.Params.Arguments
 	userID, date, tz := strings.TrimSpace(a["user_id"]), strings.TrimSpace(a["date"]), strings.TrimSpace(a["time_zone"])
-	if err := oncehub.CheckID("user_id", oncehub.PrefixUser, userID); err != nil {
+	if err := checkIDArg("user_id", oncehub.PrefixUser, userID); err != nil {
 		return nil, resourceError(err)
 	}
 	loc, err := loadZone("time_zone", tz)
@@ -210,10 +211,10 @@ func (ps *promptSet) dailyAgenda(ctx context.Context, req mcp.GetPromptRequest) 
 	var day time.Time
 	if date != "" {
 		if day, err = time.Parse(time.DateOnly, date); err != nil {
-			return nil, resourceError(&oncehub.ArgError{Arg: "date", Msg: fmt.Sprintf("%q is not a date; use YYYY-MM-DD", date)})
+			return nil, resourceError(argErrorf("date", "%q is not a date; use YYYY-MM-DD", clip.Value(date)))
 		}
 	}
-	user, err := ps.d.Client.GetUser(ctx, userID)
+	user, _, err := ps.d.Client.Users.Get(ctx, userID)
 	if err != nil {
 		return nil, resourceError(err)
 	}
@@ -231,22 +232,23 @@ func (ps *promptSet) dailyAgenda(ctx context.Context, req mcp.GetPromptRequest) 
 
 	// OnceHub's filters take UTC dates: ask for a day more on each side, then
 	// keep the meetings that start within the local day.
-	f := oncehub.BookingFilter{Owner: userID, StartingTime: oncehub.DateRange{
+	pager := ps.d.Client.Bookings.ListAll(ctx, &oncehub.BookingListOptions{Owner: userID, StartingTime: oncehub.DateRange{
 		After:  start.UTC().AddDate(0, 0, -1).Format(time.DateOnly),
 		Before: end.UTC().AddDate(0, 0, 1).Format(time.DateOnly),
-	}}
-	fetch := func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.Booking], error) {
-		f.ListParams = p
-		return ps.d.Client.ListBookings(ctx, f)
-	}
-	all, more, _, err := oncehub.Walk(ctx, oncehub.ListParams{}, maxWalk, fetch)
+	}})
+	var all []oncehub.Booking
 	var incomplete string
-	if err != nil {
-		if len(all) == 0 {
-			return nil, resourceError(err)
+	for bk, err := range pager.Items(maxWalk) {
+		if err != nil {
+			if len(all) == 0 {
+				return nil, resourceError(err)
+			}
+			incomplete = stoppedEarly(len(all), pager.Cursor(), err)
+			break
 		}
-		incomplete = errorMessage(err, false)
-	} else if more {
+		all = append(all, bk)
+	}
+	if incomplete == "" && pager.HasMore() {
 		incomplete = fmt.Sprintf("More than %d bookings matched; only the newest were read.", maxWalk)
 	}
 	var dayBookings []oncehub.Booking
@@ -290,10 +292,10 @@ func (ps *promptSet) dailyAgenda(ctx context.Context, req mcp.GetPromptRequest) 
 func (ps *promptSet) rescheduleBooking(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
 	a := req.Params.Arguments
 	id := strings.TrimSpace(a["booking_id"])
-	if err := oncehub.CheckID("booking_id", oncehub.PrefixBooking, id); err != nil {
+	if err := checkIDArg("booking_id", oncehub.PrefixBooking, id); err != nil {
 		return nil, resourceError(err)
 	}
-	bk, err := ps.d.Client.GetBooking(ctx, id)
+	bk, _, err := ps.d.Client.Bookings.Get(ctx, id, nil)
 	if err != nil {
 		return nil, resourceError(err)
 	}

@@ -18,7 +18,7 @@ import (
 // Tool is one MCP tool: its definition plus its handler, and the toolset it
 // belongs to.
 type Tool struct {
-	Toolset string
+	Toolset Toolset
 	Def     mcp.Tool
 	Handler server.ToolHandlerFunc
 }
@@ -39,22 +39,29 @@ func (t Tool) Destructive() bool {
 	return h == nil || *h
 }
 
-// Toolset is a group of tools an operator can switch on or off.
+// Toolset is a group of tools an operator can switch on or off (by Name).
+// The toolsets are the values below: a tool names one of them, so a
+// misspelt toolset does not compile.
 type Toolset struct {
 	Name        string
 	Description string
 }
 
-// Toolsets lists every toolset, in the order the README shows them.
-var Toolsets = []Toolset{
-	{"account", "API key check and the current time"},
-	{"bookings", "find, inspect, cancel, reschedule, reassign bookings"},
-	{"calendars", "booking calendars: availability, scheduling, one-time links"},
-	{"booking_pages", "classic product: booking pages, master pages, event types"},
-	{"users", "users, their scheduling availability, and teams"},
-	{"contacts", "contacts (people who book)"},
-	{"webhooks", "webhook subscriptions"},
-	{"notifications", "SMS notifications sent by OnceHub"},
+var (
+	toolsetAccount       = Toolset{"account", "API key check and the current time"}
+	toolsetBookings      = Toolset{"bookings", "find, inspect, cancel, reschedule, reassign bookings"}
+	toolsetCalendars     = Toolset{"calendars", "booking calendars: availability, scheduling, one-time links"}
+	toolsetBookingPages  = Toolset{"booking_pages", "classic product: booking pages, master pages, event types"}
+	toolsetUsers         = Toolset{"users", "users, their scheduling availability, and teams"}
+	toolsetContacts      = Toolset{"contacts", "contacts (people who book)"}
+	toolsetWebhooks      = Toolset{"webhooks", "webhook subscriptions"}
+	toolsetNotifications = Toolset{"notifications", "SMS notifications sent by OnceHub"}
+)
+
+// Toolsets returns every toolset, in the order the README shows them.
+func Toolsets() []Toolset {
+	return []Toolset{toolsetAccount, toolsetBookings, toolsetCalendars, toolsetBookingPages,
+		toolsetUsers, toolsetContacts, toolsetWebhooks, toolsetNotifications}
 }
 
 // Deps is what tool handlers need.
@@ -113,7 +120,7 @@ func (f Filter) Allows(t Tool) bool {
 	if f.ReadOnly && !t.ReadOnly() {
 		return false
 	}
-	if len(f.Toolsets) > 0 && !slices.Contains(f.Toolsets, t.Toolset) {
+	if len(f.Toolsets) > 0 && !slices.Contains(f.Toolsets, t.Toolset.Name) {
 		return false
 	}
 	if len(f.Names) > 0 && !slices.Contains(f.Names, t.Def.Name) {
@@ -124,10 +131,11 @@ func (f Filter) Allows(t Tool) bool {
 
 // Validate checks that every toolset and tool name exists.
 func (f Filter) Validate(all []Tool) error {
+	known := Toolsets()
 	for _, ts := range f.Toolsets {
-		if !slices.ContainsFunc(Toolsets, func(t Toolset) bool { return t.Name == ts }) {
-			names := make([]string, len(Toolsets))
-			for i, t := range Toolsets {
+		if !slices.ContainsFunc(known, func(t Toolset) bool { return t.Name == ts }) {
+			names := make([]string, len(known))
+			for i, t := range known {
 				names[i] = t.Name
 			}
 			return fmt.Errorf("unknown toolset %q; known toolsets: %s", ts, strings.Join(names, ", "))

@@ -36,44 +36,42 @@ type entry struct {
 
 // collection is one kind of OnceHub object served as resources.
 type collection struct {
-	path    string // "users": oncehub://users and oncehub://users/{id}
-	title   string // "Users"
-	noun    string // "user"
-	prefix  string // ID prefix: "USR"
-	toolset string // exposed only when this toolset is
-	listed  bool   // oncehub://<path> lists them (bookings: one at a time only)
-	list    func(ctx context.Context, p oncehub.ListParams) (items []entry, more bool, next string, err error)
-	get     func(ctx context.Context, id string) (any, error)
+	path    string  // "users": oncehub://users and oncehub://users/{id}
+	title   string  // "Users"
+	noun    string  // "user"
+	prefix  string  // ID prefix: "USR"
+	toolset Toolset // exposed only when this toolset is
+	listed  bool    // oncehub://<path> lists them (bookings: one at a time only)
+	// list pages through the newest max items; a failure after some items
+	// returns them with the error, more and the cursor to continue from.
+	list func(ctx context.Context, max int) (items []entry, more bool, next string, err error)
+	get  func(ctx context.Context, id string) (any, error)
 }
 
 func (c collection) listURI() string     { return resourceScheme + c.path }
 func (c collection) templateURI() string { return resourceScheme + c.path + "/{id}" }
 
-// newCollection adapts a typed list/get pair of the client.
-func newCollection[T any](c collection,
-	list func(context.Context, oncehub.ListParams) (oncehub.Page[T], error),
-	get func(context.Context, string) (T, error),
+// newCollection adapts a client service's ListAll and Get.
+func newCollection[T, O any](c collection,
+	listAll func(context.Context, *O) *oncehub.Pager[T],
+	get func(context.Context, string) (T, *oncehub.Response, error),
 	id func(T) string, label func(T) string,
 ) collection {
-	c.list = func(ctx context.Context, p oncehub.ListParams) ([]entry, bool, string, error) {
-		var items []T
-		var more bool
-		var next string
-		var err error
-		if p.Limit > 0 {
-			var page oncehub.Page[T]
-			page, err = list(ctx, p)
-			items, more, next = page.Data, page.HasMore, page.NextCursor
-		} else {
-			items, more, next, err = oncehub.Walk(ctx, p, maxResourceItems, list)
+	c.list = func(ctx context.Context, max int) ([]entry, bool, string, error) {
+		pager := listAll(ctx, nil)
+		var out []entry
+		for it, err := range pager.Items(max) {
+			if err != nil {
+				return out, pager.HasMore(), pager.Cursor(), err
+			}
+			out = append(out, entry{ID: id(it), Label: label(it), Value: it})
 		}
-		out := make([]entry, len(items))
-		for i, it := range items {
-			out[i] = entry{ID: id(it), Label: label(it), Value: it}
-		}
-		return out, more, next, err
+		return out, pager.HasMore(), pager.Cursor(), nil
 	}
-	c.get = func(ctx context.Context, s string) (any, error) { return get(ctx, s) }
+	c.get = func(ctx context.Context, s string) (any, error) {
+		v, _, err := get(ctx, s)
+		return v, err
+	}
 	return c
 }
 
@@ -85,46 +83,34 @@ type catalog struct {
 func newCatalog(d Deps) *catalog {
 	cl := d.Client
 	return &catalog{collections: []collection{
-		newCollection(collection{path: "bookings", title: "Bookings", noun: "booking", prefix: oncehub.PrefixBooking, toolset: "bookings"},
-			func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.Booking], error) {
-				return cl.ListBookings(ctx, oncehub.BookingFilter{ListParams: p})
+		newCollection(collection{path: "bookings", title: "Bookings", noun: "booking", prefix: oncehub.PrefixBooking, toolset: toolsetBookings},
+			cl.Bookings.ListAll,
+			func(ctx context.Context, id string) (oncehub.Booking, *oncehub.Response, error) {
+				return cl.Bookings.Get(ctx, id, nil)
 			},
-			func(ctx context.Context, id string) (oncehub.Booking, error) { return cl.GetBooking(ctx, id) },
 			func(b oncehub.Booking) string { return b.ID },
 			func(b oncehub.Booking) string {
 				v := viewBooking(b, nil)
 				return strings.Join([]string{v.Subject, v.GuestName, v.GuestEmail, v.StartingTime}, " ")
 			}),
-		newCollection(collection{path: "users", title: "Users", noun: "user", prefix: oncehub.PrefixUser, toolset: "users", listed: true},
-			func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.User], error) {
-				return cl.ListUsers(ctx, oncehub.UserFilter{ListParams: p})
-			},
-			cl.GetUser,
+		newCollection(collection{path: "users", title: "Users", noun: "user", prefix: oncehub.PrefixUser, toolset: toolsetUsers, listed: true},
+			cl.Users.ListAll, cl.Users.Get,
 			func(u oncehub.User) string { return u.ID },
 			func(u oncehub.User) string { return u.FirstName + " " + u.LastName + " " + u.Email }),
-		newCollection(collection{path: "event-types", title: "Event types", noun: "event type", prefix: oncehub.PrefixEventType, toolset: "booking_pages", listed: true},
-			cl.ListEventTypes, cl.GetEventType,
+		newCollection(collection{path: "event-types", title: "Event types", noun: "event type", prefix: oncehub.PrefixEventType, toolset: toolsetBookingPages, listed: true},
+			cl.EventTypes.ListAll, cl.EventTypes.Get,
 			func(e oncehub.EventType) string { return e.ID },
 			func(e oncehub.EventType) string { return e.Name }),
-		newCollection(collection{path: "booking-pages", title: "Booking pages", noun: "booking page", prefix: oncehub.PrefixBookingPage, toolset: "booking_pages", listed: true},
-			func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.BookingPage], error) {
-				return cl.ListBookingPages(ctx, oncehub.BookingPageFilter{ListParams: p})
-			},
-			cl.GetBookingPage,
+		newCollection(collection{path: "booking-pages", title: "Booking pages", noun: "booking page", prefix: oncehub.PrefixBookingPage, toolset: toolsetBookingPages, listed: true},
+			cl.BookingPages.ListAll, cl.BookingPages.Get,
 			func(b oncehub.BookingPage) string { return b.ID },
 			func(b oncehub.BookingPage) string { return b.Name + " " + b.Label }),
-		newCollection(collection{path: "booking-calendars", title: "Booking calendars", noun: "booking calendar", prefix: oncehub.PrefixBookingCalendar, toolset: "calendars", listed: true},
-			func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.BookingCalendar], error) {
-				return cl.ListBookingCalendars(ctx, oncehub.BookingCalendarFilter{ListParams: p})
-			},
-			cl.GetBookingCalendar,
+		newCollection(collection{path: "booking-calendars", title: "Booking calendars", noun: "booking calendar", prefix: oncehub.PrefixBookingCalendar, toolset: toolsetCalendars, listed: true},
+			cl.BookingCalendars.ListAll, cl.BookingCalendars.Get,
 			func(b oncehub.BookingCalendar) string { return b.ID },
 			func(b oncehub.BookingCalendar) string { return b.Name + " " + b.Subject }),
-		newCollection(collection{path: "teams", title: "Teams", noun: "team", prefix: oncehub.PrefixTeam, toolset: "users", listed: true},
-			func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.Team], error) {
-				return cl.ListTeams(ctx, oncehub.TeamFilter{ListParams: p})
-			},
-			cl.GetTeam,
+		newCollection(collection{path: "teams", title: "Teams", noun: "team", prefix: oncehub.PrefixTeam, toolset: toolsetUsers, listed: true},
+			cl.Teams.ListAll, cl.Teams.Get,
 			func(t oncehub.Team) string { return t.ID },
 			func(t oncehub.Team) string { return t.Name }),
 	}}
@@ -144,7 +130,7 @@ func (cat *catalog) byPath(path string) (collection, bool) {
 // the operator's filter allows.
 func (cat *catalog) register(s *server.MCPServer, f Filter) {
 	for _, c := range cat.collections {
-		if len(f.Toolsets) > 0 && !slices.Contains(f.Toolsets, c.toolset) {
+		if len(f.Toolsets) > 0 && !slices.Contains(f.Toolsets, c.toolset.Name) {
 			continue
 		}
 		if c.listed {
@@ -170,7 +156,7 @@ func (cat *catalog) requestNarrowing(next server.ResourceHandlerFunc) server.Res
 		if f, ok := requestFilter(ctx); ok && len(f.Toolsets) > 0 {
 			rest, _ := strings.CutPrefix(req.Params.URI, resourceScheme)
 			path, _, _ := strings.Cut(rest, "/")
-			if c, known := cat.byPath(path); known && !slices.Contains(f.Toolsets, c.toolset) {
+			if c, known := cat.byPath(path); known && !slices.Contains(f.Toolsets, c.toolset.Name) {
 				return nil, fmt.Errorf("%s is not available: this request is limited to the toolsets %s", req.Params.URI, strings.Join(f.Toolsets, ", "))
 			}
 		}
@@ -180,13 +166,12 @@ func (cat *catalog) requestNarrowing(next server.ResourceHandlerFunc) server.Res
 
 func (cat *catalog) readList(c collection) server.ResourceHandlerFunc {
 	return func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
-		items, more, next, err := c.list(ctx, oncehub.ListParams{})
+		items, more, next, err := c.list(ctx, maxResourceItems)
 		res := listResult[any]{HasMore: more, NextCursor: next, Items: make([]any, len(items))}
-		var partial *oncehub.PartialError
-		if errors.As(err, &partial) {
-			res.StoppedEarly = errorMessage(err, false)
-		} else if err != nil {
+		if err != nil && len(items) == 0 {
 			return nil, resourceError(err)
+		} else if err != nil {
+			res.StoppedEarly = stoppedEarly(len(items), next, err)
 		}
 		for i, it := range items {
 			res.Items[i] = it.Value
@@ -200,9 +185,6 @@ func (cat *catalog) readOne(c collection) server.ResourceTemplateHandlerFunc {
 	prefix := c.listURI() + "/"
 	return func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
 		id, _ := strings.CutPrefix(req.Params.URI, prefix)
-		if err := oncehub.CheckID("id", c.prefix, id); err != nil {
-			return nil, resourceError(err)
-		}
 		obj, err := c.get(ctx, id)
 		if err != nil {
 			return nil, resourceError(err)
@@ -238,7 +220,7 @@ func (cat *catalog) CompleteResourceArgument(ctx context.Context, uri string, ar
 // (name, email, subject) contains it, from the newest 100. Completion fails
 // soft: an upstream error gives no suggestions.
 func (cat *catalog) completeID(ctx context.Context, c collection, value string) *mcp.Completion {
-	items, more, _, err := c.list(ctx, oncehub.ListParams{Limit: oncehub.MaxPageSize})
+	items, more, _, err := c.list(ctx, oncehub.MaxPageSize)
 	if err != nil {
 		return &mcp.Completion{Values: []string{}}
 	}

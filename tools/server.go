@@ -8,6 +8,8 @@ import (
 type ServerOptions struct {
 	Version string
 	Filter  Filter // what the operator exposes
+	// NoUI turns off the slot picker (MCP Apps, tools/slot_picker.go).
+	NoUI bool
 	// Extra server options (hooks, middleware) from the caller.
 	Extra []server.ServerOption
 }
@@ -54,6 +56,8 @@ func NewServer(d Deps, o ServerOptions) (*server.MCPServer, []Tool, error) {
 		server.WithResourceRecovery(),
 		server.WithLogging(),
 	}
+	picker := newSlotPicker(selected, o.NoUI)
+	opts = append(opts, picker.options()...)
 	opts = append(opts, o.Extra...)
 	s := server.NewMCPServer("oncehub-mcp", o.Version, opts...)
 	for _, t := range selected {
@@ -61,5 +65,6 @@ func NewServer(d Deps, o ServerOptions) (*server.MCPServer, []Tool, error) {
 	}
 	cat.register(s, o.Filter)
 	prompts.register(s, o.Filter)
+	picker.register(s)
 	return s, selected, nil
 }

@@ -2,9 +2,9 @@ package tools
 
 import (
 	"context"
-	"fmt"
 	"time"
 
+	"github.com/oncehub-mcp/oncehub-mcp/internal/clip"
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 )
 
@@ -31,15 +31,13 @@ func (a *listSMSArgs) validate() error {
 	if a.after, err = parseDateTime("creation_time_after", a.CreatedAfter); err != nil {
 		return err
 	}
-	if a.before, err = parseDateTime("creation_time_before", a.CreatedBefore); err != nil {
-		return err
-	}
-	return a.filter(oncehub.ListParams{}).Validate()
+	a.before, err = parseDateTime("creation_time_before", a.CreatedBefore)
+	return err
 }
 
-func (a listSMSArgs) filter(p oncehub.ListParams) oncehub.SMSFilter {
-	return oncehub.SMSFilter{
-		ListParams:    p,
+func (a listSMSArgs) options() *oncehub.SMSListOptions {
+	return &oncehub.SMSListOptions{
+		ListOptions:   a.pageArgs.options(),
 		CreationTime:  oncehub.TimeRange{After: a.after, Before: a.before},
 		Recipient:     a.Recipient,
 		RecipientType: a.RecipientType,
@@ -54,7 +52,7 @@ func parseDateTime(arg, v string) (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
-		return time.Time{}, &oncehub.ArgError{Arg: arg, Msg: fmt.Sprintf("%q is not an RFC 3339 date-time; use e.g. 2026-11-01T00:00:00Z (with Z or an offset)", v)}
+		return time.Time{}, argErrorf(arg, "%q is not an RFC 3339 date-time; use e.g. 2026-11-01T00:00:00Z (with Z or an offset)", clip.Value(v))
 	}
 	return t, nil
 }
@@ -84,14 +82,11 @@ func viewSMS(s oncehub.SMSNotification) smsView {
 func notificationTools(d Deps) []Tool {
 	return []Tool{
 		define[listSMSArgs](spec{
-			name: "list_sms_notifications", toolset: "notifications", effect: read,
+			name: "list_sms_notifications", toolset: toolsetNotifications, effect: read,
 			desc: "SMS messages OnceHub sent, newest first: id, status (sent, delivered, failed, rejected), creation_time, " +
 				"recipient, delivered_to, message_body.",
 		}, func(ctx context.Context, a listSMSArgs) (any, error) {
-			fetch := func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.SMSNotification], error) {
-				return d.Client.ListSMSNotifications(ctx, a.filter(p))
-			}
-			return listDetail(ctx, a.pageArgs, a.detailArg, fetch, viewSMS)
+			return listDetail(ctx, a.pageArgs, a.detailArg, d.Client.SMSNotifications, a.options(), viewSMS)
 		}),
 	}
 }

@@ -11,37 +11,27 @@ type listTeamsArgs struct {
 	User string `json:"user,omitempty"`
 }
 
-func (a *listTeamsArgs) validate() error {
-	if err := a.pageArgs.validate(); err != nil {
-		return err
-	}
-	return oncehub.TeamFilter{User: a.User}.Validate()
-}
+func (a *listTeamsArgs) validate() error { return a.pageArgs.validate() }
 
 type teamIDArgs struct {
 	TeamID string `json:"team_id"`
 }
 
-func (a *teamIDArgs) validate() error {
-	return oncehub.CheckID("team_id", oncehub.PrefixTeam, a.TeamID)
-}
-
 func teamTools(d Deps) []Tool {
 	return []Tool{
 		define[listTeamsArgs](spec{
-			name: "list_teams", toolset: "users", effect: read,
+			name: "list_teams", toolset: toolsetUsers, effect: read,
 			desc: "Teams: id and name. Filter by user to see one person's teams.",
 		}, func(ctx context.Context, a listTeamsArgs) (any, error) {
-			fetch := func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.Team], error) {
-				return d.Client.ListTeams(ctx, oncehub.TeamFilter{ListParams: p, User: a.User})
-			}
-			return listPage(ctx, a.pageArgs, fetch, identity[oncehub.Team])
+			opts := &oncehub.TeamListOptions{ListOptions: a.pageArgs.options(), User: a.User}
+			return listPage(ctx, a.pageArgs, d.Client.Teams, opts, identity[oncehub.Team])
 		}),
 		define[teamIDArgs](spec{
-			name: "get_team", toolset: "users", effect: read,
+			name: "get_team", toolset: toolsetUsers, effect: read,
 			desc: "One team: its name. Members: list_users shows each user's teams.",
 		}, func(ctx context.Context, a teamIDArgs) (any, error) {
-			return d.Client.GetTeam(ctx, a.TeamID)
+			t, _, err := d.Client.Teams.Get(ctx, a.TeamID)
+			return t, err
 		}),
 	}
 }

@@ -40,3 +40,14 @@ func MeasureDefinitions(ts []Tool) DefinitionSizes {
 	sort.SliceStable(out.PerTool, func(i, j int) bool { return out.PerTool[i].Bytes > out.PerTool[j].Bytes })
 	return out
 }
+
+// Snapshot is t's definition as a snapshot file holds it: indented JSON of
+// what tools/list sends, so that a change to what a model sees shows up in
+// review (tools/testdata/tools/<name>.json; go generate ./... writes them).
+func Snapshot(t Tool) ([]byte, error) {
+	data, err := json.MarshalIndent(t.Def, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(data, '\n'), nil
+}

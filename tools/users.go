@@ -17,19 +17,10 @@ type listUsersArgs struct {
 	Email string `json:"email,omitempty" jsonschema:"exact email"`
 }
 
-func (a *listUsersArgs) validate() error {
-	if err := a.pageArgs.validate(); err != nil {
-		return err
-	}
-	return oncehub.UserFilter{Email: a.Email}.Validate()
-}
+func (a *listUsersArgs) validate() error { return a.pageArgs.validate() }
 
 type userIDArgs struct {
 	UserID string `json:"user_id"`
-}
-
-func (a *userIDArgs) validate() error {
-	return oncehub.CheckID("user_id", oncehub.PrefixUser, a.UserID)
 }
 
 type createUserArgs struct {
@@ -40,11 +31,9 @@ type createUserArgs struct {
 	Teams     []string `json:"teams,omitempty" jsonschema:"TM-… IDs"`
 }
 
-func (a createUserArgs) params() oncehub.CreateUserParams {
-	return oncehub.CreateUserParams{Email: a.Email, FirstName: a.FirstName, LastName: a.LastName, RoleName: a.RoleName, Teams: a.Teams}
+func (a createUserArgs) request() *oncehub.CreateUserRequest {
+	return &oncehub.CreateUserRequest{Email: a.Email, FirstName: a.FirstName, LastName: a.LastName, RoleName: a.RoleName, Teams: a.Teams}
 }
-
-func (a *createUserArgs) validate() error { return a.params().Validate() }
 
 type updateUserArgs struct {
 	UserID    string    `json:"user_id"`
@@ -54,15 +43,8 @@ type updateUserArgs struct {
 	Teams     *[]string `json:"teams,omitempty" jsonschema:"TM-… IDs; replaces all ([] = none)"`
 }
 
-func (a updateUserArgs) params() oncehub.UpdateUserParams {
-	return oncehub.UpdateUserParams{FirstName: a.FirstName, LastName: a.LastName, RoleName: a.RoleName, Teams: a.Teams}
-}
-
-func (a *updateUserArgs) validate() error {
-	if err := oncehub.CheckID("user_id", oncehub.PrefixUser, a.UserID); err != nil {
-		return err
-	}
-	return a.params().Validate()
+func (a updateUserArgs) request() *oncehub.UpdateUserRequest {
+	return &oncehub.UpdateUserRequest{FirstName: a.FirstName, LastName: a.LastName, RoleName: a.RoleName, Teams: a.Teams}
 }
 
 // userSummary is the one line that identifies a user to a person.
@@ -167,8 +149,8 @@ func slotsOf(in []timeSlotArg) []oncehub.AvailabilitySpan {
 	return out
 }
 
-func (a updateAvailabilityArgs) update() oncehub.AvailabilityUpdate {
-	var u oncehub.AvailabilityUpdate
+func (a updateAvailabilityArgs) request() *oncehub.UpdateAvailabilityRequest {
+	u := &oncehub.UpdateAvailabilityRequest{}
 	for _, d := range a.Weekly {
 		u.Weekly = append(u.Weekly, oncehub.DayHours{Day: d.Day, WorkingHours: slotsOf(d.WorkingHours)})
 	}
@@ -182,20 +164,19 @@ func (a updateAvailabilityArgs) update() oncehub.AvailabilityUpdate {
 	return u
 }
 
+// validate checks what the tool's arguments can say and OnceHub's body
+// cannot: an override given both hours and remove, or neither.
 func (a *updateAvailabilityArgs) validate() error {
-	if err := oncehub.CheckID("user_id", oncehub.PrefixUser, a.UserID); err != nil {
-		return err
-	}
 	for i, o := range a.Overrides {
 		arg := fmt.Sprintf("overrides[%d]", i)
 		switch {
 		case o.Remove && o.WorkingHours != nil:
-			return &oncehub.ArgError{Arg: arg + ".remove", Msg: "cannot be combined with working_hours: either remove the override or give its hours"}
+			return argErrorf(arg+".remove", "cannot be combined with working_hours: either remove the override or give its hours")
 		case !o.Remove && o.WorkingHours == nil:
-			return &oncehub.ArgError{Arg: arg + ".working_hours", Msg: "is required: give the date's hours, [] for unavailable all day, or remove: true to delete the override"}
+			return argErrorf(arg+".working_hours", "is required: give the date's hours, [] for unavailable all day, or remove: true to delete the override")
 		}
 	}
-	return a.update().Validate()
+	return nil
 }
 
 // scheduleView is the compact form of a user's availability: the same shape
@@ -216,7 +197,7 @@ func viewSchedule(userID string, s oncehub.Schedule) scheduleView {
 	if v.Overrides == nil {
 		v.Overrides = []oncehub.DateOverride{}
 	}
-	for _, day := range oncehub.Weekdays {
+	for _, day := range oncehub.Weekdays() {
 		i := slices.IndexFunc(s.Weekly, func(d oncehub.DayHours) bool { return d.Day == day })
 		if i < 0 || len(s.Weekly[i].WorkingHours) == 0 {
 			v.UnavailableDays = append(v.UnavailableDays, day)
@@ -228,38 +209,37 @@ func viewSchedule(userID string, s oncehub.Schedule) scheduleView {
 func userTools(d Deps) []Tool {
 	return []Tool{
 		define[listUsersArgs](spec{
-			name: "list_users", toolset: "users", effect: read,
+			name: "list_users", toolset: toolsetUsers, effect: read,
 			desc: "Users: id, name, email, role_name, status (active or invited), timezone, teams. Filter by email to find one person.",
 		}, func(ctx context.Context, a listUsersArgs) (any, error) {
-			fetch := func(ctx context.Context, p oncehub.ListParams) (oncehub.Page[oncehub.User], error) {
-				return d.Client.ListUsers(ctx, oncehub.UserFilter{ListParams: p, Email: a.Email})
-			}
-			return listPage(ctx, a.pageArgs, fetch, identity[oncehub.User])
+			opts := &oncehub.UserListOptions{ListOptions: a.pageArgs.options(), Email: a.Email}
+			return listPage(ctx, a.pageArgs, d.Client.Users, opts, identity[oncehub.User])
 		}),
 		define[userIDArgs](spec{
-			name: "get_user", toolset: "users", effect: read,
+			name: "get_user", toolset: toolsetUsers, effect: read,
 			desc: "One user: name, email, role_name, status, timezone, teams.",
 		}, func(ctx context.Context, a userIDArgs) (any, error) {
-			return d.Client.GetUser(ctx, a.UserID)
+			u, _, err := d.Client.Users.Get(ctx, a.UserID)
+			return u, err
 		}),
-		define[createUserArgs](spec{
-			name: "create_user", toolset: "users", effect: create,
+		defineWrite[createUserArgs](spec{
+			name: "create_user", toolset: toolsetUsers, effect: create,
 			desc: "Invite a user to the account (status: invited); team IDs come from list_teams.",
-		}, func(ctx context.Context, a createUserArgs) (any, error) {
-			return d.Client.CreateUser(ctx, a.params())
+		}, func(ctx context.Context, a createUserArgs) (any, *oncehub.Response, error) {
+			return d.Client.Users.Create(ctx, a.request())
 		}),
-		define[updateUserArgs](spec{
-			name: "update_user", toolset: "users", effect: update,
+		defineWrite[updateUserArgs](spec{
+			name: "update_user", toolset: toolsetUsers, effect: update,
 			desc: "Change a user's first_name, last_name, role_name or teams (replaces all); omitted fields are kept. Not the " +
 				"Account Owner.",
-		}, func(ctx context.Context, a updateUserArgs) (any, error) {
-			return d.Client.UpdateUser(ctx, a.UserID, a.params())
+		}, func(ctx context.Context, a updateUserArgs) (any, *oncehub.Response, error) {
+			return d.Client.Users.Update(ctx, a.UserID, a.request())
 		}),
 		defineDestructive[userIDArgs](d, spec{
-			name: "delete_user", toolset: "users", effect: destroyIdempotent,
+			name: "delete_user", toolset: toolsetUsers, effect: destroyIdempotent,
 			desc: "Remove a user from the OnceHub account; cannot be undone.",
 		}, func(ctx context.Context, a userIDArgs) (string, error) {
-			u, err := d.Client.GetUser(ctx, a.UserID)
+			u, _, err := d.Client.Users.Get(ctx, a.UserID)
 			if err != nil {
 				return "", err
 			}
@@ -267,32 +247,32 @@ func userTools(d Deps) []Tool {
 				return "", fmt.Errorf("user %s is already deleted; nothing to do", a.UserID)
 			}
 			return "Delete user " + userSummary(u) + " from the OnceHub account", nil
-		}, func(ctx context.Context, a userIDArgs) (any, error) {
-			return d.Client.DeleteUser(ctx, a.UserID)
+		}, func(ctx context.Context, a userIDArgs) (any, *oncehub.Response, error) {
+			return d.Client.Users.Delete(ctx, a.UserID)
 		}),
 		define[userIDArgs](spec{
-			name: "get_user_availability", toolset: "users", effect: read,
+			name: "get_user_availability", toolset: toolsetUsers, effect: read,
 			desc: "A user's working hours in their timezone (HH:MM): weekly working_hours with locations, date overrides, " +
 				"unavailable_days; the shape update_user_availability takes.",
 		}, func(ctx context.Context, a userIDArgs) (any, error) {
-			s, err := d.Client.GetUserAvailability(ctx, a.UserID)
+			s, _, err := d.Client.Users.GetAvailability(ctx, a.UserID)
 			if err != nil {
 				return nil, err
 			}
 			return viewSchedule(a.UserID, s), nil
 		}),
-		define[updateAvailabilityArgs](spec{
-			name: "update_user_availability", toolset: "users", effect: update,
+		defineWrite[updateAvailabilityArgs](spec{
+			name: "update_user_availability", toolset: toolsetUsers, effect: update,
 			desc: "Replace a user's working hours for the weekly days and date overrides given; others are kept. Times are HH:MM " +
 				"in the user's timezone, quarter hours; working_hours [] = unavailable; remove: true deletes an override. " +
 				"Location types: online_dynamic_link (value: e.g. zoom), online_static_link (value: URL), in_person_by_host " +
 				"(id: ADD-…), phone_by_guest.",
-		}, func(ctx context.Context, a updateAvailabilityArgs) (any, error) {
-			s, err := d.Client.UpdateUserAvailability(ctx, a.UserID, a.update())
+		}, func(ctx context.Context, a updateAvailabilityArgs) (any, *oncehub.Response, error) {
+			s, resp, err := d.Client.Users.UpdateAvailability(ctx, a.UserID, a.request())
 			if err != nil {
-				return nil, err
+				return nil, resp, err
 			}
-			return viewSchedule(a.UserID, s), nil
+			return viewSchedule(a.UserID, s), resp, nil
 		}),
 	}
 }

@@ -174,7 +174,7 @@ func TestUserLifecycleCreateListUpdateDelete(t *testing.T) {
 	assert.Equal(t, "DELETE /users/"+id, last.Method+" "+last.Path)
 	assert.Equal(t, fakeoncehub.TestKey, last.APIKey)
 	assert.Empty(t, last.Body)
-	assert.Equal(t, map[string]any{"id": id, "object": "user", "deleted": true}, deleted)
+	assert.Equal(t, map[string]any{"id": id, "object": "user", "deleted": true, "request_id": last.RequestID}, deleted)
 
 	// Gone from lists; GET shows it deleted; changing it is 410; deleting again does nothing.
 	gone := testenv.Object(t, testenv.Call(t, ctx, c, "get_user", map[string]any{"user_id": id}))
@@ -368,6 +368,8 @@ func TestUpdateUserAvailabilitySendsSpecBodyAndMerges(t *testing.T) {
 		]}`, string(req.Body))
 
 	out := testenv.Object(t, res)
+	assert.Equal(t, req.RequestID, out["request_id"], "the PATCH's Request-Id")
+	delete(out, "request_id")
 	assert.Equal(t, "Europe/Berlin", out["timezone"])
 	assert.Equal(t, []any{"Friday", "Sunday"}, out["unavailable_days"], "Friday cleared, Saturday added")
 	weekly := out["weekly"].([]any)

@@ -17,21 +17,15 @@ type webhookIDArgs struct {
 	WebhookID string `json:"webhook_id"`
 }
 
-func (a *webhookIDArgs) validate() error {
-	return oncehub.CheckID("webhook_id", oncehub.PrefixWebhook, a.WebhookID)
-}
-
 type createWebhookArgs struct {
 	Name   string   `json:"name"`
 	URL    string   `json:"url"`
 	Events []string `json:"events" jsonschema:"booking.scheduled, .rescheduled, .reassigned, .canceled_then_rescheduled, .canceled_reschedule_requested, .canceled, .completed, .no_show; conversation.started, .closed, .abandoned"`
 }
 
-func (a createWebhookArgs) webhook() oncehub.NewWebhook {
-	return oncehub.NewWebhook{Name: a.Name, URL: a.URL, Events: a.Events}
+func (a createWebhookArgs) request() *oncehub.CreateWebhookRequest {
+	return &oncehub.CreateWebhookRequest{Name: a.Name, URL: a.URL, Events: a.Events}
 }
-
-func (a *createWebhookArgs) validate() error { return a.webhook().Validate() }
 
 // webhookView is a webhook subscription without its signing secret.
 type webhookView struct {
@@ -60,42 +54,43 @@ const secretNote = "The secret is shown only now: store it where the receiver ca
 
 func webhookTools(d Deps) []Tool {
 	isDeleted := func(ctx context.Context, id string) (bool, error) {
-		w, err := d.Client.GetWebhook(ctx, id)
+		w, _, err := d.Client.Webhooks.Get(ctx, id)
 		return w.Deleted, err
 	}
 	return []Tool{
 		define[listWebhooksArgs](spec{
-			name: "list_webhooks", toolset: "webhooks", effect: read,
+			name: "list_webhooks", toolset: toolsetWebhooks, effect: read,
 			desc: "Webhook subscriptions, newest first: id, name, url, events, creation_time. Signing secrets are never shown.",
 		}, func(ctx context.Context, a listWebhooksArgs) (any, error) {
-			return listPage(ctx, a.pageArgs, d.Client.ListWebhooks, viewWebhook)
+			opts := a.pageArgs.options()
+			return listPage(ctx, a.pageArgs, d.Client.Webhooks, &opts, viewWebhook)
 		}),
 		define[webhookIDArgs](spec{
-			name: "get_webhook", toolset: "webhooks", effect: read,
+			name: "get_webhook", toolset: toolsetWebhooks, effect: read,
 			desc: "One webhook subscription: name, url, events, creation_time (never the secret).",
 		}, func(ctx context.Context, a webhookIDArgs) (any, error) {
-			w, err := d.Client.GetWebhook(ctx, a.WebhookID)
+			w, _, err := d.Client.Webhooks.Get(ctx, a.WebhookID)
 			if err != nil {
 				return nil, err
 			}
 			return viewWebhook(w), nil
 		}),
-		define[createWebhookArgs](spec{
-			name: "create_webhook", toolset: "webhooks", effect: create,
+		defineWrite[createWebhookArgs](spec{
+			name: "create_webhook", toolset: toolsetWebhooks, effect: create,
 			desc: "Subscribe an https url to OnceHub events under a unique name (409 if taken). Returns its signing secret, shown " +
 				"only this once.",
-		}, func(ctx context.Context, a createWebhookArgs) (any, error) {
-			w, err := d.Client.CreateWebhook(ctx, a.webhook())
+		}, func(ctx context.Context, a createWebhookArgs) (any, *oncehub.Response, error) {
+			w, resp, err := d.Client.Webhooks.Create(ctx, a.request())
 			if err != nil {
-				return nil, err
+				return nil, resp, err
 			}
-			return createdWebhook{webhookView: viewWebhook(w), Secret: w.Secret, Note: secretNote}, nil
+			return createdWebhook{webhookView: viewWebhook(w), Secret: w.Secret, Note: secretNote}, resp, nil
 		}),
 		defineDestructive[webhookIDArgs](d, spec{
-			name: "delete_webhook", toolset: "webhooks", effect: destroyIdempotent,
+			name: "delete_webhook", toolset: toolsetWebhooks, effect: destroyIdempotent,
 			desc: "Delete a webhook subscription; its events stop.",
 		}, func(ctx context.Context, a webhookIDArgs) (string, error) {
-			w, err := d.Client.GetWebhook(ctx, a.WebhookID)
+			w, _, err := d.Client.Webhooks.Get(ctx, a.WebhookID)
 			if err != nil {
 				return "", err
 			}
@@ -103,8 +98,8 @@ func webhookTools(d Deps) []Tool {
 				return fmt.Sprintf("Webhook %s is already deleted (nothing to do).", w.ID), nil
 			}
 			return fmt.Sprintf("Delete webhook %q (%s) that sends events to %s.", w.Name, w.ID, w.URL), nil
-		}, func(ctx context.Context, a webhookIDArgs) (any, error) {
-			return deleteOnce(ctx, a.WebhookID, d.Client.DeleteWebhook, isDeleted)
+		}, func(ctx context.Context, a webhookIDArgs) (any, *oncehub.Response, error) {
+			return deleteOnce(ctx, a.WebhookID, d.Client.Webhooks.Delete, isDeleted)
 		}),
 	}
 }

@@ -134,7 +134,7 @@ func TestDeleteWebhook(t *testing.T) {
 	env.Fake.ResetRequests()
 
 	got := testenv.Object(t, testenv.Call(t, cctx, cc, "delete_webhook", map[string]any{"webhook_id": id}))
-	assert.Equal(t, map[string]any{"id": id, "deleted": true}, got)
+	assert.Equal(t, map[string]any{"id": id, "deleted": true, "request_id": requestIDOf(t, env, "DELETE")}, got)
 	require.Len(t, u.questions(), 1)
 	assert.Contains(t, u.questions()[0], id, "the summary names the webhook")
 	reqs := env.Fake.Requests()
@@ -155,8 +155,9 @@ func TestDeleteWebhook(t *testing.T) {
 	}
 	assert.Equal(t, map[string]any{"id": id, "deleted": true},
 		testenv.Object(t, testenv.Call(t, ctx, c, "get_webhook", map[string]any{"webhook_id": id})))
-	assert.Equal(t, map[string]any{"id": id, "deleted": true, "already_deleted": true},
-		testenv.Object(t, testenv.Call(t, cctx, cc, "delete_webhook", map[string]any{"webhook_id": id})))
+	env.Fake.ResetRequests()
+	again := testenv.Object(t, testenv.Call(t, cctx, cc, "delete_webhook", map[string]any{"webhook_id": id}))
+	assert.Equal(t, map[string]any{"id": id, "deleted": true, "already_deleted": true, "request_id": requestIDOf(t, env, "DELETE")}, again)
 
 	env.Fake.ResetRequests()
 	nf := testenv.Call(t, cctx, cc, "delete_webhook", map[string]any{"webhook_id": "WHK-NOTFOUND"})

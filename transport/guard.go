@@ -26,6 +26,7 @@ import (
 type guard struct {
 	next         http.Handler
 	authorize    func(*http.Request) bool
+	challenge    func(*http.Request) string
 	origins      originPolicy
 	maxBody      int64
 	slots        chan struct{}
@@ -43,7 +44,11 @@ func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if g.authorize != nil && !g.authorize(r) {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="oncehub-mcp"`)
+		c := `Bearer realm="oncehub-mcp"`
+		if g.challenge != nil {
+			c = g.challenge(r)
+		}
+		w.Header().Set("WWW-Authenticate", c)
 		g.reject(w, "unauthorized", http.StatusUnauthorized, mcp.INVALID_REQUEST,
 			"missing or unknown access token: send Authorization: Bearer <token>")
 		return

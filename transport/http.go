@@ -41,6 +41,14 @@ type HTTPOptions struct {
 	// Authorize, when set, must accept a request before it reaches MCP;
 	// refused requests get 401 with WWW-Authenticate: Bearer.
 	Authorize func(r *http.Request) bool
+	// Challenge, when set, gives the WWW-Authenticate value of such a 401
+	// (e.g. an OAuth resource_metadata pointer, RFC 9728 §5.1); the default
+	// is Bearer realm="oncehub-mcp".
+	Challenge func(r *http.Request) string
+	// Routes are more handlers served beside the MCP endpoint, by
+	// http.ServeMux pattern (OAuth endpoints and /.well-known metadata). They
+	// are not behind the MCP endpoint's guards.
+	Routes map[string]http.Handler
 	// AllowedOrigins are browser origins (scheme://host[:port], or "*") allowed
 	// besides the server's own host and loopback origins. Requests carrying
 	// any other Origin header get 403.
@@ -162,6 +170,7 @@ func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) *Handler {
 	g := &guard{
 		next:         mcpHandler,
 		authorize:    o.Authorize,
+		challenge:    o.Challenge,
 		origins:      newOriginPolicy(o.AllowedOrigins),
 		maxBody:      orDefault(o.MaxBodyBytes, DefaultMaxBodyBytes),
 		slots:        make(chan struct{}, orDefault(o.MaxInFlight, DefaultMaxInFlight)),
@@ -187,6 +196,9 @@ func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) *Handler {
 	})
 	if o.Metrics != nil {
 		h.mux.Handle("GET /metrics", o.Metrics)
+	}
+	for pattern, handler := range o.Routes {
+		h.mux.Handle(pattern, handler)
 	}
 	return h
 }

@@ -96,10 +96,11 @@ func run(name string, replicas int, redisURL string, rate float64) result {
 	for range replicas {
 		cfg := app.Config{
 			APIURL: up.URL + "/v2", Timeout: 30 * time.Second,
-			RateRPS: rate, RateBurst: oncehub.DefaultRateBurst, RateLimitRedis: redisURL,
+			RateRPS: rate, RateBurst: oncehub.DefaultRateBurst, RedisURL: redisURL,
 		}
 		a, err := app.Build(cfg, app.Options{Version: "bench", Observer: observe})
 		must(err)
+		defer a.Close()
 		c, err := client.NewInProcessClient(a.MCP)
 		must(err)
 		init := mcp.InitializeRequest{}

@@ -13,6 +13,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/oncehub-mcp/oncehub-mcp/internal/oauth"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/observe"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/secret"
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
@@ -32,8 +33,14 @@ type App struct {
 	// Secret derives the keys that sign and seal what replicas share
 	// (ONCEHUB_SERVER_SECRET, or a random one for this process).
 	Secret *secret.Secret
-	// Redis is the Redis replicas share (ONCEHUB_REDIS_URL); nil without one.
+	// Redis is the process's one Redis client (ONCEHUB_REDIS_URL), shared by
+	// everything that keeps state across replicas; nil when none is
+	// configured. It honours context deadlines. Close closes it.
 	Redis redis.UniversalClient
+
+	// OAuth is the authorization server and token check of oauth credential
+	// mode (nil in other modes).
+	OAuth *oauth.Server
 
 	tokenHashes [][sha256.Size]byte // operator mode's access tokens, hashed
 
@@ -55,6 +62,10 @@ type Options struct {
 	RateLimitFallback func(error)
 	// Retry overrides the upstream retry policy (tests, benchmarks).
 	Retry oncehub.RetryPolicy
+	// OAuth overrides parts of oauth mode (tests: a clock, a store, a client
+	// that may fetch Client ID Metadata Documents from loopback test
+	// servers). Configuration never sets it.
+	OAuth oauth.Options
 }
 
 // Build constructs the client and the MCP server from cfg.
@@ -90,7 +101,18 @@ func Build(cfg Config, o Options) (_ *App, err error) {
 			onFallback(err)
 		}
 	}
-	limiter, err := buildLimiter(cfg, o, logger)
+	rdb, err := newRedis(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	if rdb != nil {
+		defer func() {
+			if err != nil {
+				_ = rdb.Close()
+			}
+		}()
+	}
+	limiter, err := buildLimiter(cfg, rdb, o, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -108,13 +130,12 @@ func Build(cfg Config, o Options) (_ *App, err error) {
 		},
 		Retry: o.Retry,
 	})
-	if err == nil && demo != nil {
+	if err != nil {
+		return nil, fmt.Errorf("ONCEHUB_API_URL: %w", err) // the base URL is all New checks
+	}
+	if demo != nil {
 		err = checkLoopback(client.BaseURL())
 	}
-	if err != nil {
-		return nil, err
-	}
-	rdb, err := newRedis(cfg.RedisURL)
 	if err != nil {
 		return nil, err
 	}
@@ -127,6 +148,7 @@ func Build(cfg Config, o Options) (_ *App, err error) {
 	s, selected, err := tools.NewServer(deps, tools.ServerOptions{
 		Version: o.Version,
 		Filter:  tools.Filter{ReadOnly: cfg.ReadOnly, Toolsets: cfg.Toolsets, Names: cfg.Tools},
+		NoUI:    cfg.NoUI,
 		Extra:   []server.ServerOption{server.WithToolHandlerMiddleware(obs.ToolMiddleware())},
 	})
 	if err != nil {
@@ -138,7 +160,51 @@ func Build(cfg Config, o Options) (_ *App, err error) {
 			a.tokenHashes = append(a.tokenHashes, sha256.Sum256([]byte(t)))
 		}
 	}
+	if a.oauthMode() {
+		if a.OAuth, err = a.buildOAuth(o.OAuth); err != nil {
+			return nil, err
+		}
+	}
 	return a, nil
+}
+
+// buildOAuth makes the authorization server of oauth mode. o carries test
+// overrides; the rest comes from the configuration.
+func (a *App) buildOAuth(o oauth.Options) (*oauth.Server, error) {
+	o.PublicURL = a.Config.PublicURL
+	o.Secret = a.Secret
+	o.Logger = a.Logger
+	o.CheckKey = a.checkKey
+	if o.Store == nil && a.Redis != nil {
+		// Replicas share used codes, used refresh tokens and revocations.
+		o.Store = oauth.NewRedisStore(a.Redis, "", o.Now)
+	}
+	if a.demo != nil {
+		o.DemoKey = DemoKey
+	}
+	if a.Secret.Ephemeral() {
+		a.Logger.Warn("ONCEHUB_SERVER_SECRET is not set: OAuth tokens are sealed under a secret made at start, so connected apps must authorize again after a restart, " +
+			"and other replicas refuse these tokens. Set ONCEHUB_SERVER_SECRET (openssl rand -base64 48), the same on every replica, to keep them")
+	}
+	return oauth.New(o)
+}
+
+// checkKey asks OnceHub whether key is valid (GET /test), for the OAuth
+// key-entry page.
+func (a *App) checkKey(ctx context.Context, key string) error {
+	_, _, err := a.Client.TestAPIKey(oncehub.WithAPIKey(ctx, key))
+	var apiErr *oncehub.APIError
+	switch {
+	case err == nil:
+		return nil
+	case !errors.As(err, &apiErr):
+		return err
+	case apiErr.Status == http.StatusUnauthorized:
+		return oauth.ErrKeyRefused
+	case apiErr.Status == http.StatusForbidden && apiErr.Type == oncehub.ErrTypeAuthentication:
+		return oauth.ErrNoAPIAccess
+	}
+	return err
 }
 
 // StdioContext puts the configured key into the (single) stdio context.
@@ -156,7 +222,11 @@ func (a *App) StdioContext(ctx context.Context) context.Context {
 // (the caller's access token was checked by Authorize) and the token's
 // fingerprint labels the caller in logs.
 func (a *App) HTTPContext(ctx context.Context, r *http.Request) context.Context {
-	if a.demo != nil { // demo sandbox: callers need no key
+	if a.OAuth != nil { // oauth mode: the key the access token stands for
+		if key, ok := a.OAuth.APIKey(r); ok {
+			ctx = oncehub.WithAPIKey(ctx, key)
+		}
+	} else if a.demo != nil { // demo sandbox: callers need no key
 		ctx = oncehub.WithAPIKey(ctx, DemoKey)
 	} else if a.operatorMode() {
 		ctx = oncehub.WithAPIKey(ctx, a.Config.APIKey)
@@ -174,10 +244,13 @@ func (a *App) HTTPContext(ctx context.Context, r *http.Request) context.Context 
 
 // Caller returns the credential that identifies the caller of an HTTP
 // request, the one HTTPContext serves it with: its OnceHub key in
-// pass-through mode, its access token in operator mode, nothing in the demo
-// sandbox. Sessions are bound to it.
+// pass-through mode, its access token in operator mode, its grant in oauth
+// mode (stable across token refreshes), nothing in the demo sandbox.
+// Sessions are bound to it.
 func (a *App) Caller(r *http.Request) string {
 	switch {
+	case a.OAuth != nil:
+		return a.OAuth.Caller(r)
 	case a.demo != nil:
 		return ""
 	case a.operatorMode():
@@ -192,12 +265,20 @@ func (a *App) operatorMode() bool {
 	return strings.EqualFold(a.Config.CredentialMode, CredentialsOperator)
 }
 
+func (a *App) oauthMode() bool {
+	return strings.EqualFold(a.Config.CredentialMode, CredentialsOAuth)
+}
+
 // Authorize accepts an HTTP request in operator mode only when it carries one
 // of the access tokens (Authorization: Bearer or API-Key), compared in
 // constant time. With no tokens configured (allowed on loopback only) and in
 // pass-through mode it accepts every request: there, the caller's own OnceHub
-// key is the credential and OnceHub checks it.
+// key is the credential and OnceHub checks it. In oauth mode it wants an
+// access token this server issued for its MCP endpoint.
 func (a *App) Authorize(r *http.Request) bool {
+	if a.OAuth != nil {
+		return a.OAuth.Authorize(r)
+	}
 	if !a.operatorMode() || len(a.tokenHashes) == 0 {
 		return true
 	}
@@ -226,10 +307,17 @@ func (a *App) accessToken(r *http.Request) (string, bool) {
 // HTTPOptions are the transport settings from the configuration.
 func (a *App) HTTPOptions() transport.HTTPOptions {
 	c := a.Config
+	var challenge func(*http.Request) string
+	var routes map[string]http.Handler
+	if a.OAuth != nil {
+		challenge, routes = a.OAuth.Challenge, a.OAuth.Routes()
+	}
 	return transport.HTTPOptions{
 		Addr:            c.Addr,
 		ContextFunc:     a.HTTPContext,
 		Authorize:       a.Authorize,
+		Challenge:       challenge,
+		Routes:          routes,
 		AllowedOrigins:  c.AllowedOrigins,
 		MaxBodyBytes:    c.MaxBodyBytes,
 		MaxInFlight:     c.MaxInFlight,
@@ -285,10 +373,20 @@ func narrowingFilter(r *http.Request) (tools.Filter, bool) {
 // Describe is a one-line summary for the startup log (never the key).
 func (a *App) Describe() string {
 	d := fmt.Sprintf("%d tools, upstream %s, key %s", len(a.Tools), a.Client.BaseURL(), oncehub.Fingerprint(a.Config.APIKey))
+	if raw, _, _ := a.Config.redisURL(); raw != "" {
+		d += ", Redis " + redactURL(raw)
+	}
 	if a.Config.CredentialMode != "" {
 		d += fmt.Sprintf(", credentials %s", a.Config.CredentialMode)
 		if a.operatorMode() {
 			d += fmt.Sprintf(" (%d access tokens)", len(a.tokenHashes))
+		}
+		if a.OAuth != nil {
+			if a.Config.PublicURL != "" {
+				d += ", public URL " + a.Config.PublicURL
+			} else {
+				d += ", public URL from each request's loopback Host"
+			}
 		}
 	}
 	return d
@@ -297,30 +395,30 @@ func (a *App) Describe() string {
 // Demo reports whether the app runs against the built-in demo sandbox.
 func (a *App) Demo() bool { return a.demo != nil }
 
-// Close releases what Build started (the demo sandbox's listener, the Redis
-// client).
+// Close releases what Build started: the Redis client's connections and the
+// demo sandbox's listener.
 func (a *App) Close() error {
-	var err error
+	var errs []error
 	if a.Redis != nil {
-		err = a.Redis.Close()
+		errs = append(errs, a.Redis.Close())
 	}
 	if a.demo != nil {
-		err = errors.Join(err, a.demo.close())
+		errs = append(errs, a.demo.close())
 	}
-	return err
+	return errors.Join(errs...)
 }
 
 // buildLimiter returns the per-account rate limiter: none when the rate is 0,
-// shared through Redis when a URL is configured, else per process.
-func buildLimiter(cfg Config, o Options, logger *slog.Logger) (oncehub.Limiter, error) {
+// shared through Redis when there is one, else per process.
+func buildLimiter(cfg Config, rdb redis.UniversalClient, o Options, logger *slog.Logger) (oncehub.Limiter, error) {
 	if cfg.RateRPS <= 0 {
 		return nil, nil
 	}
-	if cfg.RateLimitRedis == "" {
+	if rdb == nil {
 		return oncehub.NewLocalLimiter(cfg.RateRPS, cfg.RateBurst), nil
 	}
 	rl, err := oncehub.NewRedisLimiter(oncehub.RedisOptions{
-		URL: cfg.RateLimitRedis, RPS: cfg.RateRPS, Burst: cfg.RateBurst,
+		Client: rdb, RPS: cfg.RateRPS, Burst: cfg.RateBurst,
 		Logger: logger, OnFallback: o.RateLimitFallback,
 	})
 	if err != nil {

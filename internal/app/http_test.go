@@ -52,6 +52,7 @@ func start(t *testing.T, mod func(*app.Config)) *server {
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	a, err := app.Build(cfg, app.Options{Version: "test", Logger: logger})
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = a.Close() })
 	srv := httptest.NewServer(transport.NewHTTPHandler(a.MCP, a.HTTPOptions()))
 	t.Cleanup(srv.Close)
 	return &server{fake: fake, app: a, url: srv.URL + "/mcp", base: srv.URL, logs: logs}
@@ -289,7 +290,7 @@ func TestMetricsAndOneLogLinePerToolCall(t *testing.T) {
 func TestUnreachableRedisFallsBackLocallyAndIsCounted(t *testing.T) {
 	s := start(t, func(c *app.Config) {
 		c.RateRPS, c.RateBurst = 50, 5
-		c.RateLimitRedis = "redis://127.0.0.1:1/0" // nothing listens on port 1
+		c.RedisURL = "redis://127.0.0.1:1/0" // nothing listens on port 1
 	})
 	c := testenv.HTTPClient(t, s.url, map[string]string{"API-Key": fakeoncehub.TestKey})
 	for range 3 {

@@ -1,11 +1,18 @@
-// Command docgen writes the README's tool table and configuration table from
-// the code: the tool registry (tools.All, tools.Toolsets, annotations) and the
-// configuration struct (app.Config's envconfig, default and desc tags). It
-// replaces what lies between the BEGIN/END GENERATED marker comments. It also
-// writes tools/schema_cache.json, the tools' schemas as reflection builds them,
-// which spares the server that reflection at start-up.
+// Command docgen writes every artifact generated from the code:
 //
-//	go generate ./...            (or: go run ./internal/docgen)
+//   - the README's tool table and configuration table, from the tool registry
+//     (tools.All, tools.Toolsets, annotations) and the configuration struct
+//     (app.Config's envconfig, default and desc tags), between the
+//     BEGIN/END GENERATED marker comments;
+//
+//   - tools/schema_cache.json, the tools' schemas as reflection builds them,
+//     which spares the server that reflection at start-up;
+//
+//   - tools/testdata/tools/<name>.json, each tool's definition as tools/list
+//     sends it (the snapshots TestToolSnapshots checks), removing those of
+//     tools that no longer exist.
+//
+//     go generate ./...            (or: go run ./internal/docgen)
 //
 // The output depends only on the code, so running it twice changes nothing;
 // a test fails when the committed README is out of date.
@@ -16,6 +23,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"sort"
@@ -31,6 +39,7 @@ const Command = "go generate ./... (or: go run ./internal/docgen)"
 func main() {
 	path := flag.String("readme", "README.md", "the file to update")
 	cache := flag.String("schemas", "tools/schema_cache.json", "the tool schema cache to write (empty: none)")
+	snapshots := flag.String("snapshots", "tools/testdata/tools", "the folder of tool snapshots to write (empty: none)")
 	check := flag.Bool("check", false, "only report whether the file is up to date (exit 1 when not)")
 	flag.Parse()
 	old, err := os.ReadFile(*path)
@@ -44,17 +53,58 @@ func main() {
 	if err := writeIfChanged(*path, old, updated, *check); err != nil {
 		fail(err)
 	}
-	if *cache == "" {
-		return
+	if *cache != "" {
+		schemas, err := tools.ReflectedSchemas()
+		if err != nil {
+			fail(err)
+		}
+		oldSchemas, _ := os.ReadFile(*cache)
+		if err := writeIfChanged(*cache, oldSchemas, schemas, *check); err != nil {
+			fail(err)
+		}
 	}
-	schemas, err := tools.ReflectedSchemas()
+	if *snapshots != "" {
+		if err := WriteSnapshots(*snapshots, *check); err != nil {
+			fail(err)
+		}
+	}
+}
+
+// WriteSnapshots writes each tool's snapshot into dir and removes the
+// snapshots of tools that no longer exist (with check, only reports them).
+func WriteSnapshots(dir string, check bool) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	want := map[string]bool{}
+	for _, t := range tools.All(tools.Deps{}) {
+		data, err := tools.Snapshot(t)
+		if err != nil {
+			return err
+		}
+		name := t.Def.Name + ".json"
+		want[name] = true
+		path := filepath.Join(dir, name)
+		old, _ := os.ReadFile(path)
+		if err := writeIfChanged(path, old, data, check); err != nil {
+			return err
+		}
+	}
+	entries, err := os.ReadDir(dir)
 	if err != nil {
-		fail(err)
+		return err
 	}
-	oldSchemas, _ := os.ReadFile(*cache)
-	if err := writeIfChanged(*cache, oldSchemas, schemas, *check); err != nil {
-		fail(err)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".json") && !want[e.Name()] {
+			if check {
+				return fmt.Errorf("%s is the snapshot of a tool that no longer exists: run %s", filepath.Join(dir, e.Name()), Command)
+			}
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+				return err
+			}
+		}
 	}
+	return nil
 }
 
 func writeIfChanged(path string, old, updated []byte, check bool) error {
@@ -75,7 +125,7 @@ func fail(err error) {
 // Sections maps each generated section's name to its content.
 func Sections() map[string]string {
 	return map[string]string{
-		"tools":  ToolsTable(tools.All(tools.Deps{}), tools.Toolsets),
+		"tools":  ToolsTable(tools.All(tools.Deps{}), tools.Toolsets()),
 		"config": ConfigTable(reflect.TypeOf(app.Config{})),
 	}
 }
@@ -119,7 +169,7 @@ func replaceSection(doc []byte, name, content string) ([]byte, error) {
 func ToolsTable(all []tools.Tool, toolsets []tools.Toolset) string {
 	by := map[string][]tools.Tool{}
 	for _, t := range all {
-		by[t.Toolset] = append(by[t.Toolset], t)
+		by[t.Toolset.Name] = append(by[t.Toolset.Name], t)
 	}
 	order := make([]tools.Toolset, 0, len(by))
 	known := map[string]bool{}

@@ -52,7 +52,7 @@ func TestUpdateNamesAMissingMarker(t *testing.T) {
 
 func TestToolsTable(t *testing.T) {
 	tool := func(name, set string, opts ...mcp.ToolOption) tools.Tool {
-		return tools.Tool{Toolset: set, Def: mcp.NewTool(name, opts...)}
+		return tools.Tool{Toolset: tools.Toolset{Name: set}, Def: mcp.NewTool(name, opts...)}
 	}
 	all := []tools.Tool{
 		tool("zeta_read", "a", mcp.WithDescription("Reads zeta. More text."), mcp.WithReadOnlyHintAnnotation(true)),
@@ -79,4 +79,25 @@ func TestConfigTable(t *testing.T) {
 	got := ConfigTable(reflect.TypeOf(cfg{}))
 	assert.Equal(t, "| Variable | Flag | Default | Description |\n|---|---|---|---|\n"+
 		"| `X_A` | `--aa` | `1` | the a |\n| `X_B` |  |  | the b |\n", got)
+}
+
+func TestWriteSnapshotsWritesEveryToolAndRemovesStaleOnes(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "gone_tool.json"), []byte("{}\n"), 0o644))
+	require.ErrorContains(t, WriteSnapshots(dir, true), "out of date", "check mode reports without writing")
+	require.NoError(t, WriteSnapshots(dir, false))
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	all := tools.All(tools.Deps{})
+	assert.Len(t, entries, len(all))
+	for _, tl := range all {
+		got, err := os.ReadFile(filepath.Join(dir, tl.Def.Name+".json"))
+		require.NoError(t, err)
+		want, err := tools.Snapshot(tl)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got))
+	}
+	require.NoError(t, WriteSnapshots(dir, true), "up to date now")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "gone_tool.json"), []byte("{}\n"), 0o644))
+	require.ErrorContains(t, WriteSnapshots(dir, true), "no longer exists")
 }

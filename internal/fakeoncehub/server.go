@@ -39,11 +39,12 @@ type Options struct {
 
 // Request is one request the fake received.
 type Request struct {
-	Method string
-	Path   string // without the /v2 prefix
-	Query  url.Values
-	APIKey string
-	Body   []byte
+	Method    string
+	Path      string // without the /v2 prefix
+	Query     url.Values
+	APIKey    string
+	Body      []byte
+	RequestID string // the Request-Id header of the answer
 }
 
 // Server is the fake API. Mount it with httptest.NewServer(fake); the API base
@@ -99,12 +100,13 @@ func (s *Server) handle(method, pattern string, h func(*call)) {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Request-Id", fmt.Sprintf("req_%06d", s.reqSeq.Add(1)))
+	requestID := fmt.Sprintf("req_%06d", s.reqSeq.Add(1))
+	w.Header().Set("Request-Id", requestID)
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	r.Body = io.NopCloser(strings.NewReader(string(body)))
 	key := r.Header.Get("API-Key")
 	s.mu.Lock()
-	s.requests = append(s.requests, Request{Method: r.Method, Path: strings.TrimPrefix(r.URL.Path, "/v2"), Query: r.URL.Query(), APIKey: key, Body: body})
+	s.requests = append(s.requests, Request{Method: r.Method, Path: strings.TrimPrefix(r.URL.Path, "/v2"), Query: r.URL.Query(), APIKey: key, Body: body, RequestID: requestID})
 	_, known := s.accounts[key]
 	s.mu.Unlock()
 	if s.serveFault(w, r, key) {

@@ -31,7 +31,8 @@ func scrape(t *testing.T, o *Observer) string {
 	rec := httptest.NewRecorder()
 	o.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 	require.Equal(t, http.StatusOK, rec.Code)
-	assert.Equal(t, "text/plain; version=0.0.4; charset=utf-8", rec.Header().Get("Content-Type"))
+	assert.True(t, strings.HasPrefix(rec.Header().Get("Content-Type"), "text/plain; version=0.0.4; charset=utf-8"),
+		"without an Accept header, the Prometheus text format: %s", rec.Header().Get("Content-Type"))
 	b, err := io.ReadAll(rec.Body)
 	require.NoError(t, err)
 	return string(b)
@@ -198,7 +199,7 @@ func TestExpositionParsesWithPrometheusParser(t *testing.T) {
 	assert.Contains(t, text, `oncehub_mcp_rate_limit_wait_seconds_bucket{le="+Inf"} 0`+"\n", "an unlabelled histogram shows up before any observation")
 }
 
-// As with client_golang, a labelled family appears once it has a series;
+// A labelled family appears once it has a series;
 // unlabelled ones appear from the start.
 func TestEmptyVecsAreOmitted(t *testing.T) {
 	text := scrape(t, New(nil))
@@ -225,16 +226,6 @@ func TestPanicAndCancelOutcomes(t *testing.T) {
 	assert.Contains(t, text, "oncehub_mcp_tool_calls_in_flight 0\n")
 	assert.Contains(t, logs.String(), `"level":"WARN","msg":"tool call","tool":"get_booking"`)
 	assert.Contains(t, logs.String(), `"outcome":"failed"`)
-}
-
-func TestHistogramBoundaryIsInclusive(t *testing.T) {
-	h := newHistogram([]float64{1, 2})
-	for _, v := range []float64{1, 1.5, 2, 3, math.Inf(1)} {
-		h.Observe(v)
-	}
-	var w writer
-	w.histogram("h", "", h)
-	assert.Equal(t, "h_bucket{le=\"1\"} 1\nh_bucket{le=\"2\"} 3\nh_bucket{le=\"+Inf\"} 5\nh_sum +Inf\nh_count 5\n", string(w.b))
 }
 
 func TestConcurrentRecordingIsExact(t *testing.T) {
@@ -330,4 +321,93 @@ func BenchmarkToolMiddleware(b *testing.B) {
 	for b.Loop() {
 		_, _ = h(ctx, req)
 	}
+}
+
+// Every family the hand-written exposition had before client_golang came
+// back is still there, with the same type: dashboards and alerts keep working.
+func TestEveryMetricFamilyIsKept(t *testing.T) {
+	o := New(nil)
+	o.Rejected("origin")
+	o.Attempt(oncehub.Attempt{Method: "GET", Route: "/bookings", Status: 200, Duration: time.Millisecond})
+	callTool(t, o, "list_bookings", func(context.Context) (*mcp.CallToolResult, error) { return &mcp.CallToolResult{}, nil })
+	fams := parse(t, scrape(t, o))
+	want := map[string]dto.MetricType{
+		"oncehub_mcp_http_rejected_total":               dto.MetricType_COUNTER,
+		"oncehub_mcp_rate_limit_local_fallbacks_total":  dto.MetricType_COUNTER,
+		"oncehub_mcp_rate_limit_wait_seconds":           dto.MetricType_HISTOGRAM,
+		"oncehub_mcp_rate_limit_waits_total":            dto.MetricType_COUNTER,
+		"oncehub_mcp_tool_call_duration_seconds":        dto.MetricType_HISTOGRAM,
+		"oncehub_mcp_tool_calls_in_flight":              dto.MetricType_GAUGE,
+		"oncehub_mcp_tool_calls_total":                  dto.MetricType_COUNTER,
+		"oncehub_mcp_upstream_request_duration_seconds": dto.MetricType_HISTOGRAM,
+		"oncehub_mcp_upstream_requests_total":           dto.MetricType_COUNTER,
+		"go_gc_duration_seconds":                        dto.MetricType_SUMMARY,
+		"go_gc_gogc_percent":                            dto.MetricType_GAUGE,
+		"go_gc_gomemlimit_bytes":                        dto.MetricType_GAUGE,
+		"go_goroutines":                                 dto.MetricType_GAUGE,
+		"go_info":                                       dto.MetricType_GAUGE,
+		"go_sched_gomaxprocs_threads":                   dto.MetricType_GAUGE,
+		"go_threads":                                    dto.MetricType_GAUGE,
+		"go_memstats_alloc_bytes":                       dto.MetricType_GAUGE,
+		"go_memstats_alloc_bytes_total":                 dto.MetricType_COUNTER,
+		"go_memstats_buck_hash_sys_bytes":               dto.MetricType_GAUGE,
+		"go_memstats_frees_total":                       dto.MetricType_COUNTER,
+		"go_memstats_gc_sys_bytes":                      dto.MetricType_GAUGE,
+		"go_memstats_heap_alloc_bytes":                  dto.MetricType_GAUGE,
+		"go_memstats_heap_idle_bytes":                   dto.MetricType_GAUGE,
+		"go_memstats_heap_inuse_bytes":                  dto.MetricType_GAUGE,
+		"go_memstats_heap_objects":                      dto.MetricType_GAUGE,
+		"go_memstats_heap_released_bytes":               dto.MetricType_GAUGE,
+		"go_memstats_heap_sys_bytes":                    dto.MetricType_GAUGE,
+		"go_memstats_last_gc_time_seconds":              dto.MetricType_GAUGE,
+		"go_memstats_mallocs_total":                     dto.MetricType_COUNTER,
+		"go_memstats_mcache_inuse_bytes":                dto.MetricType_GAUGE,
+		"go_memstats_mcache_sys_bytes":                  dto.MetricType_GAUGE,
+		"go_memstats_mspan_inuse_bytes":                 dto.MetricType_GAUGE,
+		"go_memstats_mspan_sys_bytes":                   dto.MetricType_GAUGE,
+		"go_memstats_next_gc_bytes":                     dto.MetricType_GAUGE,
+		"go_memstats_other_sys_bytes":                   dto.MetricType_GAUGE,
+		"go_memstats_stack_inuse_bytes":                 dto.MetricType_GAUGE,
+		"go_memstats_stack_sys_bytes":                   dto.MetricType_GAUGE,
+		"go_memstats_sys_bytes":                         dto.MetricType_GAUGE,
+	}
+	if runtime.GOOS == "linux" {
+		for _, name := range []string{"process_max_fds", "process_open_fds", "process_resident_memory_bytes",
+			"process_start_time_seconds", "process_virtual_memory_bytes", "process_virtual_memory_max_bytes"} {
+			want[name] = dto.MetricType_GAUGE
+		}
+		for _, name := range []string{"process_cpu_seconds_total", "process_network_receive_bytes_total", "process_network_transmit_bytes_total"} {
+			want[name] = dto.MetricType_COUNTER
+		}
+	}
+	for name, typ := range want {
+		if assert.Contains(t, fams, name) {
+			assert.Equal(t, typ, fams[name].GetType(), name)
+		}
+	}
+}
+
+// A scraper that asks for OpenMetrics gets it.
+func TestOpenMetricsIsNegotiated(t *testing.T) {
+	o := New(nil)
+	callTool(t, o, "list_bookings", func(context.Context) (*mcp.CallToolResult, error) { return &mcp.CallToolResult{}, nil })
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+	req.Header.Set("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5")
+	o.Handler().ServeHTTP(rec, req)
+	require.Equal(t, http.StatusOK, rec.Code)
+	assert.True(t, strings.HasPrefix(rec.Header().Get("Content-Type"), "application/openmetrics-text; version=1.0.0"), rec.Header().Get("Content-Type"))
+	body := rec.Body.String()
+	assert.True(t, strings.HasSuffix(body, "# EOF\n"), "an OpenMetrics exposition ends with # EOF")
+	assert.Contains(t, body, "# TYPE oncehub_mcp_tool_calls counter\n", "OpenMetrics names the counter family without _total")
+	assert.Contains(t, body, `oncehub_mcp_tool_calls_total{outcome="ok",tool="list_bookings"} 1.0`+"\n")
+}
+
+// Each Observer has a registry of its own: several apps in one process
+// (tests, benchmarks) neither collide nor see each other's counts.
+func TestObserversDoNotShareMetrics(t *testing.T) {
+	a, b := New(nil), New(nil)
+	a.Rejected("origin")
+	assert.Contains(t, scrape(t, a), `oncehub_mcp_http_rejected_total{reason="origin"} 1`)
+	assert.NotContains(t, scrape(t, b), "oncehub_mcp_http_rejected_total")
 }

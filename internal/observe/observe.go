@@ -6,11 +6,17 @@ package observe
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 )
@@ -27,54 +33,72 @@ const (
 // serves the whole process; it is safe for concurrent use.
 type Observer struct {
 	logger   *slog.Logger
-	registry registry
+	registry *prometheus.Registry
 
-	toolCalls        *CounterVec
-	toolDuration     *HistogramVec
-	toolsInFlight    Gauge
-	upstreamRequests *CounterVec
-	upstreamDuration *HistogramVec
-	rateLimitWaits   Counter
-	rateLimitWait    *Histogram
-	rateLimitLocal   Counter
-	httpRejected     *CounterVec
+	toolCalls        *prometheus.CounterVec
+	toolDuration     *prometheus.HistogramVec
+	toolsInFlight    prometheus.Gauge
+	upstreamRequests *prometheus.CounterVec
+	upstreamDuration *prometheus.HistogramVec
+	rateLimitWaits   prometheus.Counter
+	rateLimitWait    prometheus.Histogram
+	rateLimitLocal   prometheus.Counter
+	httpRejected     *prometheus.CounterVec
 }
 
-// New returns an Observer logging to logger (discarding when nil) with its own
-// metrics, Go runtime and process metrics included.
+// New returns an Observer logging to logger (discarding when nil) with a
+// Prometheus registry of its own (not the global one, so that one process
+// can hold several), the Go runtime and process collectors included.
 func New(logger *slog.Logger) *Observer {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	reg := prometheus.NewRegistry()
+	f := promauto.With(reg)
 	o := &Observer{
-		logger: logger,
-		toolCalls: newCounterVec("oncehub_mcp_tool_calls_total",
-			"MCP tool calls by tool and outcome (ok, error, failed, canceled).",
-			"tool", "outcome"),
-		toolDuration: newHistogramVec("oncehub_mcp_tool_call_duration_seconds",
-			"Duration of MCP tool calls.",
-			[]float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60},
-			"tool"),
-		upstreamRequests: newCounterVec("oncehub_mcp_upstream_requests_total",
-			"HTTP attempts to the OnceHub API by method, route and status (\"error\" when no response arrived).",
-			"method", "route", "status"),
-		upstreamDuration: newHistogramVec("oncehub_mcp_upstream_request_duration_seconds",
-			"Latency of HTTP attempts to the OnceHub API.",
-			[]float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
-			"method", "route"),
-		rateLimitWait: newHistogram([]float64{.001, .01, .05, .1, .25, .5, 1, 2.5, 5, 10}),
-		httpRejected: newCounterVec("oncehub_mcp_http_rejected_total",
-			"HTTP requests refused before reaching MCP, by reason (origin, unauthorized, body_too_large, busy).",
-			"reason"),
+		logger:   logger,
+		registry: reg,
+		toolCalls: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "oncehub_mcp_tool_calls_total",
+			Help: "MCP tool calls by tool and outcome (ok, error, failed, canceled).",
+		}, []string{"tool", "outcome"}),
+		toolDuration: f.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "oncehub_mcp_tool_call_duration_seconds",
+			Help:    "Duration of MCP tool calls.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60},
+		}, []string{"tool"}),
+		toolsInFlight: f.NewGauge(prometheus.GaugeOpts{
+			Name: "oncehub_mcp_tool_calls_in_flight",
+			Help: "Tool calls currently running.",
+		}),
+		upstreamRequests: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "oncehub_mcp_upstream_requests_total",
+			Help: "HTTP attempts to the OnceHub API by method, route and status (\"error\" when no response arrived).",
+		}, []string{"method", "route", "status"}),
+		upstreamDuration: f.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "oncehub_mcp_upstream_request_duration_seconds",
+			Help:    "Latency of HTTP attempts to the OnceHub API.",
+			Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}, []string{"method", "route"}),
+		rateLimitWaits: f.NewCounter(prometheus.CounterOpts{
+			Name: "oncehub_mcp_rate_limit_waits_total",
+			Help: "Upstream requests that had to wait for the per-account rate limiter.",
+		}),
+		rateLimitWait: f.NewHistogram(prometheus.HistogramOpts{
+			Name:    "oncehub_mcp_rate_limit_wait_seconds",
+			Help:    "Time upstream requests waited for the per-account rate limiter.",
+			Buckets: []float64{.001, .01, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}),
+		rateLimitLocal: f.NewCounter(prometheus.CounterOpts{
+			Name: "oncehub_mcp_rate_limit_local_fallbacks_total",
+			Help: "Upstream requests paced by this process alone because the shared Redis budget was unreachable.",
+		}),
+		httpRejected: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "oncehub_mcp_http_rejected_total",
+			Help: "HTTP requests refused before reaching MCP, by reason (origin, unauthorized, body_too_large, busy).",
+		}, []string{"reason"}),
 	}
-	o.registry.register(o.toolCalls, o.toolDuration, o.upstreamRequests, o.upstreamDuration, o.httpRejected,
-		gaugeFamily{newDesc("oncehub_mcp_tool_calls_in_flight", "Tool calls currently running.", "gauge"), &o.toolsInFlight},
-		counterFamily{newDesc("oncehub_mcp_rate_limit_waits_total", "Upstream requests that had to wait for the per-account rate limiter.", "counter"), &o.rateLimitWaits},
-		histogramFamily{newDesc("oncehub_mcp_rate_limit_wait_seconds", "Time upstream requests waited for the per-account rate limiter.", "histogram"), o.rateLimitWait},
-		counterFamily{newDesc("oncehub_mcp_rate_limit_local_fallbacks_total", "Upstream requests paced by this process alone because the shared Redis budget was unreachable.", "counter"), &o.rateLimitLocal},
-	)
-	o.registry.register(goFamilies()...)
-	o.registry.register(processFamilies()...)
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return o
 }
 
@@ -82,9 +106,23 @@ func New(logger *slog.Logger) *Observer {
 // (Redis) rate budget was unreachable; see oncehub.RedisOptions.OnFallback.
 func (o *Observer) RateLimitFallback(error) { o.rateLimitLocal.Inc() }
 
-// Handler serves the metrics in the Prometheus text exposition format
-// (version 0.0.4).
-func (o *Observer) Handler() http.Handler { return &o.registry }
+// Handler serves the metrics: OpenMetrics to scrapers that ask for it
+// (Accept: application/openmetrics-text), else the Prometheus text format.
+func (o *Observer) Handler() http.Handler {
+	return promhttp.HandlerFor(o.registry, promhttp.HandlerOpts{
+		EnableOpenMetrics: true,
+		ErrorLog:          slogErrorLog{o.logger},
+	})
+}
+
+// Registry is the Observer's Prometheus registry, for metrics of other parts
+// of the program and for tests.
+func (o *Observer) Registry() *prometheus.Registry { return o.registry }
+
+// slogErrorLog is promhttp's error log (a failed collection or write).
+type slogErrorLog struct{ l *slog.Logger }
+
+func (e slogErrorLog) Println(v ...any) { e.l.Warn("metrics: " + fmt.Sprint(v...)) }
 
 // Rejected counts an HTTP request refused before it reached MCP.
 func (o *Observer) Rejected(reason string) {
@@ -157,27 +195,13 @@ func (l *limiter) Wait(ctx context.Context, account string) error {
 
 // Transport wraps the upstream HTTP transport so that the tool call a request
 // belongs to learns its status and OnceHub Request-Id (for the call's log
-// line). next nil means oncehub.NewTransport, made on the first request.
+// line). next nil means oncehub.NewTransport.
 func (o *Observer) Transport(next http.RoundTripper) http.RoundTripper {
 	if next == nil {
-		next = &lazyTransport{get: sync.OnceValue(oncehub.NewTransport)}
+		next = oncehub.NewTransport()
 	}
 	return &roundTripper{next: next}
 }
-
-// lazyTransport builds its transport on the first request: cloning
-// http.DefaultTransport also sets up HTTP/2 (about 0.3 ms), which a stdio
-// server that has not called OnceHub yet need not pay before it answers
-// initialize.
-type lazyTransport struct{ get func() *http.Transport }
-
-func (l *lazyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	return l.get().RoundTrip(r)
-}
-
-// CloseIdleConnections lets http.Client.CloseIdleConnections reach the
-// transport.
-func (l *lazyTransport) CloseIdleConnections() { l.get().CloseIdleConnections() }
 
 type roundTripper struct{ next http.RoundTripper }
 
