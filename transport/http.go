@@ -68,7 +68,8 @@ type HTTPOptions struct {
 	// Metrics, when set, is served at /metrics.
 	Metrics http.Handler
 	// OnReject, when set, is told why a request was refused before MCP
-	// ("origin", "unauthorized", "body_too_large", "busy").
+	// ("origin", "unauthorized", "body_too_large", "busy", "session": an
+	// unknown, ended, idle or another credential's session ID).
 	OnReject func(reason string)
 	Logger   *slog.Logger
 	// Sessions, when set, gives clients that initialize (protocol 2025-11-25
