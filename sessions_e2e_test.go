@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -613,6 +615,53 @@ func TestHTTPStreamResumesOnTheOtherReplica(t *testing.T) {
 			mu.Lock()
 			defer mu.Unlock()
 			assert.Equal(t, []float64{100, 200, 250}, progress, "the first live, the rest replayed")
+		})
+	}
+}
+
+// The report that opened issue #12: the official TypeScript SDK client, on
+// 2025-11-25 with elicitation declared, over HTTP. It is asked; declining
+// keeps the booking, accepting cancels it.
+func TestTypeScriptSDKClientIsAskedToConfirm(t *testing.T) {
+	dir, node := testdeps.JSModules(t)
+	env := testenv.New(t)
+	_, base, logs := startHTTPBinary(t, sessionEnv(env))
+	ids := upcomingBookings(t, env)
+	for i, answer := range []string{"decline", "cancel", "accept"} {
+		t.Run(answer, func(t *testing.T) {
+			env.Fake.ResetRequests()
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, node, filepath.Join(dir, "confirm.mjs"))
+			cmd.Dir = dir
+			cmd.Env = []string{"MCP_URL=" + base + "/mcp", "ONCEHUB_KEY=" + fakeoncehub.TestKey, "BOOKING=" + ids[i], "ANSWER=" + answer,
+				"PATH=/usr/bin:/bin:/usr/local/bin"}
+			out, err := cmd.Output()
+			stderr := ""
+			if ee, ok := err.(*exec.ExitError); ok {
+				stderr = string(ee.Stderr)
+			}
+			require.NoError(t, err, "node: %s\n%s\nserver:\n%s", out, stderr, logs.String())
+			var got struct {
+				Session  bool     `json:"session"`
+				Protocol string   `json:"protocol"`
+				Asked    []string `json:"asked"`
+				IsError  bool     `json:"isError"`
+				Text     string   `json:"text"`
+			}
+			require.NoError(t, json.Unmarshal(out, &got), "%s", out)
+			assert.True(t, got.Session, "the client got a session")
+			assert.Equal(t, testenv.Protocol2025, got.Protocol)
+			require.Len(t, got.Asked, 1, "asked once")
+			assert.Contains(t, got.Asked[0], "Cancel booking "+ids[i])
+			if answer == "accept" {
+				assert.False(t, got.IsError, got.Text)
+				assert.Contains(t, sentFor(env, ids[i]), "POST /bookings/"+ids[i]+"/cancel")
+				return
+			}
+			assert.True(t, got.IsError, got.Text)
+			assert.Contains(t, got.Text, "The user did not confirm")
+			assert.Equal(t, []string{"GET /bookings/" + ids[i]}, sentFor(env, ids[i]), "nothing but the read for the summary")
 		})
 	}
 }
