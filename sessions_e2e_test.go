@@ -665,3 +665,40 @@ func TestTypeScriptSDKClientIsAskedToConfirm(t *testing.T) {
 		})
 	}
 }
+
+// Over stdio (the built binary), on both protocol versions: asked every time;
+// declining keeps the booking, accepting cancels it.
+func TestStdioConfirmationOnBothProtocols(t *testing.T) {
+	env := testenv.New(t)
+	ids := upcomingBookings(t, env)
+	n := 0
+	for _, proto := range []string{testenv.Protocol2025, testenv.ProtocolLatest} {
+		for _, action := range []string{"decline", "accept"} {
+			t.Run(proto+"/"+action, func(t *testing.T) {
+				who := &confirmer{action: action}
+				c := env.StdioWith(t, []string{"ONCEHUB_API_KEY=" + fakeoncehub.TestKey}, []client.ClientOption{
+					client.WithProtocolVersion(proto),
+					client.WithElicitationHandler(elicitFunc(func(context.Context, mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+						who.asked.Add(1)
+						res := &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: mcp.ElicitationResponseAction(action)}}
+						if action == "accept" {
+							res.Content = map[string]any{"confirm": true}
+						}
+						return res, nil
+					})),
+				})
+				mc := mcpClient{call: func(name string, args map[string]any, _ string) (bool, string, error) {
+					req := mcp.CallToolRequest{}
+					req.Params.Name, req.Params.Arguments = name, args
+					res, err := c.CallTool(context.Background(), req)
+					if err != nil {
+						return false, "", err
+					}
+					return res.IsError, testenv.Text(res), nil
+				}}
+				checkConfirmation(t, env, mc, who, ids[n])
+			})
+			n++
+		}
+	}
+}
