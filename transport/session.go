@@ -101,6 +101,8 @@ type sessions struct {
 	logger             *slog.Logger
 	maxCall            time.Duration // how long a resumable call may outlive its connection
 
+	lastWarn atomic.Int64 // unix nanoseconds of the last warning about Redis
+
 	replica string        // names this process in per-request IDs
 	seq     atomic.Uint64 // numbers this process's requests
 	waiters sync.Map      // waitKey → chan []byte: calls waiting for an answer
@@ -258,7 +260,7 @@ func (s *sessions) open(r *http.Request) (sessionClaims, sessionState, refusal) 
 	if err != nil {
 		// The signature and the credential still hold; only idle expiry and
 		// DELETE cannot be checked while the table is unreachable.
-		s.logger.Warn("session table unreachable: serving the session on its signature alone", "err", err)
+		s.warnRedis("session table unreachable: serving sessions on their signature alone", err)
 		return c, sessionState{}, ""
 	}
 	if st.Ended {
@@ -274,10 +276,20 @@ func (s *sessions) open(r *http.Request) (sessionClaims, sessionState, refusal) 
 	}
 	if now.Sub(last) > s.idle/10 {
 		if err := s.store.touch(ctx, c.ID, now); err != nil {
-			s.logger.Warn("could not record a session's use", "err", err)
+			s.warnRedis("could not record a session's use", err)
 		}
 	}
 	return c, st, ""
+}
+
+// warnRedis logs a failure of the shared session table, at most every 30 s
+// (while Redis is down, every request would say so).
+func (s *sessions) warnRedis(msg string, err error) {
+	now, last := time.Now().UnixNano(), s.lastWarn.Load()
+	if now-last < int64(30*time.Second) || !s.lastWarn.CompareAndSwap(last, now) {
+		return
+	}
+	s.logger.Warn(msg, "err", err)
 }
 
 // storeTimeout bounds one round trip to the session table.

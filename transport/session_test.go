@@ -563,3 +563,23 @@ func TestNoNotificationIsLost(t *testing.T) {
 		}
 	}
 }
+
+// With Redis unreachable, sessions keep working on their signature alone on
+// the replica that holds the call (idle expiry and DELETE wait for Redis).
+func TestSessionsOutliveAnUnreachableRedis(t *testing.T) {
+	so := sessionOpts()
+	so.Redis = redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", testdeps.FreePort(t)),
+		DialTimeout: 100 * time.Millisecond, DialerRetries: 1, MaxRetries: -1})
+	t.Cleanup(func() { _ = so.Redis.Close() })
+	base := replica(t, so)
+	c := sessionClient(t, base, "key-A", protocol2025, nil, &person{action: mcp.ElicitationResponseActionAccept})
+	require.NotEmpty(t, c.GetSessionId())
+	res, err := call(t, c, "work", map[string]any{"steps": 2})
+	require.NoError(t, err)
+	assert.Equal(t, "tenant=key-A", text(res))
+	res, err = call(t, c, "ask", nil)
+	require.NoError(t, err)
+	assert.Equal(t, "answer=accept", text(res), "the answer reached this replica's call without Redis")
+	status, _ := postSession(t, base, "key-B", c.GetSessionId(), listTools)
+	assert.Equal(t, http.StatusNotFound, status, "the credential binding holds without Redis")
+}
