@@ -99,6 +99,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		err = transport.ServeStdio(ctx, a.MCP, stdin, stdout, logger, a.StdioContext)
 	case app.ModeHTTP:
+		if a.Secret.Ephemeral() {
+			logger.Info("ONCEHUB_SERVER_SECRET is not set: the session IDs this process hands out are valid only in it; replicas behind one address must share a secret")
+		}
+		if a.Redis == nil {
+			logger.Info("no ONCEHUB_REDIS_URL: the session table is kept in this process, answers to confirmation questions must reach the replica that asked, and streams cannot be resumed")
+		}
 		opts := a.HTTPOptions()
 		err = transport.ServeHTTP(ctx, transport.NewHTTPHandler(a.MCP, opts), opts, nil)
 	}

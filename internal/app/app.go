@@ -142,6 +142,9 @@ func Build(cfg Config, o Options) (_ *App, err error) {
 	deps := o.Deps
 	deps.Client = client
 	deps.RequireConfirmation = deps.RequireConfirmation || cfg.RequireConfirmation
+	if deps.ConfirmTimeout == 0 {
+		deps.ConfirmTimeout = cfg.ConfirmTimeout
+	}
 	s, selected, err := tools.NewServer(deps, tools.ServerOptions{
 		Version: o.Version,
 		Filter:  tools.Filter{ReadOnly: cfg.ReadOnly, Toolsets: cfg.Toolsets, Names: cfg.Tools},
@@ -239,6 +242,25 @@ func (a *App) HTTPContext(ctx context.Context, r *http.Request) context.Context 
 	return ctx
 }
 
+// Caller returns the credential that identifies the caller of an HTTP
+// request, the one HTTPContext serves it with: its OnceHub key in
+// pass-through mode, its access token in operator mode, its grant in oauth
+// mode (stable across token refreshes), nothing in the demo sandbox.
+// Sessions are bound to it.
+func (a *App) Caller(r *http.Request) string {
+	switch {
+	case a.OAuth != nil:
+		return a.OAuth.Caller(r)
+	case a.demo != nil:
+		return ""
+	case a.operatorMode():
+		tok, _ := a.accessToken(r)
+		return "token:" + tok
+	default:
+		return "key:" + KeyFromRequest(r)
+	}
+}
+
 func (a *App) operatorMode() bool {
 	return strings.EqualFold(a.Config.CredentialMode, CredentialsOperator)
 }
@@ -305,6 +327,12 @@ func (a *App) HTTPOptions() transport.HTTPOptions {
 		Metrics:         a.Observer.Handler(),
 		OnReject:        a.Observer.Rejected,
 		Logger:          a.Logger,
+		Sessions: &transport.SessionOptions{
+			Key:         a.Secret.Key("session", 32),
+			Caller:      a.Caller,
+			IdleTimeout: c.SessionIdle,
+			Redis:       a.Redis,
+		},
 	}
 }
 

@@ -128,13 +128,14 @@ func (e *Env) InProcess(t testing.TB, opts ...client.ClientOption) *client.Clien
 	return c
 }
 
-// HTTPServer serves the app over streamable HTTP on a loopback test server
-// and returns its MCP endpoint URL.
+// HTTPServer serves the app over streamable HTTP on a loopback test server,
+// configured as the binary is (sessions included), and returns its MCP
+// endpoint URL.
 func (e *Env) HTTPServer(t testing.TB) string {
 	t.Helper()
-	h := mcptransport.NewHTTPHandler(e.App.MCP, mcptransport.HTTPOptions{ContextFunc: e.App.HTTPContext})
+	h := mcptransport.NewHTTPHandler(e.App.MCP, e.App.HTTPOptions())
 	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	t.Cleanup(func() { srv.Close(); h.Close() })
 	return srv.URL + "/mcp"
 }
 
