@@ -222,6 +222,7 @@ func (s *sessions) mint(r *http.Request, params mcp.InitializeParams, version st
 		Roots:       params.Capabilities.Roots,
 		Sampling:    params.Capabilities.Sampling,
 		Elicitation: params.Capabilities.Elicitation,
+		Extensions:  boundedExtensions(params.Capabilities.Extensions),
 	}
 	client := params.ClientInfo.Name
 	if params.ClientInfo.Version != "" {
@@ -579,4 +580,21 @@ func (s *sessions) ask(ctx context.Context, call *sessionCall, params mcp.Elicit
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// maxExtensionBytes bounds the extensions a session ID carries (it travels in
+// a header on every request): the MCP Apps extension declares a list of MIME
+// types, a few dozen bytes.
+const maxExtensionBytes = 1024
+
+// boundedExtensions returns the extensions a client declared (io.modelcontextprotocol/ui,
+// say) when they are small enough to ride in the session ID, else none.
+func boundedExtensions(ext map[string]any) map[string]any {
+	if len(ext) == 0 {
+		return nil
+	}
+	if data, err := json.Marshal(ext); err != nil || len(data) > maxExtensionBytes {
+		return nil
+	}
+	return ext
 }
