@@ -176,26 +176,14 @@ func notAsked(tool, why string) error {
 }
 
 // elicitGap says why the client asked for this call cannot show our form, or
-// "" when it can. Protocol 2026-07-28 and later declare capabilities on each
-// request; earlier clients declare them once, in initialize, on the session.
+// "" when it can.
 func elicitGap(ctx context.Context) string {
-	var caps *mcp.ClientCapabilities
-	var where string
-	if info := server.RequestProtocolInfoFromContext(ctx); info != nil && info.Modern {
-		caps, where = info.ClientCapabilities, "in this request's capabilities"
-	} else {
-		sess := server.ClientSessionFromContext(ctx)
-		if v, ok := sess.(server.SessionWithProtocolVersion); ok && v.ProtocolVersion() == "" {
-			// An HTTP request of protocol 2025-11-25 or older outside any
-			// session: what the client declared at initialize is unknown here.
-			return "this request belongs to no session (the client did not send back the Mcp-Session-Id it was given at initialize), " +
-				"so whether it supports elicitation is unknown"
-		}
-		if s, ok := sess.(server.SessionWithClientInfo); ok {
-			c := s.GetClientCapabilities()
-			caps, where = &c, "when it initialized"
-		}
+	d := clientDeclared(ctx)
+	if d.sessionless {
+		return "this request belongs to no session (the client did not send back the Mcp-Session-Id it was given at initialize), " +
+			"so whether it supports elicitation is unknown"
 	}
+	caps, where := d.caps, d.where
 	if caps == nil || caps.Elicitation == nil {
 		return "the client declared no elicitation capability " + where
 	}
