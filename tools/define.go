@@ -105,6 +105,7 @@ func build[A any](s spec, confirm func(ctx context.Context, args A) error, run f
 			if err != nil {
 				return errorResult(names.name(err), write), nil
 			}
+			ctx = withProgress(ctx, req)
 			if confirm != nil {
 				if err := confirm(withCall(ctx, req), args); err != nil {
 					return confirmResult(names.name(err)), nil
