@@ -247,13 +247,24 @@ func markdown(now time.Time, before string, results [][]scenario) string {
 		if before != "" {
 			fmt.Fprintf(&b, " %s (%s B) |", thousands(results[0][i].Tokens), thousands(results[0][i].Bytes))
 		}
-		fmt.Fprintf(&b, " %s (%s B) | %.0f%% |", thousands(s.Tokens), thousands(s.Bytes), 100*float64(s.Tokens)/float64(issueNow[s.Key]))
+		fmt.Fprintf(&b, " %s (%s B) | %.1f%% |", thousands(s.Tokens), thousands(s.Bytes), 100*float64(s.Tokens)/float64(issueNow[s.Key]))
 		if before != "" {
-			fmt.Fprintf(&b, " %.0f%% |", 100*float64(s.Tokens)/float64(results[0][i].Tokens))
+			fmt.Fprintf(&b, " %.1f%% |", 100*float64(s.Tokens)/float64(results[0][i].Tokens))
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("\n" + endMarker + "\n")
+	b.WriteString("\nPer item: ")
+	for i, s := range after[:2] {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "%s %.0f tokens (issue %.0f", s.Name, float64(s.Tokens)/float64(s.Items), float64(issueNow[s.Key])/float64(s.Items))
+		if before != "" {
+			fmt.Fprintf(&b, ", before %.0f", float64(results[0][i].Tokens)/float64(results[0][i].Items))
+		}
+		b.WriteString(")")
+	}
+	b.WriteString(".\n\n" + endMarker + "\n")
 	return b.String()
 }
 
