@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -60,6 +61,23 @@ func (d detailArg) validate() error {
 }
 
 func (d detailArg) full() bool { return d.Detail == "full" }
+
+// expandForNames adds refs, the references whose names the compact view
+// shows beside their IDs, to the fields the caller asked OnceHub to expand:
+// OnceHub expands them in the same request, so a name costs no extra call.
+// detail=full returns OnceHub's objects as asked.
+func (d detailArg) expandForNames(asked []string, refs ...string) []string {
+	if d.full() {
+		return asked
+	}
+	out := slices.Clone(asked)
+	for _, r := range refs {
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
 
 // listResult is the value list tools return. The paging fields come before
 // items so that a host that truncates long text still shows them.

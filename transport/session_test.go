@@ -583,4 +583,3 @@ func TestSessionsOutliveAnUnreachableRedis(t *testing.T) {
 	status, _ := postSession(t, base, "key-B", c.GetSessionId(), listTools)
 	assert.Equal(t, http.StatusNotFound, status, "the credential binding holds without Redis")
 }
-
