@@ -28,8 +28,8 @@ import (
 // refuses bad arguments, naming them, before anything reaches OnceHub; and
 // every tool's structuredContent is what its outputSchema says.
 
-// mcpClient is one real MCP client connected to the server.
-type mcpClient struct {
+// contractClient is one real MCP client connected to the server.
+type contractClient struct {
 	name string
 	// tools is tools/list as the client received it: name → the tool as JSON.
 	tools func(t *testing.T) map[string]map[string]any
@@ -42,8 +42,8 @@ type callResult struct {
 	structured any
 }
 
-func mcpGoClient(name string, c *client.Client, ctx context.Context) mcpClient {
-	return mcpClient{
+func mcpGoClient(name string, c *client.Client, ctx context.Context) contractClient {
+	return contractClient{
 		name: name,
 		tools: func(t *testing.T) map[string]map[string]any {
 			res, err := c.ListTools(ctx, mcp.ListToolsRequest{})
@@ -61,8 +61,8 @@ func mcpGoClient(name string, c *client.Client, ctx context.Context) mcpClient {
 	}
 }
 
-func goSDKClient(name string, s *sdk.ClientSession) mcpClient {
-	return mcpClient{
+func goSDKClient(name string, s *sdk.ClientSession) contractClient {
+	return contractClient{
 		name: name,
 		tools: func(t *testing.T) map[string]map[string]any {
 			res, err := s.ListTools(context.Background(), nil)
@@ -101,7 +101,7 @@ func asMap(t *testing.T, v any) map[string]any {
 // clients connects the four kinds of client the contract is checked with:
 // mcp-go in-process, mcp-go over stdio (the built binary), mcp-go over
 // streamable HTTP, and the official go-sdk client over HTTP.
-func clients(t *testing.T, env *testenv.Env) []mcpClient {
+func clients(t *testing.T, env *testenv.Env) []contractClient {
 	t.Helper()
 	url := env.HTTPServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -113,7 +113,7 @@ func clients(t *testing.T, env *testenv.Env) []mcpClient {
 	}, nil)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = session.Close() })
-	return []mcpClient{
+	return []contractClient{
 		mcpGoClient("mcp-go in-process", env.InProcess(t), testenv.KeyCtx()),
 		mcpGoClient("mcp-go stdio", env.Stdio(t, []string{"ONCEHUB_API_KEY=" + fakeoncehub.TestKey}), context.Background()),
 		mcpGoClient("mcp-go http", env.HTTP(t, url, map[string]string{"API-Key": fakeoncehub.TestKey}), context.Background()),
@@ -441,7 +441,7 @@ func withArg(args map[string]any, k string, v any) map[string]any {
 
 // everyToolCall is one successful call of every tool (several of some),
 // against the fake's sample account, reads before writes.
-func everyToolCall(t *testing.T, env *testenv.Env, c mcpClient) []struct {
+func everyToolCall(t *testing.T, env *testenv.Env, c contractClient) []struct {
 	tool string
 	args map[string]any
 } {
@@ -566,7 +566,7 @@ func TestEveryToolsResultMatchesItsOutputSchema(t *testing.T) {
 				s.Fake.Now = time.Now
 				s.Deps.Now = time.Now
 			})
-			var c mcpClient
+			var c contractClient
 			for _, cl := range clients(t, env) {
 				if cl.name == kind {
 					c = cl

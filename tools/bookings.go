@@ -51,16 +51,12 @@ func (a *listBookingsArgs) validate() error {
 }
 
 func (a listBookingsArgs) options() *oncehub.BookingListOptions {
-	expand := make([]string, len(a.Expand))
-	for i, e := range a.Expand {
-		expand[i] = string(e)
-	}
 	return &oncehub.BookingListOptions{
 		ListOptions: a.pageArgs.options(), Status: string(a.Status), Owner: string(a.Owner), Contact: string(a.Contact),
 		BookingCalendar: string(a.BookingCalendar), Host: string(a.Host), BookingPage: string(a.BookingPage),
 		MasterPage: string(a.MasterPage), EventType: string(a.EventType),
 		StartingTime: a.starting.dates(), CreationTime: a.created.dates(), LastUpdatedTime: a.updated.dates(),
-		Expand: expand,
+		Expand: a.expandForNames(ids(a.Expand), "owner"), // owner_name, in the same request
 	}
 }
 
@@ -91,6 +87,7 @@ type bookingView struct {
 	GuestName         string `json:"guest_name,omitempty"`
 	GuestEmail        string `json:"guest_email,omitempty"`
 	Owner             string `json:"owner,omitempty"`
+	OwnerName         string `json:"owner_name,omitempty"`
 	Contact           string `json:"contact,omitempty"`
 	BookingCalendar   string `json:"booking_calendar,omitempty"`
 	Location          string `json:"location,omitempty"`
@@ -110,6 +107,9 @@ func viewBooking(b oncehub.Booking, loc *time.Location) bookingView {
 		v.TimeZone = loc.String()
 	}
 	v.StartingTimeLocal = localTime(b.StartingTime, loc, b.CustomerTimezone)
+	if b.Owner.Object != nil {
+		v.OwnerName = b.Owner.Object.Name()
+	}
 	if b.FormSubmission != nil {
 		v.GuestName, v.GuestEmail = b.FormSubmission.Name, b.FormSubmission.Email
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/jsonschema-go/jsonschema"
+	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/oncehub-mcp/oncehub-mcp/internal/clip"
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
@@ -45,6 +46,23 @@ type detailArg struct {
 }
 
 func (d detailArg) full() bool { return d.Detail == "full" }
+
+// expandForNames adds refs, the references whose names the compact view
+// shows beside their IDs, to the fields the caller asked OnceHub to expand:
+// OnceHub expands them in the same request, so a name costs no extra call.
+// detail=full returns OnceHub's objects as asked.
+func (d detailArg) expandForNames(asked []string, refs ...string) []string {
+	if d.full() {
+		return asked
+	}
+	out := slices.Clone(asked)
+	for _, r := range refs {
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
 
 // listResult is the value list tools return. The paging fields come before
 // items so that a host that truncates long text still shows them.
@@ -99,15 +117,22 @@ func listPage[T, O, V any](ctx context.Context, p pageArgs, s lister[T, O], opts
 					return res, err
 				}
 				res.StoppedEarly = stoppedEarly(len(items), pager.Cursor(), err)
+				logToClient(ctx, mcp.LoggingLevelWarning, "the list stopped early: "+res.StoppedEarly)
 				break
 			}
 			if keep != nil && !keep(it) {
 				continue
 			}
 			items = append(items, it)
+			if len(items)%oncehub.MaxPageSize == 0 && p.MaxResults > 0 {
+				walkProgress(ctx, len(items), want) // a full page was read
+			}
 			if len(items) == want {
 				break
 			}
+		}
+		if len(items)%oncehub.MaxPageSize != 0 && p.MaxResults > 0 {
+			walkProgress(ctx, len(items), want) // the last, shorter page
 		}
 		res.HasMore, res.NextCursor = pager.HasMore(), pager.Cursor()
 	} else {
@@ -200,6 +225,9 @@ func (l detailList[V, T]) MarshalJSON() ([]byte, error) {
 	return json.Marshal(l.compact)
 }
 
+// renderText renders either list as a table, as listResult does.
+func (l detailList[V, T]) renderText(js []byte) (string, bool) { return renderTable(js) }
+
 func (detailList[V, T]) shapeTypes() []reflect.Type {
 	return []reflect.Type{reflect.TypeFor[listResult[V]](), reflect.TypeFor[listResult[T]]()}
 }
@@ -211,6 +239,14 @@ func (detailList[V, T]) shape(parts []*jsonschema.Schema) *jsonschema.Schema {
 	items.Items = &jsonschema.Schema{AnyOf: []*jsonschema.Schema{parts[0].Properties["items"].Items, parts[1].Properties["items"].Items}}
 	s.Properties["items"] = &items
 	return s
+}
+
+// walkProgress reports a walk of up to max items that has read got so far
+// (pages of oncehub.MaxPageSize, the last one shorter).
+func walkProgress(ctx context.Context, got, max int) {
+	pages := (got + oncehub.MaxPageSize - 1) / oncehub.MaxPageSize
+	reportProgress(ctx, float64(got), float64(max),
+		fmt.Sprintf("read %d items in %d pages (up to %d wanted)", got, pages, max))
 }
 
 // listDetail is listPage for list tools with the detail argument: items

@@ -18,13 +18,14 @@ type ServerOptions struct {
 // it cannot hold today's date, so it sends the model to get_current_time.
 // It stays under MaxInstructions in every mode (some hosts cut at 2,048).
 const Instructions = `OnceHub scheduling tools (API v2).
-Start: for "my ..." (my meetings, my hours) call get_me first: its user_id is the owner or user_id, its timezone the person's zone. You do not know today's date: call get_current_time (default zone: the account owner's) before turning "today" or "next week" into dates.
-Booking: 1) find_available_slots: any window, weekdays, time_of_day, results in time_zone; to continue, start=next_start and end=window_end; 2) offer a few times in the person's zone and wait for their choice; 3) schedule_meeting with the slot's start_time; 4) share the booking ID, time and join link.
+Start: for "my ..." (my meetings, my hours) call get_me first: its user_id is the owner or user_id, its timezone the person's zone. You do not know today's date: call get_current_time (default: the owner's zone) before turning "today" or "next week" into dates.
+Booking: 1) find_available_slots: any window, weekdays, time_of_day, in time_zone; to continue, start=next_start and end=window_end; 2) offer a few times in the person's zone and wait for their choice; 3) schedule_meeting with the slot's start_time; 4) share the booking ID, time and join link.
 Existing meetings: list_bookings (owner, starting_time_after/_before, status), get_booking, cancel_booking, request_booking_reschedule, reassign_booking.
-Dates and times: YYYY-MM-DD (the start of that day) or ISO 8601 date-time; without an offset it is read in the tool's time_zone. *_after includes, *_before excludes. Time zones are IANA names (Europe/London), phones E.164 (+14155550123), weekdays Monday...Sunday, times of day 24-hour HH:MM.
+Dates and times: YYYY-MM-DD (the day's start) or ISO 8601 date-time; without an offset it is read in the tool's time_zone. *_after includes, *_before excludes. Zones are IANA names (Europe/London), phones E.164, weekdays Monday...Sunday, times of day 24-hour HH:MM.
 IDs: BKNG- booking, BKC- booking calendar, BP- booking page, MP- master page, ET- event type, USR- user, TM- team, CTC- contact, WHK- webhook. Find them with list_ tools (by name: list_booking_calendars, list_event_types, list_users); never invent them.
-Lists: count is this result only; total appears when it is the whole list. While has_more, continue with after=next_cursor; max_results collects several pages; stopped_early means an error cut paging short. detail=full gives whole objects.
-Never book, cancel or change a meeting without the person's say-so; cancel, reschedule, reassign, delete and overwriting updates ask them to confirm.`
+Lists: count is this result only; total appears when it is the whole list. While has_more, continue with after=next_cursor; max_results collects pages; stopped_early: an error cut paging short. detail=full gives whole objects.
+Text: lists are CSV ("all items:" = values all rows share; paging last); slots a line per day "date weekday offset: times" (start_time = dateTHH:MM:00offset); *_local times are in time_zone.
+Never book, cancel or change a meeting without the person's say-so; destructive tools (cancel, delete, overwrites) ask them to confirm.`
 
 // DemoNote starts the instructions in demo mode.
 const DemoNote = "DEMO SANDBOX: a built-in fake OnceHub with sample data, not a real account.\n"

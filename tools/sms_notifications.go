@@ -29,7 +29,7 @@ func (a listSMSArgs) options() *oncehub.SMSListOptions {
 		CreationTime:  a.created.times(),
 		Recipient:     string(a.Recipient),
 		RecipientType: string(a.RecipientType),
-		Expand:        ids(a.Expand),
+		Expand:        a.expandForNames(ids(a.Expand), "recipient"), // recipient_name, in the same request
 	}
 }
 

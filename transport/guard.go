@@ -2,6 +2,7 @@ package transport
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -20,16 +21,19 @@ import (
 
 // guard stands in front of mcp-go's streamable HTTP handler. In order it
 // checks the Origin, the caller's credentials, and the body size; then it
-// isolates the request from every other one and bounds concurrent tool calls.
+// isolates the request from every other one, bounds concurrent tool calls,
+// and sends requests of a session to the sessions.
 type guard struct {
 	next         http.Handler
 	authorize    func(*http.Request) bool
+	challenge    func(*http.Request) string
 	origins      originPolicy
 	maxBody      int64
 	slots        chan struct{}
 	queueTimeout time.Duration
 	onReject     func(string)
 	logger       *slog.Logger
+	sessions     *sessions // nil: every request is stateless
 
 	seq atomic.Uint64
 }
@@ -40,15 +44,38 @@ func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if g.authorize != nil && !g.authorize(r) {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="oncehub-mcp"`)
+		c := `Bearer realm="oncehub-mcp"`
+		if g.challenge != nil {
+			c = g.challenge(r)
+		}
+		w.Header().Set("WWW-Authenticate", c)
 		g.reject(w, "unauthorized", http.StatusUnauthorized, mcp.INVALID_REQUEST,
 			"missing or unknown access token: send Authorization: Bearer <token>")
 		return
 	}
-	if r.Method != http.MethodPost {
-		g.next.ServeHTTP(w, r)
+	// Requests of a session (a session ID, on a protocol version that has
+	// sessions) go to the sessions; everything else is served statelessly.
+	inSession := g.sessions != nil && r.Header.Get(server.HeaderKeySessionID) != "" &&
+		!mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion))
+	switch r.Method {
+	case http.MethodPost:
+		g.post(w, r, inSession)
 		return
+	case http.MethodDelete:
+		if inSession {
+			g.sessions.end(w, r)
+			return
+		}
+	case http.MethodGet:
+		if inSession && r.Header.Get("Last-Event-ID") != "" {
+			g.sessions.resume(w, r)
+			return
+		}
 	}
+	g.next.ServeHTTP(w, r)
+}
+
+func (g *guard) post(w http.ResponseWriter, r *http.Request, inSession bool) {
 	if r.ContentLength > g.maxBody {
 		g.tooLarge(w)
 		return
@@ -66,16 +93,42 @@ func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 
 	var msg struct {
-		Method string `json:"method"`
+		Method string          `json:"method"`
+		ID     json.RawMessage `json:"id"`
+		Result json.RawMessage `json:"result"`
+		Error  json.RawMessage `json:"error"`
 	}
 	_ = json.Unmarshal(body, &msg) // mcp-go answers malformed bodies itself
+	isResponse := msg.Method == "" && len(msg.ID) > 0 && (len(msg.Result) > 0 || len(msg.Error) > 0)
+
+	if inSession && msg.Method != string(mcp.MethodInitialize) {
+		c, st, why := g.sessions.open(r)
+		if why != "" {
+			g.reject(w, "session", http.StatusNotFound, mcp.INVALID_REQUEST, string(why))
+			return
+		}
+		switch {
+		case isResponse: // an answer to a question the server asked
+			g.sessions.answer(w, r, c, msg.ID, body)
+		case msg.Method == string(mcp.MethodNotificationCancelled):
+			g.sessions.cancel(w, r, c, body)
+		case msg.Method == string(mcp.MethodToolsCall):
+			if g.acquireOrReject(w, r) {
+				defer func() { <-g.slots }()
+				g.sessions.serve(w, r, c, st, msg.ID)
+			}
+		default:
+			g.sessions.serve(w, r, c, st, msg.ID)
+		}
+		return
+	}
 
 	// A stateless server cannot tell whose call a notifications/cancelled
 	// names (every client numbers its requests from 1), so honouring it would
 	// let one tenant cancel another's call. A client cancels its own call by
 	// closing the HTTP request, which ends that request's context only.
 	if msg.Method == string(mcp.MethodNotificationCancelled) {
-		g.logger.Debug("ignored notifications/cancelled: close the request to cancel a call over HTTP")
+		g.logger.Debug("ignored notifications/cancelled outside a session: close the request to cancel a call over HTTP")
 		w.WriteHeader(http.StatusAccepted)
 		return
 	}
@@ -86,19 +139,39 @@ func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// "" for everyone. Nothing is stored under it; it is not sent back.
 	r.Header.Set(server.HeaderKeySessionID, "req-"+strconv.FormatUint(g.seq.Add(1), 36))
 
-	if msg.Method == string(mcp.MethodToolsCall) {
-		if !g.acquire(r) {
-			if r.Context().Err() != nil {
-				return
-			}
-			w.Header().Set("Retry-After", "1")
-			g.reject(w, "busy", http.StatusServiceUnavailable, -32000,
-				"server busy: too many tool calls in flight, retry shortly")
+	switch msg.Method {
+	case string(mcp.MethodInitialize):
+		if g.sessions != nil {
+			g.sessions.initialize(w, r, body, g.next)
+			return
+		}
+	case string(mcp.MethodToolsCall):
+		if !g.acquireOrReject(w, r) {
 			return
 		}
 		defer func() { <-g.slots }()
+		// The call's notifications are forwarded by the guard, so none is
+		// lost (see streamWriter.forward).
+		sw := &streamWriter{w: w, shadow: http.Header{}, boundary: true}
+		defer sw.settle()
+		g.next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), streamKey{}, sw)))
+		return
 	}
 	g.next.ServeHTTP(w, r)
+}
+
+// acquireOrReject takes a tool-call slot, or answers 503 and returns false.
+func (g *guard) acquireOrReject(w http.ResponseWriter, r *http.Request) bool {
+	if g.acquire(r) {
+		return true
+	}
+	if r.Context().Err() != nil {
+		return false
+	}
+	w.Header().Set("Retry-After", "1")
+	g.reject(w, "busy", http.StatusServiceUnavailable, -32000,
+		"server busy: too many tool calls in flight, retry shortly")
+	return false
 }
 
 func (g *guard) acquire(r *http.Request) bool {

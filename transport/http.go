@@ -41,6 +41,14 @@ type HTTPOptions struct {
 	// Authorize, when set, must accept a request before it reaches MCP;
 	// refused requests get 401 with WWW-Authenticate: Bearer.
 	Authorize func(r *http.Request) bool
+	// Challenge, when set, gives the WWW-Authenticate value of such a 401
+	// (e.g. an OAuth resource_metadata pointer, RFC 9728 §5.1); the default
+	// is Bearer realm="oncehub-mcp".
+	Challenge func(r *http.Request) string
+	// Routes are more handlers served beside the MCP endpoint, by
+	// http.ServeMux pattern (OAuth endpoints and /.well-known metadata). They
+	// are not behind the MCP endpoint's guards.
+	Routes map[string]http.Handler
 	// AllowedOrigins are browser origins (scheme://host[:port], or "*") allowed
 	// besides the server's own host and loopback origins. Requests carrying
 	// any other Origin header get 403.
@@ -60,9 +68,15 @@ type HTTPOptions struct {
 	// Metrics, when set, is served at /metrics.
 	Metrics http.Handler
 	// OnReject, when set, is told why a request was refused before MCP
-	// ("origin", "unauthorized", "body_too_large", "busy").
+	// ("origin", "unauthorized", "body_too_large", "busy", "session": an
+	// unknown, ended, idle or another credential's session ID).
 	OnReject func(reason string)
 	Logger   *slog.Logger
+	// Sessions, when set, gives clients that initialize (protocol 2025-11-25
+	// and older) a session, so they can be asked to confirm and be sent
+	// progress and log messages on their calls' streams (see session.go).
+	// Without it every request is served statelessly.
+	Sessions *SessionOptions
 }
 
 func (o HTTPOptions) path() string {
@@ -86,11 +100,20 @@ func orDefault[T int | int64 | time.Duration](v, def T) T {
 	return v
 }
 
-// Handler is the HTTP side of oncehub-mcp: the stateless MCP endpoint behind
-// its guards, plus /healthz, /readyz and /metrics.
+// Handler is the HTTP side of oncehub-mcp: the MCP endpoint behind its
+// guards, plus /healthz, /readyz and /metrics.
 type Handler struct {
 	mux      *http.ServeMux
 	draining atomic.Bool
+	sessions *sessions
+}
+
+// Close stops what the handler runs in the background (the Redis
+// subscription of sessions). ServeHTTP calls it after shutting down.
+func (h *Handler) Close() {
+	if h.sessions != nil {
+		h.sessions.close()
+	}
 }
 
 // ServeHTTP implements http.Handler.
@@ -100,15 +123,22 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.Serv
 // (ServeHTTP calls it when shutdown starts).
 func (h *Handler) Drain() { h.draining.Store(true) }
 
-// NewHTTPHandler returns the HTTP handler: the stateless MCP endpoint plus
-// /healthz, /readyz and (when o.Metrics is set) /metrics.
+// NewHTTPHandler returns the HTTP handler: the MCP endpoint plus /healthz,
+// /readyz and (when o.Metrics is set) /metrics.
 //
-// Stateless serving keeps no sessions, so any replica can answer any request.
-// Tenants are isolated: the standalone GET stream is off (405), every POST is
-// served by its own session (notifications reach only the request that caused
-// them), and notifications/cancelled is accepted but ignored — a client
-// cancels its own call by closing the request, which cannot affect anyone
-// else's.
+// Requests without a session are served statelessly, so any replica can
+// answer any request. Tenants are isolated: the standalone GET stream is off
+// (405), every POST is served by its own mcp-go session (notifications reach
+// only the request that caused them), and notifications/cancelled outside a
+// session is accepted but ignored — such a client cancels its own call by
+// closing the request, which cannot affect anyone else's.
+//
+// With o.Sessions, initialize also returns a session ID that carries the
+// session's state, signed (session.go): any replica sharing the key serves
+// the session's requests, and within a session the server can ask the client
+// (elicitation) and cancel on notifications/cancelled.
+//
+// It panics if o.Sessions has a key shorter than 32 bytes.
 func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) *Handler {
 	logger := o.logger()
 	opts := []server.StreamableHTTPOption{
@@ -117,21 +147,40 @@ func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) *Handler {
 		server.WithDisableStreaming(true),
 		server.WithStreamableHTTPLogger(logger),
 	}
-	if o.ContextFunc != nil {
-		opts = append(opts, server.WithHTTPContextFunc(o.ContextFunc))
-	}
+	opts = append(opts, server.WithHTTPContextFunc(statelessContext(s, o.ContextFunc)))
 	mcpHandler := server.NewStreamableHTTPServer(s, opts...)
+	var sess *sessions
+	if o.Sessions != nil {
+		var err error
+		if sess, err = newSessions(*o.Sessions, logger); err != nil {
+			panic("transport: " + err.Error())
+		}
+		sess.mcp = s
+		sess.maxCall = orDefault(o.WriteTimeout, DefaultWriteTimeout)
+		sopts := []server.StreamableHTTPOption{
+			server.WithEndpointPath(o.path()),
+			server.WithStateLess(true), // session IDs are checked by the guard
+			server.WithStreamableHTTPLogger(logger),
+			server.WithHTTPContextFunc(sess.sessionContext(o.ContextFunc)),
+		}
+		// Streams resume on GET with Last-Event-ID; the guard lets no other
+		// GET through.
+		sopts = append(sopts, server.WithEventStore(sess.events))
+		sess.handler = server.NewStreamableHTTPServer(s, sopts...)
+	}
 	g := &guard{
 		next:         mcpHandler,
 		authorize:    o.Authorize,
+		challenge:    o.Challenge,
 		origins:      newOriginPolicy(o.AllowedOrigins),
 		maxBody:      orDefault(o.MaxBodyBytes, DefaultMaxBodyBytes),
 		slots:        make(chan struct{}, orDefault(o.MaxInFlight, DefaultMaxInFlight)),
 		queueTimeout: orDefault(o.QueueTimeout, DefaultQueueTimeout),
 		onReject:     o.OnReject,
 		logger:       logger,
+		sessions:     sess,
 	}
-	h := &Handler{mux: http.NewServeMux()}
+	h := &Handler{mux: http.NewServeMux(), sessions: sess}
 	h.mux.Handle(o.path(), g)
 	h.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
@@ -148,6 +197,9 @@ func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) *Handler {
 	})
 	if o.Metrics != nil {
 		h.mux.Handle("GET /metrics", o.Metrics)
+	}
+	for pattern, handler := range o.Routes {
+		h.mux.Handle(pattern, handler)
 	}
 	return h
 }
@@ -212,6 +264,9 @@ func ServeHTTP(ctx context.Context, h http.Handler, o HTTPOptions, ready chan<- 
 	logger.Info("shutting down: finishing in-flight requests", "deadline", timeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
+	if c, ok := h.(interface{ Close() }); ok {
+		defer c.Close()
+	}
 	if err := srv.Shutdown(sctx); err != nil {
 		_ = srv.Close()
 		<-errc

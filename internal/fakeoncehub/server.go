@@ -35,6 +35,10 @@ type Options struct {
 	Now func() time.Time
 	// Seed makes the generated data differ; 1 when zero.
 	Seed uint64
+	// OwnerCalendar adds the owner-calendar scenario to every account: the
+	// account owner's own booking calendar with weekday-morning availability
+	// and OwnerBookings bookings owned by them (see owner_calendar.go).
+	OwnerCalendar bool
 }
 
 // Request is one request the fake received.
@@ -80,7 +84,11 @@ func New(opts Options) *Server {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		s.accounts[k] = seed(opts.Seed+i, opts.Keys[k], opts.Now())
+		st := seed(opts.Seed+i, opts.Keys[k], opts.Now())
+		if opts.OwnerCalendar {
+			st.addOwnerCalendar(opts.Now())
+		}
+		s.accounts[k] = st
 		i++
 	}
 	s.routes()
