@@ -50,7 +50,7 @@ type argSchema struct {
 }
 
 func newArgSchema(tool string, s *jsonschema.Schema) (*argSchema, error) {
-	raw, err := encodeSchema(s)
+	raw, err := json.Marshal(s)
 	if err != nil {
 		return nil, fmt.Errorf("%s input schema: %w", tool, err)
 	}

@@ -5,8 +5,6 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/google/jsonschema-go/jsonschema"
-
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 )
 
@@ -38,41 +36,4 @@ func BenchmarkSchemaParts(b *testing.B) {
 			_, _ = json.Marshal(s)
 		}
 	})
-}
-
-// The fast encoder writes what the library's does (up to key order).
-func TestEncodeSchemaMatchesTheLibrary(t *testing.T) {
-	types := []reflect.Type{reflect.TypeFor[listBookingsArgs](), reflect.TypeFor[updateAvailabilityArgs](), reflect.TypeFor[scheduleArgs](),
-		reflect.TypeFor[createContactArgs](), reflect.TypeFor[updateContactArgs](), reflect.TypeFor[availabilityArgs](), reflect.TypeFor[noArgs]()}
-	for _, ty := range types {
-		s, err := inputSchemaFor(ty)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sameJSON(t, ty.String(), s)
-	}
-	for _, ty := range []reflect.Type{reflect.TypeFor[detailList[bookingView, oncehub.Booking]](), reflect.TypeFor[oncehub.Contact](),
-		reflect.TypeFor[scheduleView](), reflect.TypeFor[availabilityOutput]()} {
-		s, err := outputSchemaFor(ty, true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sameJSON(t, ty.String(), s)
-	}
-}
-
-func sameJSON(t *testing.T, name string, s *jsonschema.Schema) {
-	t.Helper()
-	ours, err := encodeSchema(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	theirs, err := json.Marshal(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var a, b any
-	if json.Unmarshal(ours, &a) != nil || json.Unmarshal(theirs, &b) != nil || !reflect.DeepEqual(a, b) {
-		t.Errorf("%s:\nours   %s\ntheirs %s", name, ours, theirs)
-	}
 }

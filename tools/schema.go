@@ -384,7 +384,7 @@ func outputSchemaJSON(t reflect.Type, write bool) (json.RawMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := encodeSchema(s)
+	raw, err := json.Marshal(s)
 	if err != nil {
 		return nil, err
 	}
