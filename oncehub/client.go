@@ -90,7 +90,7 @@ type Client struct {
 	limiter   Limiter
 	observe   func(Attempt)
 
-	common service // one allocation for every service below
+	common service // shared by every service below
 
 	// Services, one per OnceHub resource.
 	Bookings         *BookingsService
