@@ -211,9 +211,13 @@ func compile(t *testing.T, name string, s any) *validator.Schema {
 }
 
 func TestToolsListIsStrictJSONSchema(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	for _, c := range clients(t, env) {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+
 			list := c.tools(t)
 			require.Len(t, list, len(env.App.Tools))
 			for name, tl := range list {
@@ -355,10 +359,15 @@ func badValues(p map[string]any) []badValue {
 }
 
 func TestEveryToolRefusesBadArgumentsFromItsSchema(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
-	total := 0
+	// Checked once every subtest has finished.
+	t.Cleanup(func() { assert.Empty(t, env.Fake.Requests(), "no refused call reached OnceHub") })
 	for _, c := range clients(t, env) {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+
 			list := c.tools(t)
 			names := slices.Sorted(func(yield func(string) bool) {
 				for n := range list {
@@ -367,13 +376,14 @@ func TestEveryToolRefusesBadArgumentsFromItsSchema(t *testing.T) {
 					}
 				}
 			})
+			refused := 0
 			for _, name := range names {
 				schema := list[name]["inputSchema"].(map[string]any)
 				cases := badCases(schema)
 				require.NotEmpty(t, cases, name)
 				for _, bc := range cases {
 					res := c.call(t, name, bc.args)
-					total++
+					refused++
 					if !assert.True(t, res.isError, "%s %s (%s): accepted", name, mustJSON(bc.args), bc.why) {
 						continue
 					}
@@ -381,15 +391,16 @@ func TestEveryToolRefusesBadArgumentsFromItsSchema(t *testing.T) {
 					assert.Contains(t, res.text, "Nothing was sent to OnceHub", "%s %s", name, bc.why)
 				}
 			}
+			t.Logf("%d refused calls", refused)
 		})
 	}
-	assert.Empty(t, env.Fake.Requests(), "no refused call reached OnceHub")
-	t.Logf("%d refused calls over 4 clients", total)
 }
 
 // Issue #16's loose inputs, refused locally: huge free text, long emails,
 // explicit zero counts, a start in year 9999.
 func TestLooseInputsAreRefusedLocally(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	big := strings.Repeat("x", 900<<10)
@@ -559,8 +570,12 @@ func everyToolCall(t *testing.T, env *testenv.Env, c contractClient) []struct {
 }
 
 func TestEveryToolsResultMatchesItsOutputSchema(t *testing.T) {
+	t.Parallel()
+
 	for _, kind := range []string{"mcp-go in-process", "go-sdk http"} {
 		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+
 			// The binary and the HTTP server run on the real clock: so does the fake.
 			env := testenv.New(t, func(s testenv.Setup) {
 				s.Fake.Now = time.Now

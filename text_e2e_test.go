@@ -39,6 +39,8 @@ func textCalls(calendar string) []struct {
 // sends over stdio (mcp-go's client), and the text the official go-sdk
 // client receives over streamable HTTP, say what their structuredContent says.
 func TestTextReadsBackOverStdioAndTheOfficialSDK(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	ctx := testenv.KeyCtx()
 	stdio := env.Stdio(t, []string{"ONCEHUB_API_KEY=" + fakeoncehub.TestKey})
@@ -46,6 +48,8 @@ func TestTextReadsBackOverStdioAndTheOfficialSDK(t *testing.T) {
 	calendar := cals[0]["id"].(string)
 
 	t.Run("stdio", func(t *testing.T) {
+		t.Parallel()
+
 		for _, c := range textCalls(calendar) {
 			res := testenv.Call(t, ctx, stdio, c.tool, c.args)
 			require.False(t, res.IsError, testenv.Text(res))
@@ -54,6 +58,8 @@ func TestTextReadsBackOverStdioAndTheOfficialSDK(t *testing.T) {
 	})
 
 	t.Run("go-sdk over HTTP", func(t *testing.T) {
+		t.Parallel()
+
 		url := env.HTTPServer(t)
 		cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()

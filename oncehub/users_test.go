@@ -29,8 +29,12 @@ func fakeClient(t *testing.T) (*Client, context.Context, *fakeoncehub.Server) {
 // The spec documents no body for a successful availability PATCH: an empty
 // or null answer is success, and the schedule is read back with a GET.
 func TestUpdateUserAvailabilityWithoutResponseBodyReadsScheduleBack(t *testing.T) {
+	t.Parallel()
+
 	for _, answer := range []string{"", "null", "{}", " \n"} {
 		t.Run(mustQuote(answer), func(t *testing.T) {
+			t.Parallel()
+
 			var mu sync.Mutex
 			var seen []string
 			c := testClient(t, func(w http.ResponseWriter, r *http.Request) {
@@ -63,6 +67,8 @@ func mustQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
 
 // Other calls still refuse an empty 2xx body: it is not the JSON expected.
 func TestEmptyBodyIsStillAnErrorElsewhere(t *testing.T) {
+	t.Parallel()
+
 	c := testClient(t, func(w http.ResponseWriter, r *http.Request) {})
 	_, _, err := c.Users.Get(WithAPIKey(context.Background(), "k"), "USR-A1")
 	te, ok := errors.AsType[*TransportError](err)
@@ -71,6 +77,8 @@ func TestEmptyBodyIsStillAnErrorElsewhere(t *testing.T) {
 }
 
 func TestUsersUpdateSendsOnlyWhatIsGiven(t *testing.T) {
+	t.Parallel()
+
 	name := "Andrea"
 	var noTeams []string
 	cases := []struct {
@@ -97,6 +105,8 @@ func TestUsersUpdateSendsOnlyWhatIsGiven(t *testing.T) {
 }
 
 func TestOverrideUpdateMarshalsRemoveAsNull(t *testing.T) {
+	t.Parallel()
+
 	b, err := json.Marshal(UpdateAvailabilityRequest{Overrides: []OverrideUpdate{
 		{Date: "2026-12-24", Remove: true},
 		{Date: "2026-12-25"},
@@ -110,6 +120,8 @@ func TestOverrideUpdateMarshalsRemoveAsNull(t *testing.T) {
 }
 
 func TestDeleteUserTwiceIsNotFound(t *testing.T) {
+	t.Parallel()
+
 	c, ctx, _ := fakeClient(t)
 	users, _, err := c.Users.List(ctx, &UserListOptions{Email: "kenji.tanaka@example.com"})
 	require.NoError(t, err)
@@ -133,6 +145,8 @@ func TestDeleteUserTwiceIsNotFound(t *testing.T) {
 }
 
 func TestUserAndTeamExtraFieldsAreKept(t *testing.T) {
+	t.Parallel()
+
 	var u User
 	require.NoError(t, json.Unmarshal([]byte(`{"id":"USR-A","email":"a@example.com","phone":"+1555"}`), &u))
 	assert.Equal(t, "a@example.com", u.Email)
@@ -151,6 +165,8 @@ const userJSON = `{"object":"user","id":"USR-1","first_name":"Ana","last_name":"
 	"status":"active","role_name":"Administrator","timezone":"Europe/Lisbon","teams":["TM-1"],"phone":"+1555"}`
 
 func TestUsersList(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/users", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")
@@ -169,6 +185,8 @@ func TestUsersList(t *testing.T) {
 }
 
 func TestUsersGet(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/users/USR-1", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")
@@ -182,6 +200,8 @@ func TestUsersGet(t *testing.T) {
 }
 
 func TestUsersCreate(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/users", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "POST")
@@ -195,6 +215,8 @@ func TestUsersCreate(t *testing.T) {
 }
 
 func TestUsersDelete(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/users/USR-1", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "DELETE")
@@ -211,6 +233,8 @@ const scheduleJSON = `{"object":"schedule","timezone":"Europe/Berlin","weekly":[
 	"overrides":[{"date":"2026-12-24","day":"Thursday","working_hours":[]}]}`
 
 func TestUsersGetAvailability(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/users/USR-1/scheduling-availability", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")
@@ -226,6 +250,8 @@ func TestUsersGetAvailability(t *testing.T) {
 }
 
 func TestUsersUpdateAvailabilityWithScheduleInTheAnswer(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/users/USR-1/scheduling-availability", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "PATCH")
@@ -243,6 +269,8 @@ func TestUsersUpdateAvailabilityWithScheduleInTheAnswer(t *testing.T) {
 }
 
 func TestUserRequestsRefusedInOnceHubTerms(t *testing.T) {
+	t.Parallel()
+
 	ok := CreateUserRequest{Email: "a@example.com", FirstName: "A", LastName: "B"}
 	with := func(f func(*CreateUserRequest)) CreateUserRequest { r := ok; f(&r); return r }
 	span := func(from, to string) AvailabilitySpan { return AvailabilitySpan{StartTime: from, EndTime: to} }

@@ -21,6 +21,8 @@ import (
 var bookingWriteTools = []string{"cancel_booking", "mark_booking_no_show", "reassign_booking", "request_booking_reschedule"}
 
 func TestToolWithoutAnnotationsCountsAsWrite(t *testing.T) {
+	t.Parallel()
+
 	bare := tools.Tool{Toolset: tools.Toolset{Name: "bookings"}, Def: mcp.Tool{Name: "bare"}}
 	assert.False(t, bare.ReadOnly(), "no readOnlyHint: a write")
 	assert.True(t, bare.Destructive(), "no destructiveHint: destructive, as MCP says")
@@ -69,6 +71,8 @@ func refused(t *testing.T, env *testenv.Env, c *client.Client, ctx context.Conte
 }
 
 func TestReadOnlyRemovesAndRefusesWrites(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t, func(s testenv.Setup) { s.Config.ReadOnly = true })
 	c := env.InProcess(t)
 	names, allReadOnly := listed(t, c, testenv.KeyCtx())
@@ -84,6 +88,8 @@ func TestReadOnlyRemovesAndRefusesWrites(t *testing.T) {
 }
 
 func TestToolsetsAndToolsSelect(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t, func(s testenv.Setup) { s.Config.Toolsets = []string{"bookings"} })
 	names, _ := listed(t, env.InProcess(t), testenv.KeyCtx())
 	assert.Equal(t, []string{"cancel_booking", "get_booking", "list_bookings", "mark_booking_no_show", "reassign_booking", "request_booking_reschedule"}, names)
@@ -103,6 +109,8 @@ func TestToolsetsAndToolsSelect(t *testing.T) {
 }
 
 func TestUnknownToolsetOrToolIsAStartupError(t *testing.T) {
+	t.Parallel()
+
 	for _, cfg := range []app.Config{
 		{Toolsets: []string{"bookings", "calender"}},
 		{Tools: []string{"cancel_bookings"}},
@@ -123,6 +131,8 @@ func TestUnknownToolsetOrToolIsAStartupError(t *testing.T) {
 }
 
 func TestHTTPHeadersNarrowButNeverWiden(t *testing.T) {
+	t.Parallel()
+
 	key := map[string]string{"API-Key": fakeoncehub.TestKey}
 	with := func(extra map[string]string) map[string]string {
 		h := map[string]string{"API-Key": fakeoncehub.TestKey}
@@ -133,6 +143,8 @@ func TestHTTPHeadersNarrowButNeverWiden(t *testing.T) {
 	}
 	for _, proto := range []string{testenv.ProtocolLatest, testenv.Protocol2025} {
 		t.Run(proto, func(t *testing.T) {
+			t.Parallel()
+
 			ctx := context.Background()
 			opt := client.WithProtocolVersion(proto)
 
@@ -192,6 +204,8 @@ func TestHTTPHeadersNarrowButNeverWiden(t *testing.T) {
 }
 
 func TestStdioBinaryFlagsSelectTools(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.Stdio(t, []string{"ONCEHUB_API_KEY=" + fakeoncehub.TestKey}, "--read-only", "--toolsets", "bookings,account")
 	ctx := context.Background()
@@ -207,6 +221,8 @@ func TestStdioBinaryFlagsSelectTools(t *testing.T) {
 }
 
 func TestStdioBinaryRequireConfirmation(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.Stdio(t, []string{"ONCEHUB_API_KEY=" + fakeoncehub.TestKey, "ONCEHUB_REQUIRE_CONFIRMATION=true"})
 	res := testenv.Call(t, context.Background(), c, "cancel_booking", map[string]any{"booking_id": "BKNG-AAAAAAAAAA"})
