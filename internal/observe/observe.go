@@ -1,7 +1,7 @@
 // Package observe is oncehub-mcp's metrics and per-call logging: Prometheus
 // counters and histograms for tool calls, upstream requests and rate-limit
 // waits, and one log line per tool call. It never sees an API key except to
-// fingerprint it (oncehub.Fingerprint).
+// fingerprint it (oncehub.Fingerprinter, keyed with the server's secret).
 package observe
 
 import (
@@ -34,6 +34,7 @@ const (
 type Observer struct {
 	logger   *slog.Logger
 	registry *prometheus.Registry
+	fps      *oncehub.Fingerprinter
 
 	toolCalls        *prometheus.CounterVec
 	toolDuration     *prometheus.HistogramVec
@@ -58,6 +59,7 @@ func New(logger *slog.Logger) *Observer {
 	o := &Observer{
 		logger:   logger,
 		registry: reg,
+		fps:      oncehub.NewFingerprinter(nil),
 		toolCalls: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "oncehub_mcp_tool_calls_total",
 			Help: "MCP tool calls by tool and outcome (ok, error, failed, canceled).",
@@ -101,6 +103,10 @@ func New(logger *slog.Logger) *Observer {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return o
 }
+
+// SetFingerprinter makes the per-call log lines label keys with f (the
+// client's, so that a key has one label everywhere). Call it before serving.
+func (o *Observer) SetFingerprinter(f *oncehub.Fingerprinter) { o.fps = f }
 
 // RateLimitFallback counts a request paced locally because the shared
 // (Redis) rate budget was unreachable; see oncehub.RedisOptions.OnFallback.
