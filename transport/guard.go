@@ -2,15 +2,19 @@ package transport
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -20,18 +24,35 @@ import (
 
 // guard stands in front of mcp-go's streamable HTTP handler. In order it
 // checks the Origin, the caller's credentials, and the body size; then it
-// isolates the request from every other one and bounds concurrent tool calls.
+// isolates the request from every other one, admits the calls that reach
+// OnceHub fairly between tenants (admission.go), and keeps track of what is
+// in flight so that shutdown can answer it (shutdown.go).
 type guard struct {
 	next         http.Handler
 	authorize    func(*http.Request) bool
 	origins      originPolicy
 	maxBody      int64
-	slots        chan struct{}
+	adm          *admission
+	tenant       func(*http.Request) Tenant
+	untrusted    *addressLimiter // nil: untrusted callers are not capped
 	queueTimeout time.Duration
 	onReject     func(string)
+	stopped      func(method string, params json.RawMessage) string
 	logger       *slog.Logger
 
 	seq atomic.Uint64
+
+	mu       sync.Mutex
+	inflight map[*inflight]struct{}
+}
+
+// admitted are the methods that may call OnceHub: each is admitted before
+// it runs (tools, resources, prompts that fetch data, completions).
+var admitted = map[string]bool{
+	string(mcp.MethodToolsCall):          true,
+	string(mcp.MethodResourcesRead):      true,
+	string(mcp.MethodPromptsGet):         true,
+	string(mcp.MethodCompletionComplete): true,
 }
 
 func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -66,9 +87,13 @@ func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 
 	var msg struct {
-		Method string `json:"method"`
+		ID     json.RawMessage `json:"id"`
+		Method string          `json:"method"`
+		Params json.RawMessage `json:"params"`
 	}
 	_ = json.Unmarshal(body, &msg) // mcp-go answers malformed bodies itself
+	var id any
+	_ = json.Unmarshal(msg.ID, &id)
 
 	// A stateless server cannot tell whose call a notifications/cancelled
 	// names (every client numbers its requests from 1), so honouring it would
@@ -86,37 +111,66 @@ func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// "" for everyone. Nothing is stored under it; it is not sent back.
 	r.Header.Set(server.HeaderKeySessionID, "req-"+strconv.FormatUint(g.seq.Add(1), 36))
 
-	if msg.Method == string(mcp.MethodToolsCall) {
-		if !g.acquire(r) {
-			if r.Context().Err() != nil {
-				return
-			}
-			w.Header().Set("Retry-After", "1")
-			g.reject(w, "busy", http.StatusServiceUnavailable, -32000,
-				"server busy: too many tool calls in flight, retry shortly")
+	ctx := r.Context()
+	if admitted[msg.Method] {
+		ticket, ok := g.admit(w, r, id)
+		if !ok {
 			return
 		}
-		defer func() { <-g.slots }()
+		defer ticket.release()
+		ctx = context.WithValue(ctx, ticketKey{}, ticket)
 	}
-	g.next.ServeHTTP(w, r)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	fl := &inflight{w: &stopWriter{w: w}, cancel: cancel, id: id, method: msg.Method, params: msg.Params}
+	g.track(fl)
+	defer g.untrack(fl)
+	g.next.ServeHTTP(fl.w, r.WithContext(ctx))
 }
 
-func (g *guard) acquire(r *http.Request) bool {
-	select {
-	case g.slots <- struct{}{}:
-		return true
+// admit takes a slot for a call that may reach OnceHub, in the caller's
+// lane: its tenant's when trusted, its address's otherwise (capped per
+// minute). false: the refusal has been written.
+func (g *guard) admit(w http.ResponseWriter, r *http.Request, id any) (*Ticket, bool) {
+	laneID := "all"
+	if g.tenant != nil {
+		if t := g.tenant(r); t.Trusted {
+			laneID = "tenant:" + t.ID
+		} else {
+			addr := clientAddress(r)
+			laneID = "addr:" + addr
+			if g.untrusted != nil {
+				if wait, ok := g.untrusted.allow(addr); !ok {
+					secs := max(1, int(math.Ceil(wait.Seconds())))
+					w.Header().Set("Retry-After", strconv.Itoa(secs))
+					g.rejectID(w, id, "untrusted_rate", http.StatusTooManyRequests, -32000, fmt.Sprintf(
+						"too many calls from this address with credentials not yet accepted (at most %d a minute until OnceHub accepts the key); retry in %d s. Nothing was sent to OnceHub",
+						g.untrusted.perMinute, secs))
+					return nil, false
+				}
+			}
+		}
+	}
+	ticket, err := g.adm.acquire(r.Context(), laneID, g.queueTimeout)
+	switch {
+	case err == nil:
+		return ticket, true
+	case errors.Is(err, errLaneFull):
+		w.Header().Set("Retry-After", "1")
+		g.rejectID(w, id, "tenant_busy", http.StatusTooManyRequests, -32000, fmt.Sprintf(
+			"too many calls in flight for this caller (at most %d at once); retry shortly. Nothing was sent to OnceHub", g.adm.perLane))
+	case errors.Is(err, errStopping):
+		w.Header().Set("Connection", "close")
+		g.rejectID(w, id, "stopping", http.StatusServiceUnavailable, -32000,
+			"the server is shutting down; this call was not started: retry (another server may answer)")
+	case r.Context().Err() != nil:
+		// The caller went away.
 	default:
+		w.Header().Set("Retry-After", "1")
+		g.rejectID(w, id, "busy", http.StatusServiceUnavailable, -32000,
+			"server busy: too many calls in flight, retry shortly. Nothing was sent to OnceHub")
 	}
-	t := time.NewTimer(g.queueTimeout)
-	defer t.Stop()
-	select {
-	case g.slots <- struct{}{}:
-		return true
-	case <-t.C:
-		return false
-	case <-r.Context().Done():
-		return false
-	}
+	return nil, false
 }
 
 func (g *guard) tooLarge(w http.ResponseWriter) {
@@ -125,21 +179,33 @@ func (g *guard) tooLarge(w http.ResponseWriter) {
 }
 
 func (g *guard) reject(w http.ResponseWriter, reason string, status, code int, message string) {
+	g.rejectID(w, nil, reason, status, code, message)
+}
+
+func (g *guard) rejectID(w http.ResponseWriter, id any, reason string, status, code int, message string) {
 	if g.onReject != nil {
 		g.onReject(reason)
 	}
 	g.logger.Debug("refused HTTP request", "reason", reason, "status", status)
-	g.writeError(w, status, code, message)
+	g.writeErrorID(w, id, status, code, message)
 }
 
 func (g *guard) writeError(w http.ResponseWriter, status, code int, message string) {
+	g.writeErrorID(w, nil, status, code, message)
+}
+
+func (g *guard) writeErrorID(w http.ResponseWriter, id any, status, code int, message string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(mcp.JSONRPCError{
+	_ = json.NewEncoder(w).Encode(jsonrpcError(id, code, message, nil))
+}
+
+func jsonrpcError(id any, code int, message string, data any) mcp.JSONRPCError {
+	return mcp.JSONRPCError{
 		JSONRPC: mcp.JSONRPC_VERSION,
-		ID:      mcp.NewRequestId(nil),
-		Error:   mcp.NewJSONRPCErrorDetails(code, message, nil),
-	})
+		ID:      mcp.NewRequestId(id),
+		Error:   mcp.NewJSONRPCErrorDetails(code, message, data),
+	}
 }
 
 // originPolicy decides which browser origins may call the server: none but
