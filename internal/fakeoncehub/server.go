@@ -70,7 +70,7 @@ type Server struct {
 	requests []Request         // the newest, at most 2×RecordLimit (see record)
 
 	reqSeq atomic.Int64 // requests received (RequestCount)
-	faults faults // injected faults and the rate-limit mode (faults.go)
+	faults faults       // injected faults and the rate-limit mode (faults.go)
 }
 
 // New returns a fake with seeded data for each key's account.
