@@ -318,44 +318,70 @@ func AdmissionFrom(ctx context.Context) *Ticket {
 	return t
 }
 
-// addressLimiter caps the calls per minute of untrusted callers, per client
-// address (x/time/rate buckets; idle ones are forgotten).
+// addressLimiter caps, per client address, how many credentials not yet
+// trusted may be tried a minute (x/time/rate buckets): a stranger trying
+// random keys gets a few tries a minute, while calls with a credential tried
+// lately pass (a bad key is answered from the key memory without a request,
+// a good one becomes trusted with its first answer). Idle addresses are
+// forgotten.
 type addressLimiter struct {
 	perMinute int
 	burst     int
 
 	mu        sync.Mutex
-	buckets   map[string]*rate.Limiter
+	addrs     map[string]*addressState
 	lastSweep time.Time
 }
 
-func newAddressLimiter(perMinute int) *addressLimiter {
-	return &addressLimiter{perMinute: perMinute, burst: max(1, perMinute/2), buckets: map[string]*rate.Limiter{}, lastSweep: time.Now()}
+type addressState struct {
+	bucket *rate.Limiter
+	tried  map[string]time.Time // credentials tried lately (by ID), at most maxTried
 }
 
-// allow takes a turn for addr, or returns how long until one is free.
-func (l *addressLimiter) allow(addr string) (time.Duration, bool) {
+const (
+	triedFor = time.Minute
+	maxTried = 64
+)
+
+func newAddressLimiter(perMinute int) *addressLimiter {
+	return &addressLimiter{perMinute: perMinute, burst: max(1, perMinute/2), addrs: map[string]*addressState{}, lastSweep: time.Now()}
+}
+
+// allow lets a call with credential id from addr through, or returns how
+// long until a new credential may be tried.
+func (l *addressLimiter) allow(addr, id string) (time.Duration, bool) {
 	now := time.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.lastSweep) > time.Minute {
 		l.lastSweep = now
-		for k, b := range l.buckets {
-			if b.TokensAt(now) >= float64(l.burst) {
-				delete(l.buckets, k)
+		for k, st := range l.addrs {
+			if st.bucket.TokensAt(now) >= float64(l.burst) {
+				delete(l.addrs, k)
 			}
 		}
 	}
-	b := l.buckets[addr]
-	if b == nil {
-		b = rate.NewLimiter(rate.Limit(float64(l.perMinute)/60), l.burst)
-		l.buckets[addr] = b
+	st := l.addrs[addr]
+	if st == nil {
+		st = &addressState{bucket: rate.NewLimiter(rate.Limit(float64(l.perMinute)/60), l.burst), tried: map[string]time.Time{}}
+		l.addrs[addr] = st
 	}
-	r := b.ReserveN(now, 1)
+	if at, ok := st.tried[id]; ok && now.Sub(at) < triedFor {
+		return 0, true
+	}
+	r := st.bucket.ReserveN(now, 1)
 	if d := r.DelayFrom(now); d > 0 {
 		r.CancelAt(now)
 		return d, false
 	}
+	if len(st.tried) >= maxTried {
+		for k, at := range st.tried {
+			if now.Sub(at) >= triedFor || len(st.tried) >= maxTried {
+				delete(st.tried, k)
+			}
+		}
+	}
+	st.tried[id] = now
 	return 0, true
 }
 

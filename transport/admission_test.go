@@ -2,6 +2,7 @@ package transport
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -111,15 +112,21 @@ func TestAdmissionCloseRefusesQueuedAndNewCalls(t *testing.T) {
 	held.release()
 }
 
-func TestAddressLimiterCapsPerAddress(t *testing.T) {
+// Each new credential from an address takes a turn; one tried lately does
+// not; another address has its own budget.
+func TestAddressLimiterCapsNewCredentialsPerAddress(t *testing.T) {
 	l := newAddressLimiter(60) // a burst of 30, then one a second
-	for range 30 {
-		_, ok := l.allow("10.0.0.1")
+	for i := range 30 {
+		_, ok := l.allow("10.0.0.1", fmt.Sprint("key-", i))
 		require.True(t, ok)
 	}
-	wait, ok := l.allow("10.0.0.1")
+	wait, ok := l.allow("10.0.0.1", "key-new")
 	assert.False(t, ok)
 	assert.Greater(t, wait, time.Duration(0))
-	_, ok = l.allow("10.0.0.2")
+	for range 100 {
+		_, ok = l.allow("10.0.0.1", "key-7")
+		require.True(t, ok, "a key tried lately passes: its calls are answered from memory")
+	}
+	_, ok = l.allow("10.0.0.2", "key-new")
 	assert.True(t, ok, "another address has its own budget")
 }

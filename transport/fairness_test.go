@@ -162,8 +162,9 @@ func TestEveryMethodThatCallsOnceHubIsAdmittedPerTenant(t *testing.T) {
 }
 
 // Strangers (keys not accepted yet) share one lane per client address and
-// a few calls a minute; a trusted tenant from the same address is served
-// while they are refused.
+// may try a few new keys a minute; repeating a key tried lately is not
+// capped; a trusted tenant from the same address is served while they are
+// refused.
 func TestUntrustedCallersAreCappedPerAddress(t *testing.T) {
 	hs := newHeldServer()
 	close(hs.release)
@@ -181,6 +182,11 @@ func TestUntrustedCallersAreCappedPerAddress(t *testing.T) {
 		}
 	}
 	assert.Equal(t, map[int]int{http.StatusOK: 2, http.StatusTooManyRequests: 28}, codes, "a burst of 2, then 4 a minute")
+	for range 10 {
+		resp := postRaw(t, url, "bogus-a", protocol2025, heldCalls["tools/call"])
+		resp.Body.Close()
+		assert.Equal(t, http.StatusOK, resp.StatusCode, "a key tried lately is not capped")
+	}
 	var e struct {
 		ID    int `json:"id"`
 		Error struct{ Message string }
@@ -188,6 +194,7 @@ func TestUntrustedCallersAreCappedPerAddress(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(body), &e))
 	assert.Equal(t, 7, e.ID, "the refusal answers the request's ID")
 	assert.Contains(t, e.Error.Message, "at most 4 a minute")
+	assert.Contains(t, e.Error.Message, "new credentials")
 	assert.Contains(t, e.Error.Message, "Nothing was sent to OnceHub")
 
 	resp := postRaw(t, url, "good-tenant", protocol2025, heldCalls["tools/call"])

@@ -140,11 +140,11 @@ func (g *guard) admit(w http.ResponseWriter, r *http.Request, id any) (*Ticket, 
 			addr := clientAddress(r)
 			laneID = "addr:" + addr
 			if g.untrusted != nil {
-				if wait, ok := g.untrusted.allow(addr); !ok {
+				if wait, ok := g.untrusted.allow(addr, t.ID); !ok {
 					secs := max(1, int(math.Ceil(wait.Seconds())))
 					w.Header().Set("Retry-After", strconv.Itoa(secs))
 					g.rejectID(w, id, "untrusted_rate", http.StatusTooManyRequests, -32000, fmt.Sprintf(
-						"too many calls from this address with credentials not yet accepted (at most %d a minute until OnceHub accepts the key); retry in %d s. Nothing was sent to OnceHub",
+						"too many new credentials tried from this address (at most %d a minute until OnceHub accepts one); retry in %d s. Nothing was sent to OnceHub",
 						g.untrusted.perMinute, secs))
 					return nil, false
 				}

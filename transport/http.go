@@ -60,8 +60,9 @@ type HTTPOptions struct {
 	// Tenant, when set, says who a request comes from (see Tenant): each
 	// tenant may have at most MaxInFlightPerTenant calls admitted at once
 	// (DefaultMaxInFlightTenant when zero), and untrusted callers share one
-	// lane per client address and at most UntrustedPerMinute calls a minute
-	// per address (DefaultUntrustedPerMin when zero; negative: no cap).
+	// lane per client address, from which at most UntrustedPerMinute new
+	// credentials may be tried a minute (DefaultUntrustedPerMin when zero;
+	// negative: no cap).
 	// Without it every caller shares one lane.
 	Tenant               func(*http.Request) Tenant
 	MaxInFlightPerTenant int

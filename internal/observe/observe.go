@@ -108,6 +108,23 @@ func New(logger *slog.Logger) *Observer {
 // client's, so that a key has one label everywhere). Call it before serving.
 func (o *Observer) SetFingerprinter(f *oncehub.Fingerprinter) { o.fps = f }
 
+// CacheStats exports the counts of the reference-data cache (reads answered
+// from memory, reads sent to OnceHub) that stats reports.
+func (o *Observer) CacheStats(stats func() (hits, misses int64)) {
+	o.registry.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name:        "oncehub_mcp_cache_reads_total",
+			Help:        "Reads of reference data (booking calendars, event types, users, teams, booking pages) by result: hit (answered from memory) or miss (sent to OnceHub).",
+			ConstLabels: prometheus.Labels{"result": "hit"},
+		}, func() float64 { h, _ := stats(); return float64(h) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name:        "oncehub_mcp_cache_reads_total",
+			Help:        "Reads of reference data (booking calendars, event types, users, teams, booking pages) by result: hit (answered from memory) or miss (sent to OnceHub).",
+			ConstLabels: prometheus.Labels{"result": "miss"},
+		}, func() float64 { _, m := stats(); return float64(m) }),
+	)
+}
+
 // RateLimitFallback counts a request paced locally because the shared
 // (Redis) rate budget was unreachable; see oncehub.RedisOptions.OnFallback.
 func (o *Observer) RateLimitFallback(error) { o.rateLimitLocal.Inc() }
