@@ -39,6 +39,9 @@ const (
 	FaultOversized
 	// FaultRedirect answers 302 with Location (plain HTTP to the same path when empty).
 	FaultRedirect
+	// FaultBody answers Status (200 when zero) with exactly Body: a success
+	// without the object it should carry ("", "null").
+	FaultBody
 )
 
 // Fault is one misbehaving answer. Build one with the helpers (RateLimited,
@@ -53,6 +56,7 @@ type Fault struct {
 	Delay      time.Duration
 	Size       int64
 	Location   string
+	Body       string
 	Count      int // how many requests it answers; 1 when zero
 }
 
@@ -85,6 +89,12 @@ func Oversized(size int64) Fault { return Fault{Kind: FaultOversized, Size: size
 
 // RedirectTo is a 302 to location ("" redirects to plain HTTP on the same host and path).
 func RedirectTo(location string) Fault { return Fault{Kind: FaultRedirect, Location: location} }
+
+// SuccessBody is a success (status; 200 when zero) whose body is exactly
+// body, e.g. "null" or "" where OnceHub should have sent an object.
+func SuccessBody(status int, body string) Fault {
+	return Fault{Kind: FaultBody, Status: status, Body: body}
+}
 
 // On narrows f to requests with method ("" any) and path (without /v2; "" any).
 func (f Fault) On(method, path string) Fault {
@@ -321,6 +331,14 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, key string) 
 			}
 		}
 		_, _ = w.Write([]byte(`"}`))
+	case FaultBody:
+		status := f.Status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(f.Body))
 	case FaultRedirect:
 		loc := f.Location
 		if loc == "" {
