@@ -71,6 +71,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	logger := newLogger(stderr, cfg)
+	// Libraries that log through slog's default logger (zitadel/oidc in
+	// oauth mode) write in the same format, level and stream.
+	slog.SetDefault(logger)
 	a, err := app.Build(cfg, app.Options{Version: currentVersion(), Logger: logger})
 	if err != nil {
 		logger.Error("cannot start", "err", err)
@@ -83,6 +86,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	logger.Info("oncehub-mcp starting", "mode", mode, "version", currentVersion(), "config", a.Describe())
 	if a.Demo() {
 		logger.Info("demo sandbox: tools use a built-in fake OnceHub with sample data on a loopback port; no real account is used and nothing is sent to OnceHub")
+		if a.OAuth != nil {
+			logger.Info("demo sandbox with OAuth: connect an OAuth-capable client (the MCP Inspector) to this server's /mcp URL; the authorization page accepts the demo key " + app.DemoKey)
+		}
 	}
 	switch mode {
 	case app.ModeStdio:
@@ -93,6 +99,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		err = transport.ServeStdio(ctx, a.MCP, stdin, stdout, logger, a.StdioContext)
 	case app.ModeHTTP:
+		if a.Secret.Ephemeral() {
+			logger.Info("ONCEHUB_SERVER_SECRET is not set: the session IDs this process hands out are valid only in it; replicas behind one address must share a secret")
+		}
+		if a.Redis == nil {
+			logger.Info("no ONCEHUB_REDIS_URL: the session table is kept in this process, answers to confirmation questions must reach the replica that asked, and streams cannot be resumed")
+		}
 		opts := a.HTTPOptions()
 		err = transport.ServeHTTP(ctx, transport.NewHTTPHandler(a.MCP, opts), opts, nil)
 	}

@@ -38,6 +38,11 @@ type User struct {
 	Extra     Extra    `json:"-"`
 }
 
+// Name is the user's full name ("" when OnceHub gave none).
+func (u User) Name() string {
+	return strings.TrimSpace(u.FirstName + " " + u.LastName)
+}
+
 // UnmarshalJSON keeps unknown fields in Extra.
 func (u *User) UnmarshalJSON(data []byte) error {
 	type plain User

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mark3labs/mcp-go/mcp"
+
 	"github.com/oncehub-mcp/oncehub-mcp/internal/clip"
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 )
@@ -328,6 +330,8 @@ func findAvailableSlots(ctx context.Context, d Deps, calendarID string, p parsed
 	var found []oncehub.TimeSlot
 	seen := map[int64]bool{}
 	free := 0 // free slots before the filters, for the advice when none match
+	windows := int((end.Sub(start) + oncehub.MaxSlotWindow - 1) / oncehub.MaxSlotWindow)
+	searched := 0
 	for from := start; from.Before(end) && len(found) <= p.max; {
 		to := earliest(from.Add(oncehub.MaxSlotWindow), end)
 		reqStart := from
@@ -343,6 +347,7 @@ func findAvailableSlots(ctx context.Context, d Deps, calendarID string, p parsed
 			out.StoppedEarly = fmt.Sprintf("Searched %s → %s only; OnceHub failed for %s → %s: %s Continue with start=%s.",
 				local(start), local(from), local(from), local(to), errorMessage(err, false), local(from))
 			out.NextStart = local(from)
+			logToClient(ctx, mcp.LoggingLevelWarning, "the slot search stopped early: "+out.StoppedEarly)
 			break
 		}
 		for _, s := range slots {
@@ -358,6 +363,11 @@ func findAvailableSlots(ctx context.Context, d Deps, calendarID string, p parsed
 			}
 		}
 		from = to
+		searched++
+		if windows > 1 {
+			reportProgress(ctx, float64(min(searched, windows)), float64(windows),
+				fmt.Sprintf("searched %s → %s: %d matching slots so far", local(start), local(to), len(found)))
+		}
 	}
 	slices.SortFunc(found, func(a, b oncehub.TimeSlot) int { return a.StartTime.Compare(b.StartTime) })
 	if len(found) > p.max {

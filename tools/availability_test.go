@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -569,4 +571,44 @@ func TestFindAvailableSlotsUpstreamFailsPartWay(t *testing.T) {
 	assert.Equal(t, "2027-01-11T10:00:00+01:00", slots[0].StartTimeLocal)
 	assert.Less(t, slots[len(slots)-1].StartTimeLocal, seam)
 	assert.Len(t, slots, 4*4*8+1, "Mon 11 Jan to Thu 4 Feb, plus Monday 8 February's 10:00 (10:45 is the seam)")
+}
+
+// A search over several 30-day windows reports its progress, one
+// notification per window, to a call that sent a progress token.
+func TestFindAvailableSlotsReportsProgressPerWindow(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	ids := calendarIDs(t, env, c)
+	var mu sync.Mutex
+	var progress, totals []float64
+	var last string
+	c.OnNotification(func(n mcp.JSONRPCNotification) {
+		if n.Method != "notifications/progress" {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		progress = append(progress, n.Params.AdditionalFields["progress"].(float64))
+		totals = append(totals, n.Params.AdditionalFields["total"].(float64))
+		last = n.Params.AdditionalFields["message"].(string)
+	})
+	req := mcp.CallToolRequest{}
+	req.Params.Name = "find_available_slots"
+	req.Params.Arguments = map[string]any{"booking_calendar_id": ids[calSupport], "start": "2027-01-09T09:45:00Z", "end": "2027-04-08", "max_slots": 500}
+	req.Params.Meta = &mcp.Meta{ProgressToken: "slots"}
+	res, err := c.CallTool(testenv.KeyCtx(), req)
+	require.NoError(t, err)
+	require.False(t, res.IsError, testenv.Text(res))
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, []float64{1, 2, 3}, progress)
+	assert.Equal(t, []float64{3, 3, 3}, totals)
+	assert.Contains(t, last, "searched 2027-01-09T09:45:00Z → 2027-04-09T00:00:00Z")
+
+	// Without a token, nothing is sent.
+	progress = nil
+	mu.Unlock()
+	findSlots(t, c, map[string]any{"booking_calendar_id": ids[calSupport], "start": "2027-01-09", "end": "2027-04-08"})
+	mu.Lock()
+	assert.Empty(t, progress)
 }

@@ -38,7 +38,7 @@ func (a listBookingsArgs) options() *oncehub.BookingListOptions {
 		StartingTime:    oncehub.DateRange{After: a.StartingAfter, Before: a.StartingBefore},
 		CreationTime:    oncehub.DateRange{After: a.CreatedAfter, Before: a.CreatedBefore},
 		LastUpdatedTime: oncehub.DateRange{After: a.UpdatedAfter, Before: a.UpdatedBefore},
-		Expand:          a.Expand,
+		Expand:          a.expandForNames(a.Expand, "owner"),
 	}
 }
 
@@ -70,6 +70,7 @@ type bookingView struct {
 	GuestName         string `json:"guest_name,omitempty"`
 	GuestEmail        string `json:"guest_email,omitempty"`
 	Owner             string `json:"owner,omitempty"`
+	OwnerName         string `json:"owner_name,omitempty"`
 	Contact           string `json:"contact,omitempty"`
 	BookingCalendar   string `json:"booking_calendar,omitempty"`
 	Location          string `json:"location,omitempty"`
@@ -89,6 +90,9 @@ func viewBooking(b oncehub.Booking, loc *time.Location) bookingView {
 		v.TimeZone = loc.String()
 	}
 	v.StartingTimeLocal = localTime(b.StartingTime, loc, b.CustomerTimezone)
+	if b.Owner.Object != nil {
+		v.OwnerName = b.Owner.Object.Name()
+	}
 	if b.FormSubmission != nil {
 		v.GuestName, v.GuestEmail = b.FormSubmission.Name, b.FormSubmission.Email
 	}

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/oncehub-mcp/oncehub-mcp/internal/clip"
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
@@ -59,6 +62,23 @@ func (d detailArg) validate() error {
 
 func (d detailArg) full() bool { return d.Detail == "full" }
 
+// expandForNames adds refs, the references whose names the compact view
+// shows beside their IDs, to the fields the caller asked OnceHub to expand:
+// OnceHub expands them in the same request, so a name costs no extra call.
+// detail=full returns OnceHub's objects as asked.
+func (d detailArg) expandForNames(asked []string, refs ...string) []string {
+	if d.full() {
+		return asked
+	}
+	out := slices.Clone(asked)
+	for _, r := range refs {
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // listResult is the value list tools return. The paging fields come before
 // items so that a host that truncates long text still shows them.
 type listResult[V any] struct {
@@ -94,9 +114,16 @@ func listPage[T, O, V any](ctx context.Context, p pageArgs, s lister[T, O], opts
 					return nil, err
 				}
 				res.StoppedEarly = stoppedEarly(len(items), pager.Cursor(), err)
+				logToClient(ctx, mcp.LoggingLevelWarning, "the list stopped early: "+res.StoppedEarly)
 				break
 			}
 			items = append(items, it)
+			if len(items)%oncehub.MaxPageSize == 0 {
+				walkProgress(ctx, len(items), p.MaxResults) // a full page was read
+			}
+		}
+		if len(items)%oncehub.MaxPageSize != 0 {
+			walkProgress(ctx, len(items), p.MaxResults) // the last, shorter page
 		}
 		res.HasMore, res.NextCursor = pager.HasMore(), pager.Cursor()
 	} else {
@@ -118,6 +145,14 @@ func listPage[T, O, V any](ctx context.Context, p pageArgs, s lister[T, O], opts
 // where to continue.
 func stoppedEarly(n int, cursor string, err error) string {
 	return fmt.Sprintf("Stopped after %d items because of an error; continue with after=%q. %s", n, cursor, errorMessage(err, false))
+}
+
+// walkProgress reports a walk of up to max items that has read got so far
+// (pages of oncehub.MaxPageSize, the last one shorter).
+func walkProgress(ctx context.Context, got, max int) {
+	pages := (got + oncehub.MaxPageSize - 1) / oncehub.MaxPageSize
+	reportProgress(ctx, float64(got), float64(max),
+		fmt.Sprintf("read %d items in %d pages (up to %d wanted)", got, pages, max))
 }
 
 // listDetail is listPage for list tools with the detail argument: items

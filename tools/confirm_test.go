@@ -1,8 +1,12 @@
 package tools_test
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -89,6 +93,7 @@ func TestConfirmationAskedBeforeCancel(t *testing.T) {
 		{"in-process", testenv.ProtocolLatest},
 		{"in-process", testenv.Protocol2025},
 		{"http", testenv.ProtocolLatest}, // stateless HTTP: the multi round-trip form
+		{"http", testenv.Protocol2025},   // an HTTP session: asked on the call's stream
 	} {
 		t.Run(tc.kind+"/"+tc.proto, func(t *testing.T) {
 			env := testenv.New(t)
@@ -126,6 +131,8 @@ func TestDeclinedConfirmationSendsNothing(t *testing.T) {
 		{"in-process", testenv.Protocol2025, decline, "reassign_booking"},
 		{"http", testenv.ProtocolLatest, decline, "request_booking_reschedule"},
 		{"http", testenv.ProtocolLatest, dismiss, "reassign_booking"},
+		{"http", testenv.Protocol2025, decline, "cancel_booking"},
+		{"http", testenv.Protocol2025, dismiss, "request_booking_reschedule"},
 	} {
 		t.Run(tc.kind+"/"+tc.proto+"/"+string(tc.answer)+"/"+tc.tool, func(t *testing.T) {
 			env := testenv.New(t)
@@ -174,22 +181,30 @@ func TestNoShowIsNotConfirmed(t *testing.T) {
 }
 
 func TestConfirmationIsForTheBookingAsShown(t *testing.T) {
-	env := testenv.New(t)
-	b := pickBooking(t, env, "scheduled", true)
-	u := answering(accept)
-	// While the first question is on screen, the meeting changes: the answer
-	// was given for something else, so the user is asked again.
-	u.during = func() {
-		if len(u.asked) == 1 {
-			require.True(t, env.Fake.PatchBooking(fakeoncehub.TestKey, b.ID, map[string]any{"subject": "Renamed meeting"}))
-		}
+	for _, tc := range []struct{ kind, proto string }{
+		{"in-process", testenv.ProtocolLatest},
+		{"in-process", testenv.Protocol2025},
+		{"http", testenv.Protocol2025},
+	} {
+		t.Run(tc.kind+"/"+tc.proto, func(t *testing.T) {
+			env := testenv.New(t)
+			b := pickBooking(t, env, "scheduled", true)
+			u := answering(accept)
+			// While the first question is on screen, the meeting changes: the answer
+			// was given for something else, so the user is asked again.
+			u.during = func() {
+				if len(u.asked) == 1 {
+					require.True(t, env.Fake.PatchBooking(fakeoncehub.TestKey, b.ID, map[string]any{"subject": "Renamed meeting"}))
+				}
+			}
+			c, ctx := connect(t, env, tc.kind, tc.proto, u)
+			testenv.Object(t, testenv.Call(t, ctx, c, "cancel_booking", map[string]any{"booking_id": b.ID}))
+			q := u.questions()
+			require.Len(t, q, 2)
+			assert.Contains(t, q[0], b.Subject)
+			assert.Contains(t, q[1], `"Renamed meeting"`)
+		})
 	}
-	c, ctx := connect(t, env, "in-process", testenv.ProtocolLatest, u)
-	testenv.Object(t, testenv.Call(t, ctx, c, "cancel_booking", map[string]any{"booking_id": b.ID}))
-	q := u.questions()
-	require.Len(t, q, 2)
-	assert.Contains(t, q[0], b.Subject)
-	assert.Contains(t, q[1], `"Renamed meeting"`)
 }
 
 func TestForgedConfirmationIsNotConsent(t *testing.T) {
@@ -214,27 +229,60 @@ func TestForgedConfirmationIsNotConsent(t *testing.T) {
 func TestWithoutElicitationTheHostApproves(t *testing.T) {
 	for _, tc := range []struct{ kind, proto string }{
 		{"in-process", testenv.ProtocolLatest},
+		{"in-process", testenv.Protocol2025},
 		{"http", testenv.ProtocolLatest},
-		// A 2025-11-25 client over stateless HTTP reports no capabilities,
-		// even with an elicitation handler: it cannot confirm.
 		{"http", testenv.Protocol2025},
 	} {
 		t.Run(tc.kind+"/"+tc.proto, func(t *testing.T) {
 			env := testenv.New(t)
 			b := pickBooking(t, env, "scheduled", true)
-			var u *user
-			if tc.proto == testenv.Protocol2025 {
-				u = answering(decline)
-			}
-			c, ctx := connect(t, env, tc.kind, tc.proto, u)
+			c, ctx := connect(t, env, tc.kind, tc.proto, nil)
 			out := testenv.Object(t, testenv.Call(t, ctx, c, "cancel_booking", map[string]any{"booking_id": b.ID}))
 			assert.Equal(t, "canceled", out["status"])
 			assert.Equal(t, []string{"POST /bookings/" + b.ID + "/cancel"}, methods(env), "no summary is read when nobody can be asked")
-			if u != nil {
-				assert.Empty(t, u.questions())
-			}
 		})
 	}
+}
+
+// A question asked on a session that gets no answer ends the call: nothing
+// is sent, and the result says so.
+func TestUnansweredConfirmationSendsNothing(t *testing.T) {
+	for _, kind := range []string{"in-process", "http"} {
+		t.Run(kind, func(t *testing.T) {
+			env := testenv.New(t, func(s testenv.Setup) { s.Deps.ConfirmTimeout = 300 * time.Millisecond })
+			b := pickBooking(t, env, "scheduled", true)
+			u := &silent{}
+			opts := []client.ClientOption{client.WithProtocolVersion(testenv.Protocol2025), client.WithElicitationHandler(u)}
+			var c *client.Client
+			ctx := testenv.KeyCtx()
+			if kind == "http" {
+				c, ctx = env.HTTP(t, env.HTTPServer(t), map[string]string{"API-Key": fakeoncehub.TestKey}, opts...), context.Background()
+			} else {
+				var err error
+				c, err = client.NewInProcessClientWithOptions(env.App.MCP, opts...)
+				require.NoError(t, err)
+				require.NoError(t, c.Start(context.Background()))
+				t.Cleanup(func() { _ = c.Close() })
+				_, err = c.Initialize(context.Background(), mcp.InitializeRequest{})
+				require.NoError(t, err)
+			}
+			res := testenv.Call(t, ctx, c, "cancel_booking", map[string]any{"booking_id": b.ID})
+			require.True(t, res.IsError, testenv.Text(res))
+			assert.Contains(t, testenv.Text(res), "Not confirmed: no answer to the confirmation question came within 300ms")
+			assert.Contains(t, testenv.Text(res), "nothing was sent to OnceHub")
+			assert.Equal(t, int32(1), u.asked.Load())
+			assert.Equal(t, []string{"GET /bookings/" + b.ID}, methods(env), "only the read for the summary")
+		})
+	}
+}
+
+// silent is a user who never answers.
+type silent struct{ asked atomic.Int32 }
+
+func (s *silent) Elicit(ctx context.Context, _ mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+	s.asked.Add(1)
+	<-ctx.Done()
+	return nil, ctx.Err()
 }
 
 func TestRequireConfirmation(t *testing.T) {
@@ -260,6 +308,13 @@ func TestRequireConfirmation(t *testing.T) {
 				assert.Contains(t, msg, tool+" was not run")
 				assert.Contains(t, msg, "--require-confirmation")
 				assert.Contains(t, msg, "Nothing was sent to OnceHub")
+				// It says what the client lacks, and how to fix it.
+				if tc.proto == testenv.ProtocolLatest {
+					assert.Contains(t, msg, "the client declared no elicitation capability in this request's capabilities")
+				} else {
+					assert.Contains(t, msg, "the client declared no elicitation capability when it initialized")
+				}
+				assert.Contains(t, msg, "turn on its support for elicitation (form mode)")
 			}
 			assert.Empty(t, env.Fake.Requests(), "nothing at all reaches OnceHub")
 		})
@@ -270,14 +325,31 @@ func TestRequireConfirmation(t *testing.T) {
 		c, ctx := connect(t, env, "in-process", testenv.ProtocolLatest, nil)
 		testenv.Object(t, testenv.Call(t, ctx, c, "mark_booking_no_show", map[string]any{"booking_id": b.ID}))
 	})
-	t.Run("a client that can confirm is asked", func(t *testing.T) {
+	for _, proto := range []string{testenv.ProtocolLatest, testenv.Protocol2025} {
+		t.Run("a client that can confirm is asked/http/"+proto, func(t *testing.T) {
+			env := testenv.New(t, requireIt)
+			b := pickBooking(t, env, "scheduled", true)
+			u := answering(accept)
+			c, ctx := connect(t, env, "http", proto, u)
+			out := testenv.Object(t, testenv.Call(t, ctx, c, "cancel_booking", map[string]any{"booking_id": b.ID}))
+			assert.Equal(t, "canceled", out["status"])
+			assert.Len(t, u.questions(), 1)
+		})
+	}
+	t.Run("an HTTP client outside its session is told why", func(t *testing.T) {
 		env := testenv.New(t, requireIt)
 		b := pickBooking(t, env, "scheduled", true)
 		u := answering(accept)
-		c, ctx := connect(t, env, "http", testenv.ProtocolLatest, u)
-		out := testenv.Object(t, testenv.Call(t, ctx, c, "cancel_booking", map[string]any{"booking_id": b.ID}))
-		assert.Equal(t, "canceled", out["status"])
-		assert.Len(t, u.questions(), 1)
+		url := env.HTTPServer(t)
+		c := env.HTTP(t, url, map[string]string{"API-Key": fakeoncehub.TestKey}, client.WithProtocolVersion(testenv.Protocol2025), client.WithElicitationHandler(u))
+		require.NotEmpty(t, c.GetSessionId(), "initialize gave the client a session")
+		// The same call from a client that drops the session ID it was given:
+		// served statelessly, where what it declared at initialize is unknown.
+		res := postWithoutSession(t, url, b.ID)
+		assert.Contains(t, res, "cancel_booking was not run")
+		assert.Contains(t, res, "did not send back the Mcp-Session-Id")
+		assert.Empty(t, u.questions())
+		assert.Empty(t, env.Fake.Requests())
 	})
 }
 
@@ -340,4 +412,23 @@ func TestStaleConfirmationIsAskedAgain(t *testing.T) {
 	c, ctx := connect(t, env, "in-process", testenv.ProtocolLatest, u)
 	testenv.Object(t, testenv.Call(t, ctx, c, "cancel_booking", map[string]any{"booking_id": b.ID}))
 	assert.Len(t, u.questions(), 2, "an answer to a question older than 10 minutes is not consent")
+}
+
+// postWithoutSession calls cancel_booking on protocol 2025-11-25 the way a
+// client that ignores Mcp-Session-Id would, and returns the result's text.
+func postWithoutSession(t *testing.T, url, bookingID string) string {
+	t.Helper()
+	body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"cancel_booking","arguments":{"booking_id":"` + bookingID + `"}}}`
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewBufferString(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("MCP-Protocol-Version", testenv.Protocol2025)
+	req.Header.Set("API-Key", fakeoncehub.TestKey)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(out))
+	return string(out)
 }

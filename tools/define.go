@@ -105,6 +105,7 @@ func build[A any](s spec, confirm func(ctx context.Context, args A) error, run f
 			if err != nil {
 				return errorResult(names.name(err), write), nil
 			}
+			ctx = withProgress(ctx, req)
 			if confirm != nil {
 				if err := confirm(withCall(ctx, req), args); err != nil {
 					return confirmResult(names.name(err)), nil
@@ -142,8 +143,8 @@ func requestID(resp *oncehub.Response) string {
 	return resp.RequestID
 }
 
-// structured returns v as structuredContent plus a compact JSON text copy
-// (hosts that ignore structuredContent show the text to the model). A
+// structured returns v as structuredContent plus its text for the model
+// (render.go: tables for lists, days for slots, compact JSON else). A
 // write's result ends with OnceHub's request_id, which support asks for.
 func structured(v any, requestID string) *mcp.CallToolResult {
 	text, err := json.Marshal(v)
@@ -159,8 +160,9 @@ func structured(v any, requestID string) *mcp.CallToolResult {
 		text = fmt.Appendf(text[:len(text)-1:len(text)-1], `%s"request_id":%s}`, sep, id)
 	}
 	// The encoded bytes serve as structuredContent too: encoding the value a
-	// second time would cost as much again.
-	return mcp.NewToolResultStructured(json.RawMessage(text), string(text))
+	// second time would cost as much again. The text a model reads is
+	// rendered from them (render.go).
+	return mcp.NewToolResultStructured(json.RawMessage(text), renderText(v, text))
 }
 
 // argNames names the tool argument that carries each OnceHub parameter, so

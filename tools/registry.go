@@ -74,6 +74,10 @@ type Deps struct {
 	// RequireConfirmation refuses destructive calls from clients that cannot
 	// ask the user to confirm them (no elicitation support).
 	RequireConfirmation bool
+	// ConfirmTimeout bounds the wait for the user's answer to a question asked
+	// on the session (protocol 2025-11-25 and older); DefaultConfirmTimeout
+	// when zero. Without an answer in time, nothing is run.
+	ConfirmTimeout time.Duration
 }
 
 func (d Deps) now() time.Time {

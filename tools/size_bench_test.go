@@ -12,8 +12,9 @@ import (
 )
 
 // BenchmarkCompactListBookings compares what list_bookings puts in the
-// model's context for 100 bookings (compact, the default, and detail=full)
-// with OnceHub's raw JSON for the same 100. Goal: compact ≤ 40% of raw.
+// model's context (its text content) for 100 bookings (compact, the default,
+// and detail=full) with OnceHub's raw JSON for the same 100. Goal: compact
+// ≤ 40% of raw. bench/tokens measures whole requests in tokens.
 func BenchmarkCompactListBookings(b *testing.B) {
 	env := testenv.New(b)
 	c := env.InProcess(b)

@@ -153,13 +153,7 @@ func (p *slotPicker) decorateTools(ctx context.Context, defs []mcp.Tool) []mcp.T
 // on the session. (Stateless HTTP keeps no session, so a pre-2026-07-28
 // client over HTTP is never seen as supporting it.)
 func ClientSupportsUI(ctx context.Context) bool {
-	var caps *mcp.ClientCapabilities
-	if info := server.RequestProtocolInfoFromContext(ctx); info != nil && info.Modern {
-		caps = info.ClientCapabilities
-	} else if s, ok := server.ClientSessionFromContext(ctx).(server.SessionWithClientInfo); ok {
-		c := s.GetClientCapabilities()
-		caps = &c
-	}
+	caps := clientDeclared(ctx).caps
 	if caps == nil {
 		return false
 	}

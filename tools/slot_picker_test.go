@@ -131,7 +131,7 @@ func TestSlotPickerIsOfferedOnlyToHostsThatDeclareMCPApps(t *testing.T) {
 			require.False(t, a.IsError, testenv.Text(a))
 			assert.Equal(t, rawJSON(t, c), rawJSON(t, b), "the result a plain host gets is today's")
 			assert.Equal(t, rawJSON(t, b), rawJSON(t, a), "a UI host gets the same result: the text stays complete")
-			assert.Contains(t, testenv.Text(a), `"start_time":"2026-11-30T03:30:00Z"`, "09:00 in Kolkata, as text")
+			assert.Contains(t, testenv.Text(a), "2026-11-30 Mon +05:30: 09:00 ", "09:00 in Kolkata, as text")
 		})
 	}
 }
@@ -186,24 +186,29 @@ func TestSlotPickerOffersBookingOnlyWhereScheduleMeetingIs(t *testing.T) {
 		assert.False(t, seen.extension)
 		assert.False(t, strings.Contains(seen.toolsJSON, "ui://"), "no ui:// anywhere in tools/list")
 	})
-	t.Run("HTTP request narrowed to read-only", func(t *testing.T) {
-		// Over stateless HTTP only 2026-07-28 clients (capabilities on
-		// every request) can be recognised as UI hosts.
-		env := testenv.New(t)
-		url := env.HTTPServer(t)
-		headers := map[string]string{"API-Key": fakeoncehub.TestKey}
-		c := env.HTTP(t, url, headers, client.WithProtocolVersion(testenv.ProtocolLatest), client.WithClientCapabilities(uiCaps()))
-		seen := look(t, c, nil)
-		assert.NotNil(t, seen.toolMeta)
-		require.NotNil(t, seen.resource)
-		html, _ := readView(t, c)
-		assert.Contains(t, html, `data-booking="on"`)
+	for _, proto := range []string{testenv.ProtocolLatest, testenv.Protocol2025} {
+		t.Run("HTTP request narrowed to read-only/"+proto, func(t *testing.T) {
+			// 2026-07-28 clients declare capabilities on every request;
+			// 2025-11-25 clients once, in the session their initialize opened.
+			env := testenv.New(t)
+			url := env.HTTPServer(t)
+			headers := map[string]string{"API-Key": fakeoncehub.TestKey}
+			c := env.HTTP(t, url, headers, client.WithProtocolVersion(proto), client.WithClientCapabilities(uiCaps()))
+			seen := look(t, c, nil)
+			assert.NotNil(t, seen.toolMeta)
+			require.NotNil(t, seen.resource)
+			html, _ := readView(t, c)
+			assert.Contains(t, html, `data-booking="on"`)
 
-		headers["X-MCP-Readonly"] = "true"
-		ro := env.HTTP(t, url, headers, client.WithProtocolVersion(testenv.ProtocolLatest), client.WithClientCapabilities(uiCaps()))
-		html, _ = readView(t, ro)
-		assert.Contains(t, html, `data-booking="off"`, "this caller may not call schedule_meeting")
-	})
+			plain := env.HTTP(t, url, headers, client.WithProtocolVersion(proto))
+			assert.Nil(t, look(t, plain, nil).toolMeta, "a host without the extension is not pointed at the view")
+
+			headers["X-MCP-Readonly"] = "true"
+			ro := env.HTTP(t, url, headers, client.WithProtocolVersion(proto), client.WithClientCapabilities(uiCaps()))
+			html, _ = readView(t, ro)
+			assert.Contains(t, html, `data-booking="off"`, "this caller may not call schedule_meeting")
+		})
+	}
 }
 
 func TestNoUITurnsTheSlotPickerOff(t *testing.T) {

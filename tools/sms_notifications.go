@@ -41,7 +41,7 @@ func (a listSMSArgs) options() *oncehub.SMSListOptions {
 		CreationTime:  oncehub.TimeRange{After: a.after, Before: a.before},
 		Recipient:     a.Recipient,
 		RecipientType: a.RecipientType,
-		Expand:        a.Expand,
+		Expand:        a.expandForNames(a.Expand, "recipient"),
 	}
 }
 

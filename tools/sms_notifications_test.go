@@ -30,7 +30,7 @@ func TestListSMSNotificationsSendsDateTimeFiltersAndRendersCompactItems(t *testi
 	assert.Equal(t, "GET", req.Method)
 	assert.Equal(t, "/notifications/sms", req.Path)
 	assert.Equal(t, url.Values{"creation_time.gt": {"2026-11-15T00:00:00Z"}, "creation_time.lt": {"2026-11-23T10:30:00Z"},
-		"recipient_type": {"contact"}, "limit": {"50"}}, req.Query, "date-times go out in UTC")
+		"recipient_type": {"contact"}, "limit": {"50"}, "expand": {"data.recipient"}}, req.Query, "date-times go out in UTC; recipients expanded for their names")
 
 	items := testenv.Items(t, res)
 	require.NotEmpty(t, items)
@@ -47,7 +47,7 @@ func TestListSMSNotificationsSendsDateTimeFiltersAndRendersCompactItems(t *testi
 		require.NoError(t, err)
 		assert.True(t, created.After(lo) && created.Before(testenv.Now.Add(30*time.Minute)), "created %s within the filter", created)
 		assert.NotContains(t, it, "details", "compact items flatten details")
-		assert.NotContains(t, it, "recipient_name", "not expanded")
+		assert.NotEmpty(t, it["recipient_name"], "the recipient's name, from the same request")
 	}
 }
 

@@ -24,12 +24,14 @@ import (
 
 // guard stands in front of mcp-go's streamable HTTP handler. In order it
 // checks the Origin, the caller's credentials, and the body size; then it
-// isolates the request from every other one, admits the calls that reach
-// OnceHub fairly between tenants (admission.go), and keeps track of what is
-// in flight so that shutdown can answer it (shutdown.go).
+// isolates the request from every other one, admits the calls that may
+// reach OnceHub fairly between tenants (admission.go), sends requests of a
+// session to the sessions, and keeps track of what is in flight so that
+// shutdown can answer it (shutdown.go).
 type guard struct {
 	next         http.Handler
 	authorize    func(*http.Request) bool
+	challenge    func(*http.Request) string
 	origins      originPolicy
 	maxBody      int64
 	adm          *admission
@@ -39,6 +41,7 @@ type guard struct {
 	onReject     func(string)
 	stopped      func(method string, params json.RawMessage) string
 	logger       *slog.Logger
+	sessions     *sessions // nil: every request is stateless
 
 	seq atomic.Uint64
 
@@ -61,15 +64,38 @@ func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if g.authorize != nil && !g.authorize(r) {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="oncehub-mcp"`)
+		c := `Bearer realm="oncehub-mcp"`
+		if g.challenge != nil {
+			c = g.challenge(r)
+		}
+		w.Header().Set("WWW-Authenticate", c)
 		g.reject(w, "unauthorized", http.StatusUnauthorized, mcp.INVALID_REQUEST,
 			"missing or unknown access token: send Authorization: Bearer <token>")
 		return
 	}
-	if r.Method != http.MethodPost {
-		g.next.ServeHTTP(w, r)
+	// Requests of a session (a session ID, on a protocol version that has
+	// sessions) go to the sessions; everything else is served statelessly.
+	inSession := g.sessions != nil && r.Header.Get(server.HeaderKeySessionID) != "" &&
+		!mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion))
+	switch r.Method {
+	case http.MethodPost:
+		g.post(w, r, inSession)
 		return
+	case http.MethodDelete:
+		if inSession {
+			g.sessions.end(w, r)
+			return
+		}
+	case http.MethodGet:
+		if inSession && r.Header.Get("Last-Event-ID") != "" {
+			g.sessions.resume(w, r)
+			return
+		}
 	}
+	g.next.ServeHTTP(w, r)
+}
+
+func (g *guard) post(w http.ResponseWriter, r *http.Request, inSession bool) {
 	if r.ContentLength > g.maxBody {
 		g.tooLarge(w)
 		return
@@ -87,20 +113,57 @@ func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 
 	var msg struct {
-		ID     json.RawMessage `json:"id"`
 		Method string          `json:"method"`
+		ID     json.RawMessage `json:"id"`
 		Params json.RawMessage `json:"params"`
+		Result json.RawMessage `json:"result"`
+		Error  json.RawMessage `json:"error"`
 	}
 	_ = json.Unmarshal(body, &msg) // mcp-go answers malformed bodies itself
+	isResponse := msg.Method == "" && len(msg.ID) > 0 && (len(msg.Result) > 0 || len(msg.Error) > 0)
 	var id any
 	_ = json.Unmarshal(msg.ID, &id)
+
+	// A call that may reach OnceHub is admitted first, in its tenant's lane;
+	// every request is then tracked, so that shutdown can answer it.
+	if admitted[msg.Method] {
+		ticket, ok := g.admit(w, r, id)
+		if !ok {
+			return
+		}
+		defer ticket.release()
+		r = r.WithContext(context.WithValue(r.Context(), ticketKey{}, ticket))
+	}
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	fl := &inflight{w: &stopWriter{w: w}, cancel: cancel, id: id, method: msg.Method, params: msg.Params}
+	g.track(fl)
+	defer g.untrack(fl)
+	w, r = fl.w, r.WithContext(ctx)
+
+	if inSession && msg.Method != string(mcp.MethodInitialize) {
+		c, st, why := g.sessions.open(r)
+		if why != "" {
+			g.reject(w, "session", http.StatusNotFound, mcp.INVALID_REQUEST, string(why))
+			return
+		}
+		switch {
+		case isResponse: // an answer to a question the server asked
+			g.sessions.answer(w, r, c, msg.ID, body)
+		case msg.Method == string(mcp.MethodNotificationCancelled):
+			g.sessions.cancel(w, r, c, body)
+		default:
+			g.sessions.serve(w, r, c, st, msg.ID)
+		}
+		return
+	}
 
 	// A stateless server cannot tell whose call a notifications/cancelled
 	// names (every client numbers its requests from 1), so honouring it would
 	// let one tenant cancel another's call. A client cancels its own call by
 	// closing the HTTP request, which ends that request's context only.
 	if msg.Method == string(mcp.MethodNotificationCancelled) {
-		g.logger.Debug("ignored notifications/cancelled: close the request to cancel a call over HTTP")
+		g.logger.Debug("ignored notifications/cancelled outside a session: close the request to cancel a call over HTTP")
 		w.WriteHeader(http.StatusAccepted)
 		return
 	}
@@ -111,26 +174,26 @@ func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// "" for everyone. Nothing is stored under it; it is not sent back.
 	r.Header.Set(server.HeaderKeySessionID, "req-"+strconv.FormatUint(g.seq.Add(1), 36))
 
-	ctx := r.Context()
-	if admitted[msg.Method] {
-		ticket, ok := g.admit(w, r, id)
-		if !ok {
+	switch msg.Method {
+	case string(mcp.MethodInitialize):
+		if g.sessions != nil {
+			g.sessions.initialize(w, r, body, g.next)
 			return
 		}
-		defer ticket.release()
-		ctx = context.WithValue(ctx, ticketKey{}, ticket)
+	case string(mcp.MethodToolsCall):
+		// The call's notifications are forwarded by the guard, so none is
+		// lost (see streamWriter.forward).
+		sw := &streamWriter{w: w, shadow: http.Header{}, boundary: true}
+		defer sw.settle()
+		g.next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), streamKey{}, sw)))
+		return
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	fl := &inflight{w: &stopWriter{w: w}, cancel: cancel, id: id, method: msg.Method, params: msg.Params}
-	g.track(fl)
-	defer g.untrack(fl)
-	g.next.ServeHTTP(fl.w, r.WithContext(ctx))
+	g.next.ServeHTTP(w, r)
 }
 
 // admit takes a slot for a call that may reach OnceHub, in the caller's
-// lane: its tenant's when trusted, its address's otherwise (capped per
-// minute). false: the refusal has been written.
+// lane: its tenant's when trusted, its address's otherwise (where only a few
+// new credentials may be tried a minute). false: the refusal was written.
 func (g *guard) admit(w http.ResponseWriter, r *http.Request, id any) (*Ticket, bool) {
 	laneID := "all"
 	if g.tenant != nil {

@@ -44,6 +44,14 @@ type HTTPOptions struct {
 	// Authorize, when set, must accept a request before it reaches MCP;
 	// refused requests get 401 with WWW-Authenticate: Bearer.
 	Authorize func(r *http.Request) bool
+	// Challenge, when set, gives the WWW-Authenticate value of such a 401
+	// (e.g. an OAuth resource_metadata pointer, RFC 9728 §5.1); the default
+	// is Bearer realm="oncehub-mcp".
+	Challenge func(r *http.Request) string
+	// Routes are more handlers served beside the MCP endpoint, by
+	// http.ServeMux pattern (OAuth endpoints and /.well-known metadata). They
+	// are not behind the MCP endpoint's guards.
+	Routes map[string]http.Handler
 	// AllowedOrigins are browser origins (scheme://host[:port], or "*") allowed
 	// besides the server's own host and loopback origins. Requests carrying
 	// any other Origin header get 403.
@@ -53,8 +61,8 @@ type HTTPOptions struct {
 	// MaxInFlight bounds the calls that may reach OnceHub (tools/call,
 	// resources/read, prompts/get, completion/complete) running at once;
 	// DefaultMaxInFlight when zero. A call waits up to QueueTimeout for a
-	// slot, then gets 503. Slots free up round-robin between tenants, and a
-	// call sleeping for a rate-limit turn lends its slot meanwhile.
+	// slot, then gets 503. Slots free up for the tenant with the fewest calls
+	// admitted, and a call sleeping for a rate-limit turn lends its slot.
 	MaxInFlight  int
 	QueueTimeout time.Duration
 	// Tenant, when set, says who a request comes from (see Tenant): each
@@ -62,8 +70,7 @@ type HTTPOptions struct {
 	// (DefaultMaxInFlightTenant when zero), and untrusted callers share one
 	// lane per client address, from which at most UntrustedPerMinute new
 	// credentials may be tried a minute (DefaultUntrustedPerMin when zero;
-	// negative: no cap).
-	// Without it every caller shares one lane.
+	// negative: no cap). Without it every caller shares one lane.
 	Tenant               func(*http.Request) Tenant
 	MaxInFlightPerTenant int
 	UntrustedPerMinute   int
@@ -83,9 +90,15 @@ type HTTPOptions struct {
 	MetricsAddr string
 	// OnReject, when set, is told why a request was refused before MCP
 	// ("origin", "unauthorized", "body_too_large", "busy", "tenant_busy",
-	// "untrusted_rate", "stopping").
+	// "untrusted_rate", "stopping", "session": an unknown, ended, idle or
+	// another credential's session ID).
 	OnReject func(reason string)
 	Logger   *slog.Logger
+	// Sessions, when set, gives clients that initialize (protocol 2025-11-25
+	// and older) a session, so they can be asked to confirm and be sent
+	// progress and log messages on their calls' streams (see session.go).
+	// Without it every request is served statelessly.
+	Sessions *SessionOptions
 }
 
 func (o HTTPOptions) path() string {
@@ -109,12 +122,21 @@ func orDefault[T int | int64 | time.Duration](v, def T) T {
 	return v
 }
 
-// Handler is the HTTP side of oncehub-mcp: the stateless MCP endpoint behind
-// its guards, plus /healthz, /readyz and /metrics.
+// Handler is the HTTP side of oncehub-mcp: the MCP endpoint behind its
+// guards, plus /healthz, /readyz and /metrics.
 type Handler struct {
 	mux      *http.ServeMux
 	guard    *guard
 	draining atomic.Bool
+	sessions *sessions
+}
+
+// Close stops what the handler runs in the background (the Redis
+// subscription of sessions). ServeHTTP calls it after shutting down.
+func (h *Handler) Close() {
+	if h.sessions != nil {
+		h.sessions.close()
+	}
 }
 
 // ServeHTTP implements http.Handler.
@@ -132,15 +154,22 @@ func (h *Handler) Drain() {
 // shutdown deadline passes). It returns how many calls were answered.
 func (h *Handler) Abort() int { return h.guard.abort() }
 
-// NewHTTPHandler returns the HTTP handler: the stateless MCP endpoint plus
-// /healthz, /readyz and (when o.Metrics is set) /metrics.
+// NewHTTPHandler returns the HTTP handler: the MCP endpoint plus /healthz,
+// /readyz and (when o.Metrics is set) /metrics.
 //
-// Stateless serving keeps no sessions, so any replica can answer any request.
-// Tenants are isolated: the standalone GET stream is off (405), every POST is
-// served by its own session (notifications reach only the request that caused
-// them), and notifications/cancelled is accepted but ignored — a client
-// cancels its own call by closing the request, which cannot affect anyone
-// else's.
+// Requests without a session are served statelessly, so any replica can
+// answer any request. Tenants are isolated: the standalone GET stream is off
+// (405), every POST is served by its own mcp-go session (notifications reach
+// only the request that caused them), and notifications/cancelled outside a
+// session is accepted but ignored — such a client cancels its own call by
+// closing the request, which cannot affect anyone else's.
+//
+// With o.Sessions, initialize also returns a session ID that carries the
+// session's state, signed (session.go): any replica sharing the key serves
+// the session's requests, and within a session the server can ask the client
+// (elicitation) and cancel on notifications/cancelled.
+//
+// It panics if o.Sessions has a key shorter than 32 bytes.
 func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) *Handler {
 	logger := o.logger()
 	opts := []server.StreamableHTTPOption{
@@ -149,10 +178,27 @@ func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) *Handler {
 		server.WithDisableStreaming(true),
 		server.WithStreamableHTTPLogger(logger),
 	}
-	if o.ContextFunc != nil {
-		opts = append(opts, server.WithHTTPContextFunc(o.ContextFunc))
-	}
+	opts = append(opts, server.WithHTTPContextFunc(statelessContext(s, o.ContextFunc)))
 	mcpHandler := server.NewStreamableHTTPServer(s, opts...)
+	var sess *sessions
+	if o.Sessions != nil {
+		var err error
+		if sess, err = newSessions(*o.Sessions, logger); err != nil {
+			panic("transport: " + err.Error())
+		}
+		sess.mcp = s
+		sess.maxCall = orDefault(o.WriteTimeout, DefaultWriteTimeout)
+		sopts := []server.StreamableHTTPOption{
+			server.WithEndpointPath(o.path()),
+			server.WithStateLess(true), // session IDs are checked by the guard
+			server.WithStreamableHTTPLogger(logger),
+			server.WithHTTPContextFunc(sess.sessionContext(o.ContextFunc)),
+		}
+		// Streams resume on GET with Last-Event-ID; the guard lets no other
+		// GET through.
+		sopts = append(sopts, server.WithEventStore(sess.events))
+		sess.handler = server.NewStreamableHTTPServer(s, sopts...)
+	}
 	capacity := orDefault(o.MaxInFlight, DefaultMaxInFlight)
 	perLane := capacity
 	var untrusted *addressLimiter
@@ -165,6 +211,7 @@ func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) *Handler {
 	g := &guard{
 		next:         mcpHandler,
 		authorize:    o.Authorize,
+		challenge:    o.Challenge,
 		origins:      newOriginPolicy(o.AllowedOrigins),
 		maxBody:      orDefault(o.MaxBodyBytes, DefaultMaxBodyBytes),
 		adm:          newAdmission(capacity, perLane),
@@ -174,8 +221,9 @@ func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) *Handler {
 		onReject:     o.OnReject,
 		stopped:      o.Stopped,
 		logger:       logger,
+		sessions:     sess,
 	}
-	h := &Handler{mux: http.NewServeMux(), guard: g}
+	h := &Handler{mux: http.NewServeMux(), guard: g, sessions: sess}
 	h.mux.Handle(o.path(), g)
 	h.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
@@ -192,6 +240,9 @@ func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) *Handler {
 	})
 	if o.Metrics != nil && o.MetricsAddr == "" {
 		h.mux.Handle("GET /metrics", o.Metrics)
+	}
+	for pattern, handler := range o.Routes {
+		h.mux.Handle(pattern, handler)
 	}
 	return h
 }
@@ -222,7 +273,6 @@ func ServeHTTP(ctx context.Context, h http.Handler, o HTTPOptions, ready chan<- 
 		return err
 	}
 	logger := o.logger()
-	var metrics *http.Server
 	if o.MetricsAddr != "" && o.Metrics != nil {
 		mln, err := net.Listen("tcp", o.MetricsAddr)
 		if err != nil {
@@ -231,7 +281,7 @@ func ServeHTTP(ctx context.Context, h http.Handler, o HTTPOptions, ready chan<- 
 		}
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", o.Metrics)
-		metrics = &http.Server{Handler: mux, ReadHeaderTimeout: DefaultReadHeaderTimeout, ReadTimeout: DefaultReadTimeout,
+		metrics := &http.Server{Handler: mux, ReadHeaderTimeout: DefaultReadHeaderTimeout, ReadTimeout: DefaultReadTimeout,
 			WriteTimeout: time.Minute, ErrorLog: log.New(&slogWriter{l: logger, component: "metrics"}, "", 0)}
 		logger.Info("serving metrics", "addr", mln.Addr().String(), "path", "/metrics")
 		go func() { _ = metrics.Serve(mln) }()
@@ -275,6 +325,9 @@ func ServeHTTP(ctx context.Context, h http.Handler, o HTTPOptions, ready chan<- 
 	logger.Info("shutting down: finishing in-flight requests", "deadline", timeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
+	if c, ok := h.(interface{ Close() }); ok {
+		defer c.Close()
+	}
 	if err := srv.Shutdown(sctx); err != nil {
 		// The calls still running are answered (the server stopped; what a
 		// write may have done and how to check), then given a moment to end.

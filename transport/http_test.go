@@ -49,7 +49,7 @@ type workServer struct {
 
 func newWorkServer() *workServer {
 	ws := &workServer{release: make(chan struct{}), started: make(chan string, 256)}
-	s := server.NewMCPServer("test", "1", server.WithToolCapabilities(false))
+	s := server.NewMCPServer("test", "1", server.WithToolCapabilities(false), server.WithElicitation(), server.WithLogging())
 	tool := mcp.NewTool("work",
 		mcp.WithNumber("steps"),
 		mcp.WithBoolean("hold"),
@@ -79,6 +79,37 @@ func newWorkServer() *workServer {
 			}
 		}
 		return mcp.NewToolResultText("tenant=" + tenant), nil
+	})
+	// "ask" asks the client a yes/no question on the call's stream (waiting
+	// at most wait_ms) and answers with what came back.
+	s.AddTool(mcp.NewTool("ask", mcp.WithNumber("wait_ms")), func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		ctx, cancel := context.WithTimeout(ctx, time.Duration(req.GetInt("wait_ms", 10000))*time.Millisecond)
+		defer cancel()
+		res, err := server.ServerFromContext(ctx).RequestElicitation(ctx, mcp.ElicitationRequest{
+			Request: mcp.Request{Method: string(mcp.MethodElicitationCreate)},
+			Params: mcp.ElicitationParams{Message: "Go ahead?", RequestedSchema: map[string]any{"type": "object",
+				"properties": map[string]any{"ok": map[string]any{"type": "boolean"}}}},
+		})
+		if err != nil {
+			return mcp.NewToolResultError("not asked: " + err.Error()), nil
+		}
+		return mcp.NewToolResultText("answer=" + string(res.Action)), nil
+	})
+	// "notify" sends steps progress notifications back to back and returns
+	// at once.
+	s.AddTool(mcp.NewTool("notify", mcp.WithNumber("steps")), func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		steps := req.GetInt("steps", 1)
+		for i := 1; i <= steps && req.Params.Meta != nil; i++ {
+			_ = server.ServerFromContext(ctx).SendNotificationToClient(ctx, "notifications/progress", map[string]any{
+				"progressToken": req.Params.Meta.ProgressToken, "progress": i, "total": steps})
+		}
+		return mcp.NewToolResultText("done"), nil
+	})
+	// "log" sends one notifications/message at each level given.
+	s.AddTool(mcp.NewTool("log", mcp.WithString("level")), func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		level := mcp.LoggingLevel(req.GetString("level", "info"))
+		_ = server.ServerFromContext(ctx).SendLogMessageToClient(ctx, mcp.NewLoggingMessageNotification(level, "test", "a "+string(level)+" message"))
+		return mcp.NewToolResultText("logged"), nil
 	})
 	ws.MCPServer = s
 	return ws
@@ -159,10 +190,14 @@ func postRaw(t *testing.T, url, key, protocol string, msg any) *http.Response {
 // its own tenant, every progress notification must reach only its caller,
 // and no call may be cancelled by anyone but its caller.
 func TestTenantsCannotCancelOrObserveEachOther(t *testing.T) {
+	testTenantIsolation(t, nil)
+}
+
+func testTenantIsolation(t *testing.T, sessions *transport.SessionOptions) {
 	for _, protocol := range []string{protocolLatest, protocol2025} {
 		t.Run(protocol, func(t *testing.T) {
 			ws := newWorkServer()
-			url := serve(t, ws, transport.HTTPOptions{MaxInFlight: 200})
+			url := serve(t, ws, transport.HTTPOptions{MaxInFlight: 200, Sessions: sessions})
 			tenants := []string{"key-A", "key-B"}
 			clients := map[string]*client.Client{}
 			var mu sync.Mutex

@@ -1,4 +1,5 @@
-// Command httpload measures oncehub-mcp over stateless streamable HTTP
+// Command httpload measures oncehub-mcp over streamable HTTP (sessions for
+// 2025-11-25 clients, stateless for 2026-07-28 ones)
 // against the fake OnceHub (in this process), with the server as a separate
 // process so its memory can be read from /proc:
 //

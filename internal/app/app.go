@@ -15,6 +15,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/oncehub-mcp/oncehub-mcp/internal/oauth"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/observe"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/secret"
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
@@ -38,6 +39,10 @@ type App struct {
 	// everything that keeps state across replicas; nil when none is
 	// configured. It honours context deadlines. Close closes it.
 	Redis redis.UniversalClient
+
+	// OAuth is the authorization server and token check of oauth credential
+	// mode (nil in other modes).
+	OAuth *oauth.Server
 
 	tokenHashes [][sha256.Size]byte // operator mode's access tokens, hashed
 
@@ -65,6 +70,10 @@ type Options struct {
 	RateLimitFallback func(error)
 	// Retry overrides the upstream retry policy (tests, benchmarks).
 	Retry oncehub.RetryPolicy
+	// OAuth overrides parts of oauth mode (tests: a clock, a store, a client
+	// that may fetch Client ID Metadata Documents from loopback test
+	// servers). Configuration never sets it.
+	OAuth oauth.Options
 }
 
 // Build constructs the client and the MCP server from cfg.
@@ -161,6 +170,9 @@ func Build(cfg Config, o Options) (_ *App, err error) {
 	deps := o.Deps
 	deps.Client = client
 	deps.RequireConfirmation = deps.RequireConfirmation || cfg.RequireConfirmation
+	if deps.ConfirmTimeout == 0 {
+		deps.ConfirmTimeout = cfg.ConfirmTimeout
+	}
 	s, selected, err := tools.NewServer(deps, tools.ServerOptions{
 		Version: o.Version,
 		Filter:  tools.Filter{ReadOnly: cfg.ReadOnly, Toolsets: cfg.Toolsets, Names: cfg.Tools},
@@ -177,7 +189,51 @@ func Build(cfg Config, o Options) (_ *App, err error) {
 			a.tokenHashes = append(a.tokenHashes, sha256.Sum256([]byte(t)))
 		}
 	}
+	if a.oauthMode() {
+		if a.OAuth, err = a.buildOAuth(o.OAuth); err != nil {
+			return nil, err
+		}
+	}
 	return a, nil
+}
+
+// buildOAuth makes the authorization server of oauth mode. o carries test
+// overrides; the rest comes from the configuration.
+func (a *App) buildOAuth(o oauth.Options) (*oauth.Server, error) {
+	o.PublicURL = a.Config.PublicURL
+	o.Secret = a.Secret
+	o.Logger = a.Logger
+	o.CheckKey = a.checkKey
+	if o.Store == nil && a.Redis != nil {
+		// Replicas share used codes, used refresh tokens and revocations.
+		o.Store = oauth.NewRedisStore(a.Redis, "", o.Now)
+	}
+	if a.demo != nil {
+		o.DemoKey = DemoKey
+	}
+	if a.Secret.Ephemeral() {
+		a.Logger.Warn("ONCEHUB_SERVER_SECRET is not set: OAuth tokens are sealed under a secret made at start, so connected apps must authorize again after a restart, " +
+			"and other replicas refuse these tokens. Set ONCEHUB_SERVER_SECRET (openssl rand -base64 48), the same on every replica, to keep them")
+	}
+	return oauth.New(o)
+}
+
+// checkKey asks OnceHub whether key is valid (GET /test), for the OAuth
+// key-entry page.
+func (a *App) checkKey(ctx context.Context, key string) error {
+	_, _, err := a.Client.TestAPIKey(oncehub.WithAPIKey(ctx, key))
+	var apiErr *oncehub.APIError
+	switch {
+	case err == nil:
+		return nil
+	case !errors.As(err, &apiErr):
+		return err
+	case apiErr.Status == http.StatusUnauthorized:
+		return oauth.ErrKeyRefused
+	case apiErr.Status == http.StatusForbidden && apiErr.Type == oncehub.ErrTypeAuthentication:
+		return oauth.ErrNoAPIAccess
+	}
+	return err
 }
 
 // StdioContext puts the configured key into the (single) stdio context.
@@ -195,7 +251,11 @@ func (a *App) StdioContext(ctx context.Context) context.Context {
 // (the caller's access token was checked by Authorize) and the token's
 // fingerprint labels the caller in logs.
 func (a *App) HTTPContext(ctx context.Context, r *http.Request) context.Context {
-	if a.demo != nil { // demo sandbox: callers need no key
+	if a.OAuth != nil { // oauth mode: the key the access token stands for
+		if key, ok := a.OAuth.APIKey(r); ok {
+			ctx = oncehub.WithAPIKey(ctx, key)
+		}
+	} else if a.demo != nil { // demo sandbox: callers need no key
 		ctx = oncehub.WithAPIKey(ctx, DemoKey)
 	} else if a.operatorMode() {
 		ctx = oncehub.WithAPIKey(ctx, a.Config.APIKey)
@@ -218,16 +278,43 @@ func (a *App) HTTPContext(ctx context.Context, r *http.Request) context.Context 
 	return ctx
 }
 
+// Caller returns the credential that identifies the caller of an HTTP
+// request, the one HTTPContext serves it with: its OnceHub key in
+// pass-through mode, its access token in operator mode, its grant in oauth
+// mode (stable across token refreshes), nothing in the demo sandbox.
+// Sessions are bound to it.
+func (a *App) Caller(r *http.Request) string {
+	switch {
+	case a.OAuth != nil:
+		return a.OAuth.Caller(r)
+	case a.demo != nil:
+		return ""
+	case a.operatorMode():
+		tok, _ := a.accessToken(r)
+		return "token:" + tok
+	default:
+		return "key:" + KeyFromRequest(r)
+	}
+}
+
 func (a *App) operatorMode() bool {
 	return strings.EqualFold(a.Config.CredentialMode, CredentialsOperator)
+}
+
+func (a *App) oauthMode() bool {
+	return strings.EqualFold(a.Config.CredentialMode, CredentialsOAuth)
 }
 
 // Authorize accepts an HTTP request in operator mode only when it carries one
 // of the access tokens (Authorization: Bearer or API-Key), compared in
 // constant time. With no tokens configured (allowed on loopback only) and in
 // pass-through mode it accepts every request: there, the caller's own OnceHub
-// key is the credential and OnceHub checks it.
+// key is the credential and OnceHub checks it. In oauth mode it wants an
+// access token this server issued for its MCP endpoint.
 func (a *App) Authorize(r *http.Request) bool {
+	if a.OAuth != nil {
+		return a.OAuth.Authorize(r)
+	}
 	if !a.operatorMode() || len(a.tokenHashes) == 0 {
 		return true
 	}
@@ -255,11 +342,14 @@ func (a *App) accessToken(r *http.Request) (string, bool) {
 
 // Tenant says who an HTTP request comes from, for fair admission: in
 // pass-through mode the caller's key (trusted once OnceHub accepted it), in
-// operator mode the access token, in the demo the client address. The ID is
+// operator mode the access token, in oauth mode the grant, in the demo the
+// client address. The ID is
 // a keyed fingerprint, never the credential. This is the one place the
 // caller's identity is decided.
 func (a *App) Tenant(r *http.Request) transport.Tenant {
 	switch {
+	case a.OAuth != nil: // Authorize checked the access token: its grant
+		return transport.Tenant{ID: a.fps.Label("grant:", a.OAuth.Caller(r)), Trusted: true}
 	case a.demo != nil:
 		host, _, _ := net.SplitHostPort(r.RemoteAddr)
 		return transport.Tenant{ID: "demo:" + host, Trusted: true}
@@ -281,10 +371,17 @@ func (a *App) Tenant(r *http.Request) transport.Tenant {
 // HTTPOptions are the transport settings from the configuration.
 func (a *App) HTTPOptions() transport.HTTPOptions {
 	c := a.Config
+	var challenge func(*http.Request) string
+	var routes map[string]http.Handler
+	if a.OAuth != nil {
+		challenge, routes = a.OAuth.Challenge, a.OAuth.Routes()
+	}
 	return transport.HTTPOptions{
 		Addr:                 c.Addr,
 		ContextFunc:          a.HTTPContext,
 		Authorize:            a.Authorize,
+		Challenge:            challenge,
+		Routes:               routes,
 		AllowedOrigins:       c.AllowedOrigins,
 		MaxBodyBytes:         c.MaxBodyBytes,
 		MaxInFlight:          c.MaxInFlight,
@@ -299,6 +396,12 @@ func (a *App) HTTPOptions() transport.HTTPOptions {
 		MetricsAddr:          c.MetricsAddr,
 		OnReject:             a.Observer.Rejected,
 		Logger:               a.Logger,
+		Sessions: &transport.SessionOptions{
+			Key:         a.Secret.Key("session", 32),
+			Caller:      a.Caller,
+			IdleTimeout: c.SessionIdle,
+			Redis:       a.Redis,
+		},
 	}
 }
 
@@ -378,6 +481,13 @@ func (a *App) Describe() string {
 		d += fmt.Sprintf(", credentials %s", a.Config.CredentialMode)
 		if a.operatorMode() {
 			d += fmt.Sprintf(" (%d access tokens)", len(a.tokenHashes))
+		}
+		if a.OAuth != nil {
+			if a.Config.PublicURL != "" {
+				d += ", public URL " + a.Config.PublicURL
+			} else {
+				d += ", public URL from each request's loopback Host"
+			}
 		}
 	}
 	return d

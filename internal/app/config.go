@@ -14,6 +14,7 @@ import (
 
 	"github.com/kelseyhightower/envconfig"
 
+	"github.com/oncehub-mcp/oncehub-mcp/internal/oauth"
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 )
 
@@ -37,9 +38,12 @@ type Config struct {
 
 	// RequireConfirmation refuses destructive calls from clients that cannot confirm them.
 	RequireConfirmation bool `envconfig:"ONCEHUB_REQUIRE_CONFIRMATION" default:"false" desc:"refuse cancel/reschedule/reassign and other destructive calls from clients without elicitation support (flag --require-confirmation)"`
+	// ConfirmTimeout bounds the wait for the user's answer to a confirmation.
+	ConfirmTimeout time.Duration `envconfig:"ONCEHUB_CONFIRM_TIMEOUT" default:"2m" desc:"how long a destructive call waits for the user's answer to its confirmation question; without one it is not run (flag --confirm-timeout)"`
 
 	// HTTP serving (see transport.HTTPOptions).
-	CredentialMode string   `envconfig:"ONCEHUB_CREDENTIAL_MODE" default:"passthrough" desc:"HTTP: passthrough (each caller sends its own OnceHub key) or operator (the server uses ONCEHUB_API_KEY; callers send an access token) (flag --credential-mode)"`
+	CredentialMode string   `envconfig:"ONCEHUB_CREDENTIAL_MODE" default:"passthrough" desc:"HTTP: passthrough (each caller sends its own OnceHub key), operator (the server uses ONCEHUB_API_KEY; callers send an access token) or oauth (hosts that only take a URL connect with OAuth; each person pastes their OnceHub key once in a browser page) (flag --credential-mode)"`
+	PublicURL      string   `envconfig:"ONCEHUB_PUBLIC_URL" desc:"HTTP oauth mode: the server's base URL as clients reach it, e.g. https://mcp.example.com (behind a proxy: the proxy's URL); OAuth issuer and token audience derive from it; may be unset on loopback (flag --public-url)"`
 	AccessTokens   []string `envconfig:"ONCEHUB_ACCESS_TOKENS" desc:"HTTP operator mode: comma-separated access tokens callers send as Authorization: Bearer; required unless listening on loopback only"`
 	AllowedOrigins []string `envconfig:"ONCEHUB_ALLOWED_ORIGINS" desc:"HTTP: comma-separated browser origins (https://app.example.com, or *) allowed besides same-host and loopback (flag --allowed-origins)"`
 	MaxBodyBytes   int64    `envconfig:"ONCEHUB_MAX_BODY_BYTES" default:"1048576" desc:"HTTP: largest request body in bytes; larger ones get 413 (flag --max-body-bytes)"`
@@ -58,13 +62,14 @@ type Config struct {
 	TLSCert              string        `envconfig:"ONCEHUB_TLS_CERT" desc:"HTTP: TLS certificate file (PEM); with ONCEHUB_TLS_KEY serves HTTPS (flag --tls-cert)"`
 	TLSKey               string        `envconfig:"ONCEHUB_TLS_KEY" desc:"HTTP: TLS private key file (PEM) (flag --tls-key)"`
 	ShutdownTimeout      time.Duration `envconfig:"ONCEHUB_SHUTDOWN_TIMEOUT" default:"25s" desc:"HTTP: on SIGTERM/SIGINT, how long in-flight calls may take to finish (flag --shutdown-timeout)"`
+	SessionIdle          time.Duration `envconfig:"ONCEHUB_SESSION_IDLE_TIMEOUT" default:"30m" desc:"HTTP: a session (protocol 2025-11-25 clients) unused this long ends; the client then initializes again (flag --session-idle-timeout)"`
 
 	// Demo serves the embedded fake OnceHub instead of the real API.
 	Demo bool `envconfig:"ONCEHUB_DEMO" default:"false" desc:"serve the built-in demo sandbox (a fake OnceHub with sample data) instead of the real API; no key needed (flag --demo)"`
 
 	// RedisURL is the one Redis the process uses (App.Redis): replicas share
-	// the per-account rate budget through it.
-	RedisURL          string `envconfig:"ONCEHUB_REDIS_URL" desc:"redis://[user:password@]host:port[/db], or rediss:// for TLS: the one Redis the process uses; replicas share the per-account rate budget through it (if unreachable, each process paces itself). Query parameters set go-redis options, e.g. ?pool_size=20&max_active_conns=50&pool_timeout=2s&dial_timeout=1s&read_timeout=500ms&max_retries=2 (flag --redis-url)"`
+	// the per-account rate budget and HTTP sessions through it.
+	RedisURL          string `envconfig:"ONCEHUB_REDIS_URL" desc:"redis://[user:password@]host:port[/db], or rediss:// for TLS: the one Redis the process uses; replicas share through it the per-account rate budget (if unreachable, each process paces itself) and, over HTTP, the session table (last use, DELETE, log level), answers to confirmation questions that reach another replica, and stream events for Last-Event-ID resumption. Query parameters set go-redis options, e.g. ?pool_size=20&max_active_conns=50&pool_timeout=2s&dial_timeout=1s&read_timeout=500ms&max_retries=2 (flag --redis-url)"`
 	RedisCAFile       string `envconfig:"ONCEHUB_REDIS_CA_FILE" desc:"rediss://: PEM file of the CA(s) that signed the Redis server's certificate, instead of the system's"`
 	RedisCertFile     string `envconfig:"ONCEHUB_REDIS_CERT_FILE" desc:"rediss://: PEM client certificate presented to Redis (with ONCEHUB_REDIS_KEY_FILE)"`
 	RedisKeyFile      string `envconfig:"ONCEHUB_REDIS_KEY_FILE" desc:"rediss://: PEM private key of ONCEHUB_REDIS_CERT_FILE"`
@@ -81,6 +86,7 @@ type Config struct {
 const (
 	CredentialsPassThrough = "passthrough"
 	CredentialsOperator    = "operator"
+	CredentialsOAuth       = "oauth"
 )
 
 // Mode is how the server is reached.
@@ -105,17 +111,19 @@ func Load(mode Mode, args []string, out io.Writer) (Config, error) {
 	fs.BoolVar(&cfg.RequireConfirmation, "require-confirmation", cfg.RequireConfirmation, "refuse destructive calls from clients that cannot ask the user to confirm (no elicitation)")
 	fs.BoolVar(&cfg.NoUI, "no-ui", cfg.NoUI, "do not offer the interactive slot picker (MCP Apps) to hosts that can show it")
 	fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "use the built-in demo sandbox (fake OnceHub with sample data); no API key needed")
+	fs.DurationVar(&cfg.ConfirmTimeout, "confirm-timeout", cfg.ConfirmTimeout, "how long a destructive call waits for the user's answer to its confirmation question")
 	toolsets := fs.String("toolsets", strings.Join(cfg.Toolsets, ","), "comma-separated toolsets to expose")
 	toolNames := fs.String("tools", strings.Join(cfg.Tools, ","), "comma-separated tool names to expose")
 	var origins *string
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error")
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "text or json, times in UTC")
-	fs.StringVar(&cfg.RedisURL, "redis-url", cfg.RedisURL, "redis:// or rediss:// URL of the Redis replicas share (per-account rate budget)")
+	fs.StringVar(&cfg.RedisURL, "redis-url", cfg.RedisURL, "redis:// or rediss:// URL of the Redis replicas share (per-account rate budget; HTTP sessions, answers and stream events)")
 	fs.StringVar(&cfg.RateLimitRedis, "rate-limit-redis", cfg.RateLimitRedis, "deprecated: use --redis-url")
 	fs.DurationVar(&cfg.MaxRateWait, "max-rate-wait", cfg.MaxRateWait, "longest wait of one upstream request for its turn under OnceHub's rate limits")
 	if mode == ModeHTTP {
 		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address host:port")
-		fs.StringVar(&cfg.CredentialMode, "credential-mode", cfg.CredentialMode, "passthrough (callers send their OnceHub key) or operator (server key + access tokens)")
+		fs.StringVar(&cfg.CredentialMode, "credential-mode", cfg.CredentialMode, "passthrough (callers send their OnceHub key), operator (server key + access tokens) or oauth (OAuth for hosts that only take a URL)")
+		fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "oauth mode: the server's base URL as clients reach it (https://mcp.example.com)")
 		origins = fs.String("allowed-origins", strings.Join(cfg.AllowedOrigins, ","), "comma-separated browser origins allowed besides same-host and loopback")
 		fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", cfg.MaxBodyBytes, "largest request body in bytes (413 beyond)")
 		fs.IntVar(&cfg.MaxInFlight, "max-in-flight", cfg.MaxInFlight, "calls that may reach OnceHub served at once")
@@ -124,6 +132,7 @@ func Load(mode Mode, args []string, out io.Writer) (Config, error) {
 		fs.StringVar(&cfg.TLSCert, "tls-cert", cfg.TLSCert, "TLS certificate file (PEM)")
 		fs.StringVar(&cfg.TLSKey, "tls-key", cfg.TLSKey, "TLS private key file (PEM)")
 		fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long in-flight calls may take to finish on shutdown")
+		fs.DurationVar(&cfg.SessionIdle, "session-idle-timeout", cfg.SessionIdle, "a session unused this long ends")
 	}
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Usage: oncehub-mcp %s [flags]\n\nFlags:\n", mode)
@@ -151,7 +160,9 @@ func Load(mode Mode, args []string, out io.Writer) (Config, error) {
 
 // CheckHTTP refuses HTTP settings that are unsafe or cannot work: an unknown
 // credential mode; operator mode without ONCEHUB_API_KEY, or without access
-// tokens on an address other than loopback; half a TLS configuration.
+// tokens on an address other than loopback; oauth mode without a public URL
+// off loopback, or with one that is not an https origin; half a TLS
+// configuration.
 func (c *Config) CheckHTTP() error {
 	c.CredentialMode = strings.ToLower(strings.TrimSpace(c.CredentialMode))
 	c.AccessTokens = splitList(strings.Join(c.AccessTokens, ","))
@@ -166,8 +177,20 @@ func (c *Config) CheckHTTP() error {
 			return fmt.Errorf("--credential-mode operator on %q would let anyone who reaches it use the server's OnceHub key: "+
 				"set ONCEHUB_ACCESS_TOKENS (comma-separated tokens callers send as Authorization: Bearer), or listen on loopback only (--addr 127.0.0.1:8080)", c.Addr)
 		}
+	case CredentialsOAuth:
+		if strings.TrimSpace(c.PublicURL) == "" && !LoopbackOnly(c.Addr) {
+			return fmt.Errorf("--credential-mode oauth on %q needs --public-url (ONCEHUB_PUBLIC_URL): the https URL clients reach the server at, "+
+				"from which OAuth metadata, the issuer and the tokens' audience are built; on loopback (--addr 127.0.0.1:8080) it may be left out", c.Addr)
+		}
 	default:
-		return fmt.Errorf("--credential-mode must be %q or %q, got %q", CredentialsPassThrough, CredentialsOperator, c.CredentialMode)
+		return fmt.Errorf("--credential-mode must be %q, %q or %q, got %q", CredentialsPassThrough, CredentialsOperator, CredentialsOAuth, c.CredentialMode)
+	}
+	if c.PublicURL != "" {
+		u, err := oauth.CheckPublicURL(c.PublicURL)
+		if err != nil {
+			return err
+		}
+		c.PublicURL = u
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return fmt.Errorf("TLS needs both --tls-cert and --tls-key")
@@ -177,6 +200,9 @@ func (c *Config) CheckHTTP() error {
 	}
 	if c.IPLimit < 0 || (c.IPLimit > 0 && c.IPWindow <= 0) {
 		return fmt.Errorf("ONCEHUB_IP_LIMIT must be 0 (off) or positive, with a positive ONCEHUB_IP_WINDOW")
+	}
+	if c.SessionIdle < 0 || c.ConfirmTimeout < 0 {
+		return fmt.Errorf("--session-idle-timeout and --confirm-timeout must not be negative")
 	}
 	return nil
 }

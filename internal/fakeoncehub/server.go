@@ -43,6 +43,10 @@ type Options struct {
 	// the oldest are dropped. 0 leaves them unbounded (tests); the demo
 	// sandbox sets it so that its memory stays bounded under load.
 	MaxObjects int
+	// OwnerCalendar adds the owner-calendar scenario to every account: the
+	// account owner's own booking calendar with weekday-morning availability
+	// and OwnerBookings bookings owned by them (see owner_calendar.go).
+	OwnerCalendar bool
 }
 
 // DefaultRecordLimit is how many requests a fake keeps when
@@ -95,8 +99,12 @@ func New(opts Options) *Server {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		s.accounts[k] = seed(opts.Seed+i, opts.Keys[k], opts.Now())
-		s.accounts[k].maxObjects = opts.MaxObjects
+		st := seed(opts.Seed+i, opts.Keys[k], opts.Now())
+		if opts.OwnerCalendar {
+			st.addOwnerCalendar(opts.Now())
+		}
+		st.maxObjects = opts.MaxObjects
+		s.accounts[k] = st
 		i++
 	}
 	s.routes()

@@ -97,7 +97,7 @@ func New(logger *slog.Logger) *Observer {
 		}),
 		httpRejected: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "oncehub_mcp_http_rejected_total",
-			Help: "HTTP requests refused before reaching MCP, by reason (origin, unauthorized, body_too_large, busy).",
+			Help: "HTTP requests refused before reaching MCP, by reason (origin, unauthorized, body_too_large, busy, session).",
 		}, []string{"reason"}),
 	}
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -53,6 +53,9 @@ type Setup struct {
 	Config *app.Config
 	Fake   *fakeoncehub.Options
 	Deps   *tools.Deps
+	// Options are app.Build's options (a logger, OAuth test overrides);
+	// Version and Deps are set by New.
+	Options *app.Options
 }
 
 // New starts a fake OnceHub and builds a server against it. Rate limiting is
@@ -62,14 +65,16 @@ func New(t testing.TB, mods ...func(Setup)) *Env {
 	fakeOpts := fakeoncehub.Options{Now: func() time.Time { return Now }}
 	cfg := app.Config{Timeout: 10 * time.Second, LogLevel: "debug"}
 	deps := tools.Deps{Now: func() time.Time { return Now }}
+	var opts app.Options
 	for _, m := range mods {
-		m(Setup{Config: &cfg, Fake: &fakeOpts, Deps: &deps})
+		m(Setup{Config: &cfg, Fake: &fakeOpts, Deps: &deps, Options: &opts})
 	}
 	fake := fakeoncehub.New(fakeOpts)
 	up := httptest.NewServer(checkContract(t, fake))
 	t.Cleanup(up.Close)
 	cfg.APIURL = up.URL + "/v2"
-	a, err := app.Build(cfg, app.Options{Version: "test", Deps: deps})
+	opts.Version, opts.Deps = "test", deps
+	a, err := app.Build(cfg, opts)
 	require.NoError(t, err)
 	return &Env{Fake: fake, Upstream: up, APIURL: cfg.APIURL, Config: cfg, App: a}
 }
@@ -123,13 +128,14 @@ func (e *Env) InProcess(t testing.TB, opts ...client.ClientOption) *client.Clien
 	return c
 }
 
-// HTTPServer serves the app over streamable HTTP on a loopback test server
-// and returns its MCP endpoint URL.
+// HTTPServer serves the app over streamable HTTP on a loopback test server,
+// configured as the binary is (sessions included), and returns its MCP
+// endpoint URL.
 func (e *Env) HTTPServer(t testing.TB) string {
 	t.Helper()
-	h := mcptransport.NewHTTPHandler(e.App.MCP, mcptransport.HTTPOptions{ContextFunc: e.App.HTTPContext})
+	h := mcptransport.NewHTTPHandler(e.App.MCP, e.App.HTTPOptions())
 	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	t.Cleanup(func() { srv.Close(); h.Close() })
 	return srv.URL + "/mcp"
 }
 
