@@ -173,6 +173,7 @@ type answer struct {
 	status int
 	ok     bool
 	text   string
+	raw    string // the whole JSON-RPC answer (structuredContent included)
 }
 
 // call sends one tools/call as a 2025-11-25 client does after initialize.
@@ -206,7 +207,7 @@ func call(base, key, tool string, args map[string]any) answer {
 		} `json:"result"`
 	}
 	_ = json.Unmarshal(data, &a)
-	ans := answer{status: resp.StatusCode}
+	ans := answer{status: resp.StatusCode, raw: string(data)}
 	if a.Result != nil {
 		ans.ok = !a.Result.IsError
 		for _, c := range a.Result.Content {
@@ -260,7 +261,7 @@ func shares(out io.Writer, bin string, d time.Duration) error {
 		fmt.Fprintf(out, "| %d | %d | %.2f |\n", i+1, n[k], float64(n[k])/fair)
 	}
 	fmt.Fprintf(out, "\nOnceHub's 429s: %d per-account, %d per-IP (goal 0). Calls answered: %d ok, %d refused or failed "+
-		"(a call whose turn is further than ONCEHUB_MAX_RATE_WAIT says so at once).\n\n",
+		"(a call whose turn is further than ONCEHUB_MAX_RATE_WAIT says so at once). The flood rows run the load generator on the same 2 CPUs as the server: the valid tenant's extra milliseconds are CPU contention, not waiting for a slot (its calls never queue: its lane is its own).\n\n",
 		f.RateLimited(), f.IPLimited(), okCalls.Load(), failed.Load())
 	return nil
 }
@@ -358,8 +359,8 @@ func flood(out io.Writer, bin string) error {
 func journey(out io.Writer, bin string) error {
 	fmt.Fprintf(out, "### OnceHub requests of one agent journey\n\n")
 	fmt.Fprintf(out, "list_booking_calendars, get_booking_calendar, list_users, get_user, list_teams, list_event_types, list_booking_pages, "+
-		"find_available_slots, schedule_meeting, then list_booking_calendars, get_booking_calendar, list_users and get_user again, "+
-		"and list_bookings (never cached).\n\n| cache | OnceHub requests |\n|---|---:|\n")
+		"find_available_slots, list_booking_calendars, get_booking_calendar, list_users and get_user again (the agent checks before it books), "+
+		"schedule_meeting, list_bookings (never cached).\n\n| cache | OnceHub requests |\n|---|---:|\n")
 	for _, ttl := range []string{"0", "30s"} {
 		f := newFake(false)
 		base, cmd, err := server(bin, []string{"ONCEHUB_API_URL=" + f.url, "ONCEHUB_CACHE_TTL=" + ttl, "ONCEHUB_IP_LIMIT=0"})
@@ -382,14 +383,18 @@ func journey(out io.Writer, bin string) error {
 		call(base, key, "list_event_types", nil)
 		call(base, key, "list_booking_pages", nil)
 		slots := call(base, key, "find_available_slots", map[string]any{"booking_calendar_id": cal, "end": "P7D", "max_slots": 3})
-		if st := regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`).FindString(slots.text); st != "" {
-			call(base, key, "schedule_meeting", map[string]any{"booking_calendar_id": cal, "start_time": st,
-				"guest_time_zone": "Europe/London", "name": "Ada Lovelace", "email": "ada@example.com"})
-		}
 		call(base, key, "list_booking_calendars", nil)
 		call(base, key, "get_booking_calendar", map[string]any{"booking_calendar_id": cal})
 		call(base, key, "list_users", nil)
 		call(base, key, "get_user", map[string]any{"user_id": user})
+		booked := false
+		if m := regexp.MustCompile(`"start_time":"([^"]+)"`).FindStringSubmatch(slots.raw); m != nil {
+			booked = call(base, key, "schedule_meeting", map[string]any{"booking_calendar_id": cal, "start_time": m[1],
+				"guest_time_zone": "Europe/London", "name": "Ada Lovelace", "email": "ada@example.com"}).ok
+		}
+		if !booked {
+			return fmt.Errorf("the journey's booking failed")
+		}
 		call(base, key, "list_bookings", nil)
 		label := "off (ONCEHUB_CACHE_TTL=0)"
 		if ttl != "0" {
@@ -399,14 +404,16 @@ func journey(out io.Writer, bin string) error {
 		stopServer(cmd)
 		f.stop()
 	}
-	fmt.Fprintln(out, "\nThe booking in the middle clears the tenant's cache, so the second look at calendars and users after it goes to OnceHub again: "+
-		"the cache saves the repeated look-ups before a write, and everything between writes.")
+	fmt.Fprintln(out, "\nThe cache saves repeated look-ups of the same thing between writes; a write through the server (the booking) "+
+		"clears the tenant's cache, so a journey that never repeats a look-up, or repeats it only after writing, saves nothing.")
 	fmt.Fprintln(out)
 	return nil
 }
 
 func demo(out io.Writer, bin string, d time.Duration) error {
-	base, cmd, err := server(bin, nil, "--demo")
+	// The demo's shared key is paced at 5 requests/s like any account; off
+	// here, so that the load exercises memory rather than waiting.
+	base, cmd, err := server(bin, []string{"ONCEHUB_RATE_LIMIT=0"}, "--demo")
 	if err != nil {
 		return err
 	}
@@ -460,11 +467,11 @@ func demo(out io.Writer, bin string, d time.Duration) error {
 	after5, _ = rss(pid)
 	time.Sleep(25 * time.Second)
 	after30, _ := rss(pid)
-	fmt.Fprintf(out, "### Demo sandbox memory under load\n\n`oncehub-mcp http --demo`, 16 concurrent callers for %s (list_bookings, list_users, create_contact, list_booking_calendars): %d calls.\n\n", d, n.Load())
+	fmt.Fprintf(out, "### Demo sandbox memory under load\n\n`ONCEHUB_RATE_LIMIT=0 oncehub-mcp http --demo`, 16 concurrent callers for %s (list_bookings, list_users, create_contact, list_booking_calendars): %d calls.\n\n", d, n.Load())
 	fmt.Fprintf(out, "| RSS | MB |\n|---|---:|\n| before (after warm-up) | %.1f |\n| peak under load | %.1f |\n| 5 s after | %.1f |\n| 30 s after | %.1f |\n\n",
 		mb(before), mb(peak.Load()), mb(after5), mb(after30))
 	fmt.Fprintln(out, "The sandbox records no requests and keeps at most 500 of each kind of object writes add (the oldest go first), "+
-		"so memory under load is the server's working set, returned after the load.")
+		"so memory stays bounded under load: what remains after it is the Go heap the server grew to (it does not grow with the number of calls), against 17 → 162 MB in 60 s before the sandbox was bounded (issue 16).")
 	return nil
 }
 

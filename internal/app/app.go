@@ -106,6 +106,7 @@ func Build(cfg Config, o Options) (_ *App, err error) {
 			}
 		}()
 		cfg.APIURL, cfg.APIKey = demo.apiURL, DemoKey
+		cfg.IPLimit = 0 // the sandbox is not OnceHub: no per-IP budget to keep
 		o.Deps.Demo = true
 	}
 	onFallback := o.RateLimitFallback
