@@ -73,7 +73,7 @@ func TestSchedulingJourney(t *testing.T) {
 
 			found := call("find_available_slots", map[string]any{
 				"booking_calendar_id": calendar, "start": time.Now().Add(48 * time.Hour).Format(time.DateOnly),
-				"end": "P14D", "time_zone": "Asia/Kolkata", "weekdays": []any{"monday", "tuesday", "wednesday", "thursday", "friday"},
+				"end": "P14D", "time_zone": "Asia/Kolkata", "weekdays": []any{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"},
 				"time_of_day": "09:00-12:00", "max_slots": 4,
 			})
 			days := found["days"].([]any)

@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
@@ -38,14 +39,16 @@ const (
 )
 
 type availabilityArgs struct {
-	BookingCalendarID string   `json:"booking_calendar_id"`
-	Start             string   `json:"start,omitempty" jsonschema:"date or ISO 8601; default now"`
-	End               string   `json:"end,omitempty" jsonschema:"date (inclusive), ISO 8601 or a length such as P6W; default P7D"`
-	TimeZone          string   `json:"time_zone,omitempty" jsonschema:"default UTC"`
-	Weekdays          []string `json:"weekdays,omitempty" jsonschema:"e.g. monday."`
-	TimeOfDay         string   `json:"time_of_day,omitempty" jsonschema:"HH:MM-HH:MM, slot start"`
-	LocationType      string   `json:"location_type,omitempty" jsonschema:"virtual, virtual_static, physical or guest_phone."`
-	MaxSlots          int      `json:"max_slots,omitempty" jsonschema:"Default 50, max 500."`
+	BookingCalendarID BookingCalendarID `json:"booking_calendar_id"`
+	Start             When              `json:"start,omitempty" jsonschema:"default now; a date is its start, and a time without offset is read, in time_zone"`
+	End               WindowEnd         `json:"end,omitempty" jsonschema:"a date (inclusive), a date-time, or a length after start (P6W); default P7D. To continue a search, pass its window_end"`
+	TimeZone          TimeZone          `json:"time_zone,omitempty" jsonschema:"dates, filters and results in this zone; default UTC"`
+	Weekdays          []Weekday         `json:"weekdays,omitempty" jsonschema:"only these days"`
+	TimeOfDay         ClockRange        `json:"time_of_day,omitempty"`
+	LocationType      LocationType      `json:"location_type,omitempty" jsonschema:"only slots offering this location"`
+	MaxSlots          MaxSlots          `json:"max_slots,omitempty" jsonschema:"most slots to return"`
+
+	parsed parsedAvailability
 }
 
 // slotFilter is the parsed weekdays, time_of_day and location_type.
@@ -86,98 +89,64 @@ func (f slotFilter) match(t time.Time, locs []oncehub.SlotLocation) ([]oncehub.S
 	return out, len(out) > 0
 }
 
-var weekdayNames = map[string]time.Weekday{
-	"sunday": time.Sunday, "monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday,
-	"thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday,
+// weekday is the time.Weekday of a Weekday (Monday … Sunday).
+func weekday(w Weekday) time.Weekday {
+	return time.Weekday((slices.Index(oncehub.Weekdays(), string(w)) + 1) % 7)
 }
 
-func parseWeekday(s string) (time.Weekday, bool) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if d, ok := weekdayNames[s]; ok {
-		return d, true
+// parseClockRange reads "09:00-12:00" (the schema checked its form) as
+// minutes after midnight; 24:00 may end it.
+func parseClockRange(v ClockRange) (from, to int, err error) {
+	a, b, _ := strings.Cut(string(v), "-")
+	minutes := func(hhmm string) int {
+		h, _ := strconv.Atoi(hhmm[:2])
+		m, _ := strconv.Atoi(hhmm[3:])
+		return h*60 + m
 	}
-	for name, d := range weekdayNames { // three-letter abbreviations: mon, tue…
-		if len(s) == 3 && strings.HasPrefix(name, s) {
-			return d, true
+	from, to = minutes(a), minutes(b)
+	if from == to || (from == 0 && to == 24*60) {
+		if from == to {
+			return 0, 0, argErrorf("time_of_day", "%q is empty; give a start and a different end, e.g. 09:00-12:00, or leave it out for any time", clip.Value(string(v)))
 		}
+		to = 0 // the whole day
 	}
-	return 0, false
+	return from, to % (24 * 60), nil
 }
 
-var clockRangeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$`) })
+var lengthRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^P(?:(\d{1,3})M)?(?:(\d{1,3})W)?(?:(\d{1,3})D)?$`) })
 
-// parseClockRange reads "09:00-12:00" as minutes after midnight; 24:00 may end it.
-func parseClockRange(v string) (from, to int, err error) {
-	bad := argErrorf("time_of_day", "%q is not a local time range; use HH:MM-HH:MM, e.g. 09:00-12:00 (the slot must start in it)", clip.Value(v))
-	m := clockRangeRE().FindStringSubmatch(strings.TrimSpace(v))
-	if m == nil {
-		return 0, 0, bad
-	}
-	n := make([]int, 4)
-	for i := range n {
-		n[i], _ = strconv.Atoi(m[i+1])
-	}
-	from, to = n[0]*60+n[1], n[2]*60+n[3]
-	if n[0] > 23 || n[1] > 59 || n[3] > 59 || to > 24*60 {
-		return 0, 0, bad
-	}
-	if from == to {
-		return 0, 0, argErrorf("time_of_day", "%q is empty; give a start and a different end, e.g. 09:00-12:00, or leave it out for any time", clip.Value(v))
-	}
-	return from, to, nil
-}
-
-var lengthRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^P(?:(\d{1,4})M)?(?:(\d{1,4})W)?(?:(\d{1,4})D)?$`) })
-
-// bound is a parsed start or end: an instant, a local date, or (end only) a
-// length after the start.
+// bound is a parsed start or end: an instant (date: the start of a local
+// date), or (end only) a length after the start.
 type bound struct {
-	t            time.Time // instant (offset given)
-	date         time.Time // local date (midnight, UTC location: only Y-M-D matter)
-	months, days int       // a length
+	t            time.Time
+	date         bool
+	months, days int
 }
 
 func (b bound) isZero() bool { return b == bound{} }
 
-func parseBound(arg, v string, length bool) (bound, error) {
-	if v == "" {
-		return bound{}, nil
-	}
-	if d, err := time.Parse(time.DateOnly, v); err == nil {
-		return bound{date: d}, nil
-	}
-	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04Z07:00"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return bound{t: t}, nil
-		}
-	}
-	if m := lengthRE().FindStringSubmatch(strings.ToUpper(v)); length && m != nil {
+func parseBound(arg, v string, loc *time.Location) (bound, error) {
+	if m := lengthRE().FindStringSubmatch(v); m != nil {
 		mo, _ := strconv.Atoi(m[1])
 		w, _ := strconv.Atoi(m[2])
 		d, _ := strconv.Atoi(m[3])
 		if b := (bound{months: mo, days: w*7 + d}); !b.isZero() {
 			return b, nil
 		}
+		return bound{}, argErrorf(arg, "%q is an empty length; use e.g. P6W, P14D or P1M", v)
 	}
-	forms := "a date (2026-12-01) or an ISO 8601 time with offset (2026-12-01T09:00:00+05:30)"
-	if length {
-		forms += ", or a length after start such as P6W, P14D or P1M"
-	}
-	return bound{}, argErrorf(arg, "%q is not %s", clip.Value(v), forms)
+	t, date, err := parseWhen(arg, v, loc)
+	return bound{t: t, date: date}, err
 }
 
-// resolve turns the bound into an instant in loc; a date is its local
-// midnight (the next day's for an inclusive end); a length counts from start.
+// resolve turns the bound into an instant: a date end is the end of that
+// day (the next local midnight); a length counts from start.
 func (b bound) resolve(loc *time.Location, start time.Time, end bool) time.Time {
 	switch {
+	case !b.t.IsZero() && b.date && end:
+		return b.t.AddDate(0, 0, 1)
 	case !b.t.IsZero():
 		return b.t
-	case !b.date.IsZero():
-		next := 0
-		if end {
-			next = 1
-		}
-		return time.Date(b.date.Year(), b.date.Month(), b.date.Day()+next, 0, 0, 0, 0, loc)
 	}
 	return start.In(loc).AddDate(0, b.months, b.days)
 }
@@ -190,48 +159,36 @@ type parsedAvailability struct {
 	max        int
 }
 
-func (a *availabilityArgs) parse() (p parsedAvailability, err error) {
-	if p.loc, err = loadZone("time_zone", a.TimeZone); err != nil {
-		return
+func (a *availabilityArgs) validate() (err error) {
+	p := &a.parsed
+	if p.loc, err = loadZone("time_zone", string(a.TimeZone)); err != nil {
+		return err
 	}
 	if p.loc == nil {
 		p.loc = time.UTC
 	}
-	if p.start, err = parseBound("start", a.Start, false); err != nil {
-		return
+	if p.start, err = parseBound("start", string(a.Start), p.loc); err != nil {
+		return err
 	}
-	if p.end, err = parseBound("end", a.End, true); err != nil {
-		return
+	if p.start.months != 0 || p.start.days != 0 {
+		return argErrorf("start", "%q is a length; start is a date or date-time (a length goes in end)", a.Start)
+	}
+	if p.end, err = parseBound("end", string(a.End), p.loc); err != nil {
+		return err
 	}
 	if len(a.Weekdays) > 0 {
 		p.filter.days = map[time.Weekday]bool{}
 		for _, w := range a.Weekdays {
-			d, ok := parseWeekday(w)
-			if !ok {
-				return p, argErrorf("weekdays", "%q is not a weekday; use monday … sunday", clip.Value(w))
-			}
-			p.filter.days[d] = true
+			p.filter.days[weekday(w)] = true
 		}
 	}
 	if a.TimeOfDay != "" {
 		if p.filter.from, p.filter.to, err = parseClockRange(a.TimeOfDay); err != nil {
-			return
+			return err
 		}
 	}
-	if a.LocationType != "" {
-		if !slices.Contains(oncehub.LocationTypes(), a.LocationType) {
-			return p, argErrorf("location_type", "%q is not a location type; use one of %s", clip.Value(a.LocationType), strings.Join(oncehub.LocationTypes(), ", "))
-		}
-		p.filter.location = a.LocationType
-	}
-	switch {
-	case a.MaxSlots == 0:
-		p.max = defaultMaxSlots
-	case a.MaxSlots < 1 || a.MaxSlots > maxMaxSlots:
-		return p, argErrorf("max_slots", "must be between 1 and %d, got %d", maxMaxSlots, a.MaxSlots)
-	default:
-		p.max = a.MaxSlots
-	}
+	p.filter.location = string(a.LocationType)
+	p.max = cmp.Or(int(a.MaxSlots), defaultMaxSlots)
 	// What can be checked without a clock: a fixed window's order and
 	// length, and a length's size (from start, or from any day).
 	length := p.end.months != 0 || p.end.days != 0
@@ -241,15 +198,10 @@ func (a *availabilityArgs) parse() (p parsedAvailability, err error) {
 			s = p.start.resolve(p.loc, time.Time{}, false)
 		}
 		if !p.end.isZero() {
-			return p, checkSearchWindow(s, p.end.resolve(p.loc, s, true), p.loc, "start")
+			return checkSearchWindow(s, p.end.resolve(p.loc, s, true), p.loc, "start")
 		}
 	}
-	return p, nil
-}
-
-func (a *availabilityArgs) validate() error {
-	_, err := a.parse()
-	return err
+	return nil
 }
 
 func checkSearchWindow(start, end time.Time, loc *time.Location, startName string) error {
@@ -273,9 +225,9 @@ type availabilityDay struct {
 type availabilityOutput struct {
 	TimeZone      string            `json:"time_zone"`
 	WindowStart   string            `json:"window_start"`
-	WindowEnd     string            `json:"window_end"`
-	Count         int               `json:"count"`
-	MoreAvailable bool              `json:"more_available"`
+	WindowEnd     string            `json:"window_end" jsonschema:"the search's absolute end: pass it as end when continuing"`
+	Count         int               `json:"count" jsonschema:"slots in this result"`
+	MoreAvailable bool              `json:"more_available" jsonschema:"more slots in the window: call again with start=next_start, end=window_end"`
 	NextStart     string            `json:"next_start,omitempty"`
 	StoppedEarly  string            `json:"stopped_early,omitempty"`
 	Note          string            `json:"note,omitempty"`
@@ -284,19 +236,18 @@ type availabilityOutput struct {
 
 func availabilityTools(d Deps) []Tool {
 	return []Tool{
-		define[availabilityArgs](spec{
+		define(spec{
 			name: "find_available_slots", toolset: toolsetCalendars, effect: read,
 			desc: "Free slots of a booking calendar over any window, in one call; dates, filters and results in time_zone. " +
-				"Returns days [{date, weekday, slots [{start_time, start_time_local, locations}]}]; if more_available, continue " +
-				"from next_start.",
-		}, func(ctx context.Context, a availabilityArgs) (any, error) {
-			p, _ := a.parse()
-			return findAvailableSlots(ctx, d, a.BookingCalendarID, p)
+				"Returns days [{date, weekday, slots [{start_time, start_time_local, locations}]}]; if more_available, call " +
+				"again with start=next_start and end=window_end.",
+		}, func(ctx context.Context, a availabilityArgs) (availabilityOutput, error) {
+			return findAvailableSlots(ctx, d, string(a.BookingCalendarID), a.parsed)
 		}),
 	}
 }
 
-func findAvailableSlots(ctx context.Context, d Deps, calendarID string, p parsedAvailability) (any, error) {
+func findAvailableSlots(ctx context.Context, d Deps, calendarID string, p parsedAvailability) (availabilityOutput, error) {
 	loc := p.loc
 	now := d.now().UTC()
 	local := func(t time.Time) string { return t.In(loc).Format(time.RFC3339) }
@@ -322,7 +273,7 @@ func findAvailableSlots(ctx context.Context, d Deps, calendarID string, p parsed
 		startName = "now,"
 	}
 	if err := checkSearchWindow(start, end, loc, startName); err != nil {
-		return nil, err
+		return availabilityOutput{}, err
 	}
 
 	out := availabilityOutput{TimeZone: loc.String(),
@@ -342,10 +293,10 @@ func findAvailableSlots(ctx context.Context, d Deps, calendarID string, p parsed
 		slots, _, err := d.Client.BookingCalendars.ListTimeSlots(ctx, calendarID, &oncehub.TimeSlotOptions{StartTime: reqStart, EndTime: to})
 		if err != nil {
 			if from.Equal(start) || ctx.Err() != nil {
-				return nil, err
+				return availabilityOutput{}, err
 			}
-			out.StoppedEarly = fmt.Sprintf("Searched %s → %s only; OnceHub failed for %s → %s: %s Continue with start=%s.",
-				local(start), local(from), local(from), local(to), errorMessage(err, false), local(from))
+			out.StoppedEarly = fmt.Sprintf("Searched %s → %s only; OnceHub failed for %s → %s: %s Continue with start=%s and end=%s.",
+				local(start), local(from), local(from), local(to), errorMessage(err, false), local(from), local(end))
 			out.NextStart = local(from)
 			logToClient(ctx, mcp.LoggingLevelWarning, "the slot search stopped early: "+out.StoppedEarly)
 			break
@@ -374,6 +325,7 @@ func findAvailableSlots(ctx context.Context, d Deps, calendarID string, p parsed
 		out.MoreAvailable = true
 		out.NextStart = local(found[p.max].StartTime)
 		found = found[:p.max]
+		notes = append(notes, fmt.Sprintf("More slots: call again with start=%s and end=%s (the same window; a length such as P6W would count from the new start).", out.NextStart, out.WindowEnd))
 	}
 	day := map[string]int{}
 	for _, s := range found {

@@ -128,7 +128,7 @@ func TestFindAvailableSlotsWeekdayMorningsInKolkata(t *testing.T) {
 	cal := ids[calSales]
 
 	out := findSlots(t, c, map[string]any{"booking_calendar_id": cal, "end": "P6W", "time_zone": "Asia/Kolkata",
-		"weekdays": []any{"monday", "tuesday", "wednesday", "thursday", "friday"}, "time_of_day": "09:00-12:00"})
+		"weekdays": []any{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"}, "time_of_day": "09:00-12:00"})
 	ws := slotWindows(t, env.Fake.Requests(), cal)
 	require.Len(t, ws, 1)
 	assert.True(t, ws[0].start.IsZero(), "starting now: OnceHub's own clock")
@@ -137,9 +137,9 @@ func TestFindAvailableSlotsWeekdayMorningsInKolkata(t *testing.T) {
 	assert.Equal(t, "Asia/Kolkata", out.TimeZone)
 	assert.Equal(t, "2026-11-23T15:30:00+05:30", out.WindowStart, "now, in India")
 	assert.Equal(t, "2027-01-04T15:30:00+05:30", out.WindowEnd, "six weeks later")
-	assert.Empty(t, out.Note)
 	assert.Equal(t, 50, out.Count, "the default cap")
 	assert.True(t, out.MoreAvailable)
+	assert.Equal(t, "More slots: call again with start="+out.NextStart+" and end=2027-01-04T15:30:00+05:30 (the same window; a length such as P6W would count from the new start).", out.Note)
 	slots := out.slots(t)
 	offset := 5*time.Hour + 30*time.Minute
 	for _, s := range slots {
@@ -164,7 +164,7 @@ func TestFindAvailableSlotsWeekdayMorningsInKolkata(t *testing.T) {
 	// Continuing from next_start gives the next slots, none repeated.
 	env.Fake.ResetRequests()
 	more := findSlots(t, c, map[string]any{"booking_calendar_id": cal, "start": out.NextStart, "end": out.WindowEnd,
-		"time_zone": "Asia/Kolkata", "weekdays": []any{"Mon", "Tue", "Wed", "Thu", "Fri"}, "time_of_day": "09:00-12:00", "max_slots": 5})
+		"time_zone": "Asia/Kolkata", "weekdays": []any{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"}, "time_of_day": "09:00-12:00", "max_slots": 5})
 	next := more.slots(t)
 	require.Len(t, next, 5)
 	assert.Equal(t, out.NextStart, next[0].StartTimeLocal)
@@ -384,7 +384,7 @@ func TestFindAvailableSlotsFilters(t *testing.T) {
 	// Weekdays and a time of day in Berlin: the slot must start in
 	// [11:00, 13:00), so 11:30 and 12:15 qualify and 13:00 does not.
 	out := findSlots(t, c, map[string]any{"booking_calendar_id": ids[calSupport], "start": "2027-01-11T11:00+01:00", "end": "2027-01-24",
-		"time_zone": "Europe/Berlin", "weekdays": []any{"MONDAY", "wed"}, "time_of_day": "11:00-13:00"})
+		"time_zone": "Europe/Berlin", "weekdays": []any{"Monday", "Wednesday"}, "time_of_day": "11:00-13:00"})
 	var got []string
 	for _, s := range out.slots(t) {
 		got = append(got, s.StartTimeLocal)
@@ -464,15 +464,18 @@ func TestFindAvailableSlotsRejectsBadInputWithoutCallingUpstream(t *testing.T) {
 		want string
 	}{
 		{map[string]any{}, `"booking_calendar_id": is required`},
-		{map[string]any{"booking_calendar_id": "BP-ABC"}, `expected one starting with BKC-`},
+		{map[string]any{"booking_calendar_id": "BP-ABC"}, `(BKC- then letters and digits`},
 		{map[string]any{"booking_calendar_id": cal, "calendar": "sales"}, `"calendar": is not an argument of this tool`},
-		{map[string]any{"booking_calendar_id": cal, "start": "tomorrow"}, `"start": "tomorrow" is not a date (2026-12-01) or an ISO 8601 time with offset`},
-		{map[string]any{"booking_calendar_id": cal, "start": "2026-12-01T09:00:00"}, `"start": "2026-12-01T09:00:00" is not a date`},
+		{map[string]any{"booking_calendar_id": cal, "start": "tomorrow"}, `"start": "tomorrow" is not a date (2026-12-01) or an ISO 8601 date-time`},
+		{map[string]any{"booking_calendar_id": cal, "start": "9999-12-01"}, `"start": "9999-12-01" is not a date`},
+		{map[string]any{"booking_calendar_id": cal, "start": "2101-01-01"}, `"start": "2101-01-01" is not a date`},
+		{map[string]any{"booking_calendar_id": cal, "start": "1960-01-01"}, `"start": "1960-01-01" is outside the years 1970-2099`},
 		{map[string]any{"booking_calendar_id": cal, "start": "P1W"}, `"start": "P1W" is not a date`},
 		{map[string]any{"booking_calendar_id": cal, "start": "2026-02-30"}, `"start": "2026-02-30" is not a date`},
-		{map[string]any{"booking_calendar_id": cal, "end": "6 weeks"}, `"end": "6 weeks" is not a date (2026-12-01) or an ISO 8601 time with offset (2026-12-01T09:00:00+05:30), or a length after start such as P6W`},
-		{map[string]any{"booking_calendar_id": cal, "end": "P0D"}, `"end": "P0D" is not`},
-		{map[string]any{"booking_calendar_id": cal, "end": "P"}, `"end": "P" is not`},
+		{map[string]any{"booking_calendar_id": cal, "end": "6 weeks"}, `"end": "6 weeks" is not a date (2026-12-01, inclusive), an ISO 8601 date-time, or a length after start such as P6W`},
+		{map[string]any{"booking_calendar_id": cal, "end": "P0D"}, `"end": "P0D" is an empty length`},
+		{map[string]any{"booking_calendar_id": cal, "end": "P"}, `"end": "P" is an empty length`},
+		{map[string]any{"booking_calendar_id": cal, "end": "p6w"}, `"end": "p6w" is not`},
 		{map[string]any{"booking_calendar_id": cal, "end": "P2Y"}, `"end": "P2Y" is not`},
 		{map[string]any{"booking_calendar_id": cal, "end": "P99999999999999999999D"}, `"end": "P99999999999999999999D" is not`},
 		{map[string]any{"booking_calendar_id": cal, "end": "P53W"}, `is longer than 366 days`},
@@ -480,17 +483,20 @@ func TestFindAvailableSlotsRejectsBadInputWithoutCallingUpstream(t *testing.T) {
 		{map[string]any{"booking_calendar_id": cal, "start": "2026-12-10", "end": "2026-12-01"}, `"end": 2026-12-02T00:00:00Z is not after start 2026-12-10T00:00:00Z`},
 		{map[string]any{"booking_calendar_id": cal, "start": "2026-12-01", "end": "2028-01-01"}, `is longer than 366 days`},
 		{map[string]any{"booking_calendar_id": cal, "end": "2028-01-01"}, `is longer than 366 days`}, // checked against the clock
-		{map[string]any{"booking_calendar_id": cal, "time_zone": "EST"}, `"time_zone": "EST" is an abbreviation or legacy zone`},
+		{map[string]any{"booking_calendar_id": cal, "time_zone": "EST"}, `"time_zone": "EST" is not an IANA time zone name such as Europe/Berlin, America/New_York or UTC (not an abbreviation such as EST`},
 		{map[string]any{"booking_calendar_id": cal, "time_zone": "Mars/Olympus"}, `"time_zone": "Mars/Olympus" is not an IANA time zone`},
-		{map[string]any{"booking_calendar_id": cal, "weekdays": "monday"}, `"weekdays": must be a list of strings`},
-		{map[string]any{"booking_calendar_id": cal, "weekdays": []any{"monday", "weekend"}}, `"weekdays": "weekend" is not a weekday; use monday … sunday`},
-		{map[string]any{"booking_calendar_id": cal, "time_of_day": "mornings"}, `"time_of_day": "mornings" is not a local time range; use HH:MM-HH:MM`},
+		{map[string]any{"booking_calendar_id": cal, "weekdays": "monday"}, `"weekdays": must be a list, got a JSON string`},
+		{map[string]any{"booking_calendar_id": cal, "weekdays": []any{"Monday", "weekend"}}, `"weekdays[1]": "weekend" is not one of the allowed values; use one of Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday`},
+		{map[string]any{"booking_calendar_id": cal, "weekdays": []any{"monday"}}, `"weekdays[0]": "monday" is not one of the allowed values; use one of Monday`},
+		{map[string]any{"booking_calendar_id": cal, "time_of_day": "mornings"}, `"time_of_day": "mornings" is not a local time range HH:MM-HH:MM`},
+		{map[string]any{"booking_calendar_id": cal, "time_of_day": "9:00-12:00"}, `"time_of_day": "9:00-12:00" is not a local time range`},
 		{map[string]any{"booking_calendar_id": cal, "time_of_day": "09:00-24:30"}, `"time_of_day": "09:00-24:30" is not a local time range`},
 		{map[string]any{"booking_calendar_id": cal, "time_of_day": "24:00-09:00"}, `"time_of_day": "24:00-09:00" is not a local time range`},
 		{map[string]any{"booking_calendar_id": cal, "time_of_day": "10:00-10:00"}, `"time_of_day": "10:00-10:00" is empty`},
-		{map[string]any{"booking_calendar_id": cal, "location_type": "zoom"}, `"location_type": "zoom" is not a location type; use one of virtual, virtual_static, physical, guest_phone`},
+		{map[string]any{"booking_calendar_id": cal, "location_type": "zoom"}, `"location_type": "zoom" is not one of the allowed values; use one of virtual, virtual_static, physical, guest_phone`},
 		{map[string]any{"booking_calendar_id": cal, "max_slots": 501}, `"max_slots": must be between 1 and 500, got 501`},
 		{map[string]any{"booking_calendar_id": cal, "max_slots": -1}, `"max_slots": must be between 1 and 500, got -1`},
+		{map[string]any{"booking_calendar_id": cal, "max_slots": 0}, `"max_slots": must be between 1 and 500, got 0`},
 		{map[string]any{"booking_calendar_id": cal, "max_slots": "ten"}, `"max_slots": must be a whole number`},
 	}
 	for _, tc := range cases {
@@ -562,7 +568,7 @@ func TestFindAvailableSlotsUpstreamFailsPartWay(t *testing.T) {
 	seam := "2027-02-08T10:45:00+01:00"
 	assert.Equal(t, "Searched 2027-01-09T10:45:00+01:00 → "+seam+" only; OnceHub failed for "+seam+" → 2027-03-10T10:45:00+01:00: "+
 		"OnceHub error 500 (api_error): Internal server error. [Request-Id: req_broken]. OnceHub is having trouble (Request-Id req_broken); try again shortly. "+
-		"If it persists, give OnceHub support that Request-Id. Continue with start="+seam+".", out.StoppedEarly)
+		"If it persists, give OnceHub support that Request-Id. Continue with start="+seam+" and end=2027-04-09T00:00:00+02:00.", out.StoppedEarly)
 	assert.Equal(t, seam, out.NextStart)
 	assert.False(t, out.MoreAvailable)
 	assert.Empty(t, out.Note)
@@ -571,6 +577,29 @@ func TestFindAvailableSlotsUpstreamFailsPartWay(t *testing.T) {
 	assert.Equal(t, "2027-01-11T10:00:00+01:00", slots[0].StartTimeLocal)
 	assert.Less(t, slots[len(slots)-1].StartTimeLocal, seam)
 	assert.Len(t, slots, 4*4*8+1, "Mon 11 Jan to Thu 4 Feb, plus Monday 8 February's 10:00 (10:45 is the seam)")
+}
+
+// Continuing a search keeps its window: start=next_start and end=window_end
+// (an absolute end) find the slots after the first page, up to the same end,
+// where end=P6W again would have counted six weeks from the new start.
+func TestFindAvailableSlotsContinuationKeepsTheWindow(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	cal := calendarIDs(t, env, c)[calSales]
+	args := map[string]any{"booking_calendar_id": cal, "end": "P6W", "time_zone": "Asia/Kolkata",
+		"weekdays": []any{"Monday", "Friday"}, "time_of_day": "09:00-10:00", "max_slots": 5}
+	whole := findSlots(t, c, withArg(args, "max_slots", 100))
+	require.False(t, whole.MoreAvailable)
+	first := findSlots(t, c, args)
+	require.True(t, first.MoreAvailable)
+	var got []string
+	got = append(got, starts(first.slots(t))...)
+	for page := first; page.MoreAvailable; {
+		page = findSlots(t, c, withArg(withArg(args, "start", page.NextStart), "end", page.WindowEnd))
+		assert.Equal(t, first.WindowEnd, page.WindowEnd, "the window's end does not move")
+		got = append(got, starts(page.slots(t))...)
+	}
+	assert.Equal(t, starts(whole.slots(t)), got, "the pages together are the whole window's slots, once each")
 }
 
 // A search over several 30-day windows reports its progress, one

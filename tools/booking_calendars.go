@@ -4,61 +4,62 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
-	"github.com/oncehub-mcp/oncehub-mcp/internal/clip"
+	"github.com/google/jsonschema-go/jsonschema"
+
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 )
 
 type listCalendarsArgs struct {
 	pageArgs
-	Host string `json:"host,omitempty" jsonschema:"USR-… or TM-…"`
+	Host HostID `json:"host,omitempty" jsonschema:"hosted by this user or team"`
+	Name Search `json:"name,omitempty" jsonschema:"part of the name or subject, any case (matched here, over all calendars)"`
+}
+
+func (listCalendarsArgs) rules() []*jsonschema.Schema {
+	return append(pageArgs{}.rules(), exclusive("name", "before"))
 }
 
 func (a listCalendarsArgs) options() *oncehub.BookingCalendarListOptions {
-	return &oncehub.BookingCalendarListOptions{ListOptions: a.pageArgs.options(), Host: a.Host}
+	return &oncehub.BookingCalendarListOptions{ListOptions: a.pageArgs.options(), Host: string(a.Host)}
 }
 
 type calendarIDArgs struct {
-	BookingCalendarID string `json:"booking_calendar_id"`
+	BookingCalendarID BookingCalendarID `json:"booking_calendar_id"`
 }
 
-// parseTime parses an RFC 3339 time argument (offset required); zero when empty.
-func parseTime(arg, v string) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
+// contains reports whether any of texts contains the search, ignoring case.
+func contains(search Search, texts ...string) bool {
+	q := strings.ToLower(strings.TrimSpace(string(search)))
+	for _, t := range texts {
+		if strings.Contains(strings.ToLower(t), q) {
+			return true
+		}
 	}
-	t, err := time.Parse(time.RFC3339, v)
-	if err != nil {
-		return time.Time{}, argErrorf(arg, "%q is not an RFC 3339 time with offset; use e.g. 2026-12-01T09:00:00+05:30 or 2026-12-01T03:30:00Z", clip.Value(v))
-	}
-	return t, nil
+	return false
 }
 
 type timeSlotsArgs struct {
-	BookingCalendarID string `json:"booking_calendar_id"`
-	StartTime         string `json:"start_time,omitempty" jsonschema:"ISO 8601; default now"`
-	EndTime           string `json:"end_time,omitempty" jsonschema:"ISO 8601; default start + 7 days"`
-	TimeZone          string `json:"time_zone,omitempty"`
+	BookingCalendarID BookingCalendarID `json:"booking_calendar_id"`
+	StartTime         When              `json:"start_time,omitempty" jsonschema:"default now; a date is its start, a time without offset is read, in time_zone"`
+	EndTime           When              `json:"end_time,omitempty" jsonschema:"at most 30 days after the start; default start + 7 days"`
+	TimeZone          TimeZone          `json:"time_zone,omitempty" jsonschema:"for start_time_local and times without offset; default UTC"`
+
+	loc        *time.Location
+	start, end time.Time
 }
 
-func (a *timeSlotsArgs) times() (start, end time.Time, err error) {
-	if start, err = parseTime("start_time", a.StartTime); err != nil {
-		return
-	}
-	end, err = parseTime("end_time", a.EndTime)
-	return
-}
-
-func (a *timeSlotsArgs) validate() error {
-	if _, _, err := a.times(); err != nil {
+func (a *timeSlotsArgs) validate() (err error) {
+	if a.loc, err = loadZone("time_zone", string(a.TimeZone)); err != nil {
 		return err
 	}
-	_, err := loadZone("time_zone", a.TimeZone)
+	if a.start, _, err = parseWhen("start_time", string(a.StartTime), a.loc); err != nil {
+		return err
+	}
+	a.end, _, err = parseWhen("end_time", string(a.EndTime), a.loc)
 	return err
 }
 
@@ -99,64 +100,39 @@ func viewSlot(s oncehub.TimeSlot, loc *time.Location) slotView {
 }
 
 type locationArg struct {
-	Type  string `json:"type"`
-	Value string `json:"value,omitempty" jsonschema:"guest_phone: the guest's number (default: phone)."`
-}
-
-type formArgs struct {
-	Name         string         `json:"name"`
-	Email        string         `json:"email"`
-	Phone        string         `json:"phone,omitempty"`
-	CustomFields map[string]any `json:"custom_fields,omitempty" jsonschema:"By mapped field name: string, or strings for multi-select."`
-}
-
-func (f formArgs) form() oncehub.BookingForm {
-	return oncehub.BookingForm{Name: f.Name, Email: f.Email, Phone: f.Phone, Custom: f.CustomFields}
-}
-
-// checkCustomFields refuses custom fields that repeat an argument of their
-// own (name, email, phone) or have no name.
-func checkCustomFields(fields map[string]any) error {
-	for _, k := range slices.Sorted(maps.Keys(fields)) {
-		switch k {
-		case "":
-			return argErrorf("custom_fields", "has an empty field name; use each question's mapped field name")
-		case "name", "email", "phone":
-			return argErrorf("custom_fields."+k, "use the %s argument instead of a custom field", k)
-		}
-	}
-	return nil
+	Type  LocationType  `json:"type"`
+	Value LocationValue `json:"value,omitempty" jsonschema:"as the slot gives it: virtual: the provider; physical: the ADD- ID; guest_phone: an E.164 number (default: phone); virtual_static: none"`
 }
 
 type scheduleArgs struct {
-	BookingCalendarID string `json:"booking_calendar_id"`
-	StartTime         string `json:"start_time" jsonschema:"A slot's start_time."`
-	GuestTimeZone     string `json:"guest_time_zone"`
-	formArgs
-	Location *locationArg `json:"location,omitempty" jsonschema:"One of the slot's locations; default virtual."`
+	BookingCalendarID BookingCalendarID `json:"booking_calendar_id"`
+	StartTime         DateTime          `json:"start_time" jsonschema:"a slot's start_time, exactly as returned"`
+	GuestTimeZone     TimeZone          `json:"guest_time_zone" jsonschema:"the guest's IANA zone, e.g. Europe/Berlin"`
+	Name              FullName          `json:"name" jsonschema:"the guest's full name"`
+	Email             Email             `json:"email" jsonschema:"the guest's email"`
+	Phone             Phone             `json:"phone,omitempty"`
+	CustomFields      FormFields        `json:"custom_fields,omitempty"`
+	Location          *locationArg      `json:"location,omitempty" jsonschema:"one of the slot's locations; default virtual"`
+
+	start time.Time
 }
 
-func (a *scheduleArgs) request() (*oncehub.ScheduleRequest, error) {
-	start, err := parseTime("start_time", a.StartTime)
-	if err != nil {
-		return nil, err
-	}
-	p := &oncehub.ScheduleRequest{StartTime: start, GuestTimeZone: a.GuestTimeZone, BookingForm: a.form()}
+func (a *scheduleArgs) validate() (err error) {
+	a.start, _, err = parseWhen("start_time", string(a.StartTime), nil)
+	return err
+}
+
+func (a *scheduleArgs) request() *oncehub.ScheduleRequest {
+	p := &oncehub.ScheduleRequest{StartTime: a.start, GuestTimeZone: string(a.GuestTimeZone),
+		BookingForm: oncehub.BookingForm{Name: string(a.Name), Email: string(a.Email), Phone: string(a.Phone), Custom: a.CustomFields}}
 	if a.Location != nil {
-		l := oncehub.MeetingLocation{Type: a.Location.Type, Value: a.Location.Value}
+		l := oncehub.MeetingLocation{Type: string(a.Location.Type), Value: string(a.Location.Value)}
 		if l.Type == oncehub.LocationGuestPhone && l.Value == "" {
-			l.Value = a.Phone
+			l.Value = string(a.Phone)
 		}
 		p.Location = &l
 	}
-	return p, nil
-}
-
-func (a *scheduleArgs) validate() error {
-	if _, err := a.request(); err != nil {
-		return err
-	}
-	return checkCustomFields(a.CustomFields)
+	return p
 }
 
 type scheduleOutput struct {
@@ -169,7 +145,7 @@ type scheduleOutput struct {
 }
 
 // slotTakenError is OnceHub's 400 for a start time that is not (or no longer)
-// free; its message sends the agent back to get_time_slots.
+// free; its message sends the agent back to find_available_slots.
 type slotTakenError struct {
 	calendar, start string
 	api             *oncehub.APIError
@@ -177,7 +153,7 @@ type slotTakenError struct {
 
 func (e *slotTakenError) Error() string {
 	return fmt.Sprintf("The time %s is not available on booking calendar %s, so nothing was booked (%v). "+
-		"Call get_time_slots for %s to see the times that are free now, confirm one with the guest, then call schedule_meeting again with it.",
+		"Call find_available_slots for %s to see the times that are free now, confirm one with the guest, then call schedule_meeting again with it.",
 		e.start, e.calendar, e.api, e.calendar)
 }
 
@@ -191,98 +167,101 @@ func isSlotTaken(err error) (*oncehub.APIError, bool) {
 }
 
 type utmArgs struct {
-	Source   string `json:"source,omitempty"`
-	Medium   string `json:"medium,omitempty"`
-	Campaign string `json:"campaign,omitempty"`
-	Term     string `json:"term,omitempty"`
-	Content  string `json:"content,omitempty"`
+	Source   Text `json:"source,omitempty"`
+	Medium   Text `json:"medium,omitempty"`
+	Campaign Text `json:"campaign,omitempty"`
+	Term     Text `json:"term,omitempty"`
+	Content  Text `json:"content,omitempty"`
 }
 
 type calendarLinkArgs struct {
-	BookingCalendarID string         `json:"booking_calendar_id"`
-	Name              string         `json:"name,omitempty"`
-	Email             string         `json:"email,omitempty"`
-	Phone             string         `json:"phone,omitempty"`
-	CustomFields      map[string]any `json:"custom_fields,omitempty" jsonschema:"By mapped field name: string, or strings for multi-select."`
-	HideURLParams     bool           `json:"hide_url_params,omitempty" jsonschema:"short link without query parameters"`
-	UTM               *utmArgs       `json:"utm,omitempty"`
+	BookingCalendarID BookingCalendarID `json:"booking_calendar_id"`
+	Name              FullName          `json:"name,omitempty" jsonschema:"prefill: the guest's full name"`
+	Email             Email             `json:"email,omitempty" jsonschema:"prefill: the guest's email"`
+	Phone             Phone             `json:"phone,omitempty"`
+	CustomFields      FormFields        `json:"custom_fields,omitempty"`
+	HideURLParams     bool              `json:"hide_url_params,omitempty" jsonschema:"short link without query parameters" default:"false"`
+	UTM               *utmArgs          `json:"utm,omitempty" jsonschema:"UTM parameters recorded with the booking"`
 }
 
 func (a *calendarLinkArgs) request() *oncehub.OneTimeLinkRequest {
 	p := &oncehub.OneTimeLinkRequest{HideURLParams: a.HideURLParams,
-		BookingForm: oncehub.BookingForm{Name: a.Name, Email: a.Email, Phone: a.Phone, Custom: a.CustomFields}}
+		BookingForm: oncehub.BookingForm{Name: string(a.Name), Email: string(a.Email), Phone: string(a.Phone), Custom: a.CustomFields}}
 	if a.UTM != nil && *a.UTM != (utmArgs{}) {
-		p.UTMParams = &oncehub.UTMParams{Source: a.UTM.Source, Medium: a.UTM.Medium, Campaign: a.UTM.Campaign, Term: a.UTM.Term, Content: a.UTM.Content}
+		p.UTMParams = &oncehub.UTMParams{Source: string(a.UTM.Source), Medium: string(a.UTM.Medium), Campaign: string(a.UTM.Campaign),
+			Term: string(a.UTM.Term), Content: string(a.UTM.Content)}
 	}
 	return p
 }
 
-func (a *calendarLinkArgs) validate() error { return checkCustomFields(a.CustomFields) }
-
 func calendarTools(d Deps) []Tool {
 	return []Tool{
-		define[listCalendarsArgs](spec{
+		define(spec{
 			name: "list_booking_calendars", toolset: toolsetCalendars, effect: read,
 			desc: "Booking calendars: id, name, subject, host (USR-/TM-), url, published, duration_minutes. Only published ones " +
-				"take bookings.",
-		}, func(ctx context.Context, a listCalendarsArgs) (any, error) {
-			return listPage(ctx, a.pageArgs, d.Client.BookingCalendars, a.options(), identity[oncehub.BookingCalendar])
+				"take bookings. Find one by name.",
+		}, func(ctx context.Context, a listCalendarsArgs) (listResult[oncehub.BookingCalendar], error) {
+			if a.Name != "" {
+				return listMatching(ctx, a.pageArgs, d.Client.BookingCalendars, a.options(),
+					func(c oncehub.BookingCalendar) bool { return contains(a.Name, c.Name, c.Subject) },
+					func(c oncehub.BookingCalendar) string { return c.ID }, identity[oncehub.BookingCalendar])
+			}
+			return listPage(ctx, a.pageArgs, d.Client.BookingCalendars, a.options(), nil, identity[oncehub.BookingCalendar])
 		}),
-		define[calendarIDArgs](spec{
+		define(spec{
 			name: "get_booking_calendar", toolset: toolsetCalendars, effect: read,
 			desc: "One booking calendar: name, subject, host, url, published, duration_minutes.",
-		}, func(ctx context.Context, a calendarIDArgs) (any, error) {
-			c, _, err := d.Client.BookingCalendars.Get(ctx, a.BookingCalendarID)
+		}, func(ctx context.Context, a calendarIDArgs) (oncehub.BookingCalendar, error) {
+			c, _, err := d.Client.BookingCalendars.Get(ctx, string(a.BookingCalendarID))
 			return c, err
 		}),
-		define[timeSlotsArgs](spec{
+		define(spec{
 			name: "get_time_slots", toolset: toolsetCalendars, effect: read,
 			desc: "Free start times of a booking calendar within 30 days (default: next 7), with their locations; " +
-				"start_time_local if time_zone is given. For any window use find_available_slots.",
-		}, func(ctx context.Context, a timeSlotsArgs) (any, error) {
+				"start_time_local if time_zone is given. For any window, weekdays or hours use find_available_slots.",
+		}, func(ctx context.Context, a timeSlotsArgs) (timeSlotsOutput, error) {
 			return getTimeSlots(ctx, d, a)
 		}),
-		defineWrite[scheduleArgs](spec{
+		defineWrite(spec{
 			name: "schedule_meeting", toolset: toolsetCalendars, effect: create,
 			desc: "Book a slot from find_available_slots for a guest (a real booking: confirm the time with them first). After an " +
 				"unclear failure, check list_bookings before retrying.",
-		}, func(ctx context.Context, a scheduleArgs) (any, *oncehub.Response, error) {
-			p, _ := a.request()
+		}, func(ctx context.Context, a scheduleArgs) (scheduleOutput, *oncehub.Response, error) {
+			p := a.request()
 			if now := d.now(); !p.StartTime.After(now) {
-				return nil, nil, argErrorf("start_time", "%s is not in the future (now is %s); call get_time_slots for current free times",
+				return scheduleOutput{}, nil, argErrorf("start_time", "%s is not in the future (now is %s); call find_available_slots for current free times",
 					utc(&p.StartTime), now.UTC().Format(time.RFC3339))
 			}
-			res, resp, err := d.Client.BookingCalendars.Schedule(ctx, a.BookingCalendarID, p)
+			res, resp, err := d.Client.BookingCalendars.Schedule(ctx, string(a.BookingCalendarID), p)
 			if err != nil {
 				if api, ok := isSlotTaken(err); ok {
-					return nil, resp, &slotTakenError{calendar: a.BookingCalendarID, start: utc(&p.StartTime), api: api}
+					return scheduleOutput{}, resp, &slotTakenError{calendar: string(a.BookingCalendarID), start: utc(&p.StartTime), api: api}
 				}
-				return nil, resp, err
+				return scheduleOutput{}, resp, err
 			}
 			guest, _ := zone(p.GuestTimeZone)
 			return scheduleOutput{
-				BookingID: res.ID, BookingCalendarID: a.BookingCalendarID,
+				BookingID: res.ID, BookingCalendarID: string(a.BookingCalendarID),
 				StartTime: utc(&p.StartTime), StartTimeLocal: localTime(&p.StartTime, guest, ""), GuestTimeZone: p.GuestTimeZone,
 				Next: "Booked. Use get_booking with booking_id for the join, cancel and reschedule links.",
 			}, resp, nil
 		}),
-		defineWrite[calendarLinkArgs](spec{
+		defineWrite(spec{
 			name: "create_booking_calendar_link", toolset: toolsetCalendars, effect: create,
 			desc: "Single-use link to a published booking calendar where a guest picks a time; name, email, phone and " +
 				"custom_fields prefill the form. Unused links expire after 90 days.",
-		}, func(ctx context.Context, a calendarLinkArgs) (any, *oncehub.Response, error) {
-			l, resp, err := d.Client.BookingCalendars.CreateOneTimeLink(ctx, a.BookingCalendarID, a.request())
+		}, func(ctx context.Context, a calendarLinkArgs) (linkOutput, *oncehub.Response, error) {
+			l, resp, err := d.Client.BookingCalendars.CreateOneTimeLink(ctx, string(a.BookingCalendarID), a.request())
 			if err != nil {
-				return nil, resp, err
+				return linkOutput{}, resp, err
 			}
 			return linkOutput{ID: l.ID, URL: l.URL, CreationTime: l.CreationTime}, resp, nil
 		}),
 	}
 }
 
-func getTimeSlots(ctx context.Context, d Deps, a timeSlotsArgs) (any, error) {
-	start, end, _ := a.times()
-	loc, _ := loadZone("time_zone", a.TimeZone)
+func getTimeSlots(ctx context.Context, d Deps, a timeSlotsArgs) (timeSlotsOutput, error) {
+	start, end, loc := a.start, a.end, a.loc
 	now := d.now().UTC()
 	var note string
 	if !start.IsZero() && start.Before(now) {
@@ -297,21 +276,21 @@ func getTimeSlots(ctx context.Context, d Deps, a timeSlotsArgs) (any, error) {
 	// a given start and end, by the client.
 	if !end.IsZero() && start.IsZero() {
 		if !end.After(from) {
-			return nil, argErrorf("end_time", "%s is not after the window start %s; choose a window in the future", utc(&end), utc(&from))
+			return timeSlotsOutput{}, argErrorf("end_time", "%s is not after the window start %s; choose a window in the future", utc(&end), utc(&from))
 		}
 		if end.Sub(from) > oncehub.MaxSlotWindow {
-			return nil, argErrorf("end_time", "%s is more than 30 days after the window start %s; split the search into windows of at most 30 days", utc(&end), utc(&from))
+			return timeSlotsOutput{}, argErrorf("end_time", "%s is more than 30 days after the window start %s; use find_available_slots for a longer window", utc(&end), utc(&from))
 		}
 	}
 	to := end
 	if to.IsZero() {
 		to = from.Add(oncehub.DefaultSlotWindow)
 	}
-	slots, _, err := d.Client.BookingCalendars.ListTimeSlots(ctx, a.BookingCalendarID, &oncehub.TimeSlotOptions{StartTime: start, EndTime: end})
+	slots, _, err := d.Client.BookingCalendars.ListTimeSlots(ctx, string(a.BookingCalendarID), &oncehub.TimeSlotOptions{StartTime: start, EndTime: end})
 	if err != nil {
-		return nil, err
+		return timeSlotsOutput{}, err
 	}
-	out := timeSlotsOutput{BookingCalendarID: a.BookingCalendarID, WindowStart: utc(&from), WindowEnd: utc(&to),
+	out := timeSlotsOutput{BookingCalendarID: string(a.BookingCalendarID), WindowStart: utc(&from), WindowEnd: utc(&to),
 		Slots: make([]slotView, len(slots)), Count: len(slots), Note: note}
 	if loc != nil {
 		out.TimeZone = loc.String()
@@ -320,7 +299,7 @@ func getTimeSlots(ctx context.Context, d Deps, a timeSlotsArgs) (any, error) {
 		out.Slots[i] = viewSlot(s, loc)
 	}
 	if len(slots) == 0 {
-		out.Note = strings.TrimSpace(out.Note + " No free slots in this window; try a later window (at most 30 days each).")
+		out.Note = strings.TrimSpace(out.Note + " No free slots in this window; try a later window, or find_available_slots for a longer one.")
 	}
 	return out, nil
 }

@@ -8,32 +8,32 @@ import (
 
 type listBookingPagesArgs struct {
 	pageArgs
-	MasterPage string `json:"master_page,omitempty"`
-	EventType  string `json:"event_type,omitempty"`
-	User       string `json:"user,omitempty"`
+	MasterPage MasterPageID `json:"master_page,omitempty" jsonschema:"pages of this master page"`
+	EventType  EventTypeID  `json:"event_type,omitempty" jsonschema:"pages offering this event type"`
+	User       UserID       `json:"user,omitempty" jsonschema:"pages of this user"`
 }
 
 func (a listBookingPagesArgs) options() *oncehub.BookingPageListOptions {
-	return &oncehub.BookingPageListOptions{ListOptions: a.pageArgs.options(), MasterPage: a.MasterPage, EventType: a.EventType, User: a.User}
+	return &oncehub.BookingPageListOptions{ListOptions: a.pageArgs.options(), MasterPage: string(a.MasterPage), EventType: string(a.EventType), User: string(a.User)}
 }
 
 type bookingPageIDArgs struct {
-	BookingPageID string `json:"booking_page_id"`
+	BookingPageID BookingPageID `json:"booking_page_id"`
 }
 
 func bookingPageTools(d Deps) []Tool {
 	return []Tool{
-		define[listBookingPagesArgs](spec{
+		define(spec{
 			name: "list_booking_pages", toolset: toolsetBookingPages, effect: read,
 			desc: "Classic booking pages: id, name, label, url, active, timezone. For the current product use list_booking_calendars.",
-		}, func(ctx context.Context, a listBookingPagesArgs) (any, error) {
-			return listPage(ctx, a.pageArgs, d.Client.BookingPages, a.options(), identity[oncehub.BookingPage])
+		}, func(ctx context.Context, a listBookingPagesArgs) (listResult[oncehub.BookingPage], error) {
+			return listPage(ctx, a.pageArgs, d.Client.BookingPages, a.options(), nil, identity[oncehub.BookingPage])
 		}),
-		define[bookingPageIDArgs](spec{
+		define(spec{
 			name: "get_booking_page", toolset: toolsetBookingPages, effect: read,
 			desc: "One classic booking page: name, label, url, active, timezone.",
-		}, func(ctx context.Context, a bookingPageIDArgs) (any, error) {
-			b, _, err := d.Client.BookingPages.Get(ctx, a.BookingPageID)
+		}, func(ctx context.Context, a bookingPageIDArgs) (oncehub.BookingPage, error) {
+			b, _, err := d.Client.BookingPages.Get(ctx, string(a.BookingPageID))
 			return b, err
 		}),
 	}

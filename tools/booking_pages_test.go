@@ -112,16 +112,16 @@ func TestBookingPageToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	assertRejected(t, env, c, []badInput{
-		{"list_booking_pages", map[string]any{"master_page": "ET-ABC"}, `"master_page": "ET-ABC" is not the right kind of ID: expected one starting with MP-`},
-		{"list_booking_pages", map[string]any{"event_type": "MP-ABC"}, `"event_type": "MP-ABC" is not the right kind of ID: expected one starting with ET-`},
-		{"list_booking_pages", map[string]any{"user": "TM-ABC"}, `"user": "TM-ABC" is not the right kind of ID: expected one starting with USR-`},
-		{"list_booking_pages", map[string]any{"user": "priya"}, `"user": "priya" is not a OnceHub ID`},
+		{"list_booking_pages", map[string]any{"master_page": "ET-ABC"}, `"master_page": "ET-ABC" is not a master page ID (MP- then letters and digits`},
+		{"list_booking_pages", map[string]any{"event_type": "MP-ABC"}, `"event_type": "MP-ABC" is not an event type ID (ET- then letters and digits`},
+		{"list_booking_pages", map[string]any{"user": "TM-ABC"}, `"user": "TM-ABC" is not a user ID (USR- then letters and digits`},
+		{"list_booking_pages", map[string]any{"user": "priya"}, `"user": "priya" is not a user ID`},
 		{"list_booking_pages", map[string]any{"limit": 0.5}, `"limit"`},
 		{"list_booking_pages", map[string]any{"max_results": 2000}, `"max_results"`},
 		{"list_booking_pages", map[string]any{"host": "USR-A"}, `"host": is not an argument of this tool`},
 		{"get_booking_page", map[string]any{}, `"booking_page_id": is required`},
-		{"get_booking_page", map[string]any{"booking_page_id": "BKC-ABC"}, `expected one starting with BP-`},
-		{"get_booking_page", map[string]any{"booking_page_id": "BP-A?limit=1"}, `not a OnceHub ID`},
+		{"get_booking_page", map[string]any{"booking_page_id": "BKC-ABC"}, `(BP- then letters and digits`},
+		{"get_booking_page", map[string]any{"booking_page_id": "BP-A?limit=1"}, `then letters and digits`},
 		{"get_booking_page", map[string]any{"booking_page_id": []any{"BP-A"}}, `"booking_page_id": must be a string`},
 	})
 }

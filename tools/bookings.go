@@ -2,7 +2,9 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -12,50 +14,65 @@ import (
 type listBookingsArgs struct {
 	pageArgs
 	detailArg
-	Status          string   `json:"status,omitempty" jsonschema:"requested, scheduled, rescheduled, completed, canceled or no_show."`
-	Owner           string   `json:"owner,omitempty"`
-	Contact         string   `json:"contact,omitempty"`
-	BookingCalendar string   `json:"booking_calendar,omitempty"`
-	Host            string   `json:"host,omitempty"`
-	BookingPage     string   `json:"booking_page,omitempty"`
-	MasterPage      string   `json:"master_page,omitempty"`
-	EventType       string   `json:"event_type,omitempty"`
-	StartingAfter   string   `json:"starting_time_after,omitempty"`
-	StartingBefore  string   `json:"starting_time_before,omitempty"`
-	CreatedAfter    string   `json:"creation_time_after,omitempty"`
-	CreatedBefore   string   `json:"creation_time_before,omitempty"`
-	UpdatedAfter    string   `json:"last_updated_time_after,omitempty"`
-	UpdatedBefore   string   `json:"last_updated_time_before,omitempty"`
-	Expand          []string `json:"expand,omitempty" jsonschema:"owner, contact, booking_page, master_page, event_type, conversation"`
-	TimeZone        string   `json:"time_zone,omitempty" jsonschema:"default: the guest's"`
+	Status          BookingStatus     `json:"status,omitempty"`
+	Owner           UserID            `json:"owner,omitempty" jsonschema:"the host's user ID (get_me for \"my\")"`
+	Contact         ContactID         `json:"contact,omitempty" jsonschema:"the guest's contact ID"`
+	BookingCalendar BookingCalendarID `json:"booking_calendar,omitempty" jsonschema:"booked on this calendar"`
+	Host            UserID            `json:"host,omitempty" jsonschema:"a calendar host's user ID (booking calendars)"`
+	BookingPage     BookingPageID     `json:"booking_page,omitempty" jsonschema:"booked on this page (classic)"`
+	MasterPage      MasterPageID      `json:"master_page,omitempty" jsonschema:"booked through this master page (classic)"`
+	EventType       EventTypeID       `json:"event_type,omitempty" jsonschema:"of this event type (classic)"`
+	StartingAfter   When              `json:"starting_time_after,omitempty" jsonschema:"starts at or after"`
+	StartingBefore  When              `json:"starting_time_before,omitempty" jsonschema:"starts before"`
+	CreatedAfter    When              `json:"creation_time_after,omitempty" jsonschema:"booked at or after"`
+	CreatedBefore   When              `json:"creation_time_before,omitempty" jsonschema:"booked before"`
+	UpdatedAfter    When              `json:"last_updated_time_after,omitempty" jsonschema:"changed at or after"`
+	UpdatedBefore   When              `json:"last_updated_time_before,omitempty" jsonschema:"changed before"`
+	Expand          []BookingExpand   `json:"expand,omitempty" jsonschema:"IDs to replace by objects (detail=full)"`
+	TimeZone        TimeZone          `json:"time_zone,omitempty" jsonschema:"for local times and times without offset; default: the guest's"`
+
+	loc                        *time.Location
+	starting, created, updated timeRange
+}
+
+func (a *listBookingsArgs) validate() error {
+	var err error
+	if a.loc, err = loadZone("time_zone", string(a.TimeZone)); err != nil {
+		return err
+	}
+	if a.starting, err = newTimeRange("starting_time", a.StartingAfter, a.StartingBefore, a.loc); err != nil {
+		return err
+	}
+	if a.created, err = newTimeRange("creation_time", a.CreatedAfter, a.CreatedBefore, a.loc); err != nil {
+		return err
+	}
+	a.updated, err = newTimeRange("last_updated_time", a.UpdatedAfter, a.UpdatedBefore, a.loc)
+	return err
 }
 
 func (a listBookingsArgs) options() *oncehub.BookingListOptions {
 	return &oncehub.BookingListOptions{
-		ListOptions: a.pageArgs.options(), Status: a.Status, Owner: a.Owner, Contact: a.Contact,
-		BookingCalendar: a.BookingCalendar, Host: a.Host, BookingPage: a.BookingPage,
-		MasterPage: a.MasterPage, EventType: a.EventType,
-		StartingTime:    oncehub.DateRange{After: a.StartingAfter, Before: a.StartingBefore},
-		CreationTime:    oncehub.DateRange{After: a.CreatedAfter, Before: a.CreatedBefore},
-		LastUpdatedTime: oncehub.DateRange{After: a.UpdatedAfter, Before: a.UpdatedBefore},
-		Expand:          a.expandForNames(a.Expand, "owner"),
+		ListOptions: a.pageArgs.options(), Status: string(a.Status), Owner: string(a.Owner), Contact: string(a.Contact),
+		BookingCalendar: string(a.BookingCalendar), Host: string(a.Host), BookingPage: string(a.BookingPage),
+		MasterPage: string(a.MasterPage), EventType: string(a.EventType),
+		StartingTime: a.starting.dates(), CreationTime: a.created.dates(), LastUpdatedTime: a.updated.dates(),
+		Expand: a.expandForNames(ids(a.Expand), "owner"), // owner_name, in the same request
 	}
 }
 
-func (a *listBookingsArgs) validate() error {
-	if err := a.pageArgs.validate(); err != nil {
-		return err
+// keep trims what OnceHub's whole-day filters let through.
+func (a listBookingsArgs) keep() func(oncehub.Booking) bool {
+	if a.starting.isZero() && a.created.isZero() && a.updated.isZero() {
+		return nil
 	}
-	if err := a.detailArg.validate(); err != nil {
-		return err
+	return func(b oncehub.Booking) bool {
+		return a.starting.contains(b.StartingTime) && a.created.contains(b.CreationTime) && a.updated.contains(b.LastUpdatedTime)
 	}
-	_, err := loadZone("time_zone", a.TimeZone)
-	return err
 }
 
 type bookingIDArgs struct {
-	BookingID string   `json:"booking_id"`
-	Expand    []string `json:"expand,omitempty" jsonschema:"owner, contact, booking_page, master_page, event_type, conversation"`
+	BookingID BookingID       `json:"booking_id"`
+	Expand    []BookingExpand `json:"expand,omitempty" jsonschema:"replace these IDs by the objects"`
 }
 
 // bookingView is the compact form of a booking.
@@ -104,52 +121,82 @@ func viewBooking(b oncehub.Booking, loc *time.Location) bookingView {
 
 func bookingTools(d Deps) []Tool {
 	return []Tool{
-		define[listBookingsArgs](spec{
+		define(spec{
 			name: "list_bookings", toolset: toolsetBookings, effect: read,
 			desc: "Bookings, newest first: id, status, subject, starting_time, starting_time_local (time_zone or the guest's), " +
-				"duration_minutes, guest, owner, location.",
-		}, func(ctx context.Context, a listBookingsArgs) (any, error) {
-			loc, _ := loadZone("time_zone", a.TimeZone)
-			return listDetail(ctx, a.pageArgs, a.detailArg, d.Client.Bookings, a.options(), func(b oncehub.Booking) bookingView { return viewBooking(b, loc) })
+				"duration_minutes, guest, owner, location. For someone's meetings on a day, filter by owner and starting_time_after/_before.",
+		}, func(ctx context.Context, a listBookingsArgs) (detailList[bookingView, oncehub.Booking], error) {
+			return listDetail(ctx, a.pageArgs, a.detailArg, d.Client.Bookings, a.options(), a.keep(), func(b oncehub.Booking) bookingView { return viewBooking(b, a.loc) })
 		}),
-		define[bookingIDArgs](spec{
+		define(spec{
 			name: "get_booking", toolset: toolsetBookings, effect: read,
 			desc: "Every detail of one booking: status, times, customer_timezone, form answers, location, join and " +
 				"cancel/reschedule links, owner, contact.",
-		}, func(ctx context.Context, a bookingIDArgs) (any, error) {
-			b, _, err := d.Client.Bookings.Get(ctx, a.BookingID, &oncehub.BookingGetOptions{Expand: a.Expand})
+		}, func(ctx context.Context, a bookingIDArgs) (oncehub.Booking, error) {
+			expand := make([]string, len(a.Expand))
+			for i, e := range a.Expand {
+				expand[i] = string(e)
+			}
+			b, _, err := d.Client.Bookings.Get(ctx, string(a.BookingID), &oncehub.BookingGetOptions{Expand: expand})
 			return b, err
 		}),
-		defineDestructive[cancelBookingArgs](d, spec{
+		defineDestructive(d, spec{
 			name: "cancel_booking", toolset: toolsetBookings, effect: destroyIdempotent,
 			desc: "Cancel an upcoming meeting; the guest is emailed unless send_cancellation_email is false. Cannot be undone; to " +
 				"offer a new time, use request_booking_reschedule instead.",
-		}, describeBooking[cancelBookingArgs](d, "Cancel"), func(ctx context.Context, a cancelBookingArgs) (any, *oncehub.Response, error) {
-			b, resp, err := d.Client.Bookings.Cancel(ctx, a.BookingID, &oncehub.CancelRequest{Reason: a.Reason, SendEmail: a.SendEmail})
+		}, func(ctx context.Context, a cancelBookingArgs) (string, error) {
+			emailed := a.SendEmail == nil || *a.SendEmail
+			return d.describeBookingChange(ctx, "Cancel", a.BookingID, "", func(guest string) string {
+				if !emailed {
+					return "No cancellation email is sent."
+				}
+				return guest + " is emailed the cancellation."
+			})
+		}, func(ctx context.Context, a cancelBookingArgs) (bookingChange, *oncehub.Response, error) {
+			b, resp, err := d.Client.Bookings.Cancel(ctx, string(a.BookingID), &oncehub.CancelRequest{Reason: string(a.Reason), SendEmail: a.SendEmail})
+			if isConflict(err) {
+				if done, ok := d.alreadyCanceled(ctx, a.BookingID); ok {
+					return done, resp, nil
+				}
+			}
 			return bookingWriteResult(b, resp, a.BookingID, err)
 		}),
-		defineDestructive[rescheduleArgs](d, spec{
+		defineDestructive(d, spec{
 			name: "request_booking_reschedule", toolset: toolsetBookings, effect: destroyIdempotent,
 			desc: "Cancel a meeting and email the guest a link to pick a new time; the new booking appears when they do.",
-		}, describeBooking[rescheduleArgs](d, "Cancel and ask the guest to reschedule"), func(ctx context.Context, a rescheduleArgs) (any, *oncehub.Response, error) {
-			b, resp, err := d.Client.Bookings.RequestReschedule(ctx, a.BookingID, &oncehub.RescheduleRequest{Reason: a.Reason})
+		}, func(ctx context.Context, a rescheduleArgs) (string, error) {
+			return d.describeBookingChange(ctx, "Cancel and ask the guest to reschedule", a.BookingID, "", func(guest string) string {
+				return guest + " is emailed a link to pick a new time."
+			})
+		}, func(ctx context.Context, a rescheduleArgs) (bookingChange, *oncehub.Response, error) {
+			b, resp, err := d.Client.Bookings.RequestReschedule(ctx, string(a.BookingID), &oncehub.RescheduleRequest{Reason: string(a.Reason)})
 			return bookingWriteResult(b, resp, a.BookingID, err)
 		}),
-		defineDestructive[reassignArgs](d, spec{
+		defineDestructive(d, spec{
 			name: "reassign_booking", toolset: toolsetBookings, effect: destroy,
 			args: map[string]string{"location.value": "video_provider", "location.type": "video_provider"},
 			desc: "Move an upcoming meeting to another active host; the old calendar event is deleted and everyone is notified.",
 		}, func(ctx context.Context, a reassignArgs) (string, error) {
-			return d.bookingSummary(ctx, "Reassign", a.BookingID, " to host "+a.NewHost)
-		}, func(ctx context.Context, a reassignArgs) (any, *oncehub.Response, error) {
-			b, resp, err := d.Client.Bookings.Reassign(ctx, a.BookingID, a.request())
+			host, _, err := d.Client.Users.Get(ctx, string(a.NewHost))
+			if err != nil {
+				return "", checkedArg("new_host", err)
+			}
+			to := " to " + userSummary(host)
+			if a.VideoProvider != "" {
+				to += " on " + string(a.VideoProvider)
+			}
+			return d.describeBookingChange(ctx, "Reassign", a.BookingID, to, func(guest string) string {
+				return guest + " and both hosts are notified."
+			})
+		}, func(ctx context.Context, a reassignArgs) (bookingChange, *oncehub.Response, error) {
+			b, resp, err := d.Client.Bookings.Reassign(ctx, string(a.BookingID), a.request())
 			return bookingWriteResult(b, resp, a.BookingID, err)
 		}),
-		defineWrite[bookingActionArgs](spec{
+		defineWrite(spec{
 			name: "mark_booking_no_show", toolset: toolsetBookings, effect: update,
 			desc: "Record that the guest missed a meeting that has already started (status no_show).",
-		}, func(ctx context.Context, a bookingActionArgs) (any, *oncehub.Response, error) {
-			b, resp, err := d.Client.Bookings.MarkNoShow(ctx, a.BookingID)
+		}, func(ctx context.Context, a bookingActionArgs) (bookingChange, *oncehub.Response, error) {
+			b, resp, err := d.Client.Bookings.MarkNoShow(ctx, string(a.BookingID))
 			return bookingWriteResult(b, resp, a.BookingID, err)
 		}),
 	}
@@ -157,72 +204,87 @@ func bookingTools(d Deps) []Tool {
 
 // bookingActionArgs is the argument of tools that act on one booking.
 type bookingActionArgs struct {
-	BookingID string `json:"booking_id"`
+	BookingID BookingID `json:"booking_id"`
 }
-
-func (a bookingActionArgs) bookingID() string { return a.BookingID }
 
 type cancelBookingArgs struct {
 	bookingActionArgs
-	Reason    string `json:"reason,omitempty" jsonschema:"shown to the guest"`
-	SendEmail *bool  `json:"send_cancellation_email,omitempty" jsonschema:"default true"`
+	Reason    Reason `json:"reason,omitempty"`
+	SendEmail *bool  `json:"send_cancellation_email,omitempty" jsonschema:"email the guest" default:"true"`
 }
 
 type rescheduleArgs struct {
 	bookingActionArgs
-	Reason string `json:"reason,omitempty" jsonschema:"shown to the guest"`
+	Reason Reason `json:"reason,omitempty"`
 }
 
 type reassignArgs struct {
 	bookingActionArgs
-	NewHost       string `json:"new_host"`
-	VideoProvider string `json:"video_provider,omitempty" jsonschema:"google_meet, microsoft_teams, webex, gotomeeting or zoom; omit to keep the location"`
+	NewHost       UserID        `json:"new_host" jsonschema:"the new host's user ID"`
+	VideoProvider VideoProvider `json:"video_provider,omitempty" jsonschema:"switch the meeting to this provider; omit to keep the location"`
 }
 
 func (a reassignArgs) request() *oncehub.ReassignRequest {
-	r := &oncehub.ReassignRequest{NewHost: a.NewHost}
+	r := &oncehub.ReassignRequest{NewHost: string(a.NewHost)}
 	if a.VideoProvider != "" {
-		r.Location = &oncehub.ReassignLocation{Type: oncehub.LocationVirtual, Value: a.VideoProvider}
+		r.Location = &oncehub.ReassignLocation{Type: oncehub.LocationVirtual, Value: string(a.VideoProvider)}
 	}
 	return r
 }
 
-// validate checks the request before the user is asked to confirm it.
-func (a *reassignArgs) validate() error { return a.request().Validate() }
+// bookingChange is the result of a tool that changes a booking.
+type bookingChange struct {
+	bookingView
+	AlreadyCanceled bool `json:"already_canceled,omitempty" jsonschema:"it was canceled before this call; nothing changed"`
+}
 
 // bookingWriteResult renders the booking a write returned; when OnceHub's
 // answer was lost, the error says to look at the booking before retrying.
-func bookingWriteResult(b oncehub.Booking, resp *oncehub.Response, id string, err error) (any, *oncehub.Response, error) {
+func bookingWriteResult(b oncehub.Booking, resp *oncehub.Response, id BookingID, err error) (bookingChange, *oncehub.Response, error) {
 	if err != nil {
-		return nil, resp, checkStateWith(err, fmt.Sprintf("get_booking (booking_id %q)", id))
+		return bookingChange{}, resp, checkStateWith(err, fmt.Sprintf("get_booking (booking_id %q)", id))
 	}
-	return viewBooking(b, nil), resp, nil
+	return bookingChange{bookingView: viewBooking(b, nil)}, resp, nil
 }
 
-// describeBooking returns the confirmation summary of a booking action.
-func describeBooking[A interface{ bookingID() string }](d Deps, action string) func(context.Context, A) (string, error) {
-	return func(ctx context.Context, a A) (string, error) {
-		return d.bookingSummary(ctx, action, a.bookingID(), "")
+// alreadyCanceled is the result for a booking that was canceled before the
+// call: cancelling it again changes nothing.
+func (d Deps) alreadyCanceled(ctx context.Context, id BookingID) (bookingChange, bool) {
+	b, _, err := d.Client.Bookings.Get(ctx, string(id), nil)
+	if err != nil || b.Status != oncehub.BookingCanceled {
+		return bookingChange{}, false
 	}
+	return bookingChange{bookingView: viewBooking(b, nil), AlreadyCanceled: true}, true
 }
 
-// bookingSummary is the one-line confirmation summary of action on booking id:
-// which booking, subject, guest, and start in the guest's zone and UTC.
-func (d Deps) bookingSummary(ctx context.Context, action, id, extra string) (string, error) {
-	b, _, err := d.Client.Bookings.Get(ctx, id, nil)
+// describeBookingChange is the confirmation summary of action on booking id:
+// which booking, its subject, guest, host and start (in the guest's zone and
+// UTC), extra (e.g. the new host), and who is told (emailed, given the
+// guest's name and address). A canceled booking is not asked about: it is
+// already canceled (a *done result) or cannot be changed.
+func (d Deps) describeBookingChange(ctx context.Context, action string, id BookingID, extra string, told func(guest string) string) (string, error) {
+	b, _, err := d.Client.Bookings.Get(ctx, string(id), &oncehub.BookingGetOptions{Expand: []string{"owner"}})
 	if err != nil {
 		return "", err
+	}
+	if b.Status == oncehub.BookingCanceled {
+		if action == "Cancel" {
+			return "", &done{result: bookingChange{bookingView: viewBooking(b, nil), AlreadyCanceled: true}}
+		}
+		return "", fmt.Errorf("booking %s is already canceled, so it cannot be changed; nothing was sent to OnceHub. To meet again, find a time with find_available_slots and book it with schedule_meeting", b.ID)
 	}
 	var s strings.Builder
 	fmt.Fprintf(&s, "%s booking %s", action, b.ID)
 	if b.Subject != "" {
 		fmt.Fprintf(&s, " %q", b.Subject)
 	}
+	guest := "The guest"
 	if f := b.FormSubmission; f != nil && (f.Name != "" || f.Email != "") {
-		s.WriteString(" with " + strings.TrimSpace(f.Name))
+		guest = strings.TrimSpace(f.Name)
 		if f.Email != "" {
-			fmt.Fprintf(&s, " <%s>", f.Email)
+			guest = strings.TrimSpace(guest + " <" + f.Email + ">")
 		}
+		s.WriteString(" with " + guest)
 	}
 	if b.StartingTime != nil {
 		t := *b.StartingTime
@@ -232,9 +294,28 @@ func (d Deps) bookingSummary(ctx context.Context, action, id, extra string) (str
 			fmt.Fprintf(&s, " on %s", t.UTC().Format("Mon 2 Jan 2006 15:04 UTC"))
 		}
 	}
+	if u := b.Owner.Object; u != nil {
+		fmt.Fprintf(&s, ", hosted by %s", strings.TrimSpace(u.FirstName+" "+u.LastName))
+	}
 	if b.Status != "" && b.Status != oncehub.BookingScheduled {
 		fmt.Fprintf(&s, ", status %s", b.Status)
 	}
 	s.WriteString(extra)
-	return s.String() + ".", nil
+	s.WriteString(". " + told(guest))
+	return s.String(), nil
+}
+
+// checkedArg names arg in an error about an object the call refers to (for
+// example a new host that does not exist).
+func checkedArg(arg string, err error) error {
+	if oncehub.IsNotFound(err) {
+		return argErrorf(arg, "no such object in this OnceHub account; find one with a list_ tool")
+	}
+	return err
+}
+
+// isConflict reports OnceHub's 409.
+func isConflict(err error) bool {
+	e, ok := errors.AsType[*oncehub.APIError](err)
+	return ok && e.Status == http.StatusConflict
 }

@@ -30,8 +30,12 @@ func TestListBookingsSendsFiltersAndRendersCompactItems(t *testing.T) {
 	req := onlyRequest(t, env)
 	assert.Equal(t, "GET", req.Method)
 	assert.Equal(t, "/bookings", req.Path)
-	assert.Equal(t, url.Values{"status": {"scheduled"}, "limit": {"5"}, "starting_time.gt": {"2026-11-23"}, "starting_time.lt": {"2026-12-31"},
-		"expand": {"data.owner"}}, req.Query, "the owner expanded for its name")
+	// The dates are days in Asia/Kolkata: OnceHub's UTC-day filters ask for
+	// a day more on each side, and what lies outside is trimmed here, over
+	// as many items as it takes to fill the page. The owner is expanded for
+	// its name.
+	assert.Equal(t, url.Values{"status": {"scheduled"}, "limit": {"100"}, "starting_time.gt": {"2026-11-21"}, "starting_time.lt": {"2026-12-31"},
+		"expand": {"data.owner"}}, req.Query)
 
 	require.Len(t, out.Items, 5)
 	assert.Equal(t, 5, out.Count)
@@ -43,6 +47,8 @@ func TestListBookingsSendsFiltersAndRendersCompactItems(t *testing.T) {
 		assert.Regexp(t, `Z$`, it["starting_time"])
 		assert.Regexp(t, `\+05:30$`, it["starting_time_local"])
 		assert.Equal(t, "Asia/Kolkata", it["time_zone"])
+		assert.GreaterOrEqual(t, it["starting_time_local"], "2026-11-23T00:00:00+05:30")
+		assert.Less(t, it["starting_time_local"], "2026-12-31T00:00:00+05:30")
 		assert.NotContains(t, it, "form_submission", "compact items drop the raw form")
 	}
 	readBack(t, res) // the text says the same
@@ -117,14 +123,14 @@ func TestBookingToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 	assertRejected(t, env, c, []badInput{
 		{"get_booking", map[string]any{}, `"booking_id": is required`},
 		{"get_booking", map[string]any{"booking_id": "../users"}, `"booking_id"`},
-		{"get_booking", map[string]any{"booking_id": "BKNG-1?x=y"}, `not a OnceHub ID`},
-		{"get_booking", map[string]any{"booking_id": "USR-ABC"}, `expected one starting with BKNG-`},
+		{"get_booking", map[string]any{"booking_id": "BKNG-1?x=y"}, `then letters and digits`},
+		{"get_booking", map[string]any{"booking_id": "USR-ABC"}, `(BKNG- then letters and digits`},
 		{"get_booking", map[string]any{"booking_id": 42}, `"booking_id": must be a string`},
-		{"get_booking", map[string]any{"booking_id": "BKNG-A", "expand": []any{"secrets"}}, `"expand"`},
+		{"get_booking", map[string]any{"booking_id": "BKNG-A", "expand": []any{"secrets"}}, `"expand[0]": "secrets" is not one of the allowed values; use one of booking_page`},
 		{"list_bookings", map[string]any{"limit": 0.5}, `"limit"`},
 		{"list_bookings", map[string]any{"limit": 500}, `"limit": must be between 1 and 100`},
 		{"list_bookings", map[string]any{"limit": -1}, `"limit"`},
-		{"list_bookings", map[string]any{"after": "BKNG-A", "before": "BKNG-B"}, `after and before cannot be used together`},
+		{"list_bookings", map[string]any{"after": "BKNG-A", "before": "BKNG-B"}, `"before": cannot be combined with after`},
 		{"list_bookings", map[string]any{"starting_time_after": "2026-12-01", "starting_time_before": "2026-11-01"}, `"starting_time_after"`},
 		{"list_bookings", map[string]any{"creation_time_after": "yesterday"}, `"creation_time_after": "yesterday" is not a date`},
 		{"list_bookings", map[string]any{"status": "done"}, `"status"`},

@@ -125,14 +125,9 @@ func (d Deps) check(ctx context.Context, tool string, call mcp.CallToolParams, d
 	want.Issued = d.now().Unix()
 	return &question{
 		params: mcp.ElicitationParams{
-			Mode:    mcp.ElicitationModeForm,
-			Message: summary + "\nConfirm?",
-			RequestedSchema: map[string]any{
-				"type": "object",
-				"properties": map[string]any{
-					"confirm": map[string]any{"type": "boolean", "title": "Yes, do it", "default": true},
-				},
-			},
+			Mode:            mcp.ElicitationModeForm,
+			Message:         summary + "\nConfirm?",
+			RequestedSchema: confirmForm(),
 		},
 		state: sign(key, want),
 	}, nil
@@ -195,19 +190,33 @@ func elicitGap(ctx context.Context) string {
 	return ""
 }
 
+// accepted reports a real yes: the form accepted with confirm checked. An
+// accepted form without confirm (an empty answer) is not consent.
 func accepted(r *mcp.ElicitationResult) bool {
 	if r.Action != mcp.ElicitationResponseActionAccept {
 		return false
 	}
 	content, _ := r.Content.(map[string]any)
-	v, present := content["confirm"]
-	return !present || v == true
+	return content["confirm"] == true
+}
+
+// confirmForm is the question's form: one checkbox the user must tick. It is
+// required and has no default, so that accepting an untouched form says
+// nothing.
+func confirmForm() map[string]any {
+	return map[string]any{
+		"type": "object",
+		"properties": map[string]any{
+			"confirm": map[string]any{"type": "boolean", "title": "Yes, do it", "description": "Tick to confirm."},
+		},
+		"required": []string{"confirm"},
+	}
 }
 
 func answerWord(r *mcp.ElicitationResult) string {
 	switch r.Action {
 	case mcp.ElicitationResponseActionAccept:
-		return "they unchecked the confirmation"
+		return "they did not tick the confirmation"
 	case mcp.ElicitationResponseActionCancel:
 		return "they dismissed the question"
 	}

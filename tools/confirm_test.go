@@ -3,8 +3,10 @@ package tools_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -151,7 +153,11 @@ func TestDeclinedConfirmationSendsNothing(t *testing.T) {
 			assert.Contains(t, msg, "nothing was sent to OnceHub")
 			assert.Contains(t, msg, "Do not try again unless the user asks")
 			assert.Len(t, u.questions(), 1)
-			assert.Equal(t, []string{"GET /bookings/" + b.ID}, methods(env), "only the read for the summary")
+			reads := []string{"GET /bookings/" + b.ID}
+			if tc.tool == "reassign_booking" { // the new host, by name
+				reads = append([]string{"GET /users/" + args["new_host"].(string)}, reads...)
+			}
+			assert.Equal(t, reads, methods(env), "only the reads for the summary")
 			assert.Equal(t, b.Status, getBooking(t, env, b.ID).Status)
 		})
 	}
@@ -166,8 +172,125 @@ func TestReassignConfirmationNamesNewHost(t *testing.T) {
 	out := testenv.Object(t, testenv.Call(t, ctx, c, "reassign_booking", map[string]any{"booking_id": b.ID, "new_host": host}))
 	assert.Equal(t, host, out["owner"])
 	require.Len(t, u.questions(), 1)
-	assert.Contains(t, u.questions()[0], "Reassign booking "+b.ID)
-	assert.Contains(t, u.questions()[0], "to host "+host)
+	q := u.questions()[0]
+	assert.Contains(t, q, "Reassign booking "+b.ID)
+	hosted := getUser(t, env, b.Owner.ID)
+	assert.Contains(t, q, "hosted by "+hosted.FirstName+" "+hosted.LastName, "the current host by name")
+	to := getUser(t, env, host)
+	assert.Contains(t, q, " to "+to.FirstName+" "+to.LastName+" <"+to.Email+">", "the new host by name")
+	assert.Contains(t, q, "("+host+")")
+	assert.Contains(t, q, b.FormSubmission.Name+" <"+b.FormSubmission.Email+"> and both hosts are notified")
+}
+
+// An accepted form without the box ticked is not a yes: the form requires
+// confirm and has no default, and an empty answer is taken as a refusal.
+func TestEmptyAnswerIsNotConsent(t *testing.T) {
+	for _, content := range []map[string]any{nil, {}, {"confirm": false}, {"confirm": "yes"}} {
+		t.Run(mustJSON(t, content), func(t *testing.T) {
+			env := testenv.New(t)
+			b := pickBooking(t, env, "scheduled", true)
+			var schema map[string]any
+			u := &formUser{content: content, schema: &schema}
+			c, ctx := connectWith(t, env, client.WithElicitationHandler(u))
+			res := testenv.Call(t, ctx, c, "cancel_booking", map[string]any{"booking_id": b.ID})
+			require.True(t, res.IsError)
+			assert.Contains(t, testenv.Text(res), "The user did not confirm (they did not tick the confirmation)")
+			assert.Equal(t, []string{"GET /bookings/" + b.ID}, methods(env), "nothing written")
+			assert.Equal(t, []any{"confirm"}, schema["required"], "the box must be answered")
+			props := schema["properties"].(map[string]any)["confirm"].(map[string]any)
+			assert.NotContains(t, props, "default", "no default: nothing is ticked for the user")
+		})
+	}
+}
+
+// formUser accepts every form with content, and keeps the form's schema.
+type formUser struct {
+	content map[string]any
+	schema  *map[string]any
+}
+
+func (f *formUser) Elicit(_ context.Context, req mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+	raw, _ := json.Marshal(req.Params.RequestedSchema)
+	_ = json.Unmarshal(raw, f.schema)
+	res := &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: accept}}
+	if f.content != nil {
+		res.Content = f.content
+	}
+	return res, nil
+}
+
+// connectWith is connect for an in-process client on the latest protocol with opts.
+func connectWith(t *testing.T, env *testenv.Env, opts ...client.ClientOption) (*client.Client, context.Context) {
+	t.Helper()
+	c, err := client.NewInProcessClientWithOptions(env.App.MCP, opts...)
+	require.NoError(t, err)
+	require.NoError(t, c.Start(context.Background()))
+	t.Cleanup(func() { _ = c.Close() })
+	_, err = c.Initialize(context.Background(), mcp.InitializeRequest{})
+	require.NoError(t, err)
+	return c, testenv.KeyCtx()
+}
+
+// Cancelling a booking that is already canceled asks no one: the answer says
+// so, and nothing is written.
+func TestCancelingACanceledBookingAsksNothing(t *testing.T) {
+	env := testenv.New(t)
+	b := pickBooking(t, env, "canceled", true)
+	u := answering(accept)
+	c, ctx := connect(t, env, "in-process", testenv.ProtocolLatest, u)
+	out := testenv.Object(t, testenv.Call(t, ctx, c, "cancel_booking", map[string]any{"booking_id": b.ID}))
+	assert.Equal(t, true, out["already_canceled"])
+	assert.Empty(t, u.questions())
+	assert.Equal(t, []string{"GET /bookings/" + b.ID}, methods(env))
+
+	// A reschedule of it cannot happen: said without asking.
+	env.Fake.ResetRequests()
+	res := testenv.Call(t, ctx, c, "request_booking_reschedule", map[string]any{"booking_id": b.ID})
+	require.True(t, res.IsError)
+	assert.Contains(t, testenv.Text(res), "is already canceled")
+	assert.Empty(t, u.questions())
+	assert.Equal(t, []string{"GET /bookings/" + b.ID}, methods(env))
+}
+
+// The confirmation says who is emailed, or that no one is.
+func TestCancelConfirmationSaysWhoIsEmailed(t *testing.T) {
+	env := testenv.New(t)
+	b := pickBooking(t, env, "scheduled", true)
+	u := answering(decline)
+	c, ctx := connect(t, env, "in-process", testenv.ProtocolLatest, u)
+	testenv.Call(t, ctx, c, "cancel_booking", map[string]any{"booking_id": b.ID})
+	testenv.Call(t, ctx, c, "cancel_booking", map[string]any{"booking_id": b.ID, "send_cancellation_email": false})
+	q := u.questions()
+	require.Len(t, q, 2)
+	assert.Contains(t, q[0], b.FormSubmission.Name+" <"+b.FormSubmission.Email+"> is emailed the cancellation.")
+	assert.Contains(t, q[1], "No cancellation email is sent.")
+}
+
+// Overwriting updates are confirmed, and say what they replace, by name.
+func TestOverwritingUpdatesAreConfirmed(t *testing.T) {
+	env := testenv.New(t)
+	u := answering(decline)
+	c, ctx := connect(t, env, "in-process", testenv.ProtocolLatest, u)
+	users := testenv.Items(t, testenv.Call(t, ctx, c, "list_users", map[string]any{"name": "Priya"}))
+	require.Len(t, users, 1)
+	priya := users[0]["id"].(string)
+	env.Fake.ResetRequests()
+
+	res := testenv.Call(t, ctx, c, "update_user", map[string]any{"user_id": priya, "teams": []any{}})
+	require.True(t, res.IsError)
+	assert.Contains(t, testenv.Text(res), "The user did not confirm")
+	res = testenv.Call(t, ctx, c, "update_user_availability", map[string]any{"user_id": priya,
+		"weekly": []any{map[string]any{"day": "Thursday", "working_hours": []any{map[string]any{"start_time": "09:00", "end_time": "12:00"}}}}})
+	require.True(t, res.IsError)
+	q := u.questions()
+	require.Len(t, q, 2)
+	assert.Contains(t, q[0], "Update user Priya Raman <priya.raman@example.com>")
+	assert.Regexp(t, `teams Customer Success \(TM-\w+\), Onboarding \(TM-\w+\) → \(none\) \(removed from every team\)`, q[0])
+	assert.Contains(t, q[1], "Replace the working hours of Priya Raman <priya.raman@example.com>")
+	assert.Contains(t, q[1], "in Asia/Kolkata: Thursday 09:00-12:00")
+	for _, m := range methods(env) {
+		assert.True(t, strings.HasPrefix(m, "GET "), "declined: only reads, got %s", m)
+	}
 }
 
 func TestNoShowIsNotConfirmed(t *testing.T) {

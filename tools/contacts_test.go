@@ -36,8 +36,8 @@ func TestListContactsFiltersByDatesAndRendersCompactItems(t *testing.T) {
 	req := onlyRequest(t, env)
 	assert.Equal(t, "GET", req.Method)
 	assert.Equal(t, "/contacts", req.Path)
-	assert.Equal(t, url.Values{"limit": {"4"}, "creation_time.gt": {"2026-01-01"}, "creation_time.lt": {"2026-09-30"},
-		"last_updated_time.gt": {"2026-01-02"}, "last_updated_time.lt": {"2026-10-31"}}, req.Query)
+	assert.Equal(t, url.Values{"limit": {"100"}, "creation_time.gt": {"2025-12-31"}, "creation_time.lt": {"2026-09-30"},
+		"last_updated_time.gt": {"2026-01-01"}, "last_updated_time.lt": {"2026-10-31"}}, req.Query, "a day more each side, trimmed here")
 	assert.Empty(t, req.Body)
 
 	items := testenv.Items(t, res)
@@ -302,24 +302,25 @@ func TestContactToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 	with := func(k string, v any) map[string]any { return withArg(ok, k, v) }
 	assertRejected(t, env, c, []badInput{
 		{"list_contacts", map[string]any{"limit": 101}, `"limit": must be between 1 and 100`},
-		{"list_contacts", map[string]any{"after": "CTC-A", "before": "CTC-B"}, `after and before cannot be used together`},
-		{"list_contacts", map[string]any{"creation_time_after": "2026-11-01T00:00:00Z"}, `"creation_time_after": "2026-11-01T00:00:00Z" is not a date`},
+		{"list_contacts", map[string]any{"after": "CTC-A", "before": "CTC-B"}, `"before": cannot be combined with after`},
+		{"list_contacts", map[string]any{"creation_time_after": "01/11/2026"}, `"creation_time_after": "01/11/2026" is not a date (2026-12-01) or an ISO 8601 date-time`},
+		{"list_contacts", map[string]any{"creation_time_after": "2026-13-01"}, `"creation_time_after": "2026-13-01" is not a date`},
 		{"list_contacts", map[string]any{"last_updated_time_after": "2026-12-01", "last_updated_time_before": "2026-11-01"}, `"last_updated_time_after"`},
 		{"list_contacts", map[string]any{"email": "not-an-email"}, `"email": "not-an-email" is not an email address`},
 		{"list_contacts", map[string]any{"detail": "all"}, `"detail"`},
 		{"list_contacts", map[string]any{"name": "Bob"}, `"name": is not an argument of this tool`},
 		{"get_contact", map[string]any{}, `"contact_id": is required`},
-		{"get_contact", map[string]any{"contact_id": "USR-ABC"}, `expected one starting with CTC-`},
-		{"get_contact", map[string]any{"contact_id": "CTC-1/../x"}, `not a OnceHub ID`},
+		{"get_contact", map[string]any{"contact_id": "USR-ABC"}, `(CTC- then letters and digits`},
+		{"get_contact", map[string]any{"contact_id": "CTC-1/../x"}, `then letters and digits`},
 		{"create_contact", with("first_name", nil), `"first_name": is required`},
-		{"create_contact", with("last_name", ""), `"last_name": is required`},
+		{"create_contact", with("last_name", ""), `"last_name": must not be empty`},
 		{"create_contact", with("first_name", "  "), `"first_name": is required`},
-		{"create_contact", with("email", nil), `"email": is required (or mobile_phone)`},
+		{"create_contact", with("email", nil), `"email": is required unless mobile_phone is given`},
 		{"create_contact", with("email", "john.doe@invalid"), `"email": "john.doe@invalid" is not an email address`},
 		{"create_contact", with("email", "Carrie <c@example.com>"), `"email"`},
 		{"create_contact", with("mobile_phone", "202-555-0195"), `"mobile_phone": "202-555-0195" is not an E.164 phone number`},
 		{"create_contact", with("phone", "+0123456789"), `"phone"`},
-		{"create_contact", with("status", "Hot lead"), `"status": "Hot lead" is not a contact status`},
+		{"create_contact", with("status", "Hot lead"), `"status": "Hot lead" is not one of the allowed values; use one of Qualified, Sales qualified`},
 		{"create_contact", with("owner", "TM-ABC"), `"owner"`},
 		{"create_contact", with("timezone", "EST5EDT-ish"), `"timezone"`},
 		{"create_contact", with("employees", -3), `"employees"`},
@@ -328,12 +329,12 @@ func TestContactToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 		{"create_contact", with("id", "CTC-X"), `"id": is not an argument of this tool`},
 		{"create_contact", with("creation_time", "2026-01-01T00:00:00Z"), `"creation_time": is not an argument`},
 		{"update_contact", map[string]any{"company": "X"}, `"contact_id": is required`},
-		{"update_contact", map[string]any{"contact_id": "CTC-ABC"}, `give at least one field to change`},
+		{"update_contact", map[string]any{"contact_id": "CTC-ABC"}, `gives nothing to change`},
 		{"update_contact", map[string]any{"contact_id": "CTC-ABC", "email": "x@example.com"}, `"email": is not an argument of this tool`},
 		{"update_contact", map[string]any{"contact_id": "CTC-ABC", "phone": "12345"}, `"phone"`},
 		{"update_contact", map[string]any{"contact_id": "CTC-ABC", "status": "qualified"}, `"status"`},
 		{"update_contact", map[string]any{"contact_id": "BKNG-ABC", "company": "X"}, `"contact_id"`},
 		{"delete_contact", map[string]any{}, `"contact_id": is required`},
-		{"delete_contact", map[string]any{"contact_id": "WHK-ABC"}, `expected one starting with CTC-`},
+		{"delete_contact", map[string]any{"contact_id": "WHK-ABC"}, `(CTC- then letters and digits`},
 	})
 }

@@ -1,6 +1,7 @@
 package tools_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -17,7 +18,7 @@ func TestGetCurrentTime(t *testing.T) {
 		zone string
 		want map[string]any
 	}{
-		{"", map[string]any{"utc": "2026-11-23T10:00:00Z", "local": "2026-11-23T10:00:00Z", "time_zone": "UTC",
+		{"UTC", map[string]any{"utc": "2026-11-23T10:00:00Z", "local": "2026-11-23T10:00:00Z", "time_zone": "UTC",
 			"date": "2026-11-23", "weekday": "Monday", "iso_week": "2026-W48", "utc_offset": "+00:00", "dst": false}},
 		// Southern summer: daylight saving time and a half-hour offset.
 		{"Australia/Adelaide", map[string]any{"utc": "2026-11-23T10:00:00Z", "local": "2026-11-23T20:30:00+10:30", "time_zone": "Australia/Adelaide",
@@ -45,6 +46,33 @@ func TestGetCurrentTime(t *testing.T) {
 		})
 	}
 	assert.Empty(t, env.Fake.Requests(), "the time comes from the server's clock, not OnceHub")
+}
+
+// Without time_zone, the time is in the account owner's zone (who get_me
+// says the key belongs to); the lookup is kept for a while, per key.
+func TestGetCurrentTimeDefaultsToTheAccountOwnersZone(t *testing.T) {
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	want := map[string]any{"utc": "2026-11-23T10:00:00Z", "local": "2026-11-23T05:00:00-05:00", "time_zone": "America/New_York",
+		"date": "2026-11-23", "weekday": "Monday", "iso_week": "2026-W48", "utc_offset": "-05:00", "dst": false,
+		"note": "In the time zone of the account owner, Dana Owens; pass time_zone for another."}
+	assert.Equal(t, want, testenv.Object(t, testenv.Call(t, testenv.KeyCtx(), c, "get_current_time", nil)))
+	var got []string
+	for _, r := range env.Fake.Requests() {
+		got = append(got, r.Method+" "+r.Path)
+	}
+	assert.Equal(t, []string{"GET /test", "GET /users"}, got, "the key's owner, as get_me finds them")
+
+	env.Fake.ResetRequests()
+	assert.Equal(t, want, testenv.Object(t, testenv.Call(t, testenv.KeyCtx(), c, "get_current_time", nil)))
+	me := testenv.Object(t, testenv.Call(t, testenv.KeyCtx(), c, "get_me", nil))
+	assert.Equal(t, "America/New_York", me["timezone"])
+	assert.Empty(t, env.Fake.Requests(), "known for a while: no new lookup, for get_me either")
+
+	// Without a key (nothing to look up) the time is in UTC, and says why.
+	out := testenv.Object(t, testenv.Call(t, context.Background(), c, "get_current_time", nil))
+	assert.Equal(t, "UTC", out["time_zone"])
+	assert.Contains(t, out["note"], "In UTC: the account owner's time zone could not be read")
 }
 
 func TestGetCurrentTimeRejectsBadZones(t *testing.T) {

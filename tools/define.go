@@ -42,14 +42,14 @@ type spec struct {
 	args map[string]string
 }
 
-// define builds a read-only tool from its spec and its argument type A
-// (input schema). run returns the structured result, a JSON object, or an
-// error; errors become isError results (see errorResult).
-func define[A any](s spec, run func(ctx context.Context, args A) (any, error)) Tool {
+// define builds a read-only tool from its spec, its argument type A (the
+// input schema) and its result type R (the output schema). run returns the
+// result or an error; errors become isError results (see errorResult).
+func define[A, R any](s spec, run func(ctx context.Context, args A) (R, error)) Tool {
 	if s.effect != read {
 		panic("define is for read-only tools; use defineWrite or defineDestructive for " + s.name)
 	}
-	return build[A](s, nil, func(ctx context.Context, args A) (any, *oncehub.Response, error) {
+	return build[A, R](s, nil, func(ctx context.Context, args A) (R, *oncehub.Response, error) {
 		out, err := run(ctx, args)
 		return out, nil, err
 	})
@@ -58,35 +58,47 @@ func define[A any](s spec, run func(ctx context.Context, args A) (any, error)) T
 // defineWrite builds a tool that changes something but destroys nothing
 // (create, update). run returns the result and OnceHub's *Response for the
 // change, whose Request-Id the result carries as request_id.
-func defineWrite[A any](s spec, run func(ctx context.Context, args A) (any, *oncehub.Response, error)) Tool {
+func defineWrite[A, R any](s spec, run func(ctx context.Context, args A) (R, *oncehub.Response, error)) Tool {
 	if s.effect != create && s.effect != update {
 		panic("defineWrite is for tools that create or update: " + s.name)
 	}
-	return build[A](s, nil, run)
+	return build[A, R](s, nil, run)
 }
 
 // defineDestructive is defineWrite for tools whose effect is destroy or
-// destroyIdempotent: before run, describe says in one line what is about to
-// happen (which object, who, when, in the guest's time zone) and the user is
-// asked to confirm it (see Deps.confirm). Nothing is sent when they do not.
-func defineDestructive[A any](d Deps, s spec, describe func(ctx context.Context, args A) (string, error), run func(ctx context.Context, args A) (any, *oncehub.Response, error)) Tool {
+// destroyIdempotent (including updates that overwrite: they can remove what
+// is there): before run, describe says in one line what is about to happen
+// (which object, who, when, in the guest's time zone, who is emailed) and
+// the user is asked to confirm it (see Deps.confirm). Nothing is sent when
+// they do not. describe may instead return a *done: the call needs no
+// change (already canceled, already deleted), and that is its result.
+func defineDestructive[A, R any](d Deps, s spec, describe func(ctx context.Context, args A) (string, error), run func(ctx context.Context, args A) (R, *oncehub.Response, error)) Tool {
 	if s.effect != destroy && s.effect != destroyIdempotent {
 		panic("defineDestructive used for a tool that is not destructive: " + s.name)
 	}
-	return build[A](s, func(ctx context.Context, args A) error {
+	return build[A, R](s, func(ctx context.Context, args A) error {
 		return d.confirm(ctx, s.name, func() (string, error) { return describe(ctx, args) })
 	}, run)
 }
 
-func build[A any](s spec, confirm func(ctx context.Context, args A) error, run func(ctx context.Context, args A) (any, *oncehub.Response, error)) Tool {
+func build[A, R any](s spec, confirm func(ctx context.Context, args A) error, run func(ctx context.Context, args A) (R, *oncehub.Response, error)) Tool {
 	readOnly, destructive, idempotent := annotationsFor(s.effect)
 	openWorld := true
+	write := s.effect != read
+	in, err := inputSchemaFor(reflect.TypeFor[A]())
+	if err != nil {
+		panic(fmt.Sprintf("%s: input schema: %v", s.name, err))
+	}
+	schema, err := newArgSchema(s.name, in)
+	if err != nil {
+		panic(err)
+	}
 	// A literal rather than mcp.NewTool and its options: NewTool allocates an
-	// empty properties map and default hints that every tool here replaces,
-	// paid 40 times at start-up.
+	// empty properties map and default hints that every tool here replaces.
 	def := mcp.Tool{
-		Name:        s.name,
-		Description: s.desc,
+		Name:           s.name,
+		Description:    s.desc,
+		RawInputSchema: schema.raw,
 		Annotations: mcp.ToolAnnotation{
 			ReadOnlyHint:    &readOnly,
 			DestructiveHint: &destructive,
@@ -94,20 +106,28 @@ func build[A any](s spec, confirm func(ctx context.Context, args A) error, run f
 			OpenWorldHint:   &openWorld,
 		},
 	}
-	withSchemas[A](s.name)(&def)
-	names := newArgNames[A](s)
-	write := s.effect != read
+	if rt := reflect.TypeFor[R](); rt.Kind() != reflect.Interface {
+		out, err := outputSchemaJSON(rt, write)
+		if err != nil {
+			panic(fmt.Sprintf("%s: output schema: %v", s.name, err))
+		}
+		def.RawOutputSchema = out
+	}
+	names := newArgNames(s, propertyNames(in))
 	return Tool{
 		Toolset: s.toolset,
 		Def:     def,
 		Handler: func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-			args, err := bind[A](req)
+			args, err := bind[A](req, schema)
 			if err != nil {
 				return errorResult(names.name(err), write), nil
 			}
 			ctx = withProgress(ctx, req)
 			if confirm != nil {
 				if err := confirm(withCall(ctx, req), args); err != nil {
+					if d, ok := errors.AsType[*done](err); ok {
+						return structured(d.result, ""), nil
+					}
 					return confirmResult(names.name(err)), nil
 				}
 			}
@@ -119,6 +139,13 @@ func build[A any](s spec, confirm func(ctx context.Context, args A) error, run f
 		},
 	}
 }
+
+// done is returned by a destructive tool's describe when the call needs no
+// change (a booking already canceled): result is the tool's answer, given
+// without asking the user.
+type done struct{ result any }
+
+func (d *done) Error() string { return "nothing to do" }
 
 func annotationsFor(e effect) (readOnly, destructive, idempotent bool) {
 	switch e {
@@ -172,13 +199,13 @@ type argNames struct {
 	extra map[string]string // spec.args
 }
 
-func newArgNames[A any](s spec) argNames {
+func newArgNames(s spec, args []string) argNames {
 	n := argNames{extra: s.args}
 	if a, ok := s.args["id"]; ok {
 		n.id = a
 		return n
 	}
-	for _, name := range argInfoFor(reflect.TypeFor[A]()).names {
+	for _, name := range args {
 		if strings.HasSuffix(name, "_id") {
 			if n.id != "" {
 				panic(fmt.Sprintf("%s has two *_id arguments (%s, %s): say which is OnceHub's id in spec.args", s.name, n.id, name))

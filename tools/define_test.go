@@ -33,10 +33,7 @@ func TestStructuredAppendsRequestID(t *testing.T) {
 }
 
 func TestArgNames(t *testing.T) {
-	type args struct {
-		BookingID string `json:"booking_id"`
-	}
-	n := newArgNames[args](spec{name: "t", args: map[string]string{"location.value": "video_provider"}})
+	n := newArgNames(spec{name: "t", args: map[string]string{"location.value": "video_provider"}}, []string{"booking_id", "reason"})
 	for param, want := range map[string]string{
 		"id": "booking_id", "location.value": "video_provider", "starting_time.gt": "starting_time_after",
 		"creation_time.lt": "creation_time_before", "booking_form.email": "email", "booking_form.shoe_size": "custom_fields.shoe_size",
@@ -48,10 +45,7 @@ func TestArgNames(t *testing.T) {
 	err := n.name(&oncehub.ParamError{Param: "id", Message: "is required"})
 	assert.Equal(t, &argError{arg: "booking_id", msg: "is required"}, err)
 
-	type twoIDs struct {
-		AID string `json:"a_id"`
-		BID string `json:"b_id"`
-	}
-	assert.Panics(t, func() { newArgNames[twoIDs](spec{name: "two"}) }, "which *_id is the path's must be said")
-	assert.NotPanics(t, func() { newArgNames[twoIDs](spec{name: "two", args: map[string]string{"id": "a_id"}}) })
+	twoIDs := []string{"a_id", "b_id"}
+	assert.Panics(t, func() { newArgNames(spec{name: "two"}, twoIDs) }, "which *_id is the path's must be said")
+	assert.NotPanics(t, func() { newArgNames(spec{name: "two", args: map[string]string{"id": "a_id"}}, twoIDs) })
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -24,8 +25,9 @@ func errorResult(err error, write bool) *mcp.CallToolResult {
 // one the tool checks itself, or a *oncehub.ParamError named in the tool's
 // terms (see argNames). An empty arg means the arguments as a whole.
 type argError struct {
-	arg string // the argument's name, as the tool calls it
-	msg string // what is wrong and how to fix it
+	arg  string      // the argument's name, as the tool calls it
+	msg  string      // what is wrong and how to fix it
+	more []*argError // other arguments at fault in the same call
 }
 
 func (e *argError) Error() string {
@@ -46,10 +48,15 @@ const noKeyMessage = "No OnceHub API key: set ONCEHUB_API_KEY (stdio) or send an
 
 func errorMessage(err error, write bool) string {
 	if ae, ok := errors.AsType[*argError](err); ok {
-		if ae.arg == "" {
-			return fmt.Sprintf("Invalid arguments: %s. Nothing was sent to OnceHub.", ae.msg)
+		var b strings.Builder
+		for _, e := range append([]*argError{ae}, ae.more...) {
+			if e.arg == "" {
+				fmt.Fprintf(&b, "Invalid arguments: %s. ", e.msg)
+			} else {
+				fmt.Fprintf(&b, "Invalid argument %q: %s. ", e.arg, e.msg)
+			}
 		}
-		return fmt.Sprintf("Invalid argument %q: %s. Nothing was sent to OnceHub.", ae.arg, ae.msg)
+		return b.String() + "Nothing was sent to OnceHub."
 	}
 	if pe, ok := errors.AsType[*oncehub.ParamError](err); ok { // outside a tool: OnceHub's name
 		return errorMessage(&argError{arg: pe.Param, msg: pe.Message}, write)

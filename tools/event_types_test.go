@@ -50,12 +50,14 @@ func TestEventTypeToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 	c := env.InProcess(t)
 	assertRejected(t, env, c, []badInput{
 		{"list_event_types", map[string]any{"limit": 1000}, `"limit": must be between 1 and 100`},
-		{"list_event_types", map[string]any{"after": "ET-A", "before": "ET-B"}, `after and before cannot be used together`},
+		{"list_event_types", map[string]any{"after": "ET-A", "before": "ET-B"}, `"before": cannot be combined with after`},
 		{"list_event_types", map[string]any{"max_results": 5, "before": "ET-A"}, `"before": cannot be combined with max_results`},
 		{"list_event_types", map[string]any{"after": "not an id"}, `"after"`},
-		{"list_event_types", map[string]any{"name": "Demo"}, `"name": is not an argument of this tool`},
+		{"list_event_types", map[string]any{"title": "Demo"}, `"title": is not an argument of this tool`},
+		{"list_event_types", map[string]any{"name": ""}, `"name": must not be empty`},
+		{"list_event_types", map[string]any{"name": "Demo", "before": "ET-B"}, `"before": cannot be combined with name`},
 		{"get_event_type", map[string]any{}, `"event_type_id": is required`},
-		{"get_event_type", map[string]any{"event_type_id": "BP-ABC"}, `expected one starting with ET-`},
-		{"get_event_type", map[string]any{"event_type_id": "ET-../x"}, `not a OnceHub ID`},
+		{"get_event_type", map[string]any{"event_type_id": "BP-ABC"}, `(ET- then letters and digits`},
+		{"get_event_type", map[string]any{"event_type_id": "ET-../x"}, `then letters and digits`},
 	})
 }

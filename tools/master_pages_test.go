@@ -68,12 +68,12 @@ func TestMasterPageToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 	assertRejected(t, env, c, []badInput{
 		{"list_master_pages", map[string]any{"limit": -3}, `"limit": must be between 1 and 100`},
 		{"list_master_pages", map[string]any{"limit": "10"}, `"limit": must be a whole number`},
-		{"list_master_pages", map[string]any{"before": "MP-A", "after": "MP-B"}, `after and before cannot be used together`},
+		{"list_master_pages", map[string]any{"before": "MP-A", "after": "MP-B"}, `"before": cannot be combined with after`},
 		{"get_master_page", map[string]any{}, `"master_page_id": is required`},
-		{"get_master_page", map[string]any{"master_page_id": "ET-ABC"}, `expected one starting with MP-`},
+		{"get_master_page", map[string]any{"master_page_id": "ET-ABC"}, `(MP- then letters and digits`},
 		{"create_master_page_link", map[string]any{}, `"master_page_id": is required`},
-		{"create_master_page_link", map[string]any{"master_page_id": "BP-ABC"}, `expected one starting with MP-`},
-		{"create_master_page_link", map[string]any{"master_page_id": "MP-A#frag"}, `not a OnceHub ID`},
+		{"create_master_page_link", map[string]any{"master_page_id": "BP-ABC"}, `(MP- then letters and digits`},
+		{"create_master_page_link", map[string]any{"master_page_id": "MP-A#frag"}, `then letters and digits`},
 		{"create_master_page_link", map[string]any{"master_page_id": "MP-A", "email": "x@example.org"}, `"email": is not an argument of this tool`},
 	})
 }

@@ -50,7 +50,7 @@ func newPromptSet(d Deps, cat *catalog) *promptSet {
 	zones := func(_ context.Context, v string) *mcp.Completion { return completeZone(v) }
 	ps.prompts = []prompt{
 		{
-			def: mcp.NewPrompt("schedule_meeting",
+			def: mcp.NewPrompt("book_meeting",
 				mcp.WithPromptTitle("Schedule a meeting"),
 				mcp.WithPromptDescription("Book a meeting on a booking calendar: find free slots, confirm one with the person, book it, share the confirmation."),
 				mcp.WithArgument("booking_calendar", mcp.ArgumentDescription("Booking calendar ID (BKC-…); omit to choose one.")),
@@ -187,13 +187,13 @@ func (ps *promptSet) scheduleMeeting(_ context.Context, req mcp.GetPromptRequest
 	}
 	fmt.Fprintf(&b, "1. Call get_current_time with time_zone=%s, so that dates like 'tomorrow' are right.\n", orDefault(zone, "<the guest's zone>"))
 	if cal == "" {
-		b.WriteString("2. Call list_booking_calendars and ask me which calendar to use. Then call get_time_slots for it")
+		b.WriteString("2. Call list_booking_calendars (name finds one by name) and ask me which calendar to use. Then call find_available_slots for it")
 	} else {
-		fmt.Fprintf(&b, "2. Call get_time_slots for %s", cal)
+		fmt.Fprintf(&b, "2. Call find_available_slots for %s", cal)
 	}
-	b.WriteString(" over the preferred period (UTC start_time/end_time, at most 30 days, not in the past).\n")
+	fmt.Fprintf(&b, " over the preferred period, with time_zone=%s (weekdays and time_of_day narrow it).\n", orDefault(zone, "<the guest's zone>"))
 	fmt.Fprintf(&b, "3. Offer me 3–5 slots with weekday, date and time in %s. Wait for me to choose: never book a time I have not confirmed.\n", zoneRef)
-	b.WriteString("4. Book it with schedule_meeting: start_time exactly as get_time_slots returned it, guest_time_zone, the guest's name and email (ask if missing), and a location that slot offers.\n")
+	b.WriteString("4. Book it with schedule_meeting: start_time exactly as find_available_slots returned it, guest_time_zone, the guest's name and email (ask if missing), and a location that slot offers.\n")
 	b.WriteString("5. Share the confirmation: booking ID (BKNG-…), the time in the guest's zone and in UTC, and the location or join link.")
 	return userMessage("Book a meeting", b.String()), nil
 }
@@ -329,7 +329,7 @@ func (ps *promptSet) rescheduleBooking(ctx context.Context, req mcp.GetPromptReq
 	b.WriteString("Ask me which way, then act; both notify the guest:\n")
 	b.WriteString("(a) The guest picks the new time: request_booking_reschedule with the reason; OnceHub emails them a link.\n")
 	if v.BookingCalendar != "" {
-		fmt.Fprintf(&b, "(b) Pick it now: get_current_time (time_zone=%s), get_time_slots for %s around the preferred time, offer me 3–5 slots in %s and wait for my choice; "+
+		fmt.Fprintf(&b, "(b) Pick it now: get_current_time (time_zone=%s), find_available_slots for %s around the preferred time, offer me 3–5 slots in %s and wait for my choice; "+
 			"book it with schedule_meeting for the same guest (guest_time_zone=%s); only after that succeeds, cancel_booking %s with the reason.\n", zone, v.BookingCalendar, zone, zone, v.ID)
 	} else {
 		b.WriteString("This booking comes from a classic booking page, so only (a) is possible through these tools.\n")

@@ -56,12 +56,18 @@ func TestPromptsAreListedWithArguments(t *testing.T) {
 		}
 		return out
 	}
-	assert.Equal(t, map[string]bool{"booking_calendar": false, "guest_name": false, "guest_email": false, "time_zone": false, "preferred_time": false}, args(prompts["schedule_meeting"]))
+	assert.Equal(t, map[string]bool{"booking_calendar": false, "guest_name": false, "guest_email": false, "time_zone": false, "preferred_time": false}, args(prompts["book_meeting"]))
 	assert.Equal(t, map[string]bool{"user_id": true, "date": false, "time_zone": false}, args(prompts["daily_agenda"]))
 	assert.Equal(t, map[string]bool{"booking_id": true, "reason": false, "preferred_time": false}, args(prompts["reschedule_booking"]))
+	tools := map[string]bool{}
+	for _, tl := range env.App.Tools {
+		tools[tl.Def.Name] = true
+	}
 	for _, p := range prompts {
 		assert.NotEmpty(t, p.Title)
 		assert.NotEmpty(t, p.Description)
+		assert.False(t, tools[p.Name], "prompt %s has a tool's name: a model would confuse them", p.Name)
+		assert.NotContains(t, p.Description, "get_time_slots", "prompts point to find_available_slots, as the instructions do")
 	}
 }
 
@@ -80,35 +86,35 @@ func keys[V any](m map[string]V) []string {
 	return out
 }
 
-func TestScheduleMeetingPrompt(t *testing.T) {
+func TestBookMeetingPrompt(t *testing.T) {
 	env := testenv.New(t)
 	c := env.InProcess(t)
-	text, err := getPrompt(t, c, "schedule_meeting", map[string]string{
+	text, err := getPrompt(t, c, "book_meeting", map[string]string{
 		"booking_calendar": "BKC-ABC123", "guest_name": "Ada Lovelace", "guest_email": "ada@example.com",
 		"time_zone": "Asia/Kolkata", "preferred_time": "next Tuesday afternoon",
 	})
 	require.NoError(t, err)
 	assert.Contains(t, text, "with Ada Lovelace <ada@example.com> on booking calendar BKC-ABC123, preferably next Tuesday afternoon")
 	assert.Contains(t, text, "get_current_time with time_zone=Asia/Kolkata")
-	assert.Contains(t, text, "get_time_slots for BKC-ABC123")
+	assert.Contains(t, text, "find_available_slots for BKC-ABC123")
 	assert.Contains(t, text, "time in Asia/Kolkata")
 	assert.Contains(t, text, "never book a time I have not confirmed")
 	assert.Contains(t, text, "schedule_meeting")
-	assert.Less(t, strings.Index(text, "get_time_slots"), strings.Index(text, "Wait for me"))
+	assert.Less(t, strings.Index(text, "find_available_slots"), strings.Index(text, "Wait for me"))
 	assert.Less(t, strings.Index(text, "Wait for me"), strings.Index(text, "Book it with schedule_meeting"))
 
-	text, err = getPrompt(t, c, "schedule_meeting", nil)
+	text, err = getPrompt(t, c, "book_meeting", nil)
 	require.NoError(t, err)
 	assert.Contains(t, text, "list_booking_calendars", "no calendar: choose one first")
 	assert.NotContains(t, text, "meeting with")
-	assert.Empty(t, env.Fake.Requests(), "schedule_meeting only guides")
+	assert.Empty(t, env.Fake.Requests(), "book_meeting only guides")
 
 	for args, want := range map[string]map[string]string{
 		`"booking_calendar"`: {"booking_calendar": "USR-ABC"},
 		`"time_zone"`:        {"time_zone": "EST"},
 		`"guest"`:            {"guest": "x"},
 	} {
-		_, err := getPrompt(t, c, "schedule_meeting", want)
+		_, err := getPrompt(t, c, "book_meeting", want)
 		require.Error(t, err, args)
 		assert.Contains(t, err.Error(), "Invalid argument "+args)
 	}
@@ -232,7 +238,7 @@ func TestRescheduleBookingPrompt(t *testing.T) {
 	assert.Contains(t, text, "Reason: Host is ill")
 	assert.Contains(t, text, "Preferred new time: Thursday morning")
 	assert.Contains(t, text, "request_booking_reschedule")
-	assert.Contains(t, text, "get_time_slots for "+calendar["booking_calendar"].(string))
+	assert.Contains(t, text, "find_available_slots for "+calendar["booking_calendar"].(string))
 	assert.Contains(t, text, "only after that succeeds, cancel_booking "+id)
 	req := onlyRequest(t, env)
 	assert.Equal(t, "GET", req.Method)
@@ -263,7 +269,7 @@ func TestCompletePromptArguments(t *testing.T) {
 	c := env.InProcess(t)
 	ref := func(name string) mcp.PromptReference { return mcp.PromptReference{Type: "ref/prompt", Name: name} }
 
-	zones := complete(t, c, ref("schedule_meeting"), "time_zone", "kol").Completion
+	zones := complete(t, c, ref("book_meeting"), "time_zone", "kol").Completion
 	assert.Equal(t, []string{"Asia/Kolkata"}, zones.Values)
 	zones = complete(t, c, ref("daily_agenda"), "time_zone", "europe/").Completion
 	assert.Contains(t, zones.Values, "Europe/Berlin")
@@ -278,12 +284,12 @@ func TestCompletePromptArguments(t *testing.T) {
 	assert.Len(t, ids.Values, 100)
 	assert.Equal(t, "/bookings", env.Fake.Requests()[0].Path)
 
-	cals := complete(t, c, ref("schedule_meeting"), "booking_calendar", "").Completion.Values
+	cals := complete(t, c, ref("book_meeting"), "booking_calendar", "").Completion.Values
 	require.Len(t, cals, 5, "every seeded booking calendar")
 	for _, id := range cals {
 		assert.Regexp(t, `^BKC-`, id)
 	}
-	assert.Len(t, complete(t, c, ref("schedule_meeting"), "booking_calendar", "sales").Completion.Values, 1, "completes by name")
-	assert.Empty(t, complete(t, c, ref("schedule_meeting"), "guest_name", "a").Completion.Values)
+	assert.Len(t, complete(t, c, ref("book_meeting"), "booking_calendar", "sales").Completion.Values, 1, "completes by name")
+	assert.Empty(t, complete(t, c, ref("book_meeting"), "guest_name", "a").Completion.Values)
 	assert.Empty(t, complete(t, c, ref("no_such_prompt"), "x", "").Completion.Values)
 }

@@ -78,6 +78,8 @@ type Deps struct {
 	// on the session (protocol 2025-11-25 and older); DefaultConfirmTimeout
 	// when zero. Without an answer in time, nothing is run.
 	ConfirmTimeout time.Duration
+
+	owners *ownerCache // who each API key belongs to (All makes it)
 }
 
 func (d Deps) now() time.Time {
@@ -89,6 +91,9 @@ func (d Deps) now() time.Time {
 
 // All returns every tool. This is the one place tools are registered.
 func All(d Deps) []Tool {
+	if d.owners == nil {
+		d.owners = newOwnerCache()
+	}
 	return slices.Concat(
 		accountTools(d),
 		currentTimeTools(d),

@@ -123,7 +123,7 @@ func TestSlotSearchTextReadsBackDayByDay(t *testing.T) {
 	ids := calendarIDs(t, env, c)
 	cases := []map[string]any{
 		{"booking_calendar_id": ids[calSales], "end": "P6W", "time_zone": "Asia/Kolkata", "max_slots": 500,
-			"weekdays": []string{"monday", "tuesday", "wednesday", "thursday", "friday"}, "time_of_day": "09:00-12:00"},
+			"weekdays": []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"}, "time_of_day": "09:00-12:00"},
 		// Two locations, one offered by every slot: said once; UTC by default.
 		{"booking_calendar_id": ids[calSupport], "start": "2027-01-11", "end": "2027-01-14"},
 		// Across a clock change: each day line carries its own offset.
@@ -226,7 +226,7 @@ func TestOwnerScenarioTextReadsBack(t *testing.T) {
 	require.Equal(t, fakeoncehub.OwnerCalendarName, cal["name"])
 	week := fakeoncehub.OwnerCalendarWeek(testenv.Now)
 	res = testenv.Call(t, ctx, c, "find_available_slots", map[string]any{"booking_calendar_id": cal["id"], "start": week.Format("2006-01-02"),
-		"end": "P6W", "weekdays": []string{"monday", "tuesday", "wednesday", "thursday", "friday"}, "time_of_day": "09:00-12:00",
+		"end": "P6W", "weekdays": []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"}, "time_of_day": "09:00-12:00",
 		"time_zone": fakeoncehub.OwnerZone, "max_slots": 500})
 	readBack(t, res)
 	assert.EqualValues(t, 168, testenv.Object(t, res)["count"])

@@ -78,6 +78,7 @@ func newCollection[T, O any](c collection,
 // catalog is every collection served as resources.
 type catalog struct {
 	collections []collection
+	served      map[string]bool // paths registered (the operator's toolsets)
 }
 
 func newCatalog(d Deps) *catalog {
@@ -129,10 +130,15 @@ func (cat *catalog) byPath(path string) (collection, bool) {
 // register adds the resources and templates of the collections whose toolset
 // the operator's filter allows.
 func (cat *catalog) register(s *server.MCPServer, f Filter) {
+	cat.served = map[string]bool{}
+	if h := s.GetHooks(); h != nil {
+		h.AddBeforeReadResource(cat.prefetch)
+	}
 	for _, c := range cat.collections {
 		if len(f.Toolsets) > 0 && !slices.Contains(f.Toolsets, c.toolset.Name) {
 			continue
 		}
+		cat.served[c.path] = true
 		if c.listed {
 			s.AddResource(mcp.NewResource(c.listURI(), c.path,
 				mcp.WithResourceTitle(c.title),
@@ -184,6 +190,9 @@ func (cat *catalog) readList(c collection) server.ResourceHandlerFunc {
 func (cat *catalog) readOne(c collection) server.ResourceTemplateHandlerFunc {
 	prefix := c.listURI() + "/"
 	return func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+		if obj := prefetchedObject(req); obj != nil {
+			return jsonContents(req.Params.URI, obj)
+		}
 		id, _ := strings.CutPrefix(req.Params.URI, prefix)
 		obj, err := c.get(ctx, id)
 		if err != nil {
@@ -191,6 +200,61 @@ func (cat *catalog) readOne(c collection) server.ResourceTemplateHandlerFunc {
 		}
 		return jsonContents(req.Params.URI, obj)
 	}
+}
+
+// A missing object answers resources/read with MCP's "resource not found"
+// (-32002; InvalidParams from protocol 2026-07-28 on), not an internal
+// error. mcp-go v1.2.1 gives that code only when no resource or template
+// matches the URI, and a template handler's error is always -32603. So a
+// hook looks the object up before mcp-go matches the URI: when OnceHub has
+// no such object (404, or an ID that cannot be one) it renames the URI to
+// one no template matches, and mcp-go answers not found, naming it; an
+// object found is handed to the template's handler, which does not ask
+// again.
+
+// prefetchKey carries the object in the request's _meta (as a Go value of
+// an unexported type: nothing a client sends can pass for it).
+const prefetchKey = "oncehub-mcp/prefetched"
+
+type prefetched struct{ obj any }
+
+// prefetch is a BeforeReadResource hook for oncehub://<path>/<id>.
+func (cat *catalog) prefetch(ctx context.Context, _ any, req *mcp.ReadResourceRequest) {
+	rest, ok := strings.CutPrefix(req.Params.URI, resourceScheme)
+	path, id, one := strings.Cut(rest, "/")
+	c, known := cat.byPath(path)
+	if !ok || !one || !known || !cat.served[path] || id == "" || strings.Contains(id, "/") {
+		return
+	}
+	if f, ok := requestFilter(ctx); ok && len(f.Toolsets) > 0 && !slices.Contains(f.Toolsets, c.toolset.Name) {
+		return // the handler's middleware refuses it
+	}
+	obj, err := c.get(ctx, id)
+	var pe *oncehub.ParamError
+	switch {
+	case oncehub.IsNotFound(err) || errors.As(err, &pe):
+		req.Params.URI = fmt.Sprintf("%s (no such %s: %s)", req.Params.URI, c.noun, errorMessage(err, false))
+	case err == nil:
+		if req.Params.Meta == nil {
+			req.Params.Meta = &mcp.Meta{}
+		}
+		if req.Params.Meta.AdditionalFields == nil {
+			req.Params.Meta.AdditionalFields = map[string]any{}
+		}
+		req.Params.Meta.AdditionalFields[prefetchKey] = prefetched{obj}
+	}
+	// Any other failure: the handler asks again and reports it.
+}
+
+// prefetchedObject is the object prefetch found for req (nil if none).
+func prefetchedObject(req mcp.ReadResourceRequest) any {
+	if req.Params.Meta == nil {
+		return nil
+	}
+	if p, ok := req.Params.Meta.AdditionalFields[prefetchKey].(prefetched); ok {
+		return p.obj
+	}
+	return nil
 }
 
 func jsonContents(uri string, v any) ([]mcp.ResourceContents, error) {

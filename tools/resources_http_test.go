@@ -51,6 +51,11 @@ func TestResourcesPromptsAndCompletionsOverHTTPUseTheCallersKey(t *testing.T) {
 			_, err = theirs.ReadResource(ctx, rreq)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), "404")
+			if version == testenv.Protocol2025 {
+				assert.ErrorIs(t, err, mcp.ErrResourceNotFound, "-32002")
+			} else {
+				assert.Contains(t, err.Error(), "invalid params", "2026-07-28 answers InvalidParams")
+			}
 
 			reqs := env.Fake.Requests()
 			require.Len(t, reqs, 4)

@@ -102,9 +102,27 @@ func TestReadBookingResource(t *testing.T) {
 	assert.Empty(t, req.Query)
 }
 
+// notFound asserts a resources/read error is MCP's "resource not found":
+// -32002 up to protocol 2025-11-25, InvalidParams from 2026-07-28 on.
+func notFound(t *testing.T, err error, version, msg string) {
+	t.Helper()
+	if version == testenv.Protocol2025 {
+		assert.ErrorIs(t, err, mcp.ErrResourceNotFound, msg)
+	} else {
+		assert.ErrorIs(t, err, mcp.ErrInvalidParams, msg)
+	}
+	assert.NotContains(t, err.Error(), "internal error", msg)
+}
+
 func TestReadResourceErrors(t *testing.T) {
+	for _, version := range []string{testenv.ProtocolLatest, testenv.Protocol2025} {
+		t.Run(version, func(t *testing.T) { testReadResourceErrors(t, version) })
+	}
+}
+
+func testReadResourceErrors(t *testing.T, version string) {
 	env := testenv.New(t)
-	c := env.InProcess(t)
+	c := env.InProcess(t, client.WithProtocolVersion(version))
 	for uri, want := range map[string]string{
 		"oncehub://bookings/USR-ABC":     `expected one starting with BKNG-`,
 		"oncehub://bookings/BKNG-A%2Fx":  `not a OnceHub ID`,
@@ -112,6 +130,7 @@ func TestReadResourceErrors(t *testing.T) {
 	} {
 		_, err := readResource(t, c, uri)
 		require.Error(t, err, uri)
+		notFound(t, err, version, uri)
 		assert.Contains(t, err.Error(), want, uri)
 		assert.Contains(t, err.Error(), "Nothing was sent to OnceHub", uri)
 	}
@@ -119,6 +138,7 @@ func TestReadResourceErrors(t *testing.T) {
 
 	_, err := readResource(t, c, "oncehub://bookings/BKNG-DOESNOTEXIST")
 	require.Error(t, err)
+	notFound(t, err, version, "a missing booking")
 	assert.Contains(t, err.Error(), "OnceHub error 404")
 	assert.Contains(t, err.Error(), "No such booking: 'BKNG-DOESNOTEXIST'")
 	assert.NotContains(t, err.Error(), fakeoncehub.TestKey)

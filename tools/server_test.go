@@ -2,6 +2,8 @@ package tools_test
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/mark3labs/mcp-go/client"
@@ -37,17 +39,48 @@ func TestInitializeAdvertisesInstructionsPromptsResourcesCompletionsLogging(t *t
 func TestInstructionsCoverWorkflowTimeAndIDs(t *testing.T) {
 	in := tools.Instructions
 	for _, want := range []string{
-		"get_time_slots", "wait for them to choose", "schedule_meeting", "share the booking ID",
-		"you do not know today's date", "get_current_time", // static instructions: no date in them
-		"IANA", "UTC dates (YYYY-MM-DD)",
+		`"my ..."`, "get_me first", // who the person is
+		"find_available_slots", "start=next_start and end=window_end", "wait for their choice", "schedule_meeting", "share the booking ID",
+		"You do not know today's date", "get_current_time", // static instructions: no date in them
+		"YYYY-MM-DD", "ISO 8601", "without an offset it is read in the tool's time_zone", "IANA", "E.164", "Monday...Sunday", "HH:MM",
 		"BKNG-", "BKC-", "BP-", "MP-", "ET-", "USR-", "TM-", "CTC-", "WHK-",
-		"has_more", "next_cursor", "stopped_early",
-		// Conventions the tool definitions leave to the instructions (see
-		// tools/common.go pageArgs and docs/COMPACT.md).
-		"limit is the page size", "max_results", "before=prev_cursor", "detail=full",
-		"E.164", "x_id", "{id, deleted: true}", "already_deleted", "confirm",
+		"count is this result only", "total", "has_more", "next_cursor", "stopped_early", "max_results", "detail=full", "confirm",
 	} {
 		assert.Contains(t, in, want)
 	}
-	assert.Less(t, len(in), 2000, "instructions stay concise (about 500 tokens at most)")
+	// One path: nothing points to get_time_slots (find_available_slots does
+	// what it does, for any window).
+	assert.NotContains(t, in, "get_time_slots")
+}
+
+// Some hosts cut instructions at 2,048 characters: in every mode they stay
+// under 1,900, and the demo note is the only difference.
+func TestInstructionsFitEveryHost(t *testing.T) {
+	for _, demo := range []bool{false, true} {
+		env := testenv.New(t, func(s testenv.Setup) { s.Config.Demo = demo })
+		res := testenv.Initialize(t, env.InProcess(t))
+		assert.LessOrEqual(t, len(res.Instructions), tools.MaxInstructions, "demo %v", demo)
+		assert.Equal(t, demo, strings.HasPrefix(res.Instructions, tools.DemoNote))
+		assert.True(t, strings.HasSuffix(res.Instructions, tools.Instructions))
+	}
+}
+
+// The server advertises only its own capabilities: elicitation is the
+// client's, and a server listing it is wrong (some clients refuse it).
+func TestServerDoesNotAdvertiseElicitation(t *testing.T) {
+	env := testenv.New(t)
+	for _, version := range []string{testenv.ProtocolLatest, testenv.Protocol2025} {
+		c, err := client.NewInProcessClientWithOptions(env.App.MCP, client.WithProtocolVersion(version))
+		require.NoError(t, err)
+		res, err := c.Initialize(context.Background(), mcp.InitializeRequest{})
+		require.NoError(t, err)
+		raw, err := json.Marshal(res.Capabilities)
+		require.NoError(t, err)
+		var caps map[string]any
+		require.NoError(t, json.Unmarshal(raw, &caps))
+		for name := range caps {
+			assert.Contains(t, []string{"tools", "prompts", "resources", "completions", "logging", "extensions", "experimental"}, name, "%s: a server capability", version)
+		}
+		assert.NotContains(t, caps, "elicitation", version)
+	}
 }

@@ -2,59 +2,43 @@ package tools
 
 import (
 	"context"
-	"time"
 
-	"github.com/oncehub-mcp/oncehub-mcp/internal/clip"
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 )
 
 type listSMSArgs struct {
 	pageArgs
 	detailArg
-	CreatedAfter  string   `json:"creation_time_after,omitempty" jsonschema:"RFC 3339"`
-	CreatedBefore string   `json:"creation_time_before,omitempty" jsonschema:"RFC 3339"`
-	Recipient     string   `json:"recipient,omitempty" jsonschema:"CTC-… or USR-…"`
-	RecipientType string   `json:"recipient_type,omitempty" jsonschema:"contact or user."`
-	Expand        []string `json:"expand,omitempty" jsonschema:"recipient"`
+	CreatedAfter  When          `json:"creation_time_after,omitempty" jsonschema:"sent at or after (UTC without offset)"`
+	CreatedBefore When          `json:"creation_time_before,omitempty" jsonschema:"sent before"`
+	Recipient     RecipientID   `json:"recipient,omitempty" jsonschema:"sent to this contact or user"`
+	RecipientType RecipientType `json:"recipient_type,omitempty" jsonschema:"sent to contacts or to users"`
+	Expand        []SMSExpand   `json:"expand,omitempty" jsonschema:"IDs to replace by objects (detail=full)"`
 
-	after, before time.Time
+	created timeRange
 }
 
-func (a *listSMSArgs) validate() error {
-	if err := a.pageArgs.validate(); err != nil {
-		return err
-	}
-	if err := a.detailArg.validate(); err != nil {
-		return err
-	}
-	var err error
-	if a.after, err = parseDateTime("creation_time_after", a.CreatedAfter); err != nil {
-		return err
-	}
-	a.before, err = parseDateTime("creation_time_before", a.CreatedBefore)
+func (a *listSMSArgs) validate() (err error) {
+	a.created, err = newTimeRange("creation_time", a.CreatedAfter, a.CreatedBefore, nil)
 	return err
 }
 
 func (a listSMSArgs) options() *oncehub.SMSListOptions {
 	return &oncehub.SMSListOptions{
 		ListOptions:   a.pageArgs.options(),
-		CreationTime:  oncehub.TimeRange{After: a.after, Before: a.before},
-		Recipient:     a.Recipient,
-		RecipientType: a.RecipientType,
-		Expand:        a.expandForNames(a.Expand, "recipient"),
+		CreationTime:  a.created.times(),
+		Recipient:     string(a.Recipient),
+		RecipientType: string(a.RecipientType),
+		Expand:        a.expandForNames(ids(a.Expand), "recipient"), // recipient_name, in the same request
 	}
 }
 
-// parseDateTime parses an optional RFC 3339 argument.
-func parseDateTime(arg, v string) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
+// keep trims the second the date-time filter widens.
+func (a listSMSArgs) keep() func(oncehub.SMSNotification) bool {
+	if a.created.isZero() {
+		return nil
 	}
-	t, err := time.Parse(time.RFC3339, v)
-	if err != nil {
-		return time.Time{}, argErrorf(arg, "%q is not an RFC 3339 date-time; use e.g. 2026-11-01T00:00:00Z (with Z or an offset)", clip.Value(v))
-	}
-	return t, nil
+	return func(s oncehub.SMSNotification) bool { return a.created.contains(s.CreationTime) }
 }
 
 // smsView is the compact form of an SMS notification.
@@ -81,12 +65,12 @@ func viewSMS(s oncehub.SMSNotification) smsView {
 
 func notificationTools(d Deps) []Tool {
 	return []Tool{
-		define[listSMSArgs](spec{
+		define(spec{
 			name: "list_sms_notifications", toolset: toolsetNotifications, effect: read,
 			desc: "SMS messages OnceHub sent, newest first: id, status (sent, delivered, failed, rejected), creation_time, " +
 				"recipient, delivered_to, message_body.",
-		}, func(ctx context.Context, a listSMSArgs) (any, error) {
-			return listDetail(ctx, a.pageArgs, a.detailArg, d.Client.SMSNotifications, a.options(), viewSMS)
+		}, func(ctx context.Context, a listSMSArgs) (detailList[smsView, oncehub.SMSNotification], error) {
+			return listDetail(ctx, a.pageArgs, a.detailArg, d.Client.SMSNotifications, a.options(), a.keep(), viewSMS)
 		}),
 	}
 }

@@ -29,8 +29,9 @@ func TestListSMSNotificationsSendsDateTimeFiltersAndRendersCompactItems(t *testi
 	req := onlyRequest(t, env)
 	assert.Equal(t, "GET", req.Method)
 	assert.Equal(t, "/notifications/sms", req.Path)
-	assert.Equal(t, url.Values{"creation_time.gt": {"2026-11-15T00:00:00Z"}, "creation_time.lt": {"2026-11-23T10:30:00Z"},
-		"recipient_type": {"contact"}, "limit": {"50"}, "expand": {"data.recipient"}}, req.Query, "date-times go out in UTC; recipients expanded for their names")
+	assert.Equal(t, url.Values{"creation_time.gt": {"2026-11-14T23:59:59Z"}, "creation_time.lt": {"2026-11-23T10:30:00Z"},
+		"recipient_type": {"contact"}, "limit": {"100"}, "expand": {"data.recipient"}}, req.Query,
+		"date-times go out in UTC, a second early (after includes its time); recipients expanded for their names")
 
 	items := testenv.Items(t, res)
 	require.NotEmpty(t, items)
@@ -105,14 +106,14 @@ func TestSMSToolRejectsBadInputWithoutCallingUpstream(t *testing.T) {
 		args map[string]any
 		want string
 	}{
-		{map[string]any{"creation_time_after": "2026-11-01"}, `"creation_time_after": "2026-11-01" is not an RFC 3339 date-time`},
+		{map[string]any{"creation_time_after": "November"}, `"creation_time_after": "November" is not a date`},
 		{map[string]any{"creation_time_before": "2026-11-01 10:00"}, `"creation_time_before"`},
 		{map[string]any{"creation_time_after": "2026-11-02T00:00:00Z", "creation_time_before": "2026-11-01T00:00:00Z"}, `"creation_time_after": 2026-11-02T00:00:00Z is not before`},
-		{map[string]any{"recipient": "BKNG-ABC"}, `"recipient": "BKNG-ABC" is not the right kind of ID: expected one starting with CTC- or USR-`},
+		{map[string]any{"recipient": "BKNG-ABC"}, `"recipient": "BKNG-ABC" is not a contact or user ID (CTC- or USR- then letters and digits`},
 		{map[string]any{"recipient": "ctc 1"}, `"recipient"`},
-		{map[string]any{"recipient_type": "customer"}, `"recipient_type": "customer" is not a recipient type`},
-		{map[string]any{"expand": []any{"owner"}}, `"expand": "owner" cannot be expanded`},
-		{map[string]any{"expand": []any{"data.recipient"}}, `"expand"`},
+		{map[string]any{"recipient_type": "customer"}, `"recipient_type": "customer" is not one of the allowed values; use one of contact, user`},
+		{map[string]any{"expand": []any{"owner"}}, `"expand[0]": "owner" is not one of the allowed values; use one of recipient`},
+		{map[string]any{"expand": []any{"data.recipient"}}, `"expand[0]"`},
 		{map[string]any{"limit": 1000}, `"limit"`},
 		{map[string]any{"max_results": 10, "before": "SMS-A"}, `"before"`},
 		{map[string]any{"detail": "verbose"}, `"detail"`},

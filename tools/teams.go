@@ -8,29 +8,27 @@ import (
 
 type listTeamsArgs struct {
 	pageArgs
-	User string `json:"user,omitempty"`
+	User UserID `json:"user,omitempty" jsonschema:"the teams of this user"`
 }
 
-func (a *listTeamsArgs) validate() error { return a.pageArgs.validate() }
-
 type teamIDArgs struct {
-	TeamID string `json:"team_id"`
+	TeamID TeamID `json:"team_id"`
 }
 
 func teamTools(d Deps) []Tool {
 	return []Tool{
-		define[listTeamsArgs](spec{
+		define(spec{
 			name: "list_teams", toolset: toolsetUsers, effect: read,
-			desc: "Teams: id and name. Filter by user to see one person's teams.",
-		}, func(ctx context.Context, a listTeamsArgs) (any, error) {
-			opts := &oncehub.TeamListOptions{ListOptions: a.pageArgs.options(), User: a.User}
-			return listPage(ctx, a.pageArgs, d.Client.Teams, opts, identity[oncehub.Team])
+			desc: "Teams: id and name. Filter by user to see one person's teams; a team's members: list_users with team.",
+		}, func(ctx context.Context, a listTeamsArgs) (listResult[oncehub.Team], error) {
+			opts := &oncehub.TeamListOptions{ListOptions: a.pageArgs.options(), User: string(a.User)}
+			return listPage(ctx, a.pageArgs, d.Client.Teams, opts, nil, identity[oncehub.Team])
 		}),
-		define[teamIDArgs](spec{
+		define(spec{
 			name: "get_team", toolset: toolsetUsers, effect: read,
-			desc: "One team: its name. Members: list_users shows each user's teams.",
-		}, func(ctx context.Context, a teamIDArgs) (any, error) {
-			t, _, err := d.Client.Teams.Get(ctx, a.TeamID)
+			desc: "One team: its name. Its members: list_users with team.",
+		}, func(ctx context.Context, a teamIDArgs) (oncehub.Team, error) {
+			t, _, err := d.Client.Teams.Get(ctx, string(a.TeamID))
 			return t, err
 		}),
 	}

@@ -75,16 +75,16 @@ func TestTeamToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	assertRejected(t, env, c, []badInput{
-		{"list_teams", map[string]any{"user": "TM-ABC"}, `"user": "TM-ABC" is not the right kind of ID: expected one starting with USR-`},
+		{"list_teams", map[string]any{"user": "TM-ABC"}, `"user": "TM-ABC" is not a user ID (USR- then letters and digits`},
 		{"list_teams", map[string]any{"user": "priya@example.com"}, `"user"`},
 		{"list_teams", map[string]any{"limit": 0.5}, `"limit"`},
 		{"list_teams", map[string]any{"limit": 1000}, `"limit": must be between 1 and 100`},
-		{"list_teams", map[string]any{"after": "TM-A", "before": "TM-B"}, `after and before cannot be used together`},
+		{"list_teams", map[string]any{"after": "TM-A", "before": "TM-B"}, `"before": cannot be combined with after`},
 		{"list_teams", map[string]any{"max_results": 5, "before": "TM-B"}, `"before"`},
 		{"list_teams", map[string]any{"name": "Sales"}, `"name": is not an argument of this tool`},
 		{"get_team", map[string]any{}, `"team_id": is required`},
-		{"get_team", map[string]any{"team_id": "USR-ABC"}, `expected one starting with TM-`},
-		{"get_team", map[string]any{"team_id": "TM-../x"}, `not a OnceHub ID`},
+		{"get_team", map[string]any{"team_id": "USR-ABC"}, `(TM- then letters and digits`},
+		{"get_team", map[string]any{"team_id": "TM-../x"}, `then letters and digits`},
 		{"get_team", map[string]any{"team_id": []any{"TM-A"}}, `"team_id": must be a string`},
 	})
 }

@@ -11,20 +11,18 @@ type listWebhooksArgs struct {
 	pageArgs
 }
 
-func (a *listWebhooksArgs) validate() error { return a.pageArgs.validate() }
-
 type webhookIDArgs struct {
-	WebhookID string `json:"webhook_id"`
+	WebhookID WebhookID `json:"webhook_id"`
 }
 
 type createWebhookArgs struct {
-	Name   string   `json:"name"`
-	URL    string   `json:"url"`
-	Events []string `json:"events" jsonschema:"booking.scheduled, .rescheduled, .reassigned, .canceled_then_rescheduled, .canceled_reschedule_requested, .canceled, .completed, .no_show; conversation.started, .closed, .abandoned"`
+	Name   WebhookName    `json:"name"`
+	URL    HTTPSURL       `json:"url" jsonschema:"where OnceHub posts the events"`
+	Events []WebhookEvent `json:"events" jsonschema:"what to send" minItems:"1" unique:"true"`
 }
 
 func (a createWebhookArgs) request() *oncehub.CreateWebhookRequest {
-	return &oncehub.CreateWebhookRequest{Name: a.Name, URL: a.URL, Events: a.Events}
+	return &oncehub.CreateWebhookRequest{Name: string(a.Name), URL: string(a.URL), Events: ids(a.Events)}
 }
 
 // webhookView is a webhook subscription without its signing secret.
@@ -58,48 +56,48 @@ func webhookTools(d Deps) []Tool {
 		return w.Deleted, err
 	}
 	return []Tool{
-		define[listWebhooksArgs](spec{
+		define(spec{
 			name: "list_webhooks", toolset: toolsetWebhooks, effect: read,
 			desc: "Webhook subscriptions, newest first: id, name, url, events, creation_time. Signing secrets are never shown.",
-		}, func(ctx context.Context, a listWebhooksArgs) (any, error) {
+		}, func(ctx context.Context, a listWebhooksArgs) (listResult[webhookView], error) {
 			opts := a.pageArgs.options()
-			return listPage(ctx, a.pageArgs, d.Client.Webhooks, &opts, viewWebhook)
+			return listPage(ctx, a.pageArgs, d.Client.Webhooks, &opts, nil, viewWebhook)
 		}),
-		define[webhookIDArgs](spec{
+		define(spec{
 			name: "get_webhook", toolset: toolsetWebhooks, effect: read,
 			desc: "One webhook subscription: name, url, events, creation_time (never the secret).",
-		}, func(ctx context.Context, a webhookIDArgs) (any, error) {
-			w, _, err := d.Client.Webhooks.Get(ctx, a.WebhookID)
+		}, func(ctx context.Context, a webhookIDArgs) (webhookView, error) {
+			w, _, err := d.Client.Webhooks.Get(ctx, string(a.WebhookID))
 			if err != nil {
-				return nil, err
+				return webhookView{}, err
 			}
 			return viewWebhook(w), nil
 		}),
-		defineWrite[createWebhookArgs](spec{
+		defineWrite(spec{
 			name: "create_webhook", toolset: toolsetWebhooks, effect: create,
 			desc: "Subscribe an https url to OnceHub events under a unique name (409 if taken). Returns its signing secret, shown " +
 				"only this once.",
-		}, func(ctx context.Context, a createWebhookArgs) (any, *oncehub.Response, error) {
+		}, func(ctx context.Context, a createWebhookArgs) (createdWebhook, *oncehub.Response, error) {
 			w, resp, err := d.Client.Webhooks.Create(ctx, a.request())
 			if err != nil {
-				return nil, resp, err
+				return createdWebhook{}, resp, err
 			}
 			return createdWebhook{webhookView: viewWebhook(w), Secret: w.Secret, Note: secretNote}, resp, nil
 		}),
-		defineDestructive[webhookIDArgs](d, spec{
+		defineDestructive(d, spec{
 			name: "delete_webhook", toolset: toolsetWebhooks, effect: destroyIdempotent,
 			desc: "Delete a webhook subscription; its events stop.",
 		}, func(ctx context.Context, a webhookIDArgs) (string, error) {
-			w, _, err := d.Client.Webhooks.Get(ctx, a.WebhookID)
+			w, _, err := d.Client.Webhooks.Get(ctx, string(a.WebhookID))
 			if err != nil {
 				return "", err
 			}
 			if w.Deleted {
-				return fmt.Sprintf("Webhook %s is already deleted (nothing to do).", w.ID), nil
+				return "", &done{result: deletedOutput{ID: w.ID, Deleted: true, AlreadyDeleted: true}}
 			}
 			return fmt.Sprintf("Delete webhook %q (%s) that sends events to %s.", w.Name, w.ID, w.URL), nil
-		}, func(ctx context.Context, a webhookIDArgs) (any, *oncehub.Response, error) {
-			return deleteOnce(ctx, a.WebhookID, d.Client.Webhooks.Delete, isDeleted)
+		}, func(ctx context.Context, a webhookIDArgs) (deletedOutput, *oncehub.Response, error) {
+			return deleteOnce(ctx, string(a.WebhookID), d.Client.Webhooks.Delete, isDeleted)
 		}),
 	}
 }

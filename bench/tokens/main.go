@@ -156,7 +156,7 @@ func measure(bin string, now time.Time, show bool) []scenario {
 		Items: len(structured(res)["items"].([]any)), Tokens: tokens.Count(text), Bytes: len(text)})
 
 	res, text = call("find_available_slots", map[string]any{"booking_calendar_id": calendar, "start": week.Format(time.DateOnly),
-		"end": "P6W", "weekdays": []string{"monday", "tuesday", "wednesday", "thursday", "friday"}, "time_of_day": "09:00-12:00",
+		"end": "P6W", "weekdays": []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"}, "time_of_day": "09:00-12:00",
 		"time_zone": fakeoncehub.OwnerZone, "max_slots": 500})
 	out = append(out, scenario{Key: "slots", Name: "weekday mornings for six weeks", Calls: 1,
 		Items: int(structured(res)["count"].(float64)), Tokens: tokens.Count(text), Bytes: len(text)})

@@ -6,7 +6,7 @@ import (
 )
 
 // BenchmarkBuild measures app.Build in stdio mode: the HTTP client, every
-// tool (schemas from the embedded cache), prompts, resources and the MCP
+// tool (schemas built by reflection), prompts, resources and the MCP
 // server. A process pays it once at start; the first call also pays for
 // cold caches (see bench/startup for the whole start-up).
 func BenchmarkBuild(b *testing.B) {

@@ -5,12 +5,13 @@
 //     (app.Config's envconfig, default and desc tags), between the
 //     BEGIN/END GENERATED marker comments;
 //
-//   - tools/schema_cache.json, the tools' schemas as reflection builds them,
-//     which spares the server that reflection at start-up;
-//
 //   - tools/testdata/tools/<name>.json, each tool's definition as tools/list
 //     sends it (the snapshots TestToolSnapshots checks), removing those of
-//     tools that no longer exist.
+//     tools that no longer exist;
+//
+//   - docs/BENCHMARKS.md's schema section: how precisely the input schemas
+//     state their arguments, and what each tool costs a model's context
+//     (cl100k_base tokens of its name, description and input schema).
 //
 //     go generate ./...            (or: go run ./internal/docgen)
 //
@@ -38,8 +39,8 @@ const Command = "go generate ./... (or: go run ./internal/docgen)"
 
 func main() {
 	path := flag.String("readme", "README.md", "the file to update")
-	cache := flag.String("schemas", "tools/schema_cache.json", "the tool schema cache to write (empty: none)")
 	snapshots := flag.String("snapshots", "tools/testdata/tools", "the folder of tool snapshots to write (empty: none)")
+	benchmarks := flag.String("benchmarks", "docs/BENCHMARKS.md", "the file whose schema section to update (empty: none)")
 	check := flag.Bool("check", false, "only report whether the file is up to date (exit 1 when not)")
 	flag.Parse()
 	old, err := os.ReadFile(*path)
@@ -53,18 +54,21 @@ func main() {
 	if err := writeIfChanged(*path, old, updated, *check); err != nil {
 		fail(err)
 	}
-	if *cache != "" {
-		schemas, err := tools.ReflectedSchemas()
-		if err != nil {
-			fail(err)
-		}
-		oldSchemas, _ := os.ReadFile(*cache)
-		if err := writeIfChanged(*cache, oldSchemas, schemas, *check); err != nil {
+	if *snapshots != "" {
+		if err := WriteSnapshots(*snapshots, *check); err != nil {
 			fail(err)
 		}
 	}
-	if *snapshots != "" {
-		if err := WriteSnapshots(*snapshots, *check); err != nil {
+	if *benchmarks != "" {
+		old, err := os.ReadFile(*benchmarks)
+		if err != nil {
+			fail(err)
+		}
+		updated, err := replaceSection(old, "schemas", SchemaSection(tools.All(tools.Deps{})))
+		if err != nil {
+			fail(fmt.Errorf("%s: %w", *benchmarks, err))
+		}
+		if err := writeIfChanged(*benchmarks, old, updated, *check); err != nil {
 			fail(err)
 		}
 	}

@@ -101,3 +101,15 @@ func TestWriteSnapshotsWritesEveryToolAndRemovesStaleOnes(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "gone_tool.json"), []byte("{}\n"), 0o644))
 	require.ErrorContains(t, WriteSnapshots(dir, true), "no longer exists")
 }
+
+// docs/BENCHMARKS.md's schema section follows the code.
+func TestBenchmarksSchemaSectionIsUpToDate(t *testing.T) {
+	path := filepath.Join("..", "..", "docs", "BENCHMARKS.md")
+	doc, err := os.ReadFile(path)
+	require.NoError(t, err)
+	updated, err := replaceSection(doc, "schemas", SchemaSection(tools.All(tools.Deps{})))
+	require.NoError(t, err)
+	if string(updated) != string(doc) {
+		t.Fatalf("docs/BENCHMARKS.md's schema section is out of date: run %s and commit the result", Command)
+	}
+}

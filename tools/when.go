@@ -1,0 +1,119 @@
+package tools
+
+import (
+	"reflect"
+	"time"
+
+	"github.com/oncehub-mcp/oncehub-mcp/internal/clip"
+	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
+)
+
+// One grammar for every date and time argument (the When type): a date,
+// YYYY-MM-DD, is the start of that day; an ISO 8601 date-time with an offset
+// (Z, +05:30) is that instant; one without an offset is read in the tool's
+// time_zone (UTC when the tool has none or it is not given).
+
+// Layouts of a date-time, with and without offset (fractions of a second are
+// accepted after the seconds by time.Parse).
+var (
+	offsetLayouts = []string{time.RFC3339, "2006-01-02T15:04Z07:00"}
+	localLayouts  = []string{"2006-01-02T15:04:05", "2006-01-02T15:04"}
+)
+
+// Years outside this range are refused: they are mistakes (and OnceHub's
+// windows would overflow them).
+const minYear, maxYear = 1970, 2099
+
+// parseWhen reads v (a When) as an instant; date reports a date without a
+// time (its start in loc). loc nil means UTC. "" is the zero time.
+func parseWhen(arg, v string, loc *time.Location) (t time.Time, date bool, err error) {
+	if v == "" {
+		return time.Time{}, false, nil
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	defer func() {
+		if err == nil && (t.Year() < minYear || t.Year() > maxYear) {
+			err = argErrorf(arg, "%q is outside the years %d-%d", clip.Value(v), minYear, maxYear)
+		}
+	}()
+	if d, err := time.ParseInLocation(time.DateOnly, v, loc); err == nil {
+		return d, true, nil
+	}
+	for _, layout := range offsetLayouts {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t, false, nil
+		}
+	}
+	for _, layout := range localLayouts {
+		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
+			return t, false, nil
+		}
+	}
+	return time.Time{}, false, argErrorf(arg, "%q is not %s", clip.Value(v), argTypes[reflect.TypeFor[When]()].want)
+}
+
+// timeRange is a filter [from, to) on a time field, from its *_after
+// (inclusive) and *_before (exclusive) arguments; zero ends are open.
+type timeRange struct{ from, to time.Time }
+
+// newTimeRange reads field's *_after and *_before arguments in loc and
+// checks that the range is not empty.
+func newTimeRange(field string, after, before When, loc *time.Location) (timeRange, error) {
+	var r timeRange
+	var err error
+	if r.from, _, err = parseWhen(field+"_after", string(after), loc); err != nil {
+		return r, err
+	}
+	if r.to, _, err = parseWhen(field+"_before", string(before), loc); err != nil {
+		return r, err
+	}
+	if !r.from.IsZero() && !r.to.IsZero() && !r.from.Before(r.to) {
+		return r, argErrorf(field+"_after", "%s is not before %s_before (%s): the range is empty",
+			r.from.Format(time.RFC3339), field, r.to.Format(time.RFC3339))
+	}
+	return r, nil
+}
+
+func (r timeRange) isZero() bool { return r.from.IsZero() && r.to.IsZero() }
+
+// dates is the range as OnceHub's date filters (UTC dates, both ends
+// exclusive), widened to whole days around it; contains trims the rest.
+func (r timeRange) dates() oncehub.DateRange {
+	var d oncehub.DateRange
+	if !r.from.IsZero() {
+		d.After = r.from.UTC().AddDate(0, 0, -1).Format(time.DateOnly)
+	}
+	if !r.to.IsZero() {
+		to := r.to.UTC()
+		day := time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, time.UTC)
+		if day.Before(to) {
+			day = day.AddDate(0, 0, 1)
+		}
+		d.Before = day.Format(time.DateOnly)
+	}
+	return d
+}
+
+// times is the range as OnceHub's date-time filters (both ends exclusive):
+// from is moved a second earlier so that it is included; contains trims.
+func (r timeRange) times() oncehub.TimeRange {
+	t := oncehub.TimeRange{Before: r.to}
+	if !r.from.IsZero() {
+		t.After = r.from.Add(-time.Second)
+	}
+	return t
+}
+
+// contains reports whether t lies in the range (an unknown time does not,
+// unless the range is open at both ends).
+func (r timeRange) contains(t *time.Time) bool {
+	if r.isZero() {
+		return true
+	}
+	if t == nil {
+		return false
+	}
+	return (r.from.IsZero() || !t.Before(r.from)) && (r.to.IsZero() || t.Before(r.to))
+}
