@@ -139,6 +139,7 @@ func (g *guard) post(w http.ResponseWriter, r *http.Request, inSession bool) {
 	fl := &inflight{w: &stopWriter{w: w}, cancel: cancel, id: id, method: msg.Method, params: msg.Params}
 	g.track(fl)
 	defer g.untrack(fl)
+	defer fl.w.finish() // before net/http takes the response back
 	w, r = fl.w, r.WithContext(ctx)
 
 	if inSession && msg.Method != string(mcp.MethodInitialize) {

@@ -84,6 +84,14 @@ type stopWriter struct {
 	wroteHeader bool
 	stream      bool // the answer is an SSE stream
 	stopped     bool
+	finished    bool // the handler returned: w is net/http's again
+}
+
+// finish marks the handler as returned: stop leaves w alone from then on.
+func (s *stopWriter) finish() {
+	s.mu.Lock()
+	s.finished = true
+	s.mu.Unlock()
 }
 
 var errStopped = errors.New("the server stopped: this response was already answered")
@@ -141,7 +149,7 @@ func (s *stopWriter) stop(msg any) bool {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.stopped {
+	if s.stopped || s.finished {
 		return false
 	}
 	switch {
