@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
+	"github.com/oncehub-mcp/oncehub-mcp/internal/secret"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 )
@@ -145,25 +146,34 @@ func TestHTTPBinaryRefusesOperatorModeWithoutTokensOffLoopback(t *testing.T) {
 }
 
 // The start-up log lines name the key and the access tokens only by count and
-// fingerprint, in both modes, at debug level.
+// fingerprint, in both modes, at debug level. The fingerprint is keyed with
+// the server secret: processes sharing ONCEHUB_SERVER_SECRET agree on it,
+// and without the secret it cannot be checked against guessed keys.
 func TestStartupLogShowsOnlyTheKeyFingerprint(t *testing.T) {
 	t.Parallel()
 
 	const serverKey, token = "server-key-value-27182818", "access-token-value-16180339"
+	const serverSecret = "a-server-secret-of-at-least-32-bytes-0123456789"
+	sec, err := secret.Parse(serverSecret)
+	require.NoError(t, err)
+	fp := oncehub.NewFingerprinter(sec.Key("fingerprint", 32)).Fingerprint(serverKey)
+	assert.NotEqual(t, oncehub.NewFingerprinter(nil).Fingerprint(serverKey), fp, "another secret, another label")
 
 	cmd := exec.Command(testenv.Binary(t), "stdio", "--log-level", "debug")
-	cmd.Env = []string{"ONCEHUB_API_KEY=" + serverKey}
+	cmd.Env = []string{"ONCEHUB_API_KEY=" + serverKey, "ONCEHUB_SERVER_SECRET=" + serverSecret}
 	cmd.Stdin = strings.NewReader("") // EOF: the server stops at once
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, string(out))
 	assert.Contains(t, string(out), "oncehub-mcp starting")
-	assert.Contains(t, string(out), oncehub.Fingerprint(serverKey))
+	assert.Contains(t, string(out), fp)
 	assert.NotContains(t, string(out), serverKey)
+	assert.NotContains(t, string(out), serverSecret)
 
-	_, _, logs := startHTTPBinary(t, []string{"ONCEHUB_API_KEY=" + serverKey, "ONCEHUB_ACCESS_TOKENS=" + token},
+	_, _, logs := startHTTPBinary(t, []string{"ONCEHUB_API_KEY=" + serverKey, "ONCEHUB_ACCESS_TOKENS=" + token, "ONCEHUB_SERVER_SECRET=" + serverSecret},
 		"--credential-mode", "operator")
 	assert.Contains(t, logs.String(), "oncehub-mcp starting")
-	assert.Contains(t, logs.String(), oncehub.Fingerprint(serverKey))
+	assert.Contains(t, logs.String(), fp, "the other process, with the same secret, gives the same label")
+	assert.NotContains(t, logs.String(), serverSecret)
 	assert.Contains(t, logs.String(), "(1 access tokens)")
 	assert.NotContains(t, logs.String(), serverKey)
 	assert.NotContains(t, logs.String(), token)

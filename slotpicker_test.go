@@ -717,7 +717,7 @@ func TestSlotPickerWithTheOfficialGoSDKClient(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		cmd := exec.Command(testenv.Binary(t), "stdio")
-		cmd.Env = append(os.Environ(), "ONCEHUB_API_URL="+env.APIURL, "ONCEHUB_API_KEY="+fakeoncehub.TestKey, "ONCEHUB_RATE_LIMIT=0")
+		cmd.Env = append(os.Environ(), "ONCEHUB_API_URL="+env.APIURL, "ONCEHUB_API_KEY="+fakeoncehub.TestKey, "ONCEHUB_RATE_LIMIT=0", "ONCEHUB_IP_LIMIT=0")
 		cl := sdk.NewClient(&sdk.Implementation{Name: "go-sdk-test", Version: "1"}, &sdk.ClientOptions{Capabilities: caps})
 		session, err := cl.Connect(ctx, &sdk.CommandTransport{Command: cmd}, nil)
 		require.NoError(t, err)

@@ -23,7 +23,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -63,6 +62,21 @@ type Config struct {
 	Limiter Limiter
 	// Observer, when set, is told about every upstream attempt (metrics, logs).
 	Observer func(Attempt)
+	// Fingerprints labels keys in Attempt and keys the rate limits, the key
+	// memory and the cache; one with a random key (this process only) when nil.
+	Fingerprints *Fingerprinter
+	// MaxRateWait bounds how long one request waits for its turn under the
+	// rate limits (Limiter, Budget), besides the call's deadline: a turn
+	// further away fails at once with a *RateWaitError. 0: only the deadline.
+	MaxRateWait time.Duration
+	// Budget, when set, is a limit shared by every account the client
+	// serves (OnceHub's per-IP limit), taken after the Limiter's turn.
+	Budget Budget
+	// Keys, when set, remembers the keys OnceHub rejected (401), which are
+	// then refused without a request, and the keys it accepted.
+	Keys *KeyMemory
+	// Cache, when set, keeps answers to reads of reference data (see Cache).
+	Cache *Cache
 }
 
 // Attempt describes one upstream HTTP attempt, for metrics and logs. It never
@@ -76,7 +90,7 @@ type Attempt struct {
 	Fingerprint string
 	Err         error
 	Try         int           // 1 for the first attempt, 2 for the first retry, …
-	RateWait    time.Duration // time spent waiting for the rate limiter before it
+	RateWait    time.Duration // time spent waiting for the rate limits before it
 }
 
 // Client talks to OnceHub API v2. It is safe for concurrent use.
@@ -88,7 +102,12 @@ type Client struct {
 	maxBody   int64
 	retry     RetryPolicy
 	limiter   Limiter
+	budget    Budget
+	maxWait   time.Duration // of one request for its turn (Config.MaxRateWait)
 	observe   func(Attempt)
+	fps       *Fingerprinter
+	keys      *KeyMemory
+	cache     *Cache
 
 	common service // shared by every service below
 
@@ -160,7 +179,15 @@ func New(cfg Config) (*Client, error) {
 		maxBody:   maxBody,
 		retry:     cfg.Retry.withDefaults(),
 		limiter:   cfg.Limiter,
+		budget:    cfg.Budget,
+		maxWait:   cfg.MaxRateWait,
 		observe:   cfg.Observer,
+		fps:       cfg.Fingerprints,
+		keys:      cfg.Keys,
+		cache:     cfg.Cache,
+	}
+	if c.fps == nil {
+		c.fps = NewFingerprinter(nil)
 	}
 	c.common.client = c
 	c.Bookings = (*BookingsService)(&c.common)
@@ -220,19 +247,45 @@ func APIKeyFrom(ctx context.Context) (string, bool) {
 	return k, ok && k != ""
 }
 
-// Fingerprint is a short, non-reversible label for an API key, safe for logs
-// and metrics ("key:" + 8 hex digits of its SHA-256).
-func Fingerprint(key string) string {
-	if key == "" {
-		return "none"
-	}
-	sum := sha256.Sum256([]byte(key))
-	return "key:" + hex.EncodeToString(sum[:4])
-}
+// Fingerprint labels key for logs and metrics with the client's
+// Fingerprinter (see Config.Fingerprints); it never reveals the key.
+func (c *Client) Fingerprint(key string) string { return c.fps.Fingerprint(key) }
 
 // ErrNoAPIKey is returned (before any request is made) when the call's context
 // carries no API key (see WithAPIKey).
 var ErrNoAPIKey = errors.New("no OnceHub API key in the call's context")
+
+// ErrMalformedAPIKey is returned (before any request is made) for a key with
+// a character that is not visible ASCII: a space, tab or line break inside
+// it, or a non-ASCII byte. No OnceHub key has one; it was copied wrongly.
+var ErrMalformedAPIKey = errors.New("the OnceHub API key contains a character that is not visible ASCII " +
+	"(a space, tab or line break inside it, or a non-ASCII byte); check that it was copied whole and without extra characters")
+
+// checkKey refuses a key with a byte outside visible ASCII (0x21–0x7E).
+func checkKey(key string) error {
+	for i := 0; i < len(key); i++ {
+		if b := key[i]; b < 0x21 || b > 0x7e {
+			return ErrMalformedAPIKey
+		}
+	}
+	return nil
+}
+
+type tenantCtx struct{}
+
+// WithTenant names who the calls made with ctx are for (a fingerprint, never
+// a credential), when one client serves several callers: limits they share
+// (see Budget) are divided fairly between tenants. Without it, the key's
+// fingerprint is the tenant.
+func WithTenant(ctx context.Context, tenant string) context.Context {
+	return context.WithValue(ctx, tenantCtx{}, tenant)
+}
+
+// TenantFrom returns the tenant ctx names (see WithTenant).
+func TenantFrom(ctx context.Context) (string, bool) {
+	t, ok := ctx.Value(tenantCtx{}).(string)
+	return t, ok && t != ""
+}
 
 // Response is what OnceHub answered besides the decoded body. It is not an
 // *http.Response on purpose: that one's Request carries the API key.
@@ -312,11 +365,16 @@ func addOptions(opts any) (url.Values, error) {
 }
 
 // do sends req with the context's key, retrying only when it is safe, and
-// decodes a 2xx JSON body into out (unless out is nil).
+// decodes a 2xx JSON body into out (unless out is nil). A key OnceHub
+// rejected moments ago is refused without a request (Config.Keys), and a
+// read of reference data may be answered from the cache (Config.Cache).
 func (c *Client) do(ctx context.Context, req request, out any) (*Response, error) {
 	key, ok := APIKeyFrom(ctx)
 	if !ok {
 		return nil, ErrNoAPIKey
+	}
+	if err := checkKey(key); err != nil {
+		return nil, err
 	}
 	var payload []byte
 	if req.body != nil {
@@ -337,25 +395,59 @@ func (c *Client) do(ctx context.Context, req request, out any) (*Response, error
 	if len(q) > 0 {
 		u.RawQuery = q.Encode()
 	}
-	fp := Fingerprint(key)
-
-	for attempt := 0; ; attempt++ {
-		var waited time.Duration
-		if c.limiter != nil {
-			start := time.Now()
-			if err := c.limiter.Wait(ctx, fp); err != nil {
-				return nil, &TransportError{Op: req.method + " " + req.route, Sent: false, Err: err}
-			}
-			waited = time.Since(start)
+	acct := c.fps.Sum(key)
+	s := &sending{req: req, u: &u, key: key, acct: acct, fp: labelOf("key:", acct), payload: payload}
+	if c.keys != nil {
+		if e := c.keys.rejected(acct); e != nil {
+			return nil, e
 		}
-		resp, err := c.once(ctx, req, &u, key, fp, payload, out, attempt+1, waited)
+	}
+	if c.cache != nil {
+		if req.method != http.MethodGet {
+			// Whatever the answer, the write may have changed reference data.
+			defer c.cache.invalidate(acct)
+		} else if c.cache.holds(req.route) {
+			return c.cached(ctx, s, out)
+		}
+	}
+	return c.send(ctx, s, func(data []byte) error { return decodeInto(req, data, out) })
+}
+
+// sending is one request being sent, with everything its attempts share.
+type sending struct {
+	req     request
+	u       *url.URL
+	key     string
+	acct    [sha256.Size]byte // the key's HMAC (Fingerprinter.Sum)
+	fp      string            // the key's label
+	payload []byte
+}
+
+// send makes the attempts of s, retrying only when it is safe; sink takes
+// the body of a 2xx answer (an error from it fails the attempt).
+func (c *Client) send(ctx context.Context, s *sending, sink func([]byte) error) (*Response, error) {
+	req := s.req
+	for attempt := 0; ; attempt++ {
+		waited, err := c.waitTurn(ctx, s.fp)
+		if err != nil {
+			return nil, &TransportError{Op: req.method + " " + req.route, Sent: false, Err: err}
+		}
+		resp, err := c.once(ctx, s, sink, attempt+1, waited)
+		if c.keys != nil && resp != nil {
+			c.keys.record(s.acct, err)
+		}
 		if err == nil {
 			return resp, nil
 		}
 		if apiErr, ok := errors.AsType[*APIError](err); ok && apiErr.Status == http.StatusTooManyRequests && apiErr.RetryAfter > 0 {
 			// Hold back every call for this account, not just this one.
 			if p, ok := c.limiter.(Pauser); ok {
-				p.Pause(fp, apiErr.RetryAfter)
+				p.Pause(s.fp, apiErr.RetryAfter)
+			}
+			// A long pause is not the per-account limit's (a second at most):
+			// the shared budget (OnceHub's per-IP limit) is spent.
+			if p, ok := c.budget.(BudgetPauser); ok && apiErr.RetryAfter > budgetPauseOver {
+				p.Pause(apiErr.RetryAfter)
 			}
 		}
 		wait, retry := c.retry.shouldRetry(ctx, req.method, attempt, err)
@@ -368,11 +460,46 @@ func (c *Client) do(ctx context.Context, req request, out any) (*Response, error
 	}
 }
 
-// once performs a single attempt.
-func (c *Client) once(ctx context.Context, req request, u *url.URL, key, fp string, payload []byte, out any, try int, waited time.Duration) (*Response, error) {
+// budgetPauseOver is the shortest Retry-After taken to mean that the shared
+// budget, not the account's rate, is spent.
+const budgetPauseOver = 5 * time.Second
+
+// waitTurn waits for the request's turn under the per-account limit, then
+// under the shared budget, within Config.MaxRateWait and ctx's deadline.
+func (c *Client) waitTurn(ctx context.Context, fp string) (time.Duration, error) {
+	if c.limiter == nil && c.budget == nil {
+		return 0, nil
+	}
+	start := time.Now()
+	wctx := ctx
+	if c.maxWait > 0 {
+		var cancel context.CancelFunc
+		wctx, cancel = context.WithTimeout(ctx, c.maxWait)
+		defer cancel()
+	}
+	if c.limiter != nil {
+		if err := c.limiter.Wait(wctx, fp); err != nil {
+			return 0, err
+		}
+	}
+	if c.budget != nil {
+		tenant, ok := TenantFrom(ctx)
+		if !ok {
+			tenant = fp
+		}
+		if err := c.budget.Take(wctx, tenant); err != nil {
+			return 0, err
+		}
+	}
+	return time.Since(start), nil
+}
+
+// once performs a single attempt; sink takes the body of a 2xx answer.
+func (c *Client) once(ctx context.Context, s *sending, sink func([]byte) error, try int, waited time.Duration) (*Response, error) {
+	req, fp := s.req, s.fp
 	var body io.Reader
-	if payload != nil {
-		body = bytes.NewReader(payload)
+	if s.payload != nil {
+		body = bytes.NewReader(s.payload)
 	}
 	// The attempt's deadline covers reading the body too: cancel runs when
 	// once returns, after the body is read.
@@ -380,14 +507,14 @@ func (c *Client) once(ctx context.Context, req request, u *url.URL, key, fp stri
 	defer cancel()
 	tracker := &sentTracker{}
 	op := req.method + " " + req.route
-	hreq, err := http.NewRequestWithContext(withSentTracker(ctx, tracker), req.method, u.String(), body)
+	hreq, err := http.NewRequestWithContext(withSentTracker(ctx, tracker), req.method, s.u.String(), body)
 	if err != nil {
 		return nil, fmt.Errorf("building %s: %w", op, err)
 	}
-	hreq.Header.Set("API-Key", key)
+	hreq.Header.Set("API-Key", s.key)
 	hreq.Header.Set("Accept", "application/json")
 	hreq.Header.Set("User-Agent", c.userAgent)
-	if payload != nil {
+	if s.payload != nil {
 		hreq.Header.Set("Content-Type", "application/json")
 	}
 
@@ -424,14 +551,35 @@ func (c *Client) once(ctx context.Context, req request, u *url.URL, key, fp stri
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
 		return fail(decodeAPIError(hresp, data))
 	}
-	if out != nil && !(req.emptyOK && len(bytes.TrimSpace(data)) == 0) {
-		if err := decodeBody(data, out); err != nil {
-			return fail(&TransportError{Op: op, Sent: true, Status: hresp.StatusCode, RequestID: resp.RequestID,
-				Err: fmt.Errorf("OnceHub sent a response that is not the JSON expected: %w", err)})
-		}
+	if err := sink(data); err != nil {
+		return fail(&TransportError{Op: op, Sent: true, Status: hresp.StatusCode, RequestID: resp.RequestID, Err: err})
 	}
 	c.report(req, try, waited, hresp.StatusCode, resp.RequestID, fp, start, nil)
 	return resp, nil
+}
+
+// ErrEmptyAnswer is in the chain of the error for a 2xx answer without the
+// object it should carry: an empty body or JSON null. For a write, the
+// change may have been made all the same.
+var ErrEmptyAnswer = errors.New("OnceHub answered with success but without the expected object (an empty or null body)")
+
+// decodeInto decodes the body of a 2xx answer to req into out (nothing when
+// out is nil). An empty or null body is an error unless req.emptyOK.
+func decodeInto(req request, data []byte, out any) error {
+	if out == nil {
+		return nil
+	}
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")) {
+		if req.emptyOK {
+			return nil
+		}
+		return ErrEmptyAnswer
+	}
+	if err := decodeBody(data, out); err != nil {
+		return fmt.Errorf("OnceHub sent a response that is not the JSON expected: %w", err)
+	}
+	return nil
 }
 
 // decodeBody decodes a response body into out. An object decoded by its own

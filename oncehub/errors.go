@@ -31,6 +31,10 @@ type APIError struct {
 	Param      string        // the parameter at fault, when OnceHub names one
 	RequestID  string        // the Request-Id response header; OnceHub support asks for it
 	RetryAfter time.Duration // the Retry-After header (429, 503), when sent
+	// Remembered is set when this is OnceHub's earlier answer to the same
+	// key, remembered (see KeyMemory): nothing was sent this time, and the
+	// key is not sent again before Remembered.
+	Remembered time.Time
 }
 
 // Error renders the error as OnceHub sent it:
@@ -50,6 +54,9 @@ func (e *APIError) Error() string {
 	}
 	if e.RequestID != "" {
 		fmt.Fprintf(&b, " [Request-Id: %s]", e.RequestID)
+	}
+	if !e.Remembered.IsZero() {
+		fmt.Fprintf(&b, " [OnceHub's answer to this key a moment ago; not sent again for %s]", max(time.Second, time.Until(e.Remembered).Round(time.Second)))
 	}
 	return b.String()
 }
@@ -128,8 +135,8 @@ func IsTimeout(err error) bool {
 // MaybeSent reports whether a failed request may have reached OnceHub, so that
 // repeating it could duplicate a side effect.
 func MaybeSent(err error) bool {
-	if _, ok := errors.AsType[*APIError](err); ok {
-		return true
+	if e, ok := errors.AsType[*APIError](err); ok {
+		return e.Remembered.IsZero()
 	}
 	if te, ok := errors.AsType[*TransportError](err); ok {
 		return te.Sent
@@ -175,9 +182,17 @@ func decodeAPIError(resp *http.Response, body []byte) *APIError {
 // maxRetryAfter caps a parsed Retry-After (a bogus header must not overflow).
 const maxRetryAfter = 24 * time.Hour
 
+// parseRetryAfter reads a Retry-After header: delay-seconds (any number of
+// digits: one too large for an integer is the cap, not an error) or an
+// HTTP date. Anything else, or a time already past, is 0.
 func parseRetryAfter(v string) time.Duration {
-	if secs, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && secs >= 0 {
-		return min(time.Duration(min(secs, int64(maxRetryAfter/time.Second)))*time.Second, maxRetryAfter)
+	v = strings.TrimSpace(v)
+	if v != "" && strings.Trim(v, "0123456789") == "" {
+		secs, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || secs > int64(maxRetryAfter/time.Second) { // only ErrRange: digits are all there is
+			return maxRetryAfter
+		}
+		return time.Duration(secs) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := time.Until(t); d > 0 {

@@ -30,13 +30,21 @@ type Pauser interface {
 	Pause(account string, d time.Duration)
 }
 
-// RateWaitError reports that a call's deadline is too close to wait for a turn
-// under the per-account rate limit. Nothing was sent.
+// RateWaitError reports that a call cannot wait for its turn under a rate
+// limit: the turn is further away than the call's deadline or the longest
+// wait allowed (Config.MaxRateWait). Nothing was sent.
 type RateWaitError struct {
-	Wait time.Duration // how long the turn is away
+	Wait time.Duration // how long the turn is away (at least)
+	// Budget names the shared budget whose turn it is (FairBudget.Name, e.g.
+	// "200 requests per 5m0s per client IP"); "" for the per-account rate.
+	Budget string
 }
 
 func (e *RateWaitError) Error() string {
+	if e.Budget != "" {
+		return fmt.Sprintf("OnceHub's limit of %s, shared by every user of this server, has no free turn for this caller for %s, longer than this call may wait",
+			e.Budget, e.Wait.Round(time.Millisecond))
+	}
 	return fmt.Sprintf("OnceHub's rate limit for this account has no free turn for %s, longer than this call may wait", e.Wait.Round(time.Millisecond))
 }
 
@@ -149,10 +157,44 @@ func (l *LocalLimiter) accounts() int {
 }
 
 // waitTurn sleeps d unless ctx ends first; a deadline that comes before d
-// fails at once with a *RateWaitError instead of sleeping in vain.
+// fails at once with a *RateWaitError instead of sleeping in vain. The
+// context's RateWaitHook is told before and after the sleep.
 func waitTurn(ctx context.Context, d time.Duration) error {
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
 		return &RateWaitError{Wait: d}
 	}
-	return sleepCtx(ctx, d)
+	h := rateWaitHookFrom(ctx)
+	if h != nil {
+		h.RateWait()
+	}
+	err := sleepCtx(ctx, d)
+	if h != nil {
+		if herr := h.RateWaitDone(ctx); err == nil {
+			err = herr
+		}
+	}
+	return err
+}
+
+// RateWaitHook is told when a call starts sleeping for its turn under a rate
+// limit or budget, and when the sleep is over. A server that bounds
+// concurrent calls uses it to lend the call's slot to others meanwhile.
+type RateWaitHook interface {
+	// RateWait: the call is about to sleep.
+	RateWait()
+	// RateWaitDone: the sleep is over (or ctx ended); an error ends the call.
+	RateWaitDone(ctx context.Context) error
+}
+
+type rateWaitHookCtx struct{}
+
+// WithRateWaitHook returns a context whose calls tell h when they sleep for
+// a turn under a rate limit (see RateWaitHook).
+func WithRateWaitHook(ctx context.Context, h RateWaitHook) context.Context {
+	return context.WithValue(ctx, rateWaitHookCtx{}, h)
+}
+
+func rateWaitHookFrom(ctx context.Context) RateWaitHook {
+	h, _ := ctx.Value(rateWaitHookCtx{}).(RateWaitHook)
+	return h
 }

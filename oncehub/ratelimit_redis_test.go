@@ -52,7 +52,7 @@ func TestRedisLimiterTwoClientsShareOneBudget(t *testing.T) {
 	url := testdeps.Redis(t)
 	a := newRedisLimiter(t, RedisOptions{Client: redisClient(t, url), RPS: 1, Burst: 3})
 	b := newRedisLimiter(t, RedisOptions{Client: redisClient(t, url), RPS: 1, Burst: 3})
-	acct := Fingerprint(testKey)
+	acct := NewFingerprinter(nil).Fingerprint(testKey)
 	var ok, refused int
 	for i := range 6 {
 		l := a
@@ -70,7 +70,7 @@ func TestRedisLimiterTwoClientsShareOneBudget(t *testing.T) {
 	}
 	assert.Equal(t, 3, ok, "one burst for both replicas, not one each")
 	assert.Equal(t, 3, refused)
-	require.NoError(t, a.Wait(shortCtx(t), Fingerprint("another key")), "other accounts are separate")
+	require.NoError(t, a.Wait(shortCtx(t), NewFingerprinter(nil).Fingerprint("another key")), "other accounts are separate")
 	assert.Zero(t, a.Fallbacks()+b.Fallbacks())
 
 	// The key in Redis is the fingerprint, never the API key.

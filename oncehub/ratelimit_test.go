@@ -149,7 +149,7 @@ func TestClientPausesAccountOnRetryAfter(t *testing.T) {
 	e, ok := errors.AsType[*APIError](err)
 	require.True(t, ok && e.Status == http.StatusTooManyRequests, "%v", err)
 	var we *RateWaitError
-	require.ErrorAs(t, l.Wait(shortCtx(t), Fingerprint(testKey)), &we, "the account is held back for Retry-After")
+	require.ErrorAs(t, l.Wait(shortCtx(t), c.Fingerprint(testKey)), &we, "the account is held back for Retry-After")
 	assert.Greater(t, we.Wait, 30*time.Second)
 	assert.Equal(t, 1, up.count())
 }

@@ -65,7 +65,7 @@ func TestUpdateUserAvailabilityWithoutResponseBodyReadsScheduleBack(t *testing.T
 
 func mustQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
 
-// Other calls still refuse an empty 2xx body: it is not the JSON expected.
+// Other calls still refuse an empty 2xx body: it is not the object expected.
 func TestEmptyBodyIsStillAnErrorElsewhere(t *testing.T) {
 	t.Parallel()
 
@@ -73,7 +73,8 @@ func TestEmptyBodyIsStillAnErrorElsewhere(t *testing.T) {
 	_, _, err := c.Users.Get(WithAPIKey(context.Background(), "k"), "USR-A1")
 	te, ok := errors.AsType[*TransportError](err)
 	require.True(t, ok, "%v", err)
-	assert.Contains(t, te.Error(), "not the JSON expected")
+	assert.ErrorIs(t, err, ErrEmptyAnswer)
+	assert.True(t, te.Sent)
 }
 
 func TestUsersUpdateSendsOnlyWhatIsGiven(t *testing.T) {

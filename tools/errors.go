@@ -64,7 +64,14 @@ func errorMessage(err error, write bool) string {
 	if errors.Is(err, oncehub.ErrNoAPIKey) {
 		return noKeyMessage + ". Nothing was sent to OnceHub. To try the tools without an account, start the server with --demo (ONCEHUB_DEMO=true)."
 	}
+	if errors.Is(err, oncehub.ErrMalformedAPIKey) {
+		return "Invalid OnceHub API key: " + oncehub.ErrMalformedAPIKey.Error() + ". Nothing was sent to OnceHub."
+	}
 	if wait, ok := errors.AsType[*oncehub.RateWaitError](err); ok {
+		if wait.Budget != "" {
+			return fmt.Sprintf("OnceHub allows %s, shared by every user of this server; this caller's fair share has no free turn for %s, longer than this call may wait. Retry in %s, or make fewer calls (results of lists can be reused). Nothing was sent to OnceHub.",
+				wait.Budget, seconds(wait.Wait), seconds(wait.Wait))
+		}
 		return fmt.Sprintf("OnceHub's rate limit (5 requests per second per account) is taken up by this account's other calls; retry in %s. Nothing was sent to OnceHub.", seconds(wait.Wait))
 	}
 	if apiErr, ok := errors.AsType[*oncehub.APIError](err); ok {

@@ -602,7 +602,8 @@ func TestUserToolsReportAnInvalidKey(t *testing.T) {
 	} {
 		msg := toolError(t, testenv.Call(t, ctx, c, call.tool, call.args))
 		assert.Contains(t, msg, "OnceHub error 401 (authentication_error)", call.tool)
+		assert.Contains(t, msg, "The OnceHub API key is missing or invalid", call.tool)
 		assert.NotContains(t, msg, "not-a-valid-key", "the key never appears in output")
 	}
-	assert.Len(t, env.Fake.Requests(), 4)
+	assert.Len(t, env.Fake.Requests(), 1, "OnceHub's 401 is remembered: the key is not sent again at once")
 }

@@ -5,13 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -21,21 +24,38 @@ import (
 
 // guard stands in front of mcp-go's streamable HTTP handler. In order it
 // checks the Origin, the caller's credentials, and the body size; then it
-// isolates the request from every other one, bounds concurrent tool calls,
-// and sends requests of a session to the sessions.
+// isolates the request from every other one, admits the calls that may
+// reach OnceHub fairly between tenants (admission.go), sends requests of a
+// session to the sessions, and keeps track of what is in flight so that
+// shutdown can answer it (shutdown.go).
 type guard struct {
 	next         http.Handler
 	authorize    func(*http.Request) bool
 	challenge    func(*http.Request) string
 	origins      originPolicy
 	maxBody      int64
-	slots        chan struct{}
+	adm          *admission
+	tenant       func(*http.Request) Tenant
+	untrusted    *addressLimiter // nil: untrusted callers are not capped
 	queueTimeout time.Duration
 	onReject     func(string)
+	stopped      func(method string, params json.RawMessage) string
 	logger       *slog.Logger
 	sessions     *sessions // nil: every request is stateless
 
 	seq atomic.Uint64
+
+	mu       sync.Mutex
+	inflight map[*inflight]struct{}
+}
+
+// admitted are the methods that may call OnceHub: each is admitted before
+// it runs (tools, resources, prompts that fetch data, completions).
+var admitted = map[string]bool{
+	string(mcp.MethodToolsCall):          true,
+	string(mcp.MethodResourcesRead):      true,
+	string(mcp.MethodPromptsGet):         true,
+	string(mcp.MethodCompletionComplete): true,
 }
 
 func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -95,11 +115,32 @@ func (g *guard) post(w http.ResponseWriter, r *http.Request, inSession bool) {
 	var msg struct {
 		Method string          `json:"method"`
 		ID     json.RawMessage `json:"id"`
+		Params json.RawMessage `json:"params"`
 		Result json.RawMessage `json:"result"`
 		Error  json.RawMessage `json:"error"`
 	}
 	_ = json.Unmarshal(body, &msg) // mcp-go answers malformed bodies itself
 	isResponse := msg.Method == "" && len(msg.ID) > 0 && (len(msg.Result) > 0 || len(msg.Error) > 0)
+	var id any
+	_ = json.Unmarshal(msg.ID, &id)
+
+	// A call that may reach OnceHub is admitted first, in its tenant's lane;
+	// every request is then tracked, so that shutdown can answer it.
+	if admitted[msg.Method] {
+		ticket, ok := g.admit(w, r, id)
+		if !ok {
+			return
+		}
+		defer ticket.release()
+		r = r.WithContext(context.WithValue(r.Context(), ticketKey{}, ticket))
+	}
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	fl := &inflight{w: &stopWriter{w: w}, cancel: cancel, id: id, method: msg.Method, params: msg.Params}
+	g.track(fl)
+	defer g.untrack(fl)
+	defer fl.w.finish() // before net/http takes the response back
+	w, r = fl.w, r.WithContext(ctx)
 
 	if inSession && msg.Method != string(mcp.MethodInitialize) {
 		c, st, why := g.sessions.open(r)
@@ -112,11 +153,6 @@ func (g *guard) post(w http.ResponseWriter, r *http.Request, inSession bool) {
 			g.sessions.answer(w, r, c, msg.ID, body)
 		case msg.Method == string(mcp.MethodNotificationCancelled):
 			g.sessions.cancel(w, r, c, body)
-		case msg.Method == string(mcp.MethodToolsCall):
-			if g.acquireOrReject(w, r) {
-				defer func() { <-g.slots }()
-				g.sessions.serve(w, r, c, st, msg.ID)
-			}
 		default:
 			g.sessions.serve(w, r, c, st, msg.ID)
 		}
@@ -146,10 +182,6 @@ func (g *guard) post(w http.ResponseWriter, r *http.Request, inSession bool) {
 			return
 		}
 	case string(mcp.MethodToolsCall):
-		if !g.acquireOrReject(w, r) {
-			return
-		}
-		defer func() { <-g.slots }()
 		// The call's notifications are forwarded by the guard, so none is
 		// lost (see streamWriter.forward).
 		sw := &streamWriter{w: w, shadow: http.Header{}, boundary: true}
@@ -160,36 +192,49 @@ func (g *guard) post(w http.ResponseWriter, r *http.Request, inSession bool) {
 	g.next.ServeHTTP(w, r)
 }
 
-// acquireOrReject takes a tool-call slot, or answers 503 and returns false.
-func (g *guard) acquireOrReject(w http.ResponseWriter, r *http.Request) bool {
-	if g.acquire(r) {
-		return true
+// admit takes a slot for a call that may reach OnceHub, in the caller's
+// lane: its tenant's when trusted, its address's otherwise (where only a few
+// new credentials may be tried a minute). false: the refusal was written.
+func (g *guard) admit(w http.ResponseWriter, r *http.Request, id any) (*Ticket, bool) {
+	laneID := "all"
+	if g.tenant != nil {
+		if t := g.tenant(r); t.Trusted {
+			laneID = "tenant:" + t.ID
+		} else {
+			addr := clientAddress(r)
+			laneID = "addr:" + addr
+			if g.untrusted != nil {
+				if wait, ok := g.untrusted.allow(addr, t.ID); !ok {
+					secs := max(1, int(math.Ceil(wait.Seconds())))
+					w.Header().Set("Retry-After", strconv.Itoa(secs))
+					g.rejectID(w, id, "untrusted_rate", http.StatusTooManyRequests, -32000, fmt.Sprintf(
+						"too many new credentials tried from this address (at most %d a minute until OnceHub accepts one); retry in %d s. Nothing was sent to OnceHub",
+						g.untrusted.perMinute, secs))
+					return nil, false
+				}
+			}
+		}
 	}
-	if r.Context().Err() != nil {
-		return false
-	}
-	w.Header().Set("Retry-After", "1")
-	g.reject(w, "busy", http.StatusServiceUnavailable, -32000,
-		"server busy: too many tool calls in flight, retry shortly")
-	return false
-}
-
-func (g *guard) acquire(r *http.Request) bool {
-	select {
-	case g.slots <- struct{}{}:
-		return true
+	ticket, err := g.adm.acquire(r.Context(), laneID, g.queueTimeout)
+	switch {
+	case err == nil:
+		return ticket, true
+	case errors.Is(err, errLaneFull):
+		w.Header().Set("Retry-After", "1")
+		g.rejectID(w, id, "tenant_busy", http.StatusTooManyRequests, -32000, fmt.Sprintf(
+			"too many calls in flight for this caller (at most %d at once); retry shortly. Nothing was sent to OnceHub", g.adm.perLane))
+	case errors.Is(err, errStopping):
+		w.Header().Set("Connection", "close")
+		g.rejectID(w, id, "stopping", http.StatusServiceUnavailable, -32000,
+			"the server is shutting down; this call was not started: retry (another server may answer)")
+	case r.Context().Err() != nil:
+		// The caller went away.
 	default:
+		w.Header().Set("Retry-After", "1")
+		g.rejectID(w, id, "busy", http.StatusServiceUnavailable, -32000,
+			"server busy: too many calls in flight, retry shortly. Nothing was sent to OnceHub")
 	}
-	t := time.NewTimer(g.queueTimeout)
-	defer t.Stop()
-	select {
-	case g.slots <- struct{}{}:
-		return true
-	case <-t.C:
-		return false
-	case <-r.Context().Done():
-		return false
-	}
+	return nil, false
 }
 
 func (g *guard) tooLarge(w http.ResponseWriter) {
@@ -198,21 +243,33 @@ func (g *guard) tooLarge(w http.ResponseWriter) {
 }
 
 func (g *guard) reject(w http.ResponseWriter, reason string, status, code int, message string) {
+	g.rejectID(w, nil, reason, status, code, message)
+}
+
+func (g *guard) rejectID(w http.ResponseWriter, id any, reason string, status, code int, message string) {
 	if g.onReject != nil {
 		g.onReject(reason)
 	}
 	g.logger.Debug("refused HTTP request", "reason", reason, "status", status)
-	g.writeError(w, status, code, message)
+	g.writeErrorID(w, id, status, code, message)
 }
 
 func (g *guard) writeError(w http.ResponseWriter, status, code int, message string) {
+	g.writeErrorID(w, nil, status, code, message)
+}
+
+func (g *guard) writeErrorID(w http.ResponseWriter, id any, status, code int, message string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(mcp.JSONRPCError{
+	_ = json.NewEncoder(w).Encode(jsonrpcError(id, code, message, nil))
+}
+
+func jsonrpcError(id any, code int, message string, data any) mcp.JSONRPCError {
+	return mcp.JSONRPCError{
 		JSONRPC: mcp.JSONRPC_VERSION,
-		ID:      mcp.NewRequestId(nil),
-		Error:   mcp.NewJSONRPCErrorDetails(code, message, nil),
-	})
+		ID:      mcp.NewRequestId(id),
+		Error:   mcp.NewJSONRPCErrorDetails(code, message, data),
+	}
 }
 
 // originPolicy decides which browser origins may call the server: none but

@@ -3,6 +3,7 @@ package transport
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
@@ -20,6 +21,8 @@ import (
 const (
 	DefaultMaxBodyBytes      = 1 << 20
 	DefaultMaxInFlight       = 64
+	DefaultMaxInFlightTenant = 8
+	DefaultUntrustedPerMin   = 20
 	DefaultQueueTimeout      = 5 * time.Second
 	DefaultShutdownTimeout   = 25 * time.Second
 	DefaultReadHeaderTimeout = 10 * time.Second
@@ -55,21 +58,40 @@ type HTTPOptions struct {
 	AllowedOrigins []string
 	// MaxBodyBytes caps a request body (413 beyond); DefaultMaxBodyBytes when zero.
 	MaxBodyBytes int64
-	// MaxInFlight bounds concurrent tools/call requests; DefaultMaxInFlight when
-	// zero. A call waits up to QueueTimeout for a slot, then gets 503.
+	// MaxInFlight bounds the calls that may reach OnceHub (tools/call,
+	// resources/read, prompts/get, completion/complete) running at once;
+	// DefaultMaxInFlight when zero. A call waits up to QueueTimeout for a
+	// slot, then gets 503. Slots free up for the tenant with the fewest calls
+	// admitted, and a call sleeping for a rate-limit turn lends its slot.
 	MaxInFlight  int
 	QueueTimeout time.Duration
+	// Tenant, when set, says who a request comes from (see Tenant): each
+	// tenant may have at most MaxInFlightPerTenant calls admitted at once
+	// (DefaultMaxInFlightTenant when zero), and untrusted callers share one
+	// lane per client address, from which at most UntrustedPerMinute new
+	// credentials may be tried a minute (DefaultUntrustedPerMin when zero;
+	// negative: no cap). Without it every caller shares one lane.
+	Tenant               func(*http.Request) Tenant
+	MaxInFlightPerTenant int
+	UntrustedPerMinute   int
+	// Stopped, when set, words the JSON-RPC error that answers a call still
+	// running when the shutdown deadline passes (DefaultStoppedMessage when
+	// it returns ""): what the call may have done, and how to check.
+	Stopped func(method string, params json.RawMessage) string
 	// TLSCertFile and TLSKeyFile, when both set, serve HTTPS.
 	TLSCertFile, TLSKeyFile string
 	// ShutdownTimeout bounds graceful shutdown; DefaultShutdownTimeout when zero.
 	ShutdownTimeout time.Duration
 	// http.Server timeouts; the Default… constants when zero.
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
-	// Metrics, when set, is served at /metrics.
-	Metrics http.Handler
+	// Metrics, when set, is served at /metrics on Addr, unless MetricsAddr
+	// is set: then only there, on a listener of its own.
+	Metrics     http.Handler
+	MetricsAddr string
 	// OnReject, when set, is told why a request was refused before MCP
-	// ("origin", "unauthorized", "body_too_large", "busy", "session": an
-	// unknown, ended, idle or another credential's session ID).
+	// ("origin", "unauthorized", "body_too_large", "busy", "tenant_busy",
+	// "untrusted_rate", "stopping", "session": an unknown, ended, idle or
+	// another credential's session ID).
 	OnReject func(reason string)
 	Logger   *slog.Logger
 	// Sessions, when set, gives clients that initialize (protocol 2025-11-25
@@ -104,6 +126,7 @@ func orDefault[T int | int64 | time.Duration](v, def T) T {
 // guards, plus /healthz, /readyz and /metrics.
 type Handler struct {
 	mux      *http.ServeMux
+	guard    *guard
 	draining atomic.Bool
 	sessions *sessions
 }
@@ -119,9 +142,17 @@ func (h *Handler) Close() {
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
 
-// Drain makes /readyz fail so load balancers stop sending new requests
-// (ServeHTTP calls it when shutdown starts).
-func (h *Handler) Drain() { h.draining.Store(true) }
+// Drain makes /readyz fail so load balancers stop sending new requests, and
+// refuses calls not yet admitted (ServeHTTP calls it when shutdown starts).
+func (h *Handler) Drain() {
+	h.draining.Store(true)
+	h.guard.adm.close()
+}
+
+// Abort answers every request still in flight with a JSON-RPC error saying
+// the server stopped, and ends their contexts (ServeHTTP calls it when the
+// shutdown deadline passes). It returns how many calls were answered.
+func (h *Handler) Abort() int { return h.guard.abort() }
 
 // NewHTTPHandler returns the HTTP handler: the MCP endpoint plus /healthz,
 // /readyz and (when o.Metrics is set) /metrics.
@@ -168,19 +199,31 @@ func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) *Handler {
 		sopts = append(sopts, server.WithEventStore(sess.events))
 		sess.handler = server.NewStreamableHTTPServer(s, sopts...)
 	}
+	capacity := orDefault(o.MaxInFlight, DefaultMaxInFlight)
+	perLane := capacity
+	var untrusted *addressLimiter
+	if o.Tenant != nil {
+		perLane = orDefault(o.MaxInFlightPerTenant, DefaultMaxInFlightTenant)
+		if o.UntrustedPerMinute >= 0 {
+			untrusted = newAddressLimiter(orDefault(o.UntrustedPerMinute, DefaultUntrustedPerMin))
+		}
+	}
 	g := &guard{
 		next:         mcpHandler,
 		authorize:    o.Authorize,
 		challenge:    o.Challenge,
 		origins:      newOriginPolicy(o.AllowedOrigins),
 		maxBody:      orDefault(o.MaxBodyBytes, DefaultMaxBodyBytes),
-		slots:        make(chan struct{}, orDefault(o.MaxInFlight, DefaultMaxInFlight)),
+		adm:          newAdmission(capacity, perLane),
+		tenant:       o.Tenant,
+		untrusted:    untrusted,
 		queueTimeout: orDefault(o.QueueTimeout, DefaultQueueTimeout),
 		onReject:     o.OnReject,
+		stopped:      o.Stopped,
 		logger:       logger,
 		sessions:     sess,
 	}
-	h := &Handler{mux: http.NewServeMux(), sessions: sess}
+	h := &Handler{mux: http.NewServeMux(), guard: g, sessions: sess}
 	h.mux.Handle(o.path(), g)
 	h.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
@@ -195,7 +238,7 @@ func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) *Handler {
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
-	if o.Metrics != nil {
+	if o.Metrics != nil && o.MetricsAddr == "" {
 		h.mux.Handle("GET /metrics", o.Metrics)
 	}
 	for pattern, handler := range o.Routes {
@@ -203,6 +246,10 @@ func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) *Handler {
 	}
 	return h
 }
+
+// abortGrace is how long calls answered at the shutdown deadline get to end
+// before their connections are closed.
+const abortGrace = 2 * time.Second
 
 // ServeHTTP listens on o.Addr and serves h until ctx ends, then shuts down
 // gracefully: /readyz starts failing, the listener closes, and in-flight
@@ -226,6 +273,20 @@ func ServeHTTP(ctx context.Context, h http.Handler, o HTTPOptions, ready chan<- 
 		return err
 	}
 	logger := o.logger()
+	if o.MetricsAddr != "" && o.Metrics != nil {
+		mln, err := net.Listen("tcp", o.MetricsAddr)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("metrics listener: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", o.Metrics)
+		metrics := &http.Server{Handler: mux, ReadHeaderTimeout: DefaultReadHeaderTimeout, ReadTimeout: DefaultReadTimeout,
+			WriteTimeout: time.Minute, ErrorLog: log.New(&slogWriter{l: logger, component: "metrics"}, "", 0)}
+		logger.Info("serving metrics", "addr", mln.Addr().String(), "path", "/metrics")
+		go func() { _ = metrics.Serve(mln) }()
+		defer func() { _ = metrics.Close() }()
+	}
 	srv := &http.Server{
 		Handler:           h,
 		TLSConfig:         tlsCfg,
@@ -268,9 +329,18 @@ func ServeHTTP(ctx context.Context, h http.Handler, o HTTPOptions, ready chan<- 
 		defer c.Close()
 	}
 	if err := srv.Shutdown(sctx); err != nil {
+		// The calls still running are answered (the server stopped; what a
+		// write may have done and how to check), then given a moment to end.
+		n := 0
+		if a, ok := h.(interface{ Abort() int }); ok {
+			n = a.Abort()
+		}
+		gctx, gcancel := context.WithTimeout(context.Background(), abortGrace)
+		_ = srv.Shutdown(gctx)
+		gcancel()
 		_ = srv.Close()
 		<-errc
-		return fmt.Errorf("in-flight requests did not finish within %s and were cut off: %w", timeout, err)
+		return fmt.Errorf("in-flight requests did not finish within %s: %d calls were answered that the server stopped, the rest cut off: %w", timeout, n, err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err

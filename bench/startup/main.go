@@ -100,7 +100,7 @@ func main() {
 	env := []string{
 		"ONCEHUB_API_KEY=" + fakeoncehub.TestKey,
 		"ONCEHUB_API_URL=" + fakeURL + "/v2",
-		"ONCEHUB_RATE_LIMIT=0", // measure our code, not the pacing of the upstream rate limit
+		"ONCEHUB_RATE_LIMIT=0", "ONCEHUB_IP_LIMIT=0", // measure our code, not the pacing of the upstream rate limit
 		"PATH=" + os.Getenv("PATH"),
 	}
 

@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 
@@ -43,6 +45,12 @@ type App struct {
 	OAuth *oauth.Server
 
 	tokenHashes [][sha256.Size]byte // operator mode's access tokens, hashed
+
+	// fps labels keys and tokens (HMAC under the server secret's
+	// "fingerprint" key: replicas sharing ONCEHUB_SERVER_SECRET agree).
+	fps *oncehub.Fingerprinter
+	// keys remembers the keys OnceHub rejected and accepted.
+	keys *oncehub.KeyMemory
 
 	demo *demoUpstream // the demo sandbox, when Config.Demo
 }
@@ -81,6 +89,12 @@ func Build(cfg Config, o Options) (_ *App, err error) {
 			return nil, err
 		}
 	}
+	if cfg.IPLimit < 0 || (cfg.IPLimit > 0 && cfg.IPWindow <= 0) {
+		return nil, errors.New("ONCEHUB_IP_LIMIT must be 0 (off) or positive, with a positive ONCEHUB_IP_WINDOW")
+	}
+	fps := oncehub.NewFingerprinter(sec.Key("fingerprint", 32))
+	obs.SetFingerprinter(fps)
+	keys := oncehub.NewKeyMemory(oncehub.KeyMemoryOptions{RejectedFor: cfg.RejectedKeyTTL})
 	var demo *demoUpstream
 	if cfg.Demo {
 		if demo, err = startDemo(o.Deps.Now); err != nil {
@@ -92,6 +106,7 @@ func Build(cfg Config, o Options) (_ *App, err error) {
 			}
 		}()
 		cfg.APIURL, cfg.APIKey = demo.apiURL, DemoKey
+		cfg.IPLimit = 0 // the sandbox is not OnceHub: no per-IP budget to keep
 		o.Deps.Demo = true
 	}
 	onFallback := o.RateLimitFallback
@@ -116,6 +131,15 @@ func Build(cfg Config, o Options) (_ *App, err error) {
 	if err != nil {
 		return nil, err
 	}
+	budget, err := buildBudget(cfg, rdb, o, logger)
+	if err != nil {
+		return nil, err
+	}
+	var cache *oncehub.Cache
+	if cfg.CacheTTL > 0 {
+		cache = oncehub.NewCache(oncehub.CacheOptions{TTL: cfg.CacheTTL, MaxBytes: cfg.CacheMaxBytes})
+		obs.CacheStats(func() (hits, misses int64) { st := cache.Stats(); return st.Hits, st.Misses })
+	}
 	client, err := oncehub.New(oncehub.Config{
 		BaseURL:   cfg.APIURL,
 		Timeout:   cfg.Timeout,
@@ -128,7 +152,12 @@ func Build(cfg Config, o Options) (_ *App, err error) {
 				o.Observer(at)
 			}
 		},
-		Retry: o.Retry,
+		Retry:        o.Retry,
+		Fingerprints: fps,
+		MaxRateWait:  cfg.MaxRateWait,
+		Keys:         keys,
+		Cache:        cache,
+		Budget:       budget,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ONCEHUB_API_URL: %w", err) // the base URL is all New checks
@@ -154,7 +183,8 @@ func Build(cfg Config, o Options) (_ *App, err error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Client: client, MCP: s, Tools: selected, Logger: logger, Observer: obs, Secret: sec, Redis: rdb, demo: demo}
+	a := &App{Config: cfg, Client: client, MCP: s, Tools: selected, Logger: logger, Observer: obs, Secret: sec, Redis: rdb,
+		fps: fps, keys: keys, demo: demo}
 	for _, t := range cfg.AccessTokens {
 		if t = strings.TrimSpace(t); t != "" {
 			a.tokenHashes = append(a.tokenHashes, sha256.Sum256([]byte(t)))
@@ -231,10 +261,17 @@ func (a *App) HTTPContext(ctx context.Context, r *http.Request) context.Context 
 	} else if a.operatorMode() {
 		ctx = oncehub.WithAPIKey(ctx, a.Config.APIKey)
 		if tok, ok := a.accessToken(r); ok {
-			ctx = observe.WithCaller(ctx, "token:"+strings.TrimPrefix(oncehub.Fingerprint(tok), "key:"))
+			ctx = observe.WithCaller(ctx, a.fps.Label("token:", tok))
 		}
 	} else if key := KeyFromRequest(r); key != "" {
 		ctx = oncehub.WithAPIKey(ctx, key)
+	}
+	// The caller's admission lane (transport.Tenant) is its share of the
+	// budgets every caller of this server shares, and its slot is lent
+	// while it sleeps for a rate-limit turn.
+	if t := transport.AdmissionFrom(ctx); t != nil {
+		ctx = oncehub.WithTenant(ctx, t.Lane())
+		ctx = oncehub.WithRateWaitHook(ctx, t)
 	}
 	if f, ok := narrowingFilter(r); ok {
 		ctx = tools.WithRequestFilter(ctx, f)
@@ -304,6 +341,34 @@ func (a *App) accessToken(r *http.Request) (string, bool) {
 	return "", false
 }
 
+// Tenant says who an HTTP request comes from, for fair admission: in
+// pass-through mode the caller's key (trusted once OnceHub accepted it), in
+// operator mode the access token, in oauth mode the grant, in the demo the
+// client address. The ID is
+// a keyed fingerprint, never the credential. This is the one place the
+// caller's identity is decided.
+func (a *App) Tenant(r *http.Request) transport.Tenant {
+	switch {
+	case a.OAuth != nil: // Authorize checked the access token: its grant
+		return transport.Tenant{ID: a.fps.Label("grant:", a.OAuth.Caller(r)), Trusted: true}
+	case a.demo != nil:
+		host, _, _ := net.SplitHostPort(r.RemoteAddr)
+		return transport.Tenant{ID: "demo:" + host, Trusted: true}
+	case a.operatorMode():
+		if tok, ok := a.accessToken(r); ok {
+			return transport.Tenant{ID: a.fps.Label("token:", tok), Trusted: true}
+		}
+		// No tokens configured (loopback only): one operator.
+		return transport.Tenant{ID: "operator", Trusted: true}
+	default:
+		key := KeyFromRequest(r)
+		if key == "" {
+			return transport.Tenant{}
+		}
+		return transport.Tenant{ID: a.fps.Fingerprint(key), Trusted: a.keys.Accepted(a.fps.Sum(key))}
+	}
+}
+
 // HTTPOptions are the transport settings from the configuration.
 func (a *App) HTTPOptions() transport.HTTPOptions {
 	c := a.Config
@@ -313,20 +378,25 @@ func (a *App) HTTPOptions() transport.HTTPOptions {
 		challenge, routes = a.OAuth.Challenge, a.OAuth.Routes()
 	}
 	return transport.HTTPOptions{
-		Addr:            c.Addr,
-		ContextFunc:     a.HTTPContext,
-		Authorize:       a.Authorize,
-		Challenge:       challenge,
-		Routes:          routes,
-		AllowedOrigins:  c.AllowedOrigins,
-		MaxBodyBytes:    c.MaxBodyBytes,
-		MaxInFlight:     c.MaxInFlight,
-		TLSCertFile:     c.TLSCert,
-		TLSKeyFile:      c.TLSKey,
-		ShutdownTimeout: c.ShutdownTimeout,
-		Metrics:         a.Observer.Handler(),
-		OnReject:        a.Observer.Rejected,
-		Logger:          a.Logger,
+		Addr:                 c.Addr,
+		ContextFunc:          a.HTTPContext,
+		Authorize:            a.Authorize,
+		Challenge:            challenge,
+		Routes:               routes,
+		AllowedOrigins:       c.AllowedOrigins,
+		MaxBodyBytes:         c.MaxBodyBytes,
+		MaxInFlight:          c.MaxInFlight,
+		Tenant:               a.Tenant,
+		MaxInFlightPerTenant: c.MaxInFlightPerCaller,
+		UntrustedPerMinute:   c.UnverifiedPerMinute,
+		Stopped:              a.stoppedMessage,
+		TLSCertFile:          c.TLSCert,
+		TLSKeyFile:           c.TLSKey,
+		ShutdownTimeout:      c.ShutdownTimeout,
+		Metrics:              a.metricsHandler(),
+		MetricsAddr:          c.MetricsAddr,
+		OnReject:             a.Observer.Rejected,
+		Logger:               a.Logger,
 		Sessions: &transport.SessionOptions{
 			Key:         a.Secret.Key("session", 32),
 			Caller:      a.Caller,
@@ -334,6 +404,38 @@ func (a *App) HTTPOptions() transport.HTTPOptions {
 			Redis:       a.Redis,
 		},
 	}
+}
+
+// stoppedMessage words the error for a call cut off by shutdown.
+func (a *App) stoppedMessage(method string, params json.RawMessage) string {
+	if method == "tools/call" {
+		return tools.StoppedMessage(a.Tools, params)
+	}
+	return "The server stopped (it was shutting down) before this " + method + " request finished. It changes nothing: send it again (another server may answer)."
+}
+
+// metricsHandler is /metrics as the configuration allows it: behind
+// ONCEHUB_METRICS_TOKEN when set; else open on ONCEHUB_METRICS_ADDR, or on
+// the MCP port when that listens on loopback only; else not served (nil).
+func (a *App) metricsHandler() http.Handler {
+	c := a.Config
+	h := a.Observer.Handler()
+	if tok := strings.TrimSpace(c.MetricsToken); tok != "" {
+		want := sha256.Sum256([]byte(tok))
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			got := sha256.Sum256([]byte(bearer(r)))
+			if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="oncehub-mcp metrics"`)
+				http.Error(w, "metrics need Authorization: Bearer <ONCEHUB_METRICS_TOKEN>", http.StatusUnauthorized)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	if c.MetricsAddr != "" || LoopbackOnly(c.Addr) {
+		return h
+	}
+	return nil
 }
 
 // KeyFromRequest returns the OnceHub key a caller sent.
@@ -372,7 +474,7 @@ func narrowingFilter(r *http.Request) (tools.Filter, bool) {
 
 // Describe is a one-line summary for the startup log (never the key).
 func (a *App) Describe() string {
-	d := fmt.Sprintf("%d tools, upstream %s, key %s", len(a.Tools), a.Client.BaseURL(), oncehub.Fingerprint(a.Config.APIKey))
+	d := fmt.Sprintf("%d tools, upstream %s, key %s", len(a.Tools), a.Client.BaseURL(), a.fps.Fingerprint(a.Config.APIKey))
 	if raw, _, _ := a.Config.redisURL(); raw != "" {
 		d += ", Redis " + redactURL(raw)
 	}
@@ -406,6 +508,28 @@ func (a *App) Close() error {
 		errs = append(errs, a.demo.close())
 	}
 	return errors.Join(errs...)
+}
+
+// buildBudget returns the shared per-IP budget (ONCEHUB_IP_LIMIT per
+// ONCEHUB_IP_WINDOW): none when the limit is 0, shared through Redis by
+// every replica using it when there is one (they are taken to leave by one
+// address), else per process.
+func buildBudget(cfg Config, rdb redis.UniversalClient, o Options, logger *slog.Logger) (oncehub.Budget, error) {
+	if cfg.IPLimit <= 0 {
+		return nil, nil
+	}
+	rps, burst := oncehub.BudgetRate(cfg.IPLimit, cfg.IPWindow)
+	var source oncehub.Limiter = oncehub.NewLocalLimiter(rps, burst)
+	if rdb != nil {
+		rl, err := oncehub.NewRedisLimiter(oncehub.RedisOptions{
+			Client: rdb, RPS: rps, Burst: burst, Logger: logger, OnFallback: o.RateLimitFallback,
+		})
+		if err != nil {
+			return nil, err
+		}
+		source = rl
+	}
+	return oncehub.NewIPBudget(cfg.IPLimit, cfg.IPWindow, source), nil
 }
 
 // buildLimiter returns the per-account rate limiter: none when the rate is 0,

@@ -42,16 +42,27 @@ type Config struct {
 	ConfirmTimeout time.Duration `envconfig:"ONCEHUB_CONFIRM_TIMEOUT" default:"2m" desc:"how long a destructive call waits for the user's answer to its confirmation question; without one it is not run (flag --confirm-timeout)"`
 
 	// HTTP serving (see transport.HTTPOptions).
-	CredentialMode  string        `envconfig:"ONCEHUB_CREDENTIAL_MODE" default:"passthrough" desc:"HTTP: passthrough (each caller sends its own OnceHub key), operator (the server uses ONCEHUB_API_KEY; callers send an access token) or oauth (hosts that only take a URL connect with OAuth; each person pastes their OnceHub key once in a browser page) (flag --credential-mode)"`
-	PublicURL       string        `envconfig:"ONCEHUB_PUBLIC_URL" desc:"HTTP oauth mode: the server's base URL as clients reach it, e.g. https://mcp.example.com (behind a proxy: the proxy's URL); OAuth issuer and token audience derive from it; may be unset on loopback (flag --public-url)"`
-	AccessTokens    []string      `envconfig:"ONCEHUB_ACCESS_TOKENS" desc:"HTTP operator mode: comma-separated access tokens callers send as Authorization: Bearer; required unless listening on loopback only"`
-	AllowedOrigins  []string      `envconfig:"ONCEHUB_ALLOWED_ORIGINS" desc:"HTTP: comma-separated browser origins (https://app.example.com, or *) allowed besides same-host and loopback (flag --allowed-origins)"`
-	MaxBodyBytes    int64         `envconfig:"ONCEHUB_MAX_BODY_BYTES" default:"1048576" desc:"HTTP: largest request body in bytes; larger ones get 413 (flag --max-body-bytes)"`
-	MaxInFlight     int           `envconfig:"ONCEHUB_MAX_IN_FLIGHT" default:"64" desc:"HTTP: tool calls served at once; more wait up to 5 s, then get 503 (flag --max-in-flight)"`
-	TLSCert         string        `envconfig:"ONCEHUB_TLS_CERT" desc:"HTTP: TLS certificate file (PEM); with ONCEHUB_TLS_KEY serves HTTPS (flag --tls-cert)"`
-	TLSKey          string        `envconfig:"ONCEHUB_TLS_KEY" desc:"HTTP: TLS private key file (PEM) (flag --tls-key)"`
-	ShutdownTimeout time.Duration `envconfig:"ONCEHUB_SHUTDOWN_TIMEOUT" default:"25s" desc:"HTTP: on SIGTERM/SIGINT, how long in-flight calls may take to finish (flag --shutdown-timeout)"`
-	SessionIdle     time.Duration `envconfig:"ONCEHUB_SESSION_IDLE_TIMEOUT" default:"30m" desc:"HTTP: a session (protocol 2025-11-25 clients) unused this long ends; the client then initializes again (flag --session-idle-timeout)"`
+	CredentialMode string   `envconfig:"ONCEHUB_CREDENTIAL_MODE" default:"passthrough" desc:"HTTP: passthrough (each caller sends its own OnceHub key), operator (the server uses ONCEHUB_API_KEY; callers send an access token) or oauth (hosts that only take a URL connect with OAuth; each person pastes their OnceHub key once in a browser page) (flag --credential-mode)"`
+	PublicURL      string   `envconfig:"ONCEHUB_PUBLIC_URL" desc:"HTTP oauth mode: the server's base URL as clients reach it, e.g. https://mcp.example.com (behind a proxy: the proxy's URL); OAuth issuer and token audience derive from it; may be unset on loopback (flag --public-url)"`
+	AccessTokens   []string `envconfig:"ONCEHUB_ACCESS_TOKENS" desc:"HTTP operator mode: comma-separated access tokens callers send as Authorization: Bearer; required unless listening on loopback only"`
+	AllowedOrigins []string `envconfig:"ONCEHUB_ALLOWED_ORIGINS" desc:"HTTP: comma-separated browser origins (https://app.example.com, or *) allowed besides same-host and loopback (flag --allowed-origins)"`
+	MaxBodyBytes   int64    `envconfig:"ONCEHUB_MAX_BODY_BYTES" default:"1048576" desc:"HTTP: largest request body in bytes; larger ones get 413 (flag --max-body-bytes)"`
+	MaxInFlight    int      `envconfig:"ONCEHUB_MAX_IN_FLIGHT" default:"64" desc:"HTTP: calls that may reach OnceHub (tools, resources, prompts, completions) served at once; more wait up to 5 s, then get 503. Free slots go to the caller with the fewest calls running (flag --max-in-flight)"`
+	// Fairness between the tenants of a shared server (see transport.Tenant).
+	MaxInFlightPerCaller int           `envconfig:"ONCEHUB_MAX_IN_FLIGHT_PER_CALLER" default:"8" desc:"HTTP: calls one caller (OnceHub key or access token) may have admitted at once, waiting for OnceHub included; more wait up to 5 s, then get 429 (flag --max-in-flight-per-caller)"`
+	UnverifiedPerMinute  int           `envconfig:"ONCEHUB_NEW_KEYS_PER_MINUTE" default:"20" desc:"HTTP pass-through: OnceHub keys not yet accepted by OnceHub that one client address may try a minute (a stranger trying keys gets a few tries; a key tried lately passes); calls with such keys share one lane per address; -1: no cap"`
+	MaxRateWait          time.Duration `envconfig:"ONCEHUB_MAX_RATE_WAIT" default:"10s" desc:"longest wait of one upstream request for its turn under OnceHub's rate limits; a call that would wait longer gets an error naming the limit at once (flag --max-rate-wait)"`
+	IPLimit              int           `envconfig:"ONCEHUB_IP_LIMIT" default:"200" desc:"OnceHub's limit of requests per client IP address in ONCEHUB_IP_WINDOW, shared by every caller of this server (and by replicas sharing ONCEHUB_REDIS_URL) and divided fairly between them; 0: not enforced here"`
+	IPWindow             time.Duration `envconfig:"ONCEHUB_IP_WINDOW" default:"5m" desc:"the window of ONCEHUB_IP_LIMIT"`
+	RejectedKeyTTL       time.Duration `envconfig:"ONCEHUB_REJECTED_KEY_TTL" default:"1m" desc:"how long a key OnceHub rejected (401) is refused without asking OnceHub again"`
+	CacheTTL             time.Duration `envconfig:"ONCEHUB_CACHE_TTL" default:"30s" desc:"how long reads of booking calendars, event types, users, teams and booking pages are answered from memory, per key (writes through this server clear them at once); 0: no cache. Bookings and time slots are never cached"`
+	CacheMaxBytes        int           `envconfig:"ONCEHUB_CACHE_MAX_BYTES" default:"16777216" desc:"memory the cache may take, in bytes"`
+	MetricsAddr          string        `envconfig:"ONCEHUB_METRICS_ADDR" desc:"HTTP: serve /metrics on this address (host:port) instead of the MCP port (flag --metrics-addr)"`
+	MetricsToken         string        `envconfig:"ONCEHUB_METRICS_TOKEN" desc:"HTTP: /metrics answers only requests with Authorization: Bearer <this token>. Without it or ONCEHUB_METRICS_ADDR, /metrics is served only when the MCP port listens on loopback"`
+	TLSCert              string        `envconfig:"ONCEHUB_TLS_CERT" desc:"HTTP: TLS certificate file (PEM); with ONCEHUB_TLS_KEY serves HTTPS (flag --tls-cert)"`
+	TLSKey               string        `envconfig:"ONCEHUB_TLS_KEY" desc:"HTTP: TLS private key file (PEM) (flag --tls-key)"`
+	ShutdownTimeout      time.Duration `envconfig:"ONCEHUB_SHUTDOWN_TIMEOUT" default:"25s" desc:"HTTP: on SIGTERM/SIGINT, how long in-flight calls may take to finish (flag --shutdown-timeout)"`
+	SessionIdle          time.Duration `envconfig:"ONCEHUB_SESSION_IDLE_TIMEOUT" default:"30m" desc:"HTTP: a session (protocol 2025-11-25 clients) unused this long ends; the client then initializes again (flag --session-idle-timeout)"`
 
 	// Demo serves the embedded fake OnceHub instead of the real API.
 	Demo bool `envconfig:"ONCEHUB_DEMO" default:"false" desc:"serve the built-in demo sandbox (a fake OnceHub with sample data) instead of the real API; no key needed (flag --demo)"`
@@ -108,13 +119,16 @@ func Load(mode Mode, args []string, out io.Writer) (Config, error) {
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "text or json, times in UTC")
 	fs.StringVar(&cfg.RedisURL, "redis-url", cfg.RedisURL, "redis:// or rediss:// URL of the Redis replicas share (per-account rate budget; HTTP sessions, answers and stream events)")
 	fs.StringVar(&cfg.RateLimitRedis, "rate-limit-redis", cfg.RateLimitRedis, "deprecated: use --redis-url")
+	fs.DurationVar(&cfg.MaxRateWait, "max-rate-wait", cfg.MaxRateWait, "longest wait of one upstream request for its turn under OnceHub's rate limits")
 	if mode == ModeHTTP {
 		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address host:port")
 		fs.StringVar(&cfg.CredentialMode, "credential-mode", cfg.CredentialMode, "passthrough (callers send their OnceHub key), operator (server key + access tokens) or oauth (OAuth for hosts that only take a URL)")
 		fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "oauth mode: the server's base URL as clients reach it (https://mcp.example.com)")
 		origins = fs.String("allowed-origins", strings.Join(cfg.AllowedOrigins, ","), "comma-separated browser origins allowed besides same-host and loopback")
 		fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", cfg.MaxBodyBytes, "largest request body in bytes (413 beyond)")
-		fs.IntVar(&cfg.MaxInFlight, "max-in-flight", cfg.MaxInFlight, "tool calls served at once")
+		fs.IntVar(&cfg.MaxInFlight, "max-in-flight", cfg.MaxInFlight, "calls that may reach OnceHub served at once")
+		fs.IntVar(&cfg.MaxInFlightPerCaller, "max-in-flight-per-caller", cfg.MaxInFlightPerCaller, "calls one caller may have admitted at once")
+		fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "serve /metrics on this address instead of the MCP port")
 		fs.StringVar(&cfg.TLSCert, "tls-cert", cfg.TLSCert, "TLS certificate file (PEM)")
 		fs.StringVar(&cfg.TLSKey, "tls-key", cfg.TLSKey, "TLS private key file (PEM)")
 		fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long in-flight calls may take to finish on shutdown")
@@ -181,8 +195,11 @@ func (c *Config) CheckHTTP() error {
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return fmt.Errorf("TLS needs both --tls-cert and --tls-key")
 	}
-	if c.MaxBodyBytes < 0 || c.MaxInFlight < 0 {
-		return fmt.Errorf("--max-body-bytes and --max-in-flight must not be negative")
+	if c.MaxBodyBytes < 0 || c.MaxInFlight < 0 || c.MaxInFlightPerCaller < 0 {
+		return fmt.Errorf("--max-body-bytes, --max-in-flight and --max-in-flight-per-caller must not be negative")
+	}
+	if c.IPLimit < 0 || (c.IPLimit > 0 && c.IPWindow <= 0) {
+		return fmt.Errorf("ONCEHUB_IP_LIMIT must be 0 (off) or positive, with a positive ONCEHUB_IP_WINDOW")
 	}
 	if c.SessionIdle < 0 || c.ConfirmTimeout < 0 {
 		return fmt.Errorf("--session-idle-timeout and --confirm-timeout must not be negative")

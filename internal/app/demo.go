@@ -20,6 +20,9 @@ const (
 	DemoAccount = "demo@example.com"
 )
 
+// demoMaxObjects bounds each collection the demo's writes grow.
+const demoMaxObjects = 500
+
 // demoUpstream is the built-in fake OnceHub served on a loopback listener
 // inside the process. Its data is seeded on the first request, so starting
 // the server costs only a listener.
@@ -56,6 +59,10 @@ func (d *demoUpstream) Fake(now func() time.Time) *fakeoncehub.Server {
 		d.fake = fakeoncehub.New(fakeoncehub.Options{
 			Keys: map[string]string{DemoKey: DemoAccount},
 			Now:  now,
+			// A sandbox serves whoever reaches it, for as long as it runs:
+			// it records no requests and keeps what writes add bounded.
+			RecordLimit: -1,
+			MaxObjects:  demoMaxObjects,
 		})
 	})
 	return d.fake

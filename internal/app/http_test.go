@@ -20,7 +20,6 @@ import (
 	"github.com/oncehub-mcp/oncehub-mcp/internal/app"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
-	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 	"github.com/oncehub-mcp/oncehub-mcp/transport"
 )
 
@@ -44,7 +43,9 @@ func start(t *testing.T, mod func(*app.Config)) *server {
 	fake := fakeoncehub.New(fakeoncehub.Options{Keys: map[string]string{fakeoncehub.TestKey: fakeoncehub.TestAccount, keyB: accountB}})
 	up := httptest.NewServer(fake)
 	t.Cleanup(up.Close)
-	cfg := app.Config{APIURL: up.URL + "/v2", Timeout: 10 * time.Second, LogLevel: "debug", CredentialMode: app.CredentialsPassThrough}
+	// Addr: the test server listens on loopback, where /metrics is open.
+	cfg := app.Config{APIURL: up.URL + "/v2", Timeout: 10 * time.Second, LogLevel: "debug", CredentialMode: app.CredentialsPassThrough,
+		Addr: "127.0.0.1:0"}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -278,7 +279,7 @@ func TestMetricsAndOneLogLinePerToolCall(t *testing.T) {
 		assert.Equal(t, want.tool, l["tool"], "line %d", i)
 		assert.Equal(t, want.outcome, l["outcome"], "line %d", i)
 		assert.Equal(t, want.status, l["upstream_status"], "line %d", i)
-		assert.Equal(t, oncehub.Fingerprint(want.key), l["key"], "line %d", i)
+		assert.Equal(t, s.app.Client.Fingerprint(want.key), l["key"], "line %d", i)
 		assert.Contains(t, l, "duration_ms")
 		if want.status != 0 {
 			assert.Regexp(t, `^req_\d+$`, l["request_id"], "line %d", i)

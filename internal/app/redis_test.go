@@ -73,7 +73,7 @@ func TestRedisURLBuildsOneClientThatTheLimiterUses(t *testing.T) {
 	require.NoError(t, err)
 	keys, err := a.Redis.Keys(context.Background(), "oncehub-mcp:rate:*").Result()
 	require.NoError(t, err)
-	assert.Equal(t, []string{"oncehub-mcp:rate:" + oncehub.Fingerprint(fakeoncehub.TestKey)}, keys, "the call took its turn in the shared budget")
+	assert.Equal(t, []string{"oncehub-mcp:rate:" + a.Client.Fingerprint(fakeoncehub.TestKey)}, keys, "the call took its turn in the shared budget")
 
 	require.NoError(t, a.Close())
 	assert.ErrorIs(t, ping(a), redis.ErrClosed)

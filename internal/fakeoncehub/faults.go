@@ -39,6 +39,9 @@ const (
 	FaultOversized
 	// FaultRedirect answers 302 with Location (plain HTTP to the same path when empty).
 	FaultRedirect
+	// FaultBody answers Status (200 when zero) with exactly Body: a success
+	// without the object it should carry ("", "null").
+	FaultBody
 )
 
 // Fault is one misbehaving answer. Build one with the helpers (RateLimited,
@@ -53,6 +56,7 @@ type Fault struct {
 	Delay      time.Duration
 	Size       int64
 	Location   string
+	Body       string
 	Count      int // how many requests it answers; 1 when zero
 }
 
@@ -86,6 +90,12 @@ func Oversized(size int64) Fault { return Fault{Kind: FaultOversized, Size: size
 // RedirectTo is a 302 to location ("" redirects to plain HTTP on the same host and path).
 func RedirectTo(location string) Fault { return Fault{Kind: FaultRedirect, Location: location} }
 
+// SuccessBody is a success (status; 200 when zero) whose body is exactly
+// body, e.g. "null" or "" where OnceHub should have sent an object.
+func SuccessBody(status int, body string) Fault {
+	return Fault{Kind: FaultBody, Status: status, Body: body}
+}
+
 // On narrows f to requests with method ("" any) and path (without /v2; "" any).
 func (f Fault) On(method, path string) Fault {
 	f.Method, f.Path = method, path
@@ -111,15 +121,29 @@ type RateLimit struct {
 	RetryAfter bool // send Retry-After (whole seconds, at least 1)
 }
 
+// IPLimit makes the fake enforce OnceHub's per-client-IP budget: at most
+// Limit requests from one client address in any Window (a sliding window,
+// the strictest reading of "200 requests per 5 minutes per client IP"),
+// whatever the key — unknown keys included. Beyond it, 429 rate_limit_error
+// with Retry-After (whole seconds until a request leaves the window).
+// Tests use a short window so that they stay fast.
+type IPLimit struct {
+	Limit  int
+	Window time.Duration
+}
+
 // faults is the fault state of a Server.
 type faults struct {
 	mu      sync.Mutex
 	queue   []Fault
 	limit   *RateLimit
 	buckets map[string]*rate.Limiter
+	ipLimit *IPLimit
+	ipLog   map[string][]time.Time // per client address: the times of the requests in the window
 
-	limited atomic.Int64 // 429s sent by the rate-limit mode
-	aborted atomic.Int64 // slow answers whose client went away first
+	limited   atomic.Int64 // 429s sent by the per-account rate-limit mode
+	ipLimited atomic.Int64 // 429s sent by the per-IP budget
+	aborted   atomic.Int64 // slow answers whose client went away first
 }
 
 // InjectFaults queues faults; each request takes the first queued fault that
@@ -153,8 +177,39 @@ func (s *Server) EnforceRateLimit(l *RateLimit) {
 	s.faults.limit, s.faults.buckets = l, map[string]*rate.Limiter{}
 }
 
-// RateLimited is how many 429s the rate-limit mode has sent.
+// RateLimited is how many 429s the per-account rate-limit mode has sent.
 func (s *Server) RateLimited() int64 { return s.faults.limited.Load() }
+
+// EnforceIPLimit turns on the per-IP budget (nil turns it off).
+func (s *Server) EnforceIPLimit(l *IPLimit) {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	s.faults.ipLimit, s.faults.ipLog = l, map[string][]time.Time{}
+}
+
+// IPLimited is how many 429s the per-IP budget has sent.
+func (s *Server) IPLimited() int64 { return s.faults.ipLimited.Load() }
+
+// overIPLimit records a request from addr, or reports (with the seconds
+// until one leaves the window) that it is over the budget. fs.mu is held.
+func (fs *faults) overIPLimit(addr string, now time.Time) (int, bool) {
+	l := fs.ipLimit
+	if l == nil {
+		return 0, false
+	}
+	log := fs.ipLog[addr]
+	i := 0
+	for i < len(log) && now.Sub(log[i]) >= l.Window {
+		i++
+	}
+	log = log[i:]
+	if len(log) >= l.Limit {
+		fs.ipLog[addr] = log
+		return max(1, int(math.Ceil((l.Window - now.Sub(log[0])).Seconds()))), true
+	}
+	fs.ipLog[addr] = append(log, now)
+	return 0, false
+}
 
 // Aborted is how many slow answers were abandoned because the client went
 // away (canceled or timed out) before the delay ended.
@@ -170,6 +225,16 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, key string) 
 	path := strings.TrimPrefix(r.URL.Path, "/v2")
 	fs := &s.faults
 	fs.mu.Lock()
+	addr, _, _ := net.SplitHostPort(r.RemoteAddr)
+	if secs, over := fs.overIPLimit(addr, time.Now()); over {
+		l := *fs.ipLimit
+		fs.mu.Unlock()
+		fs.ipLimited.Add(1)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		writeError(w, http.StatusTooManyRequests, "rate_limit_error",
+			fmt.Sprintf("Too many requests. Limit: %d requests per %s per IP address.", l.Limit, l.Window), "")
+		return true
+	}
 	if l := fs.limit; l != nil {
 		b, ok := fs.buckets[key]
 		if !ok {
@@ -266,6 +331,14 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, key string) 
 			}
 		}
 		_, _ = w.Write([]byte(`"}`))
+	case FaultBody:
+		status := f.Status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(f.Body))
 	case FaultRedirect:
 		loc := f.Location
 		if loc == "" {

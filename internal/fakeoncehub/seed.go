@@ -24,6 +24,28 @@ type store struct {
 	deleted map[string]obj
 	// oneTimeLinks issued, newest first.
 	oneTimeLinks []obj
+	// maxObjects bounds what writes add (Options.MaxObjects); 0: unbounded.
+	maxObjects int
+}
+
+// trim drops the oldest objects of each collection writes grow, and
+// deleted objects, beyond maxObjects (every list is newest first).
+func (st *store) trim() {
+	n := st.maxObjects
+	if n <= 0 {
+		return
+	}
+	for _, coll := range []*[]obj{&st.bookings, &st.contacts, &st.users, &st.webhooks, &st.oneTimeLinks} {
+		if len(*coll) > n {
+			*coll = append([]obj(nil), (*coll)[:n]...)
+		}
+	}
+	for id := range st.deleted {
+		if len(st.deleted) <= n {
+			break
+		}
+		delete(st.deleted, id)
+	}
 }
 
 // calendarRule is a booking calendar's availability: weekly hours in its zone.

@@ -35,11 +35,23 @@ type Options struct {
 	Now func() time.Time
 	// Seed makes the generated data differ; 1 when zero.
 	Seed uint64
+	// RecordLimit bounds the requests Requests keeps (the newest): 10,000
+	// when zero; a negative value keeps none (RequestCount still counts).
+	RecordLimit int
+	// MaxObjects bounds what writes add to each account (bookings,
+	// contacts, users, webhooks, one-time links, deleted objects): past it
+	// the oldest are dropped. 0 leaves them unbounded (tests); the demo
+	// sandbox sets it so that its memory stays bounded under load.
+	MaxObjects int
 	// OwnerCalendar adds the owner-calendar scenario to every account: the
 	// account owner's own booking calendar with weekday-morning availability
 	// and OwnerBookings bookings owned by them (see owner_calendar.go).
 	OwnerCalendar bool
 }
+
+// DefaultRecordLimit is how many requests a fake keeps when
+// Options.RecordLimit is zero.
+const DefaultRecordLimit = 10_000
 
 // Request is one request the fake received.
 type Request struct {
@@ -59,10 +71,10 @@ type Server struct {
 
 	mu       sync.Mutex
 	accounts map[string]*store // by API key
-	requests []Request
+	requests []Request         // the newest, at most 2×RecordLimit (see record)
 
-	reqSeq atomic.Int64
-	faults faults // injected faults and the rate-limit mode (faults.go)
+	reqSeq atomic.Int64 // requests received (RequestCount)
+	faults faults       // injected faults and the rate-limit mode (faults.go)
 }
 
 // New returns a fake with seeded data for each key's account.
@@ -76,6 +88,9 @@ func New(opts Options) *Server {
 	if opts.Seed == 0 {
 		opts.Seed = 1
 	}
+	if opts.RecordLimit == 0 {
+		opts.RecordLimit = DefaultRecordLimit
+	}
 	s := &Server{opts: opts, mux: http.NewServeMux(), accounts: map[string]*store{}}
 	i := uint64(0)
 	keys := make([]string, 0, len(opts.Keys))
@@ -88,6 +103,7 @@ func New(opts Options) *Server {
 		if opts.OwnerCalendar {
 			st.addOwnerCalendar(opts.Now())
 		}
+		st.maxObjects = opts.MaxObjects
 		s.accounts[k] = st
 		i++
 	}
@@ -103,6 +119,9 @@ func (s *Server) handle(method, pattern string, h func(*call)) {
 		defer s.mu.Unlock()
 		c.st = s.accounts[r.Header.Get("API-Key")]
 		h(c)
+		if c.st != nil {
+			c.st.trim()
+		}
 	})
 }
 
@@ -114,7 +133,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(strings.NewReader(string(body)))
 	key := r.Header.Get("API-Key")
 	s.mu.Lock()
-	s.requests = append(s.requests, Request{Method: r.Method, Path: strings.TrimPrefix(r.URL.Path, "/v2"), Query: r.URL.Query(), APIKey: key, Body: body, RequestID: requestID})
+	s.record(Request{Method: r.Method, Path: strings.TrimPrefix(r.URL.Path, "/v2"), Query: r.URL.Query(), APIKey: key, Body: body, RequestID: requestID})
 	_, known := s.accounts[key]
 	s.mu.Unlock()
 	if s.serveFault(w, r, key) {
@@ -137,12 +156,35 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-// Requests returns the requests received so far.
+// record keeps r among the newest RecordLimit requests. The oldest half is
+// dropped when twice as many are held, so keeping one costs O(1). mu is held.
+func (s *Server) record(r Request) {
+	limit := s.opts.RecordLimit
+	if limit < 0 {
+		return
+	}
+	if len(s.requests) >= 2*limit {
+		kept := make([]Request, limit, 2*limit)
+		copy(kept, s.requests[len(s.requests)-limit:])
+		s.requests = kept
+	}
+	s.requests = append(s.requests, r)
+}
+
+// Requests returns the requests received so far: the newest RecordLimit
+// (Options.RecordLimit) of them.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
+	reqs := s.requests
+	if s.opts.RecordLimit >= 0 && len(reqs) > s.opts.RecordLimit {
+		reqs = reqs[len(reqs)-s.opts.RecordLimit:]
+	}
+	return append([]Request(nil), reqs...)
 }
+
+// RequestCount is how many requests the fake received, recorded or not.
+func (s *Server) RequestCount() int64 { return s.reqSeq.Load() }
 
 // ResetRequests forgets the recorded requests.
 func (s *Server) ResetRequests() {

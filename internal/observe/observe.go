@@ -1,7 +1,7 @@
 // Package observe is oncehub-mcp's metrics and per-call logging: Prometheus
 // counters and histograms for tool calls, upstream requests and rate-limit
 // waits, and one log line per tool call. It never sees an API key except to
-// fingerprint it (oncehub.Fingerprint).
+// fingerprint it (oncehub.Fingerprinter, keyed with the server's secret).
 package observe
 
 import (
@@ -34,6 +34,7 @@ const (
 type Observer struct {
 	logger   *slog.Logger
 	registry *prometheus.Registry
+	fps      *oncehub.Fingerprinter
 
 	toolCalls        *prometheus.CounterVec
 	toolDuration     *prometheus.HistogramVec
@@ -58,6 +59,7 @@ func New(logger *slog.Logger) *Observer {
 	o := &Observer{
 		logger:   logger,
 		registry: reg,
+		fps:      oncehub.NewFingerprinter(nil),
 		toolCalls: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "oncehub_mcp_tool_calls_total",
 			Help: "MCP tool calls by tool and outcome (ok, error, failed, canceled).",
@@ -100,6 +102,27 @@ func New(logger *slog.Logger) *Observer {
 	}
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return o
+}
+
+// SetFingerprinter makes the per-call log lines label keys with f (the
+// client's, so that a key has one label everywhere). Call it before serving.
+func (o *Observer) SetFingerprinter(f *oncehub.Fingerprinter) { o.fps = f }
+
+// CacheStats exports the counts of the reference-data cache (reads answered
+// from memory, reads sent to OnceHub) that stats reports.
+func (o *Observer) CacheStats(stats func() (hits, misses int64)) {
+	o.registry.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name:        "oncehub_mcp_cache_reads_total",
+			Help:        "Reads of reference data (booking calendars, event types, users, teams, booking pages) by result: hit (answered from memory) or miss (sent to OnceHub).",
+			ConstLabels: prometheus.Labels{"result": "hit"},
+		}, func() float64 { h, _ := stats(); return float64(h) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name:        "oncehub_mcp_cache_reads_total",
+			Help:        "Reads of reference data (booking calendars, event types, users, teams, booking pages) by result: hit (answered from memory) or miss (sent to OnceHub).",
+			ConstLabels: prometheus.Labels{"result": "miss"},
+		}, func() float64 { _, m := stats(); return float64(m) }),
+	)
 }
 
 // RateLimitFallback counts a request paced locally because the shared

@@ -71,7 +71,7 @@ func (o *Observer) logCall(ctx context.Context, tool string, d time.Duration, ou
 		slog.Int("upstream_status", c.status),
 		slog.String("request_id", c.requestID),
 		slog.Int("upstream_attempts", c.attempts),
-		slog.String("key", oncehub.Fingerprint(key)),
+		slog.String("key", o.fps.Fingerprint(key)),
 	}
 	if c.rateWait > 0 {
 		attrs = append(attrs, slog.Float64("rate_wait_ms", float64(c.rateWait.Microseconds())/1000))

@@ -172,7 +172,9 @@ func (e *Env) Stdio(t testing.TB, env []string, args ...string) *client.Client {
 // StdioWith is Stdio with client options (an elicitation handler, a protocol version).
 func (e *Env) StdioWith(t testing.TB, env []string, opts []client.ClientOption, args ...string) *client.Client {
 	t.Helper()
-	env = append([]string{"ONCEHUB_API_URL=" + e.APIURL, "ONCEHUB_RATE_LIMIT=0"}, env...)
+	// The fake enforces neither of OnceHub's limits unless a test asks it
+	// to: the binary's pacing is off so that tests measure behaviour.
+	env = append([]string{"ONCEHUB_API_URL=" + e.APIURL, "ONCEHUB_RATE_LIMIT=0", "ONCEHUB_IP_LIMIT=0"}, env...)
 	c := client.NewClient(transport.NewStdio(Binary(t), env, append([]string{"stdio"}, args...)...), opts...)
 	require.NoError(t, c.Start(context.Background()))
 	t.Cleanup(func() { _ = c.Close() })

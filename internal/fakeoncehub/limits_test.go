@@ -1,0 +1,67 @@
+package fakeoncehub
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func get(t *testing.T, url, key string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url+"/v2/test", nil)
+	require.NoError(t, err)
+	req.Header.Set("API-Key", key)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	return resp
+}
+
+// The per-IP budget counts every request from one address, whatever the
+// key, valid or not, and frees a turn when a request leaves the window.
+func TestFakeEnforcesThePerIPBudget(t *testing.T) {
+	fake := New(Options{})
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	fake.EnforceIPLimit(&IPLimit{Limit: 5, Window: 300 * time.Millisecond})
+	for i := range 5 {
+		key := TestKey
+		if i%2 == 1 {
+			key = "bogus-" + strconv.Itoa(i)
+		}
+		assert.NotEqual(t, http.StatusTooManyRequests, get(t, srv.URL, key).StatusCode, "request %d", i)
+	}
+	resp := get(t, srv.URL, TestKey)
+	assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode)
+	assert.Equal(t, "1", resp.Header.Get("Retry-After"))
+	assert.Equal(t, int64(1), fake.IPLimited())
+	assert.Zero(t, fake.RateLimited())
+	time.Sleep(350 * time.Millisecond)
+	assert.Equal(t, http.StatusOK, get(t, srv.URL, TestKey).StatusCode, "the window moved on")
+}
+
+// Requests keeps the newest RecordLimit requests; RequestCount counts all.
+func TestFakeRecordIsBounded(t *testing.T) {
+	fake := New(Options{RecordLimit: 3})
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	for range 10 {
+		get(t, srv.URL, TestKey)
+	}
+	reqs := fake.Requests()
+	require.Len(t, reqs, 3)
+	assert.Equal(t, "req_000010", reqs[2].RequestID)
+	assert.Equal(t, int64(10), fake.RequestCount())
+
+	off := New(Options{RecordLimit: -1})
+	srv2 := httptest.NewServer(off)
+	defer srv2.Close()
+	get(t, srv2.URL, TestKey)
+	assert.Empty(t, off.Requests())
+	assert.Equal(t, int64(1), off.RequestCount())
+}
