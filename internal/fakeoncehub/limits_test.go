@@ -25,6 +25,8 @@ func get(t *testing.T, url, key string) *http.Response {
 // The per-IP budget counts every request from one address, whatever the
 // key, valid or not, and frees a turn when a request leaves the window.
 func TestFakeEnforcesThePerIPBudget(t *testing.T) {
+	t.Parallel()
+
 	fake := New(Options{})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
@@ -47,6 +49,8 @@ func TestFakeEnforcesThePerIPBudget(t *testing.T) {
 
 // Requests keeps the newest RecordLimit requests; RequestCount counts all.
 func TestFakeRecordIsBounded(t *testing.T) {
+	t.Parallel()
+
 	fake := New(Options{RecordLimit: 3})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
