@@ -48,7 +48,8 @@ func newEnforcingFake(t *testing.T, ipLimit int, ipWindow time.Duration) *enforc
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := f.inFlight.Add(1)
 		defer f.inFlight.Add(-1)
-		for p := f.peak.Load(); n > p && !f.peak.CompareAndSwap(p, n); p = f.peak.Load() {
+		for p := f.peak.Load(); n > p && !f.peak.CompareAndSwap(p, n); {
+			p = f.peak.Load()
 		}
 		if f.delay > 0 {
 			time.Sleep(f.delay)

@@ -96,7 +96,10 @@ func TestHTTPBinaryDrainsOnSIGTERMAndNeverLogsTheKey(t *testing.T) {
 	<-entered
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "shutting down") }, 10*time.Second, 5*time.Millisecond)
-	_, err := http.Get(base + "/healthz")
+	resp, err := http.Get(base + "/healthz")
+	if err == nil {
+		resp.Body.Close()
+	}
 	require.Error(t, err, "no new connections once shutdown started")
 
 	close(release)

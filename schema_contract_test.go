@@ -42,7 +42,7 @@ type callResult struct {
 	structured any
 }
 
-func mcpGoClient(name string, c *client.Client, ctx context.Context) contractClient {
+func mcpGoClient(ctx context.Context, name string, c *client.Client) contractClient {
 	return contractClient{
 		name: name,
 		tools: func(t *testing.T) map[string]map[string]any {
@@ -114,9 +114,9 @@ func clients(t *testing.T, env *testenv.Env) []contractClient {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = session.Close() })
 	return []contractClient{
-		mcpGoClient("mcp-go in-process", env.InProcess(t), testenv.KeyCtx()),
-		mcpGoClient("mcp-go stdio", env.Stdio(t, []string{"ONCEHUB_API_KEY=" + fakeoncehub.TestKey}), context.Background()),
-		mcpGoClient("mcp-go http", env.HTTP(t, url, map[string]string{"API-Key": fakeoncehub.TestKey}), context.Background()),
+		mcpGoClient(testenv.KeyCtx(), "mcp-go in-process", env.InProcess(t)),
+		mcpGoClient(context.Background(), "mcp-go stdio", env.Stdio(t, []string{"ONCEHUB_API_KEY=" + fakeoncehub.TestKey})),
+		mcpGoClient(context.Background(), "mcp-go http", env.HTTP(t, url, map[string]string{"API-Key": fakeoncehub.TestKey})),
 		goSDKClient("go-sdk http", session),
 	}
 }

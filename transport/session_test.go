@@ -293,6 +293,7 @@ func TestLogLevelIsKeptForTheSession(t *testing.T) {
 	})
 	_, err := call(t, c, "log", map[string]any{"level": "info"})
 	require.NoError(t, err)
+	//nolint:staticcheck // logging/setLevel of 2025-11-25 sessions is what this test covers
 	require.NoError(t, c.SetLevel(context.Background(), mcp.SetLevelRequest{Params: mcp.SetLevelParams{Level: mcp.LoggingLevelInfo}}))
 	_, err = call(t, c, "log", map[string]any{"level": "info"})
 	require.NoError(t, err)

@@ -183,24 +183,23 @@ func initialize(ctx context.Context, hc *http.Client, url string, n int) ([]stri
 				if i >= n || ctx.Err() != nil {
 					return
 				}
-				resp, err := post(ctx, hc, url, "", initBody)
+				status, id, err := post(ctx, hc, url, "", initBody)
 				if err != nil {
 					errc <- err
 					return
 				}
-				id := resp.Header.Get("Mcp-Session-Id")
-				if resp.StatusCode != http.StatusOK || id == "" {
-					errc <- fmt.Errorf("initialize: status %d, session %q", resp.StatusCode, id)
+				if status != http.StatusOK || id == "" {
+					errc <- fmt.Errorf("initialize: status %d, session %q", status, id)
 					return
 				}
 				ids[i] = id
-				resp, err = post(ctx, hc, url, id, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+				status, _, err = post(ctx, hc, url, id, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
 				if err != nil {
 					errc <- err
 					return
 				}
-				if resp.StatusCode != http.StatusAccepted {
-					errc <- fmt.Errorf("notifications/initialized: status %d", resp.StatusCode)
+				if status != http.StatusAccepted {
+					errc <- fmt.Errorf("notifications/initialized: status %d", status)
 					return
 				}
 			}
@@ -225,13 +224,13 @@ func useAll(ctx context.Context, hc *http.Client, url string, ids []string) (int
 				if i >= len(ids) || ctx.Err() != nil {
 					return
 				}
-				resp, err := post(ctx, hc, url, ids[i], `{"jsonrpc":"2.0","id":2,"method":"tools/list"}`)
+				status, _, err := post(ctx, hc, url, ids[i], `{"jsonrpc":"2.0","id":2,"method":"tools/list"}`)
 				if err != nil {
 					errc <- err
 					return
 				}
-				if resp.StatusCode != http.StatusOK {
-					errc <- fmt.Errorf("tools/list: status %d", resp.StatusCode)
+				if status != http.StatusOK {
+					errc <- fmt.Errorf("tools/list: status %d", status)
 					return
 				}
 				ok.Add(1)
@@ -244,10 +243,12 @@ func useAll(ctx context.Context, hc *http.Client, url string, ids []string) (int
 }
 
 // post sends one JSON-RPC message and reads the whole answer.
-func post(ctx context.Context, hc *http.Client, url, session, body string) (*http.Response, error) {
+// post sends body (in session, when not "") and returns the answer's status
+// and session ID; the answer's body is read and closed.
+func post(ctx context.Context, hc *http.Client, url, session, body string) (status int, sessionID string, err error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewBufferString(body))
 	if err != nil {
-		return nil, err
+		return 0, "", err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json, text/event-stream")
@@ -258,11 +259,11 @@ func post(ctx context.Context, hc *http.Client, url, session, body string) (*htt
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, err
+		return 0, "", err
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	_ = resp.Body.Close()
-	return resp, nil
+	return resp.StatusCode, resp.Header.Get("Mcp-Session-Id"), nil
 }
 
 func rss(pid int) (int64, error) {

@@ -123,7 +123,10 @@ func TestDemoCloseStopsTheSandbox(t *testing.T) {
 	a := buildDemo(t, Config{}, nil)
 	base := a.Client.BaseURL()
 	require.NoError(t, a.Close())
-	_, err := http.Get(base + "/test")
+	resp, err := http.Get(base + "/test")
+	if err == nil {
+		resp.Body.Close()
+	}
 	assert.Error(t, err)
 }
 
