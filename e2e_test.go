@@ -134,21 +134,29 @@ func (h headerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(r)
 }
 
-func TestOfficialGoSDKClientOverHTTP(t *testing.T) {
-	t.Parallel()
-
-	env := testenv.New(t)
-	url := env.HTTPServer(t)
+// goSDKSession connects the official go-sdk client to the MCP endpoint url
+// over streamable HTTP with the fake's test key; it is closed when t ends.
+func goSDKSession(t *testing.T, url string) *sdk.ClientSession {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cl := sdk.NewClient(&sdk.Implementation{Name: "go-sdk-test", Version: "1"}, nil)
-	session, err := cl.Connect(ctx, &sdk.StreamableClientTransport{
+	session, err := sdk.NewClient(&sdk.Implementation{Name: "go-sdk-test", Version: "1"}, nil).Connect(ctx, &sdk.StreamableClientTransport{
 		Endpoint:             url,
 		HTTPClient:           &http.Client{Transport: headerTransport{"API-Key", fakeoncehub.TestKey}},
 		DisableStandaloneSSE: true,
 	}, nil)
 	require.NoError(t, err)
-	defer session.Close()
+	t.Cleanup(func() { _ = session.Close() })
+	return session
+}
+
+func TestOfficialGoSDKClientOverHTTP(t *testing.T) {
+	t.Parallel()
+
+	env := testenv.New(t)
+	session := goSDKSession(t, env.HTTPServer(t))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
 
 	tools, err := session.ListTools(ctx, nil)
 	require.NoError(t, err)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"slices"
 	"sort"
 	"strings"
@@ -104,15 +103,7 @@ func asMap(t *testing.T, v any) map[string]any {
 func clients(t *testing.T, env *testenv.Env) []contractClient {
 	t.Helper()
 	url := env.HTTPServer(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	session, err := sdk.NewClient(&sdk.Implementation{Name: "go-sdk-test", Version: "1"}, nil).Connect(ctx, &sdk.StreamableClientTransport{
-		Endpoint:             url,
-		HTTPClient:           &http.Client{Transport: headerTransport{"API-Key", fakeoncehub.TestKey}},
-		DisableStandaloneSSE: true,
-	}, nil)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = session.Close() })
+	session := goSDKSession(t, url)
 	return []contractClient{
 		mcpGoClient(testenv.KeyCtx(), "mcp-go in-process", env.InProcess(t)),
 		mcpGoClient(context.Background(), "mcp-go stdio", env.Stdio(t, []string{"ONCEHUB_API_KEY=" + fakeoncehub.TestKey})),

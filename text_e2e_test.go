@@ -2,7 +2,6 @@ package main_test
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -60,17 +59,9 @@ func TestTextReadsBackOverStdioAndTheOfficialSDK(t *testing.T) {
 	t.Run("go-sdk over HTTP", func(t *testing.T) {
 		t.Parallel()
 
-		url := env.HTTPServer(t)
+		session := goSDKSession(t, env.HTTPServer(t))
 		cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		cl := sdk.NewClient(&sdk.Implementation{Name: "go-sdk-text", Version: "1"}, nil)
-		session, err := cl.Connect(cctx, &sdk.StreamableClientTransport{
-			Endpoint:             url,
-			HTTPClient:           &http.Client{Transport: headerTransport{"API-Key", fakeoncehub.TestKey}},
-			DisableStandaloneSSE: true,
-		}, nil)
-		require.NoError(t, err)
-		defer session.Close()
 		for _, c := range textCalls(calendar) {
 			res, err := session.CallTool(cctx, &sdk.CallToolParams{Name: c.tool, Arguments: c.args})
 			require.NoError(t, err)
