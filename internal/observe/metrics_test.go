@@ -294,7 +294,7 @@ func TestConcurrentRecordingIsExact(t *testing.T) {
 
 // The per-call path records without allocating once a label set exists.
 // Not parallel: testing.AllocsPerRun refuses to run beside parallel tests.
-func TestRecordingDoesNotAllocate(t *testing.T) {
+func TestRecordingDoesNotAllocate(t *testing.T) { //nolint:paralleltest // AllocsPerRun, above
 	if testing.CoverMode() != "" || raceEnabled {
 		t.Skip("instrumentation allocates")
 	}
