@@ -119,9 +119,8 @@ func TestHelpListsEverySetting(t *testing.T) {
 }
 
 // Log lines carry UTC timestamps, in both formats, whatever the local zone.
-func TestLogTimesAreUTC(t *testing.T) {
-	t.Parallel()
-
+// Not parallel: it sets time.Local, which every goroutine reads.
+func TestLogTimesAreUTC(t *testing.T) { //nolint:paralleltest // time.Local, above
 	prev := time.Local
 	time.Local = time.FixedZone("UTC+5:30", 5*3600+1800)
 	defer func() { time.Local = prev }()
