@@ -51,6 +51,8 @@ func assertDemoWorks(t *testing.T, c *client.Client) {
 }
 
 func TestStdioDemoNeedsNoKeyAndNeverUsesTheConfiguredAPI(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	// testenv points ONCEHUB_API_URL at its fake: --demo must ignore it (and
 	// the key) and use the sandbox inside the process instead.
@@ -60,6 +62,8 @@ func TestStdioDemoNeedsNoKeyAndNeverUsesTheConfiguredAPI(t *testing.T) {
 }
 
 func TestStdioDemoFromEnvironment(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.Stdio(t, []string{"ONCEHUB_DEMO=true"})
 	out := testenv.Object(t, testenv.Call(t, context.Background(), c, "test_api_key", nil))
@@ -68,6 +72,8 @@ func TestStdioDemoFromEnvironment(t *testing.T) {
 }
 
 func TestDemoInstructionsSaySo(t *testing.T) {
+	t.Parallel()
+
 	c, err := client.NewStdioMCPClient(testenv.Binary(t), []string{}, "stdio", "--demo")
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
@@ -76,6 +82,8 @@ func TestDemoInstructionsSaySo(t *testing.T) {
 }
 
 func TestStdioWithoutKeyLogsHowToGetOneAndTheDemo(t *testing.T) {
+	t.Parallel()
+
 	cmd := exec.Command(testenv.Binary(t), "stdio")
 	cmd.Env = []string{}
 	cmd.Stdin = strings.NewReader("") // EOF: the server stops at once
@@ -87,6 +95,8 @@ func TestStdioWithoutKeyLogsHowToGetOneAndTheDemo(t *testing.T) {
 }
 
 func TestStdioWithoutKeyToolErrorMentionsTheDemo(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.Stdio(t, nil)
 	res := testenv.Call(t, context.Background(), c, "test_api_key", nil)
@@ -96,6 +106,8 @@ func TestStdioWithoutKeyToolErrorMentionsTheDemo(t *testing.T) {
 }
 
 func TestHTTPDemoBinaryNeedsNoKeyAndPassesHealthcheck(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	_, base, _ := startHTTPBinary(t, []string{"ONCEHUB_API_URL=" + env.APIURL}, "--demo")
 	addr := strings.TrimPrefix(base, "http://")

@@ -59,6 +59,8 @@ func checkArgs(t *testing.T, args []string) {
 // machine: one that runs the demo server and one that runs the tests. This
 // keeps them true: the run command's arguments are started and answer MCP.
 func TestREADMEFirstScreenCommands(t *testing.T) {
+	t.Parallel()
+
 	doc := readRepoFile(t, "README.md")
 	blocks := codeBlocks(t, doc, "sh")
 	require.NotEmpty(t, blocks)
@@ -145,6 +147,8 @@ func checkHostServer(t *testing.T, name string, s hostServer) {
 }
 
 func TestMCPJSONExample(t *testing.T) {
+	t.Parallel()
+
 	var cfg struct {
 		MCPServers map[string]hostServer `json:"mcpServers"`
 	}

@@ -43,6 +43,8 @@ func listToolNames(t *testing.T, c *client.Client) map[string]mcp.Tool {
 }
 
 func TestStdioBinaryServesToolsWithEnvKey(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.Stdio(t, []string{"ONCEHUB_API_KEY=" + fakeoncehub.TestKey})
 	listed := listToolNames(t, c)
@@ -61,6 +63,8 @@ func TestStdioBinaryServesToolsWithEnvKey(t *testing.T) {
 }
 
 func TestStdioWithoutKeyExplainsAndSendsNothing(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.Stdio(t, nil)
 	res := testenv.Call(t, context.Background(), c, "list_bookings", map[string]any{})
@@ -71,6 +75,8 @@ func TestStdioWithoutKeyExplainsAndSendsNothing(t *testing.T) {
 }
 
 func TestStdioRefusesPlainHTTPUpstream(t *testing.T) {
+	t.Parallel()
+
 	cmd := exec.Command(testenv.Binary(t), "stdio")
 	cmd.Env = []string{"ONCEHUB_API_URL=http://api.oncehub.com/v2", "ONCEHUB_API_KEY=secret-key-value"}
 	out, err := cmd.CombinedOutput()
@@ -80,15 +86,18 @@ func TestStdioRefusesPlainHTTPUpstream(t *testing.T) {
 }
 
 func TestHTTPBothProtocolVersionsAndKeyHeaders(t *testing.T) {
-	env := testenv.New(t)
-	url := env.HTTPServer(t)
+	t.Parallel()
+
 	for _, proto := range []string{testenv.ProtocolLatest, testenv.Protocol2025} {
 		for name, headers := range map[string]map[string]string{
 			"API-Key": {"API-Key": fakeoncehub.TestKey},
 			"Bearer":  {"Authorization": "Bearer " + fakeoncehub.TestKey},
 		} {
 			t.Run(proto+"/"+name, func(t *testing.T) {
-				env.Fake.ResetRequests()
+				t.Parallel()
+
+				env := testenv.New(t)
+				url := env.HTTPServer(t)
 				c := env.HTTP(t, url, headers, client.WithProtocolVersion(proto))
 				assert.Contains(t, listToolNames(t, c), "list_bookings")
 				res := testenv.Call(t, context.Background(), c, "list_bookings", map[string]any{"limit": 2, "status": "completed"})
@@ -104,6 +113,8 @@ func TestHTTPBothProtocolVersionsAndKeyHeaders(t *testing.T) {
 }
 
 func TestHTTPWithoutKeyListsToolsButCallsNothing(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t, func(s testenv.Setup) { s.Config.APIKey = fakeoncehub.TestKey }) // the server's own key must not be used for HTTP callers
 	url := env.HTTPServer(t)
 	c := env.HTTP(t, url, nil)
@@ -123,19 +134,29 @@ func (h headerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(r)
 }
 
-func TestOfficialGoSDKClientOverHTTP(t *testing.T) {
-	env := testenv.New(t)
-	url := env.HTTPServer(t)
+// goSDKSession connects the official go-sdk client to the MCP endpoint url
+// over streamable HTTP with the fake's test key; it is closed when t ends.
+func goSDKSession(t *testing.T, url string) *sdk.ClientSession {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cl := sdk.NewClient(&sdk.Implementation{Name: "go-sdk-test", Version: "1"}, nil)
-	session, err := cl.Connect(ctx, &sdk.StreamableClientTransport{
+	session, err := sdk.NewClient(&sdk.Implementation{Name: "go-sdk-test", Version: "1"}, nil).Connect(ctx, &sdk.StreamableClientTransport{
 		Endpoint:             url,
 		HTTPClient:           &http.Client{Transport: headerTransport{"API-Key", fakeoncehub.TestKey}},
 		DisableStandaloneSSE: true,
 	}, nil)
 	require.NoError(t, err)
-	defer session.Close()
+	t.Cleanup(func() { _ = session.Close() })
+	return session
+}
+
+func TestOfficialGoSDKClientOverHTTP(t *testing.T) {
+	t.Parallel()
+
+	env := testenv.New(t)
+	session := goSDKSession(t, env.HTTPServer(t))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
 
 	tools, err := session.ListTools(ctx, nil)
 	require.NoError(t, err)
@@ -193,22 +214,33 @@ func assertReadToolsListed(t *testing.T, listed map[string]mcp.Tool, readOnly bo
 }
 
 func TestToolsListOverStdioAndHTTPShowsEveryReadTool(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
+	// Checked once every subtest has finished.
+	t.Cleanup(func() { assert.Empty(t, env.Fake.Requests(), "listing tools sends nothing upstream") })
 	t.Run("stdio", func(t *testing.T) {
+		t.Parallel()
+
 		assertReadToolsListed(t, listToolNames(t, env.Stdio(t, []string{"ONCEHUB_API_KEY=" + fakeoncehub.TestKey})), false)
 	})
 	t.Run("stdio read-only", func(t *testing.T) {
+		t.Parallel()
+
 		assertReadToolsListed(t, listToolNames(t, env.Stdio(t, []string{"ONCEHUB_API_KEY=" + fakeoncehub.TestKey}, "--read-only")), true)
 	})
 	url := env.HTTPServer(t)
 	for _, proto := range []string{testenv.ProtocolLatest, testenv.Protocol2025} {
 		t.Run("http "+proto, func(t *testing.T) {
+			t.Parallel()
+
 			assertReadToolsListed(t, listToolNames(t, env.HTTP(t, url, nil, client.WithProtocolVersion(proto))), false)
 		})
 		t.Run("http read-only header "+proto, func(t *testing.T) {
+			t.Parallel()
+
 			c := env.HTTP(t, url, map[string]string{"X-MCP-Readonly": "true"}, client.WithProtocolVersion(proto))
 			assertReadToolsListed(t, listToolNames(t, c), true)
 		})
 	}
-	assert.Empty(t, env.Fake.Requests(), "listing tools sends nothing upstream")
 }

@@ -54,8 +54,12 @@ func items(m map[string]any) []map[string]any {
 }
 
 func TestEverydayRequests(t *testing.T) {
+	t.Parallel()
+
 	for _, transport := range []string{"in-process", "stdio"} {
 		t.Run(transport, func(t *testing.T) {
+			t.Parallel()
+
 			// The binary runs on the real clock, so the fake and the
 			// in-process server do too.
 			env := testenv.New(t, func(s testenv.Setup) {

@@ -48,7 +48,8 @@ func newEnforcingFake(t *testing.T, ipLimit int, ipWindow time.Duration) *enforc
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := f.inFlight.Add(1)
 		defer f.inFlight.Add(-1)
-		for p := f.peak.Load(); n > p && !f.peak.CompareAndSwap(p, n); p = f.peak.Load() {
+		for p := f.peak.Load(); n > p && !f.peak.CompareAndSwap(p, n); {
+			p = f.peak.Load()
 		}
 		if f.delay > 0 {
 			time.Sleep(f.delay)
@@ -136,6 +137,8 @@ func callTool(t *testing.T, base, key, name string, args map[string]any) rpcAnsw
 // (no 503, no 429), the bogus key reaches OnceHub once, and neither of
 // OnceHub's limits is ever hit.
 func TestBogusKeyFloodDoesNotStarveAValidTenant(t *testing.T) {
+	t.Parallel()
+
 	fake := newEnforcingFake(t, 60, 3*time.Second)
 	_, base, _ := startHTTPBinary(t, []string{"ONCEHUB_API_URL=" + fake.url, "ONCEHUB_IP_LIMIT=60", "ONCEHUB_IP_WINDOW=3s"},
 		"--max-in-flight", "16")
@@ -186,6 +189,8 @@ func TestBogusKeyFloodDoesNotStarveAValidTenant(t *testing.T) {
 // reach OnceHub (new keys per address are capped), and a valid tenant from
 // the same address is served throughout.
 func TestRandomKeyFloodIsCappedBeforeOnceHub(t *testing.T) {
+	t.Parallel()
+
 	fake := newEnforcingFake(t, 60, 3*time.Second)
 	_, base, _ := startHTTPBinary(t, []string{"ONCEHUB_API_URL=" + fake.url, "ONCEHUB_IP_LIMIT=60", "ONCEHUB_IP_WINDOW=3s",
 		"ONCEHUB_NEW_KEYS_PER_MINUTE=10"})
@@ -225,6 +230,8 @@ func TestRandomKeyFloodIsCappedBeforeOnceHub(t *testing.T) {
 // never answers 429, and each tenant gets its fair quarter of the requests
 // (within ±20%).
 func TestFourTenantsShareTheIPBudgetFairly(t *testing.T) {
+	t.Parallel()
+
 	fake := newEnforcingFake(t, 40, 4*time.Second) // ~9 requests a second for the whole server
 	_, base, _ := startHTTPBinary(t, []string{"ONCEHUB_API_URL=" + fake.url, "ONCEHUB_IP_LIMIT=40", "ONCEHUB_IP_WINDOW=4s",
 		"ONCEHUB_MAX_RATE_WAIT=30s"})
@@ -274,6 +281,8 @@ func TestFourTenantsShareTheIPBudgetFairly(t *testing.T) {
 // A hundred concurrent resources/read from one tenant: admitted like tool
 // calls, never more than the tenant's share at once, every read answered.
 func TestResourcesReadFloodIsBounded(t *testing.T) {
+	t.Parallel()
+
 	fake := newEnforcingFake(t, 100000, time.Minute)
 	fake.delay = 20 * time.Millisecond
 	_, base, _ := startHTTPBinary(t, []string{"ONCEHUB_API_URL=" + fake.url, "ONCEHUB_IP_LIMIT=0", "ONCEHUB_RATE_LIMIT=0",
@@ -308,6 +317,8 @@ func TestResourcesReadFloodIsBounded(t *testing.T) {
 // the caller gets a JSON-RPC error saying the server stopped, that the
 // booking may or may not have been made, and how to check.
 func TestShutdownMidWriteSaysHowToCheck(t *testing.T) {
+	t.Parallel()
+
 	fake := fakeoncehub.New(fakeoncehub.Options{})
 	entered := make(chan struct{}, 1)
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -359,6 +370,8 @@ var metricsAddr = regexp.MustCompile(`serving metrics.* addr=(\S+)`)
 // --metrics-addr serves /metrics on a listener of its own, and the MCP port
 // no longer does.
 func TestMetricsOnTheirOwnAddress(t *testing.T) {
+	t.Parallel()
+
 	_, base, logs := startHTTPBinary(t, []string{"ONCEHUB_API_URL=https://api.oncehub.com/v2"}, "--metrics-addr", "127.0.0.1:0")
 	m := metricsAddr.FindStringSubmatch(logs.String())
 	require.NotNil(t, m, logs.String())

@@ -1,7 +1,6 @@
 package main_test
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"net/http"
@@ -24,42 +23,50 @@ import (
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 )
 
-var servingAddr = regexp.MustCompile(`serving MCP over streamable HTTP.* addr=(\S+)`)
+// servingAddr finds the listen address in the log line (whole: a space follows it).
+var servingAddr = regexp.MustCompile(`serving MCP over streamable HTTP.* addr=(\S+)\s`)
 
 // startHTTPBinary runs the built binary in http mode on a free loopback port
-// and returns its base URL and collected stderr.
+// and returns its base URL and collected stderr. Stderr is copied by
+// os/exec itself, so once cmd.Wait returns the logs are complete.
 func startHTTPBinary(t *testing.T, env []string, args ...string) (*exec.Cmd, string, *testenv.LogBuffer) {
 	t.Helper()
 	cmd := exec.Command(testenv.Binary(t), append([]string{"http", "--addr", "127.0.0.1:0", "--log-level", "debug"}, args...)...)
 	cmd.Env = env
-	stderr, err := cmd.StderrPipe()
-	require.NoError(t, err)
+	w := &addrWatch{addr: make(chan string, 1)}
+	cmd.Stderr = w
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	logs := &testenv.LogBuffer{}
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			line := sc.Text()
-			_, _ = logs.Write([]byte(line + "\n"))
-			if m := servingAddr.FindStringSubmatch(line); m != nil {
-				addr <- m[1]
-			}
-		}
-	}()
 	select {
-	case a := <-addr:
-		return cmd, "http://" + a, logs
+	case a := <-w.addr:
+		return cmd, "http://" + a, &w.logs
 	case <-time.After(30 * time.Second):
-		t.Fatalf("the server did not start; stderr:\n%s", logs.String())
+		t.Fatalf("the server did not start; stderr:\n%s", w.logs.String())
 	}
 	return nil, "", nil
+}
+
+// addrWatch collects a server's stderr and sends the address it serves on,
+// once, as soon as the log line saying so is complete.
+type addrWatch struct {
+	logs testenv.LogBuffer
+	once sync.Once
+	addr chan string
+}
+
+func (w *addrWatch) Write(p []byte) (int, error) {
+	n, err := w.logs.Write(p)
+	if m := servingAddr.FindStringSubmatch(w.logs.String()); m != nil {
+		w.once.Do(func() { w.addr <- m[1] })
+	}
+	return n, err
 }
 
 // SIGTERM during a tool call: the server stops accepting, lets the call
 // finish, and exits 0. Nothing at debug level shows the key.
 func TestHTTPBinaryDrainsOnSIGTERMAndNeverLogsTheKey(t *testing.T) {
+	t.Parallel()
+
 	const otherKey = "some-unknown-key-4242424242"
 	fake := fakeoncehub.New(fakeoncehub.Options{})
 	entered, release := make(chan struct{}, 1), make(chan struct{})
@@ -89,7 +96,10 @@ func TestHTTPBinaryDrainsOnSIGTERMAndNeverLogsTheKey(t *testing.T) {
 	<-entered
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "shutting down") }, 10*time.Second, 5*time.Millisecond)
-	_, err := http.Get(base + "/healthz")
+	resp, err := http.Get(base + "/healthz")
+	if err == nil {
+		resp.Body.Close()
+	}
 	require.Error(t, err, "no new connections once shutdown started")
 
 	close(release)
@@ -108,6 +118,8 @@ func TestHTTPBinaryDrainsOnSIGTERMAndNeverLogsTheKey(t *testing.T) {
 }
 
 func TestHTTPBinaryServesHealthReadinessMetrics(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	_, base, _ := startHTTPBinary(t, []string{"ONCEHUB_API_URL=" + env.APIURL})
 	for path, want := range map[string]string{
@@ -126,6 +138,8 @@ func TestHTTPBinaryServesHealthReadinessMetrics(t *testing.T) {
 }
 
 func TestHTTPBinaryRefusesOperatorModeWithoutTokensOffLoopback(t *testing.T) {
+	t.Parallel()
+
 	cmd := exec.Command(testenv.Binary(t), "http", "--credential-mode", "operator", "--addr", "0.0.0.0:0")
 	cmd.Env = []string{"ONCEHUB_API_KEY=server-secret-key-value"}
 	out, err := cmd.CombinedOutput()
@@ -139,6 +153,8 @@ func TestHTTPBinaryRefusesOperatorModeWithoutTokensOffLoopback(t *testing.T) {
 // the server secret: processes sharing ONCEHUB_SERVER_SECRET agree on it,
 // and without the secret it cannot be checked against guessed keys.
 func TestStartupLogShowsOnlyTheKeyFingerprint(t *testing.T) {
+	t.Parallel()
+
 	const serverKey, token = "server-key-value-27182818", "access-token-value-16180339"
 	const serverSecret = "a-server-secret-of-at-least-32-bytes-0123456789"
 	sec, err := secret.Parse(serverSecret)

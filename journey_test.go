@@ -45,8 +45,12 @@ func (p *person) questions() []string {
 // booking → request a reschedule, and book again → cancel, with the user
 // confirming each destructive step.
 func TestSchedulingJourney(t *testing.T) {
+	t.Parallel()
+
 	for _, transport := range []string{"stdio", "http"} {
 		t.Run(transport, func(t *testing.T) {
+			t.Parallel()
+
 			// The binary runs on the real clock, so the fake does too.
 			env := testenv.New(t, func(s testenv.Setup) { s.Fake.Now = time.Now })
 			p := &person{answer: mcp.ElicitationResponseActionAccept}

@@ -116,11 +116,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // stopOnSignal calls stop on SIGINT or SIGTERM (HTTP mode drains in-flight
-// requests; stdio stops reading). It runs beside the server rather than before
-// it: the first use of os/signal starts a dedicated OS thread, about 1 ms that
-// a stdio host would otherwise wait for before its initialize is answered.
-// A signal in that first millisecond takes the default action, which is
-// equally right for a server that has not started serving.
+// requests; stdio stops reading); a second signal then takes the default
+// action and ends the process at once.
 func stopOnSignal(ctx context.Context, stop context.CancelFunc) {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
@@ -145,8 +142,7 @@ func newLogger(w io.Writer, cfg app.Config) *slog.Logger {
 }
 
 // utcTime writes log timestamps in UTC: unambiguous across hosts and
-// replicas, and the first log line no longer loads the local zone from
-// /etc/localtime (0.3 ms of a stdio start).
+// replicas.
 func utcTime(groups []string, a slog.Attr) slog.Attr {
 	if len(groups) == 0 && a.Key == slog.TimeKey && a.Value.Kind() == slog.KindTime {
 		a.Value = slog.TimeValue(a.Value.Time().UTC())

@@ -17,6 +17,8 @@ import (
 )
 
 func TestResolveVersion(t *testing.T) {
+	t.Parallel()
+
 	devel := &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}
 	withVCS := &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
 		{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.modified", Value: "true"}}}
@@ -35,12 +37,16 @@ func TestResolveVersion(t *testing.T) {
 		{"no build info", "", nil, false, "dev"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+
 			assert.Equal(t, tc.want, resolveVersion(tc.ldflag, tc.bi, tc.ok))
 		})
 	}
 }
 
 func TestVersionCommand(t *testing.T) {
+	t.Parallel()
+
 	old := version
 	version = "v1.2.3-test"
 	t.Cleanup(func() { version = old })
@@ -50,6 +56,8 @@ func TestVersionCommand(t *testing.T) {
 }
 
 func TestHealthzURL(t *testing.T) {
+	t.Parallel()
+
 	for addr, want := range map[string]string{
 		"0.0.0.0:8080":   "http://127.0.0.1:8080/healthz",
 		":9000":          "http://127.0.0.1:9000/healthz",
@@ -66,6 +74,8 @@ func TestHealthzURL(t *testing.T) {
 }
 
 func TestHealthcheckCommand(t *testing.T) {
+	t.Parallel()
+
 	status := http.StatusOK
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/healthz" {
@@ -88,6 +98,8 @@ func TestHealthcheckCommand(t *testing.T) {
 // "--help" lists every setting: each environment variable of the
 // configuration, for both modes, and exits 0.
 func TestHelpListsEverySetting(t *testing.T) {
+	t.Parallel()
+
 	var vars []string
 	ct := reflect.TypeFor[app.Config]()
 	for i := 0; i < ct.NumField(); i++ {
@@ -107,7 +119,8 @@ func TestHelpListsEverySetting(t *testing.T) {
 }
 
 // Log lines carry UTC timestamps, in both formats, whatever the local zone.
-func TestLogTimesAreUTC(t *testing.T) {
+// Not parallel: it sets time.Local, which every goroutine reads.
+func TestLogTimesAreUTC(t *testing.T) { //nolint:paralleltest // time.Local, above
 	prev := time.Local
 	time.Local = time.FixedZone("UTC+5:30", 5*3600+1800)
 	defer func() { time.Local = prev }()

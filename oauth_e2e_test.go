@@ -55,6 +55,8 @@ func checkUpstream(t *testing.T, fake *fakeoncehub.Server, tokens ...string) {
 // binary: discovery, dynamic registration, authorization with PKCE (the form
 // submitted by the script), token, list_bookings, refresh, revocation.
 func TestTypeScriptSDKOAuthFlowAgainstTheBinary(t *testing.T) {
+	t.Parallel()
+
 	dir, node := testdeps.JSModules(t)
 	fake, apiURL := fakeUpstream(t)
 	_, base, logs := startHTTPBinary(t, []string{"ONCEHUB_API_URL=" + apiURL, "ONCEHUB_RATE_LIMIT=0"}, "--credential-mode", "oauth")
@@ -184,6 +186,8 @@ func mcpGoOAuthConnect(t *testing.T, base, key string, store transport.TokenStor
 // refresh (the stored token made to look expired), then revocation, after
 // which the client needs authorization again.
 func TestMCPGoOAuthClientAgainstTheBinary(t *testing.T) {
+	t.Parallel()
+
 	fake, apiURL := fakeUpstream(t)
 	_, base, logs := startHTTPBinary(t, []string{"ONCEHUB_API_URL=" + apiURL, "ONCEHUB_RATE_LIMIT=0"}, "--credential-mode", "oauth")
 	ctx := context.Background()
@@ -232,6 +236,8 @@ func TestMCPGoOAuthClientAgainstTheBinary(t *testing.T) {
 // the page offers the demo key and says so; tools then answer from the
 // sandbox.
 func TestOAuthDemo(t *testing.T) {
+	t.Parallel()
+
 	_, base, _ := startHTTPBinary(t, nil, "--demo", "--credential-mode", "oauth")
 	resp, err := http.Get(base + "/.well-known/oauth-authorization-server")
 	require.NoError(t, err)
@@ -260,6 +266,8 @@ func (b backendHeader) RoundTrip(r *http.Request) (*http.Response, error) {
 // 1 is served by replica 2; and mcp-go's OAuth client runs the whole flow
 // with its requests spread round-robin over both.
 func TestOAuthAcrossTwoReplicasBehindNginx(t *testing.T) {
+	t.Parallel()
+
 	fake, apiURL := fakeUpstream(t)
 	addr1 := fmt.Sprintf("127.0.0.1:%d", testdeps.FreePort(t))
 	addr2 := fmt.Sprintf("127.0.0.1:%d", testdeps.FreePort(t))
@@ -369,6 +377,8 @@ func browserSubmitVia(t *testing.T, hc *http.Client, authURL, key string) *url.U
 // start; the OAuth page is rendered without one, and nothing else may pull
 // template execution in unnoticed.
 func TestBinaryDoesNotLinkTemplateExecution(t *testing.T) {
+	t.Parallel()
+
 	out, err := exec.Command("go", "tool", "nm", testenv.Binary(t)).Output()
 	require.NoError(t, err)
 	assert.NotContains(t, string(out), "text/template.(*state).evalCall")

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/oncehub-mcp/oncehub-mcp/internal/app"
+	"github.com/oncehub-mcp/oncehub-mcp/internal/testdeps"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
 )
 
@@ -65,9 +66,9 @@ func instruction(t *testing.T, ins []string, prefix string) []string {
 // build command exactly as written and checks what it produces: a static
 // binary reporting the version passed as the VERSION build argument.
 func TestDockerfileBuildCommandBuildsAStaticVersionedBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
+	t.Parallel()
+
+	testdeps.Slow(t)
 	ins := dockerInstructions(t)
 	run := instruction(t, ins, "RUN CGO_ENABLED=0 go build")
 	require.Len(t, run, 1)
@@ -95,6 +96,8 @@ func TestDockerfileBuildCommandBuildsAStaticVersionedBinary(t *testing.T) {
 }
 
 func TestDockerfileShape(t *testing.T) {
+	t.Parallel()
+
 	ins := dockerInstructions(t)
 	gomod := readRepoFile(t, "go.mod")
 	goLine := regexp.MustCompile(`(?m)^go (\d+\.\d+)`).FindStringSubmatch(gomod)
@@ -149,6 +152,8 @@ type serverJSON struct {
 // registry's rules: io.github.<owner> names match the Go module's GitHub
 // owner, description ≤ 100 characters, exact versions, OCI tags = version.
 func TestServerJSONForTheMCPRegistry(t *testing.T) {
+	t.Parallel()
+
 	raw := readRepoFile(t, "server.json")
 	var sj serverJSON
 	dec := json.NewDecoder(strings.NewReader(raw))

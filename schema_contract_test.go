@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"slices"
 	"sort"
 	"strings"
@@ -42,7 +41,7 @@ type callResult struct {
 	structured any
 }
 
-func mcpGoClient(name string, c *client.Client, ctx context.Context) contractClient {
+func mcpGoClient(ctx context.Context, name string, c *client.Client) contractClient {
 	return contractClient{
 		name: name,
 		tools: func(t *testing.T) map[string]map[string]any {
@@ -104,19 +103,11 @@ func asMap(t *testing.T, v any) map[string]any {
 func clients(t *testing.T, env *testenv.Env) []contractClient {
 	t.Helper()
 	url := env.HTTPServer(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	session, err := sdk.NewClient(&sdk.Implementation{Name: "go-sdk-test", Version: "1"}, nil).Connect(ctx, &sdk.StreamableClientTransport{
-		Endpoint:             url,
-		HTTPClient:           &http.Client{Transport: headerTransport{"API-Key", fakeoncehub.TestKey}},
-		DisableStandaloneSSE: true,
-	}, nil)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = session.Close() })
+	session := goSDKSession(t, url)
 	return []contractClient{
-		mcpGoClient("mcp-go in-process", env.InProcess(t), testenv.KeyCtx()),
-		mcpGoClient("mcp-go stdio", env.Stdio(t, []string{"ONCEHUB_API_KEY=" + fakeoncehub.TestKey}), context.Background()),
-		mcpGoClient("mcp-go http", env.HTTP(t, url, map[string]string{"API-Key": fakeoncehub.TestKey}), context.Background()),
+		mcpGoClient(testenv.KeyCtx(), "mcp-go in-process", env.InProcess(t)),
+		mcpGoClient(context.Background(), "mcp-go stdio", env.Stdio(t, []string{"ONCEHUB_API_KEY=" + fakeoncehub.TestKey})),
+		mcpGoClient(context.Background(), "mcp-go http", env.HTTP(t, url, map[string]string{"API-Key": fakeoncehub.TestKey})),
 		goSDKClient("go-sdk http", session),
 	}
 }
@@ -211,9 +202,13 @@ func compile(t *testing.T, name string, s any) *validator.Schema {
 }
 
 func TestToolsListIsStrictJSONSchema(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	for _, c := range clients(t, env) {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+
 			list := c.tools(t)
 			require.Len(t, list, len(env.App.Tools))
 			for name, tl := range list {
@@ -355,10 +350,15 @@ func badValues(p map[string]any) []badValue {
 }
 
 func TestEveryToolRefusesBadArgumentsFromItsSchema(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
-	total := 0
+	// Checked once every subtest has finished.
+	t.Cleanup(func() { assert.Empty(t, env.Fake.Requests(), "no refused call reached OnceHub") })
 	for _, c := range clients(t, env) {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+
 			list := c.tools(t)
 			names := slices.Sorted(func(yield func(string) bool) {
 				for n := range list {
@@ -367,13 +367,14 @@ func TestEveryToolRefusesBadArgumentsFromItsSchema(t *testing.T) {
 					}
 				}
 			})
+			refused := 0
 			for _, name := range names {
 				schema := list[name]["inputSchema"].(map[string]any)
 				cases := badCases(schema)
 				require.NotEmpty(t, cases, name)
 				for _, bc := range cases {
 					res := c.call(t, name, bc.args)
-					total++
+					refused++
 					if !assert.True(t, res.isError, "%s %s (%s): accepted", name, mustJSON(bc.args), bc.why) {
 						continue
 					}
@@ -381,15 +382,16 @@ func TestEveryToolRefusesBadArgumentsFromItsSchema(t *testing.T) {
 					assert.Contains(t, res.text, "Nothing was sent to OnceHub", "%s %s", name, bc.why)
 				}
 			}
+			t.Logf("%d refused calls", refused)
 		})
 	}
-	assert.Empty(t, env.Fake.Requests(), "no refused call reached OnceHub")
-	t.Logf("%d refused calls over 4 clients", total)
 }
 
 // Issue #16's loose inputs, refused locally: huge free text, long emails,
 // explicit zero counts, a start in year 9999.
 func TestLooseInputsAreRefusedLocally(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	big := strings.Repeat("x", 900<<10)
@@ -559,8 +561,12 @@ func everyToolCall(t *testing.T, env *testenv.Env, c contractClient) []struct {
 }
 
 func TestEveryToolsResultMatchesItsOutputSchema(t *testing.T) {
+	t.Parallel()
+
 	for _, kind := range []string{"mcp-go in-process", "go-sdk http"} {
 		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+
 			// The binary and the HTTP server run on the real clock: so does the fake.
 			env := testenv.New(t, func(s testenv.Setup) {
 				s.Fake.Now = time.Now

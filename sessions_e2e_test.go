@@ -354,7 +354,6 @@ var clientKinds = map[string]func(*testing.T, string, string, *http.Client, *con
 // answering action, and checks what reached OnceHub.
 func checkConfirmation(t *testing.T, env *testenv.Env, c mcpClient, who *confirmer, id string) {
 	t.Helper()
-	env.Fake.ResetRequests()
 	isErr, text, err := c.call("cancel_booking", map[string]any{"booking_id": id, "reason": "Conflict"}, "")
 	require.NoError(t, err)
 	assert.Equal(t, int32(1), who.asked.Load(), "asked once")
@@ -373,6 +372,8 @@ func checkConfirmation(t *testing.T, env *testenv.Env, c mcpClient, who *confirm
 }
 
 func TestHTTPConfirmationWithRealClientsOnBothProtocols(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	_, base, _ := startHTTPBinary(t, sessionEnv(env))
 	ids := upcomingBookings(t, env)
@@ -380,13 +381,16 @@ func TestHTTPConfirmationWithRealClientsOnBothProtocols(t *testing.T) {
 	for _, kind := range []string{"mcp-go", "go-sdk"} {
 		for _, proto := range []string{testenv.Protocol2025, testenv.ProtocolLatest} {
 			for _, action := range []string{"accept", "decline", "cancel"} {
+				id := ids[n]
 				t.Run(kind+"/"+proto+"/"+action, func(t *testing.T) {
+					t.Parallel()
+
 					who := &confirmer{action: action}
 					c := clientKinds[kind](t, base, proto, &http.Client{Transport: &steer{key: fakeoncehub.TestKey}}, who, nil)
 					if proto == testenv.Protocol2025 {
 						assert.NotEmpty(t, c.sessionID(), "a 2025-11-25 client gets a session")
 					}
-					checkConfirmation(t, env, c, who, ids[n])
+					checkConfirmation(t, env, c, who, id)
 				})
 				n++
 			}
@@ -398,6 +402,8 @@ func TestHTTPConfirmationWithRealClientsOnBothProtocols(t *testing.T) {
 // runs on replica 1, the answer is sent to replica 2, and the confirmation
 // still holds.
 func TestHTTPConfirmationAcrossTwoReplicas(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	redisURL := testdeps.Redis(t)
 	shared := sessionEnv(env, "ONCEHUB_REDIS_URL="+redisURL)
@@ -405,15 +411,27 @@ func TestHTTPConfirmationAcrossTwoReplicas(t *testing.T) {
 	_, r2, logs2 := startHTTPBinary(t, shared)
 	lb := testdeps.StartNginx(t, strings.TrimPrefix(r1, "http://"), strings.TrimPrefix(r2, "http://"))
 	ids := upcomingBookings(t, env)
+	// 2025-11-25: replica 2 passed each answer on through Redis, and replica 1
+	// handed it to the waiting call (the clients may drop the answer's 202
+	// once the call's result is in, so the replicas' logs tell). Checked once
+	// every subtest has finished.
+	t.Cleanup(func() {
+		assert.Equal(t, 6, strings.Count(logs2.String(), "answer passed on to the other replicas"))
+		assert.Equal(t, 6, strings.Count(logs1.String(), "answer from another replica delivered to the call waiting for it"))
+		assert.NotContains(t, logs1.String()+logs2.String(), fakeoncehub.TestKey)
+	})
 	n := 0
 	for _, kind := range []string{"mcp-go", "go-sdk"} {
 		for _, proto := range []string{testenv.Protocol2025, testenv.ProtocolLatest} {
 			for _, action := range []string{"accept", "decline", "cancel"} {
+				id := ids[n]
 				t.Run(kind+"/"+proto+"/"+action, func(t *testing.T) {
+					t.Parallel()
+
 					who := &confirmer{action: action}
 					st := &steer{key: fakeoncehub.TestKey, split: true}
 					c := clientKinds[kind](t, lb.URL, proto, &http.Client{Transport: st}, who, nil)
-					checkConfirmation(t, env, c, who, ids[n])
+					checkConfirmation(t, env, c, who, id)
 					answer := "answer" // 2025-11-25: the answer to the question on the call's stream
 					if proto == testenv.ProtocolLatest {
 						answer = "tools/call retry" // 2026-07-28: the call again, with the answer
@@ -428,22 +446,20 @@ func TestHTTPConfirmationAcrossTwoReplicas(t *testing.T) {
 			}
 		}
 	}
-	// 2025-11-25: replica 2 passed each answer on through Redis, and replica 1
-	// handed it to the waiting call (the clients may drop the answer's 202
-	// once the call's result is in, so the replicas' logs tell).
-	assert.Equal(t, 6, strings.Count(logs2.String(), "answer passed on to the other replicas"))
-	assert.Equal(t, 6, strings.Count(logs1.String(), "answer from another replica delivered to the call waiting for it"))
-	assert.NotContains(t, logs1.String()+logs2.String(), fakeoncehub.TestKey)
 }
 
 // A question that is never answered ends the call: not confirmed, nothing sent.
 func TestHTTPUnansweredConfirmationSendsNothing(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	_, base, _ := startHTTPBinary(t, sessionEnv(env, "ONCEHUB_CONFIRM_TIMEOUT=1s"))
-	id := upcomingBookings(t, env)[0]
-	for _, kind := range []string{"mcp-go", "go-sdk"} {
+	ids := upcomingBookings(t, env)
+	for i, kind := range []string{"mcp-go", "go-sdk"} {
+		id := ids[i]
 		t.Run(kind, func(t *testing.T) {
-			env.Fake.ResetRequests()
+			t.Parallel()
+
 			who := &confirmer{} // never answers
 			c := clientKinds[kind](t, base, testenv.Protocol2025, &http.Client{Transport: &steer{key: fakeoncehub.TestKey}}, who, nil)
 			isErr, text, err := c.call("cancel_booking", map[string]any{"booking_id": id}, "")
@@ -458,6 +474,8 @@ func TestHTTPUnansweredConfirmationSendsNothing(t *testing.T) {
 
 // A session ID is bound to the credential that started it.
 func TestHTTPSessionReplayedWithAnotherTenantsKeyIsRefused(t *testing.T) {
+	t.Parallel()
+
 	const keyB = "second-key-9876543210"
 	env := testenv.New(t, func(s testenv.Setup) {
 		s.Fake.Keys = map[string]string{fakeoncehub.TestKey: fakeoncehub.TestAccount, keyB: "other@example.com"}
@@ -471,6 +489,7 @@ func TestHTTPSessionReplayedWithAnotherTenantsKeyIsRefused(t *testing.T) {
 	env.Fake.ResetRequests()
 
 	// Tenant B's client, with B's own key, presents A's session ID.
+	// Sequential: what reached OnceHub and A's session are checked after.
 	for kind, connect := range clientKinds {
 		t.Run(kind, func(t *testing.T) {
 			swap := &swapSession{next: &steer{key: keyB}, id: stolen}
@@ -515,12 +534,15 @@ func (s *swapSession) RoundTrip(r *http.Request) (*http.Response, error) {
 // Progress notifications arrive during a list_bookings that walks three
 // pages, on a session (2025-11-25) and statelessly (2026-07-28).
 func TestHTTPProgressDuringAMultiPageList(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	_, base, _ := startHTTPBinary(t, sessionEnv(env))
 	for _, tc := range []struct{ kind, proto string }{
 		{"mcp-go", testenv.Protocol2025}, {"mcp-go", testenv.ProtocolLatest},
 		{"go-sdk", testenv.Protocol2025}, {"go-sdk", testenv.ProtocolLatest},
 	} {
+		// Sequential: each subtest counts the fake's requests.
 		t.Run(tc.kind+"/"+tc.proto, func(t *testing.T) {
 			var mu sync.Mutex
 			var progress []float64
@@ -562,10 +584,14 @@ func toFloat(v any) float64 {
 // A session unused for the idle timeout is forgotten: the client is told to
 // initialize again.
 func TestHTTPIdleSessionExpires(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	_, base, _ := startHTTPBinary(t, sessionEnv(env, "ONCEHUB_SESSION_IDLE_TIMEOUT=2s"))
 	for _, kind := range []string{"mcp-go", "go-sdk"} {
 		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+
 			c := clientKinds[kind](t, base, testenv.Protocol2025, &http.Client{Transport: &steer{key: fakeoncehub.TestKey}}, nil, nil)
 			_, _, err := c.call("get_current_time", nil, "")
 			require.NoError(t, err, "in use")
@@ -584,6 +610,8 @@ func TestHTTPIdleSessionExpires(t *testing.T) {
 // With Redis, a call's stream that breaks is resumed with Last-Event-ID on
 // the other replica, and the result arrives.
 func TestHTTPStreamResumesOnTheOtherReplica(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	shared := sessionEnv(env, "ONCEHUB_REDIS_URL="+testdeps.Redis(t))
 	_, r1, _ := startHTTPBinary(t, shared)
@@ -591,6 +619,8 @@ func TestHTTPStreamResumesOnTheOtherReplica(t *testing.T) {
 	lb := testdeps.StartNginx(t, strings.TrimPrefix(r1, "http://"), strings.TrimPrefix(r2, "http://"))
 	for _, kind := range []string{"mcp-go", "go-sdk"} {
 		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+
 			var mu sync.Mutex
 			var progress []float64
 			note := func(method string, p map[string]any) {
@@ -623,13 +653,16 @@ func TestHTTPStreamResumesOnTheOtherReplica(t *testing.T) {
 // 2025-11-25 with elicitation declared, over HTTP. It is asked; declining
 // keeps the booking, accepting cancels it.
 func TestTypeScriptSDKClientIsAskedToConfirm(t *testing.T) {
+	t.Parallel()
+
 	dir, node := testdeps.JSModules(t)
 	env := testenv.New(t)
 	_, base, logs := startHTTPBinary(t, sessionEnv(env))
 	ids := upcomingBookings(t, env)
 	for i, answer := range []string{"decline", "cancel", "accept"} {
 		t.Run(answer, func(t *testing.T) {
-			env.Fake.ResetRequests()
+			t.Parallel()
+
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
 			cmd := exec.CommandContext(ctx, node, filepath.Join(dir, "confirm.mjs"))
@@ -669,12 +702,17 @@ func TestTypeScriptSDKClientIsAskedToConfirm(t *testing.T) {
 // Over stdio (the built binary), on both protocol versions: asked every time;
 // declining keeps the booking, accepting cancels it.
 func TestStdioConfirmationOnBothProtocols(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	ids := upcomingBookings(t, env)
 	n := 0
 	for _, proto := range []string{testenv.Protocol2025, testenv.ProtocolLatest} {
 		for _, action := range []string{"decline", "accept"} {
+			id := ids[n]
 			t.Run(proto+"/"+action, func(t *testing.T) {
+				t.Parallel()
+
 				who := &confirmer{action: action}
 				c := env.StdioWith(t, []string{"ONCEHUB_API_KEY=" + fakeoncehub.TestKey}, []client.ClientOption{
 					client.WithProtocolVersion(proto),
@@ -696,7 +734,7 @@ func TestStdioConfirmationOnBothProtocols(t *testing.T) {
 					}
 					return res.IsError, testenv.Text(res), nil
 				}}
-				checkConfirmation(t, env, mc, who, ids[n])
+				checkConfirmation(t, env, mc, who, id)
 			})
 			n++
 		}

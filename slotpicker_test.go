@@ -341,6 +341,8 @@ func schedulePosts(env *testenv.Env) int {
 // AppBridge, and books through it: the booking is made by the server, in
 // the fake OnceHub.
 func TestSlotPickerInBrowser(t *testing.T) {
+	t.Parallel()
+
 	chromium := testdeps.Chromium(t)
 	jsDir, _ := testdeps.JSModules(t)
 
@@ -350,6 +352,8 @@ func TestSlotPickerInBrowser(t *testing.T) {
 		Extensions: map[string]any{tools.UIExtension: map[string]any{"mimeTypes": []string{tools.UIMIMEType}}},
 	})})
 	ctx := context.Background()
+	// Sequential subtests: they share one browser and one stdio server, and
+	// book times on one calendar that the next subtest searches again.
 
 	// What a host learns from tools/list, and the view it reads.
 	list, err := c.ListTools(ctx, mcp.ListToolsRequest{})
@@ -687,6 +691,8 @@ func TestSlotPickerInBrowser(t *testing.T) {
 // The README shows the screenshots the browser test takes
 // (go test -run TestSlotPickerInBrowser -update-screenshots rewrites them).
 func TestSlotPickerScreenshotsAreInTheReadme(t *testing.T) {
+	t.Parallel()
+
 	readme, err := os.ReadFile("README.md")
 	require.NoError(t, err)
 	for _, path := range slotPickerShots {
@@ -703,6 +709,8 @@ func TestSlotPickerScreenshotsAreInTheReadme(t *testing.T) {
 // the extension (over stdio, where the session remembers it) gets the view;
 // not declaring it gets no UI metadata.
 func TestSlotPickerWithTheOfficialGoSDKClient(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t, func(s testenv.Setup) { s.Fake.Now = time.Now })
 	connect := func(t *testing.T, caps *sdk.ClientCapabilities) *sdk.ClientSession {
 		t.Helper()

@@ -2,7 +2,6 @@ package main_test
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -39,6 +38,8 @@ func textCalls(calendar string) []struct {
 // sends over stdio (mcp-go's client), and the text the official go-sdk
 // client receives over streamable HTTP, say what their structuredContent says.
 func TestTextReadsBackOverStdioAndTheOfficialSDK(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	ctx := testenv.KeyCtx()
 	stdio := env.Stdio(t, []string{"ONCEHUB_API_KEY=" + fakeoncehub.TestKey})
@@ -46,6 +47,8 @@ func TestTextReadsBackOverStdioAndTheOfficialSDK(t *testing.T) {
 	calendar := cals[0]["id"].(string)
 
 	t.Run("stdio", func(t *testing.T) {
+		t.Parallel()
+
 		for _, c := range textCalls(calendar) {
 			res := testenv.Call(t, ctx, stdio, c.tool, c.args)
 			require.False(t, res.IsError, testenv.Text(res))
@@ -54,17 +57,11 @@ func TestTextReadsBackOverStdioAndTheOfficialSDK(t *testing.T) {
 	})
 
 	t.Run("go-sdk over HTTP", func(t *testing.T) {
-		url := env.HTTPServer(t)
+		t.Parallel()
+
+		session := goSDKSession(t, env.HTTPServer(t))
 		cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		cl := sdk.NewClient(&sdk.Implementation{Name: "go-sdk-text", Version: "1"}, nil)
-		session, err := cl.Connect(cctx, &sdk.StreamableClientTransport{
-			Endpoint:             url,
-			HTTPClient:           &http.Client{Transport: headerTransport{"API-Key", fakeoncehub.TestKey}},
-			DisableStandaloneSSE: true,
-		}, nil)
-		require.NoError(t, err)
-		defer session.Close()
 		for _, c := range textCalls(calendar) {
 			res, err := session.CallTool(cctx, &sdk.CallToolParams{Name: c.tool, Arguments: c.args})
 			require.NoError(t, err)

@@ -9,6 +9,8 @@ import (
 )
 
 func TestTestAPIKey(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/test", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")
@@ -27,6 +29,8 @@ func TestTestAPIKey(t *testing.T) {
 }
 
 func TestAccountEmail(t *testing.T) {
+	t.Parallel()
+
 	for msg, want := range map[string]string{
 		"The API key is valid for account: admin@example.com":   "admin@example.com",
 		"The API key is valid for account:  ana@example.com \n": "ana@example.com",

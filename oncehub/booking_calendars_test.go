@@ -26,6 +26,8 @@ func testCalendar(t *testing.T, b BookingCalendar) {
 }
 
 func TestBookingCalendarsList(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/booking-calendars", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")
@@ -49,6 +51,8 @@ func TestBookingCalendarsList(t *testing.T) {
 }
 
 func TestBookingCalendarsGet(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/booking-calendars/BKC-1", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")
@@ -62,6 +66,8 @@ func TestBookingCalendarsGet(t *testing.T) {
 }
 
 func TestBookingCalendarsListTimeSlots(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	var query url.Values
 	mux.HandleFunc("/booking-calendars/BKC-1/time-slots", func(w http.ResponseWriter, r *http.Request) {
@@ -90,6 +96,8 @@ func TestBookingCalendarsListTimeSlots(t *testing.T) {
 }
 
 func TestTimeSlotOptionsValidate(t *testing.T) {
+	t.Parallel()
+
 	start := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	assert.NoError(t, TimeSlotOptions{StartTime: start, EndTime: start.Add(MaxSlotWindow)}.Validate())
 	assert.NoError(t, TimeSlotOptions{EndTime: start}.Validate(), "a zero start is OnceHub's now")
@@ -102,6 +110,8 @@ func TestTimeSlotOptionsValidate(t *testing.T) {
 }
 
 func TestBookingCalendarsSchedule(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/booking-calendars/BKC-1/schedule", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "POST")
@@ -123,6 +133,8 @@ func TestBookingCalendarsSchedule(t *testing.T) {
 }
 
 func TestScheduleIsNotRetriedButTheSameFailureOnAReadIs(t *testing.T) {
+	t.Parallel()
+
 	var calls atomic.Int32
 	c := testClient(t, func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
@@ -142,6 +154,8 @@ func TestScheduleIsNotRetriedButTheSameFailureOnAReadIs(t *testing.T) {
 }
 
 func TestScheduleRequestRefusedInOnceHubTerms(t *testing.T) {
+	t.Parallel()
+
 	ok := ScheduleRequest{StartTime: time.Now(), GuestTimeZone: "UTC", BookingForm: BookingForm{Name: "A B", Email: "a@example.com"}}
 	with := func(f func(*ScheduleRequest)) ScheduleRequest { r := ok; f(&r); return r }
 	cases := []struct {
@@ -176,6 +190,8 @@ func TestScheduleRequestRefusedInOnceHubTerms(t *testing.T) {
 }
 
 func TestBookingCalendarsCreateOneTimeLink(t *testing.T) {
+	t.Parallel()
+
 	for _, tc := range []struct {
 		name string
 		req  *OneTimeLinkRequest
@@ -187,6 +203,8 @@ func TestBookingCalendarsCreateOneTimeLink(t *testing.T) {
 		{"nothing set, nothing sent", nil, `{}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+
 			c, mux, ctx := setup(t)
 			mux.HandleFunc("/booking-calendars/BKC-1/one-time-links", func(w http.ResponseWriter, r *http.Request) {
 				testMethod(t, r, "POST")

@@ -12,6 +12,8 @@ import (
 const bookingPageJSON = `{"object":"booking_page","id":"BP-1","name":"Ana's page","label":"ana","url":"https://go.oncehub.com/ana","active":true,"timezone":"Europe/Madrid"}`
 
 func TestBookingPagesList(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/booking-pages", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")
@@ -34,6 +36,8 @@ func TestBookingPagesList(t *testing.T) {
 }
 
 func TestBookingPagesGet(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/booking-pages/BP-1", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")

@@ -34,6 +34,8 @@ func testBooking(t *testing.T, b Booking) {
 }
 
 func TestBookingsList(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/bookings", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")
@@ -63,6 +65,8 @@ func TestBookingsList(t *testing.T) {
 }
 
 func TestBookingsListDefaultsAndCursorsWithoutLinkHeader(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/bookings", func(w http.ResponseWriter, r *http.Request) {
 		testQuery(t, r, nil)
@@ -77,6 +81,8 @@ func TestBookingsListDefaultsAndCursorsWithoutLinkHeader(t *testing.T) {
 }
 
 func TestBookingsListEmptyIsNotNil(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/bookings", func(w http.ResponseWriter, r *http.Request) {
 		reply(w, 200, `{"object":"list","has_more":false,"data":null}`)
@@ -89,6 +95,8 @@ func TestBookingsListEmptyIsNotNil(t *testing.T) {
 }
 
 func TestBookingsGet(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/bookings/BKNG-1", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")
@@ -103,6 +111,8 @@ func TestBookingsGet(t *testing.T) {
 }
 
 func TestBookingsWrites(t *testing.T) {
+	t.Parallel()
+
 	no := false
 	cases := []struct {
 		name, path, body string
@@ -131,6 +141,8 @@ func TestBookingsWrites(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+
 			c, mux, _ := setup(t)
 			mux.HandleFunc(tc.path, func(w http.ResponseWriter, r *http.Request) {
 				testMethod(t, r, "POST")
@@ -147,6 +159,8 @@ func TestBookingsWrites(t *testing.T) {
 }
 
 func TestBookingOptionsRefusedInOnceHubTerms(t *testing.T) {
+	t.Parallel()
+
 	cases := []struct {
 		name, param, msg string
 		err              error

@@ -2,7 +2,9 @@ package oncehub
 
 import (
 	"net/mail"
+	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/oncehub-mcp/oncehub-mcp/internal/clip"
@@ -23,27 +25,12 @@ const (
 	PrefixAddress         = "ADD"
 )
 
-// isID reports whether id has the shape of a OnceHub ID: 2 to 6 capital
-// letters, a dash, then 1 to 64 ASCII letters and digits. (Written out rather
-// than as a regexp: compiling `[A-Za-z0-9]{1,64}` at start-up cost more than
-// every other package-level value of this package together.)
-func isID(id string) bool {
-	prefix, rest, ok := strings.Cut(id, "-")
-	if !ok || len(prefix) < 2 || len(prefix) > 6 || len(rest) < 1 || len(rest) > 64 {
-		return false
-	}
-	for i := 0; i < len(prefix); i++ {
-		if c := prefix[i]; c < 'A' || c > 'Z' {
-			return false
-		}
-	}
-	for i := 0; i < len(rest); i++ {
-		if c := rest[i]; !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z') {
-			return false
-		}
-	}
-	return true
-}
+// idRE is the shape of a OnceHub ID: 2 to 6 capital letters, a dash, then 1
+// to 64 ASCII letters and digits.
+var idRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z]{2,6}-[A-Za-z0-9]{1,64}$`) })
+
+// isID reports whether id has the shape of a OnceHub ID.
+func isID(id string) bool { return idRE().MatchString(id) }
 
 // CheckID reports whether id is a OnceHub ID (safe to put in a URL path)
 // starting with prefix ("BKNG", …; "" for any, "USR|TM" for either). The
@@ -86,22 +73,12 @@ func examplePrefix(prefix string) string {
 	return p
 }
 
-// isE164 reports whether v is a phone number in E.164 form: +, a country
-// code not starting with 0, and 8 to 15 digits in all.
-func isE164(v string) bool {
-	if len(v) < 1+8 || len(v) > 1+15 || v[0] != '+' || v[1] == '0' {
-		return false
-	}
-	for i := 1; i < len(v); i++ {
-		if v[i] < '0' || v[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
+// e164RE is a phone number in E.164 form: +, a country code not starting
+// with 0, and 8 to 15 digits in all.
+var e164RE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\+[1-9][0-9]{7,14}$`) })
 
 func checkPhone(param, v string) error {
-	if !isE164(v) {
+	if !e164RE().MatchString(v) {
 		return paramErr(param, "%q is not an E.164 phone number; write + then the country code and number, digits only, e.g. +12025550195", clip.Value(v))
 	}
 	return nil

@@ -109,7 +109,7 @@ type Client struct {
 	keys      *KeyMemory
 	cache     *Cache
 
-	common service // one allocation for every service below
+	common service // shared by every service below
 
 	// Services, one per OnceHub resource.
 	Bookings         *BookingsService

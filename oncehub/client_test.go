@@ -15,6 +15,8 @@ import (
 // Every request carries the key in API-Key, JSON Accept, and a User-Agent
 // naming this program and its version.
 func TestRequestHeaders(t *testing.T) {
+	t.Parallel()
+
 	var got http.Header
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got = r.Header.Clone()
@@ -36,6 +38,8 @@ func TestRequestHeaders(t *testing.T) {
 // visible ASCII) fails before anything leaves, and neither the error nor an
 // attempt reported for logs and metrics quotes it.
 func TestUnsendableKeyIsNeverQuoted(t *testing.T) {
+	t.Parallel()
+
 	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) { okJSON(w) })
 	var errs []string
 	c := newTestClient(t, up.URL, func(cfg *Config) {
@@ -58,6 +62,8 @@ func TestUnsendableKeyIsNeverQuoted(t *testing.T) {
 }
 
 func TestWithoutAKeyNothingIsSent(t *testing.T) {
+	t.Parallel()
+
 	c, mux, _ := setup(t)
 	refuseAll(t, mux)
 	_, resp, err := c.TestAPIKey(context.Background())
@@ -69,6 +75,8 @@ func TestWithoutAKeyNothingIsSent(t *testing.T) {
 // Every method that takes an ID checks it before anything is sent, and
 // names OnceHub's path parameter, "id".
 func TestMethodsRefuseBadIDsBeforeSending(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	refuseAll(t, mux)
 	calls := map[string]func(id string) error{
@@ -121,6 +129,8 @@ func TestMethodsRefuseBadIDsBeforeSending(t *testing.T) {
 }
 
 func TestAPIErrorsAreDecodedWithTheirResponse(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/bookings/BKNG-1/cancel", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "7")
@@ -139,6 +149,8 @@ func TestAPIErrorsAreDecodedWithTheirResponse(t *testing.T) {
 }
 
 func TestNewRefusesPlainHTTPWithoutNamingEnvironmentVariables(t *testing.T) {
+	t.Parallel()
+
 	for raw, want := range map[string]string{
 		"http://api.oncehub.com/v2": "must use https",
 		"ftp://api.oncehub.com":     "must be an https URL",
@@ -156,6 +168,8 @@ func TestNewRefusesPlainHTTPWithoutNamingEnvironmentVariables(t *testing.T) {
 }
 
 func TestParseRate(t *testing.T) {
+	t.Parallel()
+
 	h := http.Header{}
 	assert.Equal(t, Rate{}, parseRate(h))
 	h.Set("RateLimit-Limit", "5")

@@ -25,6 +25,8 @@ func testContact(t *testing.T, c Contact) {
 }
 
 func TestContactsList(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/contacts", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")
@@ -45,6 +47,8 @@ func TestContactsList(t *testing.T) {
 }
 
 func TestContactsGet(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/contacts/CTC-1", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")
@@ -57,6 +61,8 @@ func TestContactsGet(t *testing.T) {
 }
 
 func TestContactsCreate(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/contacts", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "POST")
@@ -73,6 +79,8 @@ func TestContactsCreate(t *testing.T) {
 }
 
 func TestContactsUpdate(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/contacts/CTC-1", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "PATCH")
@@ -86,6 +94,8 @@ func TestContactsUpdate(t *testing.T) {
 }
 
 func TestContactsDelete(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/contacts/CTC-1", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "DELETE")
@@ -99,6 +109,8 @@ func TestContactsDelete(t *testing.T) {
 }
 
 func TestContactRequestsRefusedInOnceHubTerms(t *testing.T) {
+	t.Parallel()
+
 	name := ptr("A")
 	named := func(f ContactFields) CreateContactRequest {
 		f.FirstName, f.LastName = name, name
@@ -129,6 +141,8 @@ func TestContactRequestsRefusedInOnceHubTerms(t *testing.T) {
 }
 
 func TestCheckEmailAndPhone(t *testing.T) {
+	t.Parallel()
+
 	for _, ok := range []string{"carrie@example.com", "a.b+tag@sub.example.co.uk"} {
 		assert.NoError(t, checkEmail("email", ok), ok)
 	}
@@ -144,6 +158,8 @@ func TestCheckEmailAndPhone(t *testing.T) {
 }
 
 func TestContactStatusesIsACopy(t *testing.T) {
+	t.Parallel()
+
 	s := ContactStatuses()
 	s[0] = "x"
 	assert.Equal(t, "Qualified", ContactStatuses()[0])

@@ -10,6 +10,8 @@ import (
 )
 
 func TestEventTypesList(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/event-types", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")
@@ -28,6 +30,8 @@ func TestEventTypesList(t *testing.T) {
 }
 
 func TestEventTypesGet(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/event-types/ET-1", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")

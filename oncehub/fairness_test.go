@@ -18,6 +18,8 @@ import (
 // A key with any byte outside visible ASCII is refused before a request:
 // no OnceHub key has one, and net/http would forward most of them.
 func TestKeysThatAreNotVisibleASCIIAreRefusedLocally(t *testing.T) {
+	t.Parallel()
+
 	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) { okJSON(w) })
 	c := newTestClient(t, up.URL)
 	for name, key := range map[string]string{
@@ -30,6 +32,7 @@ func TestKeysThatAreNotVisibleASCIIAreRefusedLocally(t *testing.T) {
 		"UTF-8":      "sk-live-sécret",
 		"zero-width": "sk-live\u200bsecret",
 	} {
+		// Sequential: the upstream is checked untouched after them.
 		t.Run(name, func(t *testing.T) {
 			_, resp, err := c.TestAPIKey(WithAPIKey(context.Background(), key))
 			require.ErrorIs(t, err, ErrMalformedAPIKey)
@@ -46,8 +49,12 @@ func TestKeysThatAreNotVisibleASCIIAreRefusedLocally(t *testing.T) {
 // A 2xx answer whose body is empty or null is not a success: a write's
 // caller must learn that the change may or may not have been made.
 func TestNullOrEmptySuccessBodyIsAnErrorThatMaySentTheWrite(t *testing.T) {
+	t.Parallel()
+
 	for _, body := range []string{"", "null", "  null\n", "\n"} {
 		t.Run(fmt.Sprintf("%q", body), func(t *testing.T) {
+			t.Parallel()
+
 			up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "application/json")
 				w.WriteHeader(http.StatusCreated)
@@ -69,6 +76,8 @@ func TestNullOrEmptySuccessBodyIsAnErrorThatMaySentTheWrite(t *testing.T) {
 }
 
 func TestRetryAfterParsesSafely(t *testing.T) {
+	t.Parallel()
+
 	for in, want := range map[string]time.Duration{
 		"5":                              5 * time.Second,
 		" 7 ":                            7 * time.Second,
@@ -91,6 +100,8 @@ func TestRetryAfterParsesSafely(t *testing.T) {
 // A 30-digit Retry-After on a 429 is not ignored: the account is held back
 // for the longest pause, and the call says so instead of retrying.
 func TestHugeRetryAfterHoldsTheAccountBack(t *testing.T) {
+	t.Parallel()
+
 	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "123456789012345678901234567890")
 		apiErr(w, http.StatusTooManyRequests, ErrTypeRateLimit)
@@ -110,6 +121,8 @@ func TestHugeRetryAfterHoldsTheAccountBack(t *testing.T) {
 // A key OnceHub rejected is refused without a request while it is
 // remembered; other keys are not affected, and a 2xx makes a key accepted.
 func TestRejectedKeysAreRememberedAndCostNoRequest(t *testing.T) {
+	t.Parallel()
+
 	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("API-Key") == "bad-key-0000" {
 			apiErr(w, http.StatusUnauthorized, ErrTypeAuthentication)
@@ -145,6 +158,8 @@ func TestRejectedKeysAreRememberedAndCostNoRequest(t *testing.T) {
 }
 
 func TestRejectedKeysAreForgottenAfterAWhile(t *testing.T) {
+	t.Parallel()
+
 	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		apiErr(w, http.StatusUnauthorized, ErrTypeAuthentication)
 	})
@@ -161,6 +176,8 @@ func TestRejectedKeysAreForgottenAfterAWhile(t *testing.T) {
 // The calls waiting for their turn under the per-account limit tell the
 // context's hook, and the longest wait is bounded by MaxRateWait.
 func TestRateWaitsAreBoundedAndToldToTheHook(t *testing.T) {
+	t.Parallel()
+
 	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) { okJSON(w) })
 	c := newTestClient(t, up.URL, func(cfg *Config) {
 		cfg.Limiter = NewLocalLimiter(20, 1)
@@ -193,6 +210,8 @@ func (h *countingHook) RateWaitDone(context.Context) error { h.dones.Add(1); ret
 // Four tenants ask for far more turns than a shared budget has: while they
 // all wait, the turns go round-robin, so each gets the same share.
 func TestFairBudgetSharesTurnsEquallyBetweenWaitingTenants(t *testing.T) {
+	t.Parallel()
+
 	b := NewFairBudget(FairBudgetOptions{Name: "test budget", Source: NewLocalLimiter(400, 1), Account: "budget", RPS: 400, Burst: 1})
 	const tenants, perTenant = 4, 60
 	var mu sync.Mutex
@@ -231,6 +250,8 @@ func TestFairBudgetSharesTurnsEquallyBetweenWaitingTenants(t *testing.T) {
 // A tenant alone may use the whole budget; a second one that arrives gets
 // every other turn at once, not after the first has finished.
 func TestFairBudgetNewcomerIsNotStuckBehindABacklog(t *testing.T) {
+	t.Parallel()
+
 	b := NewFairBudget(FairBudgetOptions{Name: "test budget", Source: NewLocalLimiter(100, 1), Account: "budget", RPS: 100, Burst: 1})
 	var wg sync.WaitGroup
 	var served atomic.Int64
@@ -256,6 +277,8 @@ func TestFairBudgetNewcomerIsNotStuckBehindABacklog(t *testing.T) {
 // A turn that cannot come before the call's deadline fails at once with an
 // error naming the shared budget; nothing is sent.
 func TestFairBudgetRefusesAWaitLongerThanTheDeadline(t *testing.T) {
+	t.Parallel()
+
 	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) { okJSON(w) })
 	rps, burst := BudgetRate(20, time.Minute) // a turn every ~3.5 s after a burst of 2
 	b := NewIPBudget(20, time.Minute, NewLocalLimiter(rps, burst))
@@ -274,6 +297,8 @@ func TestFairBudgetRefusesAWaitLongerThanTheDeadline(t *testing.T) {
 
 // BudgetRate never lets more than limit requests fall in any window.
 func TestBudgetRateStaysWithinTheLimitInAnyWindow(t *testing.T) {
+	t.Parallel()
+
 	for _, limit := range []int{2, 3, 9, 10, 200, 1000} {
 		rps, burst := BudgetRate(limit, 5*time.Minute)
 		worst := float64(burst) + rps*(5*time.Minute).Seconds()
@@ -286,6 +311,8 @@ func TestBudgetRateStaysWithinTheLimitInAnyWindow(t *testing.T) {
 // another key, bookings and slots always go to OnceHub; a write through the
 // client drops what its key read.
 func TestCacheKeepsReferenceReadsPerKeyUntilAWrite(t *testing.T) {
+	t.Parallel()
+
 	var mu sync.Mutex
 	seen := map[string]int{}
 	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) {
@@ -344,6 +371,8 @@ func TestCacheKeepsReferenceReadsPerKeyUntilAWrite(t *testing.T) {
 
 // Concurrent identical reads share one request; failures are not kept.
 func TestCacheSharesConcurrentReadsAndKeepsNoErrors(t *testing.T) {
+	t.Parallel()
+
 	release := make(chan struct{})
 	var fail atomic.Bool
 	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) {

@@ -15,6 +15,8 @@ import (
 // OnceHub while it misbehaves in every way it can: the write must reach it
 // exactly once, and the caller must learn that it may have taken effect.
 func TestWriteSentAtMostOnceUnderFaults(t *testing.T) {
+	t.Parallel()
+
 	faults := map[string]fakeoncehub.Fault{
 		"429 with Retry-After": fakeoncehub.RateLimited("1"),
 		"429 storm":            fakeoncehub.RateLimited(""),
@@ -29,6 +31,8 @@ func TestWriteSentAtMostOnceUnderFaults(t *testing.T) {
 	}
 	for name, f := range faults {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+
 			fake := fakeoncehub.New(fakeoncehub.Options{})
 			srv := httptest.NewServer(fake)
 			defer srv.Close()

@@ -10,6 +10,8 @@ import (
 )
 
 func TestMasterPagesList(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/master-pages", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")
@@ -25,6 +27,8 @@ func TestMasterPagesList(t *testing.T) {
 }
 
 func TestMasterPagesGet(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/master-pages/MP-1", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")
@@ -38,6 +42,8 @@ func TestMasterPagesGet(t *testing.T) {
 }
 
 func TestMasterPagesCreateOneTimeLink(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/master-pages/MP-1/one-time-links", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "POST")

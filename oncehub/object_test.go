@@ -15,6 +15,8 @@ import (
 // included, whatever their JSON looks like; a field the client models is
 // written from the struct (so a change made to it shows), never twice.
 func TestObjectKeepsUnknownFields(t *testing.T) {
+	t.Parallel()
+
 	cases := map[string]string{
 		"none":            `{"id":"TM-1","name":"Sales"}`,
 		"nested":          `{"id":"TM-1","zeta":{"a":[1,{"b":"}]"}],"c":null},"alpha":[[],{}],"name":"Sales"}`,
@@ -29,6 +31,8 @@ func TestObjectKeepsUnknownFields(t *testing.T) {
 	}
 	for name, in := range cases {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+
 			var team Team
 			require.NoError(t, json.Unmarshal([]byte(in), &team))
 			out, err := json.Marshal(team)
@@ -51,6 +55,8 @@ func TestObjectKeepsUnknownFields(t *testing.T) {
 
 // An object decoded from null (a null item in a list) encodes as before.
 func TestObjectFromNull(t *testing.T) {
+	t.Parallel()
+
 	var teams []Team
 	require.NoError(t, json.Unmarshal([]byte(`[null,{"id":"TM-1","x":1}]`), &teams))
 	out, err := json.Marshal(teams)
@@ -73,6 +79,8 @@ func countKey(t *testing.T, data []byte, key string) int {
 
 // References decode and encode the same way whether or not an ID needs escaping.
 func TestRefIDs(t *testing.T) {
+	t.Parallel()
+
 	for _, in := range []string{`"USR-1"`, `"a\"b"`, `"\u00e9"`, `"é"`, `"<x>"`, `""`, `null`} {
 		var r Ref[User]
 		require.NoError(t, json.Unmarshal([]byte(in), &r), in)
@@ -95,6 +103,8 @@ func TestRefIDs(t *testing.T) {
 // An object body is decoded without a separate validation pass, so a body
 // that is not exactly one JSON object must still be refused as such.
 func TestObjectBodyMustBeValidJSON(t *testing.T) {
+	t.Parallel()
+
 	cases := map[string]struct {
 		body string
 		ok   bool
@@ -107,6 +117,8 @@ func TestObjectBodyMustBeValidJSON(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+
 			up := newUpstream(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 				w.Header().Set("Content-Type", "application/json")
 				_, _ = io.WriteString(w, tc.body)

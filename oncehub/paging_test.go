@@ -69,6 +69,8 @@ func collect(t *testing.T, p *Pager[Booking], max int) ([]string, error) {
 }
 
 func TestPagerWalksUpToTheCapAndSaysWhereToContinue(t *testing.T) {
+	t.Parallel()
+
 	opts := &BookingListOptions{Status: BookingScheduled}
 	cases := []struct {
 		max         int
@@ -82,8 +84,14 @@ func TestPagerWalksUpToTheCapAndSaysWhereToContinue(t *testing.T) {
 		{260, []string{"limit=100&status=scheduled", "after=BKNG-100&limit=100&status=scheduled", "after=BKNG-200&limit=60&status=scheduled"}, 260, false},
 		{0, []string{"limit=100&status=scheduled", "after=BKNG-100&limit=100&status=scheduled", "after=BKNG-200&limit=100&status=scheduled"}, 260, false},
 	}
+	// Checked once every subtest has finished.
+	t.Cleanup(func() {
+		assert.Equal(t, &BookingListOptions{Status: BookingScheduled}, opts, "the caller's options are not changed")
+	})
 	for _, tc := range cases {
 		t.Run(strconv.Itoa(tc.max), func(t *testing.T) {
+			t.Parallel()
+
 			c, queries := pagedBookings(t, 260, 0)
 			p := c.Bookings.ListAll(keyCtx(), opts)
 			ids, err := collect(t, p, tc.max)
@@ -99,10 +107,11 @@ func TestPagerWalksUpToTheCapAndSaysWhereToContinue(t *testing.T) {
 			}
 		})
 	}
-	assert.Equal(t, &BookingListOptions{Status: BookingScheduled}, opts, "the caller's options are not changed")
 }
 
 func TestPagerStartsAfterTheCursorAndContinues(t *testing.T) {
+	t.Parallel()
+
 	c, queries := pagedBookings(t, 30, 0)
 	p := c.Bookings.ListAll(keyCtx(), &BookingListOptions{ListOptions: ListOptions{After: "BKNG-10", Limit: 5}, Status: BookingScheduled})
 	ids, err := collect(t, p, 3)
@@ -119,6 +128,8 @@ func TestPagerStartsAfterTheCursorAndContinues(t *testing.T) {
 }
 
 func TestPagerStoppedByTheCallerMidPage(t *testing.T) {
+	t.Parallel()
+
 	c, _ := pagedBookings(t, 30, 0)
 	p := c.Bookings.ListAll(keyCtx(), &BookingListOptions{Status: BookingScheduled})
 	n := 0
@@ -133,6 +144,8 @@ func TestPagerStoppedByTheCallerMidPage(t *testing.T) {
 }
 
 func TestPagerReportsAPartialWalk(t *testing.T) {
+	t.Parallel()
+
 	c, queries := pagedBookings(t, 260, 3)
 	p := c.Bookings.ListAll(keyCtx(), &BookingListOptions{Status: BookingScheduled})
 	ids, err := collect(t, p, 300)
@@ -153,6 +166,8 @@ func TestPagerReportsAPartialWalk(t *testing.T) {
 }
 
 func TestPagerRefusesBadOptionsOnceBeforeSending(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	refuseAll(t, mux)
 	for _, tc := range []struct {
@@ -170,6 +185,8 @@ func TestPagerRefusesBadOptionsOnceBeforeSending(t *testing.T) {
 
 // Every service's ListAll walks its own path and keeps its filters.
 func TestEveryListAllWalksItsPath(t *testing.T) {
+	t.Parallel()
+
 	cases := []struct {
 		path, query string
 		walk        func(c *Client) (n int, err error)
@@ -196,6 +213,8 @@ func TestEveryListAllWalksItsPath(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.path, func(t *testing.T) {
+			t.Parallel()
+
 			c, mux, _ := setup(t)
 			var queries []url.Values
 			mux.HandleFunc(tc.path, func(w http.ResponseWriter, r *http.Request) {
@@ -231,6 +250,8 @@ func count[T any](p *Pager[T]) (int, error) {
 }
 
 func TestParseLinkHeader(t *testing.T) {
+	t.Parallel()
+
 	got := parseLinkHeader([]string{`<https://x/v2/bookings?after=B-1>; rel="next", <https://x/v2/bookings?before=B-9>; rel=prev`, `<u>; REL="Next"`})
 	assert.Equal(t, map[string]string{"next": "https://x/v2/bookings?after=B-1", "previous": "https://x/v2/bookings?before=B-9"}, got)
 	assert.Empty(t, parseLinkHeader([]string{`<`, `>;rel=`, ``}))

@@ -47,6 +47,8 @@ func newRedisLimiter(t testing.TB, o RedisOptions) *RedisLimiter {
 }
 
 func TestRedisLimiterTwoClientsShareOneBudget(t *testing.T) {
+	t.Parallel()
+
 	url := testdeps.Redis(t)
 	a := newRedisLimiter(t, RedisOptions{Client: redisClient(t, url), RPS: 1, Burst: 3})
 	b := newRedisLimiter(t, RedisOptions{Client: redisClient(t, url), RPS: 1, Burst: 3})
@@ -81,6 +83,8 @@ func TestRedisLimiterTwoClientsShareOneBudget(t *testing.T) {
 }
 
 func TestRedisLimiterConcurrentWaitersAreSpacedAcrossReplicas(t *testing.T) {
+	t.Parallel()
+
 	url := testdeps.Redis(t)
 	a := newRedisLimiter(t, RedisOptions{Client: redisClient(t, url), RPS: 50, Burst: 1}) // a turn every 20 ms
 	b := newRedisLimiter(t, RedisOptions{Client: redisClient(t, url), RPS: 50, Burst: 1})
@@ -122,6 +126,8 @@ func TestRedisLimiterConcurrentWaitersAreSpacedAcrossReplicas(t *testing.T) {
 }
 
 func TestRedisLimiterPauseIsShared(t *testing.T) {
+	t.Parallel()
+
 	url := testdeps.Redis(t)
 	a := newRedisLimiter(t, RedisOptions{Client: redisClient(t, url), RPS: 100, Burst: 5})
 	b := newRedisLimiter(t, RedisOptions{Client: redisClient(t, url), RPS: 100, Burst: 5})
@@ -132,6 +138,8 @@ func TestRedisLimiterPauseIsShared(t *testing.T) {
 }
 
 func TestRedisLimiterFallsBackAndRecovers(t *testing.T) {
+	t.Parallel()
+
 	// The client dials wherever target says: first a port where nothing
 	// listens, then a running redis-server.
 	var target atomic.Value
@@ -179,6 +187,8 @@ func TestRedisLimiterFallsBackAndRecovers(t *testing.T) {
 // A Redis that accepts connections and never answers costs a call at most
 // half of its remaining time; the local limiter paces it.
 func TestRedisLimiterFallsBackWhenRedisHangs(t *testing.T) {
+	t.Parallel()
+
 	silent, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	done := make(chan struct{})
@@ -205,6 +215,8 @@ func TestRedisLimiterFallsBackWhenRedisHangs(t *testing.T) {
 }
 
 func TestRedisLimiterNeverFailsAToolCallWhenRedisIsGone(t *testing.T) {
+	t.Parallel()
+
 	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) { okJSON(w) })
 	l := newRedisLimiter(t, RedisOptions{Client: unreachableRedis(t), RPS: 5, Burst: 2})
 	c := newTestClient(t, up.URL, func(cfg *Config) { cfg.Limiter = l })
@@ -216,6 +228,8 @@ func TestRedisLimiterNeverFailsAToolCallWhenRedisIsGone(t *testing.T) {
 }
 
 func TestNewRedisLimiterNeedsAClientAndARate(t *testing.T) {
+	t.Parallel()
+
 	_, err := NewRedisLimiter(RedisOptions{RPS: 5})
 	require.Error(t, err)
 	_, err = NewRedisLimiter(RedisOptions{Client: unreachableRedis(t), RPS: 0})
@@ -225,6 +239,8 @@ func TestNewRedisLimiterNeedsAClientAndARate(t *testing.T) {
 // Whatever goes wrong with Redis, the password in its URL shows up neither
 // in the log nor in the error handed to the metrics hook.
 func TestRedisLimiterNeverLogsThePassword(t *testing.T) {
+	t.Parallel()
+
 	refusing, err := net.Listen("tcp", "127.0.0.1:0") // answers every command with WRONGPASS
 	require.NoError(t, err)
 	t.Cleanup(func() { refusing.Close() })

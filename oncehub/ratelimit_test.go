@@ -23,6 +23,8 @@ func shortCtx(t *testing.T) context.Context {
 }
 
 func TestLocalLimiterBurstThenPacing(t *testing.T) {
+	t.Parallel()
+
 	l := NewLocalLimiter(1, 2)
 	require.NoError(t, l.Wait(shortCtx(t), "key:a"))
 	require.NoError(t, l.Wait(shortCtx(t), "key:a"))
@@ -43,6 +45,8 @@ func TestLocalLimiterBurstThenPacing(t *testing.T) {
 }
 
 func TestLocalLimiterSharedByConcurrentCallers(t *testing.T) {
+	t.Parallel()
+
 	l := NewLocalLimiter(1, 3)
 	var ok, refused atomic.Int32
 	var wg sync.WaitGroup
@@ -65,6 +69,8 @@ func TestLocalLimiterSharedByConcurrentCallers(t *testing.T) {
 }
 
 func TestLocalLimiterWaitsForItsTurn(t *testing.T) {
+	t.Parallel()
+
 	l := NewLocalLimiter(50, 1) // a turn every 20 ms
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -74,6 +80,8 @@ func TestLocalLimiterWaitsForItsTurn(t *testing.T) {
 }
 
 func TestLocalLimiterPauseAndCancel(t *testing.T) {
+	t.Parallel()
+
 	l := NewLocalLimiter(100, 5)
 	l.Pause("key:a", time.Hour)
 	var we *RateWaitError
@@ -87,6 +95,8 @@ func TestLocalLimiterPauseAndCancel(t *testing.T) {
 }
 
 func TestLocalLimiterForgetsIdleAccounts(t *testing.T) {
+	t.Parallel()
+
 	l := NewLocalLimiter(5, 2)
 	for _, a := range []string{"key:1", "key:2", "key:3"} {
 		require.NoError(t, l.Wait(context.Background(), a))
@@ -98,6 +108,8 @@ func TestLocalLimiterForgetsIdleAccounts(t *testing.T) {
 }
 
 func TestLocalLimiterZeroRateIsUnlimited(t *testing.T) {
+	t.Parallel()
+
 	l := NewLocalLimiter(0, 0)
 	for range 100 {
 		require.NoError(t, l.Wait(shortCtx(t), "key:a"))
@@ -105,6 +117,8 @@ func TestLocalLimiterZeroRateIsUnlimited(t *testing.T) {
 }
 
 func TestClientPacesPerAccountAndReportsTheWait(t *testing.T) {
+	t.Parallel()
+
 	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) { okJSON(w) })
 	c := newTestClient(t, up.URL, func(cfg *Config) { cfg.Limiter = NewLocalLimiter(1, 1) })
 	_, _, err := c.TestAPIKey(keyCtx())
@@ -123,6 +137,8 @@ func TestClientPacesPerAccountAndReportsTheWait(t *testing.T) {
 }
 
 func TestClientPausesAccountOnRetryAfter(t *testing.T) {
+	t.Parallel()
+
 	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "40")
 		apiErr(w, 429, ErrTypeRateLimit)
@@ -139,6 +155,8 @@ func TestClientPausesAccountOnRetryAfter(t *testing.T) {
 }
 
 func TestRateWaitErrorText(t *testing.T) {
+	t.Parallel()
+
 	err := error(&TransportError{Op: "GET /bookings", Err: &RateWaitError{Wait: 1500 * time.Millisecond}})
 	assert.Contains(t, err.Error(), "rate limit")
 	assert.Contains(t, err.Error(), "1.5s")

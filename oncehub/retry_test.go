@@ -92,8 +92,12 @@ func resetConn(w http.ResponseWriter) {
 }
 
 func TestGetRetriedOnRetryableStatusesThenSucceeds(t *testing.T) {
+	t.Parallel()
+
 	for _, status := range []int{429, 502, 503, 504} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			t.Parallel()
+
 			up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) {
 				if n < 3 {
 					apiErr(w, status, "api_error")
@@ -113,8 +117,12 @@ func TestGetRetriedOnRetryableStatusesThenSucceeds(t *testing.T) {
 }
 
 func TestGetNotRetriedOnOtherStatuses(t *testing.T) {
+	t.Parallel()
+
 	for _, status := range []int{400, 401, 402, 403, 404, 409, 422, 500, 501} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			t.Parallel()
+
 			up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) { apiErr(w, status, "api_error") })
 			_, _, err := newTestClient(t, up.URL).TestAPIKey(keyCtx())
 			e, ok := errors.AsType[*APIError](err)
@@ -126,6 +134,8 @@ func TestGetNotRetriedOnOtherStatuses(t *testing.T) {
 }
 
 func TestRetriesBoundedByAttempts(t *testing.T) {
+	t.Parallel()
+
 	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) { apiErr(w, 503, "api_error") })
 	_, _, err := newTestClient(t, up.URL).TestAPIKey(keyCtx())
 	e, ok := errors.AsType[*APIError](err)
@@ -136,6 +146,8 @@ func TestRetriesBoundedByAttempts(t *testing.T) {
 }
 
 func TestRetryAfterHonoured(t *testing.T) {
+	t.Parallel()
+
 	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		if n == 1 {
 			w.Header().Set("Retry-After", "1")
@@ -151,6 +163,8 @@ func TestRetryAfterHonoured(t *testing.T) {
 }
 
 func TestRetryAfterBeyondCapOrDeadlineEndsRetries(t *testing.T) {
+	t.Parallel()
+
 	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "45")
 		apiErr(w, 429, ErrTypeRateLimit)
@@ -175,6 +189,8 @@ func TestRetryAfterBeyondCapOrDeadlineEndsRetries(t *testing.T) {
 }
 
 func TestWritesNeverRetriedOnceSent(t *testing.T) {
+	t.Parallel()
+
 	faults := map[string]func(w http.ResponseWriter){
 		"429":   func(w http.ResponseWriter) { apiErr(w, 429, ErrTypeRateLimit) },
 		"503":   func(w http.ResponseWriter) { apiErr(w, 503, ErrTypeAPI) },
@@ -183,6 +199,8 @@ func TestWritesNeverRetriedOnceSent(t *testing.T) {
 	}
 	for name, fault := range faults {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+
 			up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) { fault(w) })
 			_, _, err := newTestClient(t, up.URL).Bookings.Cancel(keyCtx(), "BKNG-ABC123", &CancelRequest{Reason: "sick"})
 			require.Error(t, err)
@@ -208,6 +226,8 @@ func flakyDialer(n int) (http.RoundTripper, *atomic.Int32) {
 }
 
 func TestWriteRetriedWhenItNeverLeft(t *testing.T) {
+	t.Parallel()
+
 	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"id":"BKNG-ABC123","object":"booking","status":"canceled"}`)
@@ -228,6 +248,8 @@ func TestWriteRetriedWhenItNeverLeft(t *testing.T) {
 }
 
 func TestGetRetriedAfterConnectionResetMidBody(t *testing.T) {
+	t.Parallel()
+
 	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		if n == 1 {
 			resetConn(w)
@@ -241,6 +263,8 @@ func TestGetRetriedAfterConnectionResetMidBody(t *testing.T) {
 }
 
 func TestTimeoutIsNotRetriedAndNothingHangs(t *testing.T) {
+	t.Parallel()
+
 	released := make(chan struct{}, 4)
 	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		select {
@@ -262,6 +286,8 @@ func TestTimeoutIsNotRetriedAndNothingHangs(t *testing.T) {
 }
 
 func TestCallerCancellationReachesTheHTTPRequest(t *testing.T) {
+	t.Parallel()
+
 	released := make(chan struct{}, 1)
 	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		select {
@@ -283,6 +309,8 @@ func TestCallerCancellationReachesTheHTTPRequest(t *testing.T) {
 }
 
 func TestResponseBodyCapped(t *testing.T) {
+	t.Parallel()
+
 	big := strings.Repeat("x", 4096)
 	up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -305,6 +333,8 @@ func TestResponseBodyCapped(t *testing.T) {
 }
 
 func TestRedirectsAreNeverFollowed(t *testing.T) {
+	t.Parallel()
+
 	var followed atomic.Int32
 	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { followed.Add(1) }))
 	defer elsewhere.Close()
@@ -321,6 +351,8 @@ func TestRedirectsAreNeverFollowed(t *testing.T) {
 }
 
 func TestNonJSONAnswers(t *testing.T) {
+	t.Parallel()
+
 	cases := map[string]struct {
 		answer func(w http.ResponseWriter)
 		check  func(t *testing.T, err error)
@@ -348,6 +380,8 @@ func TestNonJSONAnswers(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+
 			up := newUpstream(t, func(n int, w http.ResponseWriter, r *http.Request) { tc.answer(w) })
 			_, _, err := newTestClient(t, up.URL).TestAPIKey(keyCtx())
 			require.Error(t, err)
@@ -359,6 +393,8 @@ func TestNonJSONAnswers(t *testing.T) {
 }
 
 func TestBackoffIsExponentialWithFullJitter(t *testing.T) {
+	t.Parallel()
+
 	p := RetryPolicy{BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second}.withDefaults()
 	for attempt, ceiling := range []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond, time.Second, time.Second} {
 		var biggest time.Duration
@@ -374,6 +410,8 @@ func TestBackoffIsExponentialWithFullJitter(t *testing.T) {
 }
 
 func TestRetryableDecisions(t *testing.T) {
+	t.Parallel()
+
 	sent := func(err error) error { return &TransportError{Sent: true, Err: err} }
 	notSent := func(err error) error { return &TransportError{Sent: false, Err: err} }
 	timeoutErr := &net.OpError{Op: "read", Err: &timeoutError{}}

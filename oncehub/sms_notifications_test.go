@@ -11,6 +11,8 @@ import (
 )
 
 func TestSMSNotificationsList(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/notifications/sms", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")
@@ -38,6 +40,8 @@ func TestSMSNotificationsList(t *testing.T) {
 }
 
 func TestSMSListOptionsRefusedInOnceHubTerms(t *testing.T) {
+	t.Parallel()
+
 	now := time.Now()
 	assertParamError(t, SMSListOptions{CreationTime: TimeRange{After: now, Before: now}}.Validate(), "creation_time.gt")
 	assertParamError(t, SMSListOptions{Recipient: "BKNG-1"}.Validate(), "recipient")

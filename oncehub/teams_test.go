@@ -11,6 +11,8 @@ import (
 )
 
 func TestTeamsList(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/teams", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")
@@ -28,6 +30,8 @@ func TestTeamsList(t *testing.T) {
 }
 
 func TestTeamsGet(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/teams/TM-1", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")

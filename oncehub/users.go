@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/oncehub-mcp/oncehub-mcp/internal/clip"
@@ -377,18 +380,18 @@ func minutesOf(arg, v string) (int, error) {
 	return h*60 + mm, nil
 }
 
-// parseHHMM reads a 24-hour time "HH:MM" (00:00 to 23:59, two digits each).
+// hhmmRE is a 24-hour time "HH:MM" (00:00 to 23:59, two digits each).
+var hhmmRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([01][0-9]|2[0-3]):([0-5][0-9])$`) })
+
+// parseHHMM reads a 24-hour time "HH:MM".
 func parseHHMM(v string) (h, m int, ok bool) {
-	if len(v) != 5 || v[2] != ':' {
+	sub := hhmmRE().FindStringSubmatch(v)
+	if sub == nil {
 		return 0, 0, false
 	}
-	for _, i := range [4]int{0, 1, 3, 4} {
-		if v[i] < '0' || v[i] > '9' {
-			return 0, 0, false
-		}
-	}
-	h, m = int(v[0]-'0')*10+int(v[1]-'0'), int(v[3]-'0')*10+int(v[4]-'0')
-	return h, m, h < 24 && m < 60
+	h, _ = strconv.Atoi(sub[1])
+	m, _ = strconv.Atoi(sub[2])
+	return h, m, true
 }
 
 func checkSlots(arg string, slots []AvailabilitySpan) error {

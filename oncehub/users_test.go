@@ -29,8 +29,12 @@ func fakeClient(t *testing.T) (*Client, context.Context, *fakeoncehub.Server) {
 // The spec documents no body for a successful availability PATCH: an empty
 // or null answer is success, and the schedule is read back with a GET.
 func TestUpdateUserAvailabilityWithoutResponseBodyReadsScheduleBack(t *testing.T) {
+	t.Parallel()
+
 	for _, answer := range []string{"", "null", "{}", " \n"} {
 		t.Run(mustQuote(answer), func(t *testing.T) {
+			t.Parallel()
+
 			var mu sync.Mutex
 			var seen []string
 			c := testClient(t, func(w http.ResponseWriter, r *http.Request) {
@@ -63,6 +67,8 @@ func mustQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
 
 // Other calls still refuse an empty 2xx body: it is not the object expected.
 func TestEmptyBodyIsStillAnErrorElsewhere(t *testing.T) {
+	t.Parallel()
+
 	c := testClient(t, func(w http.ResponseWriter, r *http.Request) {})
 	_, _, err := c.Users.Get(WithAPIKey(context.Background(), "k"), "USR-A1")
 	te, ok := errors.AsType[*TransportError](err)
@@ -72,6 +78,8 @@ func TestEmptyBodyIsStillAnErrorElsewhere(t *testing.T) {
 }
 
 func TestUsersUpdateSendsOnlyWhatIsGiven(t *testing.T) {
+	t.Parallel()
+
 	name := "Andrea"
 	var noTeams []string
 	cases := []struct {
@@ -98,6 +106,8 @@ func TestUsersUpdateSendsOnlyWhatIsGiven(t *testing.T) {
 }
 
 func TestOverrideUpdateMarshalsRemoveAsNull(t *testing.T) {
+	t.Parallel()
+
 	b, err := json.Marshal(UpdateAvailabilityRequest{Overrides: []OverrideUpdate{
 		{Date: "2026-12-24", Remove: true},
 		{Date: "2026-12-25"},
@@ -111,6 +121,8 @@ func TestOverrideUpdateMarshalsRemoveAsNull(t *testing.T) {
 }
 
 func TestDeleteUserTwiceIsNotFound(t *testing.T) {
+	t.Parallel()
+
 	c, ctx, _ := fakeClient(t)
 	users, _, err := c.Users.List(ctx, &UserListOptions{Email: "kenji.tanaka@example.com"})
 	require.NoError(t, err)
@@ -134,6 +146,8 @@ func TestDeleteUserTwiceIsNotFound(t *testing.T) {
 }
 
 func TestUserAndTeamExtraFieldsAreKept(t *testing.T) {
+	t.Parallel()
+
 	var u User
 	require.NoError(t, json.Unmarshal([]byte(`{"id":"USR-A","email":"a@example.com","phone":"+1555"}`), &u))
 	assert.Equal(t, "a@example.com", u.Email)
@@ -152,6 +166,8 @@ const userJSON = `{"object":"user","id":"USR-1","first_name":"Ana","last_name":"
 	"status":"active","role_name":"Administrator","timezone":"Europe/Lisbon","teams":["TM-1"],"phone":"+1555"}`
 
 func TestUsersList(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/users", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")
@@ -170,6 +186,8 @@ func TestUsersList(t *testing.T) {
 }
 
 func TestUsersGet(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/users/USR-1", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")
@@ -183,6 +201,8 @@ func TestUsersGet(t *testing.T) {
 }
 
 func TestUsersCreate(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/users", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "POST")
@@ -196,6 +216,8 @@ func TestUsersCreate(t *testing.T) {
 }
 
 func TestUsersDelete(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/users/USR-1", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "DELETE")
@@ -212,6 +234,8 @@ const scheduleJSON = `{"object":"schedule","timezone":"Europe/Berlin","weekly":[
 	"overrides":[{"date":"2026-12-24","day":"Thursday","working_hours":[]}]}`
 
 func TestUsersGetAvailability(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/users/USR-1/scheduling-availability", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")
@@ -227,6 +251,8 @@ func TestUsersGetAvailability(t *testing.T) {
 }
 
 func TestUsersUpdateAvailabilityWithScheduleInTheAnswer(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/users/USR-1/scheduling-availability", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "PATCH")
@@ -244,6 +270,8 @@ func TestUsersUpdateAvailabilityWithScheduleInTheAnswer(t *testing.T) {
 }
 
 func TestUserRequestsRefusedInOnceHubTerms(t *testing.T) {
+	t.Parallel()
+
 	ok := CreateUserRequest{Email: "a@example.com", FirstName: "A", LastName: "B"}
 	with := func(f func(*CreateUserRequest)) CreateUserRequest { r := ok; f(&r); return r }
 	span := func(from, to string) AvailabilitySpan { return AvailabilitySpan{StartTime: from, EndTime: to} }

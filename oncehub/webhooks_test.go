@@ -12,6 +12,8 @@ const webhookJSON = `{"object":"webhook","id":"WHK-1","api_version":"v2","name":
 	"events":["booking.scheduled","booking.canceled"],"creation_time":"2026-11-01T00:00:00Z","secret":"whsec_1"}`
 
 func TestWebhooksList(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/webhooks", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")
@@ -26,6 +28,8 @@ func TestWebhooksList(t *testing.T) {
 }
 
 func TestWebhooksGet(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/webhooks/WHK-1", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "GET")
@@ -38,6 +42,8 @@ func TestWebhooksGet(t *testing.T) {
 }
 
 func TestWebhooksCreate(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/webhooks", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "POST")
@@ -52,6 +58,8 @@ func TestWebhooksCreate(t *testing.T) {
 }
 
 func TestCreateWebhookRequestRefusedInOnceHubTerms(t *testing.T) {
+	t.Parallel()
+
 	good := CreateWebhookRequest{Name: "n", URL: "https://x.example/h", Events: []string{"booking.scheduled"}}
 	for _, tc := range []struct {
 		req   CreateWebhookRequest
@@ -71,6 +79,8 @@ func TestCreateWebhookRequestRefusedInOnceHubTerms(t *testing.T) {
 }
 
 func TestWebhooksDelete(t *testing.T) {
+	t.Parallel()
+
 	c, mux, ctx := setup(t)
 	mux.HandleFunc("/webhooks/WHK-1", func(w http.ResponseWriter, r *http.Request) {
 		testMethod(t, r, "DELETE")
@@ -84,6 +94,8 @@ func TestWebhooksDelete(t *testing.T) {
 }
 
 func TestWebhookEventsIsACopy(t *testing.T) {
+	t.Parallel()
+
 	WebhookEvents()[0] = "changed"
 	assert.Equal(t, "booking.scheduled", WebhookEvents()[0], "callers cannot change the package's list")
 }

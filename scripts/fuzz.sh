@@ -10,16 +10,25 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 FUZZTIME="${FUZZTIME:-10s}"
-# package:target, one per line
+# package:target, one per line: every parser of bytes that come from outside
+# (OnceHub's answers, clients' headers and arguments, OAuth clients) and the
+# text a model reads back.
 TARGETS="
 ./oncehub:FuzzCheckID
 ./oncehub:FuzzParseLinkHeader
 ./oncehub:FuzzDecodeAPIError
 ./oncehub:FuzzDateRange
 ./oncehub:FuzzParseRetryAfter
-./oncehub:FuzzHandWrittenPatterns
 ./oncehub:FuzzObjectKeepsUnknownFields
 ./tools:FuzzBindArgs
+./tools:FuzzParseWhen
+./tools:FuzzTableReadsBack
+./transport:FuzzSessionID
+./transport:FuzzParseEventID
+./internal/oauth:FuzzSealedValue
+./internal/oauth:FuzzClientMetadata
+./internal/oauth:FuzzDocumentURL
+./internal/clip:FuzzString
 "
 
 failed=0

@@ -18,6 +18,8 @@ import (
 )
 
 func TestGetMeAnswersWhoTheKeyBelongsTo(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	var owner map[string]any
@@ -48,6 +50,8 @@ func TestGetMeAnswersWhoTheKeyBelongsTo(t *testing.T) {
 // A key whose account email is no user's: the tool says so instead of
 // guessing.
 func TestGetMeWhenNoUserHasTheAccountsEmail(t *testing.T) {
+	t.Parallel()
+
 	fake := fakeoncehub.New(fakeoncehub.Options{Now: func() time.Time { return testenv.Now }})
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/test") {

@@ -37,6 +37,8 @@ var verbHints = map[string]hints{
 var overwrites = map[string]bool{"update_user": true, "update_user_availability": true}
 
 func TestEveryToolSetsAllFourAnnotationsTruthfully(t *testing.T) {
+	t.Parallel()
+
 	all := tools.All(tools.Deps{})
 	require.NotEmpty(t, all)
 	seen := map[string]bool{}
@@ -65,6 +67,8 @@ func TestEveryToolSetsAllFourAnnotationsTruthfully(t *testing.T) {
 
 // Every toolset the registry declares has tools, and every tool's toolset is declared.
 func TestToolsetsAndToolsAgree(t *testing.T) {
+	t.Parallel()
+
 	declared := map[string]bool{}
 	for _, ts := range tools.Toolsets() {
 		declared[ts.Name] = true

@@ -122,6 +122,8 @@ func slotWindows(t *testing.T, reqs []fakeoncehub.Request, calendar string) []wi
 // any weekday morning in the next six weeks, my time zone is Asia/Kolkata".
 // One call; the cap is reached within the first 30 days, so one request.
 func TestFindAvailableSlotsWeekdayMorningsInKolkata(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ids := calendarIDs(t, env, c)
@@ -178,6 +180,8 @@ func TestFindAvailableSlotsWeekdayMorningsInKolkata(t *testing.T) {
 // fall exactly on slot starts. The result equals both the calendar's rule and
 // the slots fetched in ten-day pieces with get_time_slots.
 func TestFindAvailableSlotsSplitsLongWindowsWithoutGapsOrDuplicates(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ids := calendarIDs(t, env, c)
@@ -240,6 +244,8 @@ func supportRule(t *testing.T, start, end time.Time) []string {
 // sloppy end) adds neither duplicates at the seams nor slots past the window:
 // each slot counts only in the part of the window its start lies in.
 func TestFindAvailableSlotsIgnoresSlotsBeyondEachPart(t *testing.T) {
+	t.Parallel()
+
 	fake := fakeoncehub.New(fakeoncehub.Options{Now: func() time.Time { return testenv.Now }})
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		end := r.URL.Query().Get("end_time")
@@ -286,6 +292,8 @@ func TestFindAvailableSlotsIgnoresSlotsBeyondEachPart(t *testing.T) {
 // (14 March 2027) and the EU change (28 March), and the India calendar seen
 // from Adelaide (a half-hour zone) across its change on 4 April 2027.
 func TestFindAvailableSlotsAcrossDaylightSavingChanges(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ids := calendarIDs(t, env, c)
@@ -349,6 +357,8 @@ func TestFindAvailableSlotsAcrossDaylightSavingChanges(t *testing.T) {
 }
 
 func TestFindAvailableSlotsPastStartMovesToNow(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ids := calendarIDs(t, env, c)
@@ -377,6 +387,8 @@ func TestFindAvailableSlotsPastStartMovesToNow(t *testing.T) {
 }
 
 func TestFindAvailableSlotsFilters(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ids := calendarIDs(t, env, c)
@@ -432,6 +444,8 @@ func TestFindAvailableSlotsFilters(t *testing.T) {
 // max_slots caps the result; more_available says whether slots beyond it
 // exist, and next_start is the first of them.
 func TestFindAvailableSlotsCap(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ids := calendarIDs(t, env, c)
@@ -456,6 +470,8 @@ func TestFindAvailableSlotsCap(t *testing.T) {
 }
 
 func TestFindAvailableSlotsRejectsBadInputWithoutCallingUpstream(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	const cal = "BKC-ABC123"
@@ -499,6 +515,7 @@ func TestFindAvailableSlotsRejectsBadInputWithoutCallingUpstream(t *testing.T) {
 		{map[string]any{"booking_calendar_id": cal, "max_slots": 0}, `"max_slots": must be between 1 and 500, got 0`},
 		{map[string]any{"booking_calendar_id": cal, "max_slots": "ten"}, `"max_slots": must be a whole number`},
 	}
+	// Sequential: the subtests share one fake and count its requests.
 	for _, tc := range cases {
 		t.Run(tc.want, func(t *testing.T) {
 			env.Fake.ResetRequests()
@@ -513,6 +530,8 @@ func TestFindAvailableSlotsRejectsBadInputWithoutCallingUpstream(t *testing.T) {
 }
 
 func TestFindAvailableSlotsUpstreamErrors(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ids := calendarIDs(t, env, c)
@@ -524,6 +543,7 @@ func TestFindAvailableSlotsUpstreamErrors(t *testing.T) {
 		{"422 unpublished", ids[calDraft], []string{"OnceHub error 422", "unpublished booking calendar"}},
 		{"unknown calendar", "BKC-DOESNOTEXIST", []string{"OnceHub error 400", "No such booking calendar: 'BKC-DOESNOTEXIST'"}},
 	} {
+		// Sequential: the subtests share one fake and count its requests.
 		t.Run(tc.name, func(t *testing.T) {
 			env.Fake.ResetRequests()
 			res := testenv.Call(t, testenv.KeyCtx(), c, "find_available_slots", map[string]any{"booking_calendar_id": tc.id, "end": "P10W"})
@@ -539,6 +559,8 @@ func TestFindAvailableSlotsUpstreamErrors(t *testing.T) {
 // When OnceHub fails part-way, the slots found so far come back with the part
 // of the window that was searched and where to continue.
 func TestFindAvailableSlotsUpstreamFailsPartWay(t *testing.T) {
+	t.Parallel()
+
 	fake := fakeoncehub.New(fakeoncehub.Options{Now: func() time.Time { return testenv.Now }})
 	var slotCalls atomic.Int32
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -583,6 +605,8 @@ func TestFindAvailableSlotsUpstreamFailsPartWay(t *testing.T) {
 // (an absolute end) find the slots after the first page, up to the same end,
 // where end=P6W again would have counted six weeks from the new start.
 func TestFindAvailableSlotsContinuationKeepsTheWindow(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	cal := calendarIDs(t, env, c)[calSales]
@@ -605,12 +629,17 @@ func TestFindAvailableSlotsContinuationKeepsTheWindow(t *testing.T) {
 // A search over several 30-day windows reports its progress, one
 // notification per window, to a call that sent a progress token.
 func TestFindAvailableSlotsReportsProgressPerWindow(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ids := calendarIDs(t, env, c)
 	var mu sync.Mutex
 	var progress, totals []float64
 	var last string
+	// In process, notifications reach the client on their own goroutine, in
+	// order, but possibly after the call's result: the third is awaited.
+	third := make(chan struct{})
 	c.OnNotification(func(n mcp.JSONRPCNotification) {
 		if n.Method != "notifications/progress" {
 			return
@@ -620,6 +649,9 @@ func TestFindAvailableSlotsReportsProgressPerWindow(t *testing.T) {
 		progress = append(progress, n.Params.AdditionalFields["progress"].(float64))
 		totals = append(totals, n.Params.AdditionalFields["total"].(float64))
 		last = n.Params.AdditionalFields["message"].(string)
+		if len(progress) == 3 {
+			close(third)
+		}
 	})
 	req := mcp.CallToolRequest{}
 	req.Params.Name = "find_available_slots"
@@ -628,6 +660,10 @@ func TestFindAvailableSlotsReportsProgressPerWindow(t *testing.T) {
 	res, err := c.CallTool(testenv.KeyCtx(), req)
 	require.NoError(t, err)
 	require.False(t, res.IsError, testenv.Text(res))
+	select {
+	case <-third:
+	case <-time.After(10 * time.Second):
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	assert.Equal(t, []float64{1, 2, 3}, progress)

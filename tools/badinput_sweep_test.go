@@ -17,11 +17,14 @@ import (
 // and a call with an argument it does not have, each get an error naming the
 // argument, and nothing reaches OnceHub.
 func TestEveryToolRejectsMissingAndUnknownArgumentsWithoutCallingUpstream(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	list, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
 	require.NoError(t, err)
 	require.Len(t, list.Tools, len(tools.All(tools.Deps{})), "every registered tool is listed")
+	// Sequential: the subtests share one fake and count its requests.
 	for _, tl := range list.Tools {
 		t.Run(tl.Name, func(t *testing.T) {
 			var schema struct {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -159,7 +158,7 @@ func (e *slotTakenError) Error() string {
 
 func isSlotTaken(err error) (*oncehub.APIError, bool) {
 	e, ok := errors.AsType[*oncehub.APIError](err)
-	if !ok || e.Status != http.StatusBadRequest {
+	if !ok || e.Status != 400 {
 		return nil, false
 	}
 	msg := strings.ToLower(e.Message)

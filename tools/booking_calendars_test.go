@@ -65,6 +65,8 @@ func getSlots(t *testing.T, c *client.Client, args map[string]any) slotsResult {
 }
 
 func TestListBookingCalendarsFiltersByHost(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -98,6 +100,8 @@ func TestListBookingCalendarsFiltersByHost(t *testing.T) {
 }
 
 func TestGetBookingCalendarAndNotFound(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -120,6 +124,8 @@ func TestGetBookingCalendarAndNotFound(t *testing.T) {
 }
 
 func TestGetTimeSlotsSendsUTCWindowAndRendersLocalTimes(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ids := calendarIDs(t, env, c)
@@ -150,6 +156,8 @@ func TestGetTimeSlotsSendsUTCWindowAndRendersLocalTimes(t *testing.T) {
 // checked with plain arithmetic rather than the zone database, so it holds in
 // any season.
 func TestGetTimeSlotsLocalTimesInHalfHourZone(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ids := calendarIDs(t, env, c)
@@ -174,6 +182,8 @@ func TestGetTimeSlotsLocalTimesInHalfHourZone(t *testing.T) {
 }
 
 func TestGetTimeSlotsDefaultsAndPastStart(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ids := calendarIDs(t, env, c)
@@ -209,6 +219,8 @@ func TestGetTimeSlotsDefaultsAndPastStart(t *testing.T) {
 }
 
 func TestGetTimeSlotsUpstreamErrors(t *testing.T) {
+	t.Parallel()
+
 	// OnceHub's clock runs two hours ahead of ours, so a start we think is in
 	// the future reaches it in the past: its 400.
 	env := testenv.New(t, func(s testenv.Setup) {
@@ -232,6 +244,7 @@ func TestGetTimeSlotsUpstreamErrors(t *testing.T) {
 		{"422 unpublished", ids[calDraft], nil,
 			[]string{"OnceHub error 422", "unpublished booking calendar", "[param: id]"}},
 	}
+	// Sequential: the subtests share one fake and count its requests.
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			env.Fake.ResetRequests()
@@ -251,6 +264,8 @@ func TestGetTimeSlotsUpstreamErrors(t *testing.T) {
 }
 
 func TestScheduleMeetingJourney(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -345,6 +360,8 @@ func sortedCustom(fields []any) []any {
 }
 
 func TestScheduleMeetingLocations(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -372,6 +389,7 @@ func TestScheduleMeetingLocations(t *testing.T) {
 		{"address not offered", ids[calOnsite], onsite.Slots[2].StartTime, map[string]any{"type": "physical", "value": "ADD-ELSEWHERE"}, "",
 			`{"type": "physical", "value": "ADD-ELSEWHERE"}`, ""},
 	}
+	// Sequential: the subtests share one fake and count its requests.
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			env.Fake.ResetRequests()
@@ -401,6 +419,8 @@ func TestScheduleMeetingLocations(t *testing.T) {
 }
 
 func TestScheduleMeetingUpstreamErrors(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -418,6 +438,7 @@ func TestScheduleMeetingUpstreamErrors(t *testing.T) {
 		{"422 unpublished", ids[calDraft], "2026-11-24T15:00:00Z",
 			[]string{"OnceHub error 422", "Meeting cannot be scheduled on an unpublished booking calendar.", "[param: id]"}},
 	}
+	// Sequential: the subtests share one fake and count its requests.
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			env.Fake.ResetRequests()
@@ -442,6 +463,8 @@ func TestScheduleMeetingUpstreamErrors(t *testing.T) {
 // connection breaks after the request went out, not on a 503. The same
 // failures on a read are retried, which shows the test can tell the difference.
 func TestScheduleMeetingIsSentAtMostOnce(t *testing.T) {
+	t.Parallel()
+
 	fake := fakeoncehub.New(fakeoncehub.Options{Now: func() time.Time { return testenv.Now }})
 	var mode atomic.Value
 	mode.Store("")
@@ -506,6 +529,8 @@ func TestScheduleMeetingIsSentAtMostOnce(t *testing.T) {
 }
 
 func TestCreateBookingCalendarLink(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -551,6 +576,8 @@ func TestCreateBookingCalendarLink(t *testing.T) {
 }
 
 func TestCalendarToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	const cal = "BKC-ABC123"
@@ -633,6 +660,8 @@ func TestCalendarToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 }
 
 func TestCalendarAndPageToolAnnotations(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	toolsets := map[string]string{}
 	for _, tl := range env.App.Tools {

@@ -12,6 +12,8 @@ import (
 )
 
 func TestListBookingPagesFilters(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -70,6 +72,8 @@ func TestListBookingPagesFilters(t *testing.T) {
 }
 
 func TestListBookingPagesPaging(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -88,6 +92,8 @@ func TestListBookingPagesPaging(t *testing.T) {
 }
 
 func TestGetBookingPageAndNotFound(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -109,6 +115,8 @@ func TestGetBookingPageAndNotFound(t *testing.T) {
 }
 
 func TestBookingPageToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	assertRejected(t, env, c, []badInput{

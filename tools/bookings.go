@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -317,5 +316,5 @@ func checkedArg(arg string, err error) error {
 // isConflict reports OnceHub's 409.
 func isConflict(err error) bool {
 	e, ok := errors.AsType[*oncehub.APIError](err)
-	return ok && e.Status == http.StatusConflict
+	return ok && e.Status == 409
 }

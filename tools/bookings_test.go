@@ -11,6 +11,8 @@ import (
 )
 
 func TestListBookingsSendsFiltersAndRendersCompactItems(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -55,6 +57,8 @@ func TestListBookingsSendsFiltersAndRendersCompactItems(t *testing.T) {
 }
 
 func TestListBookingsFollowsCursorAndFullDetail(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -77,6 +81,8 @@ func TestListBookingsFollowsCursorAndFullDetail(t *testing.T) {
 }
 
 func TestListBookingsMaxResultsWalksPages(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	res := testenv.Object(t, testenv.Call(t, testenv.KeyCtx(), c, "list_bookings", map[string]any{"max_results": 250}))
@@ -93,6 +99,8 @@ func TestListBookingsMaxResultsWalksPages(t *testing.T) {
 }
 
 func TestGetBookingExpandsAndReportsNotFound(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -118,6 +126,8 @@ func TestGetBookingExpandsAndReportsNotFound(t *testing.T) {
 }
 
 func TestBookingToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	assertRejected(t, env, c, []badInput{

@@ -74,6 +74,8 @@ func getBooking(t *testing.T, env *testenv.Env, id string) oncehub.Booking {
 }
 
 func TestWriteToolsAnnotations(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	assertAnnotations(t, env.InProcess(t), map[string][3]bool{ // readOnly, destructive, idempotent
 		"cancel_booking":             {false, true, true},
@@ -84,6 +86,8 @@ func TestWriteToolsAnnotations(t *testing.T) {
 }
 
 func TestCancelBooking(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t) // no elicitation: proceeds on the host's approval, without a GET
 	ctx := testenv.KeyCtx()
@@ -110,6 +114,8 @@ func TestCancelBooking(t *testing.T) {
 }
 
 func TestCancelBookingErrors(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -127,6 +133,7 @@ func TestCancelBookingErrors(t *testing.T) {
 		{"completed", completed.ID, []string{"OnceHub error 409", "Booking cannot be cancelled"}},
 		{"paid", paid.ID, []string{"OnceHub error 422", "Paid bookings cannot be canceled through this endpoint"}},
 	} {
+		// Sequential: the subtests share one fake and count its requests.
 		t.Run(tc.name, func(t *testing.T) {
 			env.Fake.ResetRequests()
 			res := testenv.Call(t, ctx, c, "cancel_booking", map[string]any{"booking_id": tc.id})
@@ -163,6 +170,8 @@ func TestCancelBookingErrors(t *testing.T) {
 }
 
 func TestRequestBookingReschedule(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -186,6 +195,7 @@ func TestRequestBookingReschedule(t *testing.T) {
 		{"no-show", pickBooking(t, env, "no_show", false).ID, []string{"OnceHub error 409"}},
 		{"paid", paid.ID, []string{"OnceHub error 422", "Paid bookings can only be requested for reschedule in your OnceHub account"}},
 	} {
+		// Sequential: the subtests share one fake and count its requests.
 		t.Run(tc.name, func(t *testing.T) {
 			env.Fake.ResetRequests()
 			res := testenv.Call(t, ctx, c, "request_booking_reschedule", map[string]any{"booking_id": tc.id})
@@ -199,6 +209,8 @@ func TestRequestBookingReschedule(t *testing.T) {
 }
 
 func TestReassignBooking(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -231,6 +243,7 @@ func TestReassignBooking(t *testing.T) {
 		{"canceled booking", map[string]any{"booking_id": canceled.ID, "new_host": userWith(t, env, true, canceled.Owner.ID)}, []string{"OnceHub error 409", "current status", "[param: id]"}},
 		{"provider not connected", map[string]any{"booking_id": b.ID, "new_host": host, "video_provider": "webex"}, []string{"OnceHub error 409", "'webex' is not connected", "[param: location.value]"}},
 	} {
+		// Sequential: the subtests share one fake and count its requests.
 		t.Run(tc.name, func(t *testing.T) {
 			env.Fake.ResetRequests()
 			res := testenv.Call(t, ctx, c, "reassign_booking", tc.args)
@@ -246,6 +259,8 @@ func TestReassignBooking(t *testing.T) {
 }
 
 func TestMarkBookingNoShow(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -261,6 +276,7 @@ func TestMarkBookingNoShow(t *testing.T) {
 		{"not happened yet", pickBooking(t, env, "scheduled", true).ID, "Cannot update booking status to no_show"},
 		{"canceled", pickBooking(t, env, "canceled", false).ID, "OnceHub error 409"},
 	} {
+		// Sequential: the subtests share one fake and count its requests.
 		t.Run(tc.name, func(t *testing.T) {
 			env.Fake.ResetRequests()
 			res := testenv.Call(t, ctx, c, "mark_booking_no_show", map[string]any{"booking_id": tc.id})
@@ -272,6 +288,8 @@ func TestMarkBookingNoShow(t *testing.T) {
 }
 
 func TestBookingWriteToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	assertRejected(t, env, c, []badInput{
@@ -311,6 +329,8 @@ func (d dropAfter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestLostAnswerToABookingWriteIsNotRepeated(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	up := httptest.NewServer(dropAfter{fake: env.Fake, suffix: "/cancel"})
 	t.Cleanup(up.Close)

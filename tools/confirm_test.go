@@ -91,6 +91,8 @@ func connect(t *testing.T, env *testenv.Env, kind, proto string, u *user) (*clie
 }
 
 func TestConfirmationAskedBeforeCancel(t *testing.T) {
+	t.Parallel()
+
 	for _, tc := range []struct{ kind, proto string }{
 		{"in-process", testenv.ProtocolLatest},
 		{"in-process", testenv.Protocol2025},
@@ -98,6 +100,8 @@ func TestConfirmationAskedBeforeCancel(t *testing.T) {
 		{"http", testenv.Protocol2025},   // an HTTP session: asked on the call's stream
 	} {
 		t.Run(tc.kind+"/"+tc.proto, func(t *testing.T) {
+			t.Parallel()
+
 			env := testenv.New(t)
 			b := pickBooking(t, env, "scheduled", true)
 			u := answering(accept)
@@ -123,6 +127,8 @@ func TestConfirmationAskedBeforeCancel(t *testing.T) {
 }
 
 func TestDeclinedConfirmationSendsNothing(t *testing.T) {
+	t.Parallel()
+
 	for _, tc := range []struct {
 		kind, proto string
 		answer      mcp.ElicitationResponseAction
@@ -137,6 +143,8 @@ func TestDeclinedConfirmationSendsNothing(t *testing.T) {
 		{"http", testenv.Protocol2025, dismiss, "request_booking_reschedule"},
 	} {
 		t.Run(tc.kind+"/"+tc.proto+"/"+string(tc.answer)+"/"+tc.tool, func(t *testing.T) {
+			t.Parallel()
+
 			env := testenv.New(t)
 			b := pickBooking(t, env, "scheduled", true)
 			args := map[string]any{"booking_id": b.ID}
@@ -164,6 +172,8 @@ func TestDeclinedConfirmationSendsNothing(t *testing.T) {
 }
 
 func TestReassignConfirmationNamesNewHost(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	b := pickBooking(t, env, "scheduled", true)
 	host := userWith(t, env, true, b.Owner.ID)
@@ -185,8 +195,12 @@ func TestReassignConfirmationNamesNewHost(t *testing.T) {
 // An accepted form without the box ticked is not a yes: the form requires
 // confirm and has no default, and an empty answer is taken as a refusal.
 func TestEmptyAnswerIsNotConsent(t *testing.T) {
+	t.Parallel()
+
 	for _, content := range []map[string]any{nil, {}, {"confirm": false}, {"confirm": "yes"}} {
 		t.Run(mustJSON(t, content), func(t *testing.T) {
+			t.Parallel()
+
 			env := testenv.New(t)
 			b := pickBooking(t, env, "scheduled", true)
 			var schema map[string]any
@@ -234,6 +248,8 @@ func connectWith(t *testing.T, env *testenv.Env, opts ...client.ClientOption) (*
 // Cancelling a booking that is already canceled asks no one: the answer says
 // so, and nothing is written.
 func TestCancelingACanceledBookingAsksNothing(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	b := pickBooking(t, env, "canceled", true)
 	u := answering(accept)
@@ -254,6 +270,8 @@ func TestCancelingACanceledBookingAsksNothing(t *testing.T) {
 
 // The confirmation says who is emailed, or that no one is.
 func TestCancelConfirmationSaysWhoIsEmailed(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	b := pickBooking(t, env, "scheduled", true)
 	u := answering(decline)
@@ -268,6 +286,8 @@ func TestCancelConfirmationSaysWhoIsEmailed(t *testing.T) {
 
 // Overwriting updates are confirmed, and say what they replace, by name.
 func TestOverwritingUpdatesAreConfirmed(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	u := answering(decline)
 	c, ctx := connect(t, env, "in-process", testenv.ProtocolLatest, u)
@@ -294,6 +314,8 @@ func TestOverwritingUpdatesAreConfirmed(t *testing.T) {
 }
 
 func TestNoShowIsNotConfirmed(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	b := pickBooking(t, env, "completed", false)
 	u := answering(decline)
@@ -304,12 +326,16 @@ func TestNoShowIsNotConfirmed(t *testing.T) {
 }
 
 func TestConfirmationIsForTheBookingAsShown(t *testing.T) {
+	t.Parallel()
+
 	for _, tc := range []struct{ kind, proto string }{
 		{"in-process", testenv.ProtocolLatest},
 		{"in-process", testenv.Protocol2025},
 		{"http", testenv.Protocol2025},
 	} {
 		t.Run(tc.kind+"/"+tc.proto, func(t *testing.T) {
+			t.Parallel()
+
 			env := testenv.New(t)
 			b := pickBooking(t, env, "scheduled", true)
 			u := answering(accept)
@@ -331,6 +357,8 @@ func TestConfirmationIsForTheBookingAsShown(t *testing.T) {
 }
 
 func TestForgedConfirmationIsNotConsent(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	b := pickBooking(t, env, "scheduled", true)
 	u := answering(decline)
@@ -350,6 +378,8 @@ func TestForgedConfirmationIsNotConsent(t *testing.T) {
 }
 
 func TestWithoutElicitationTheHostApproves(t *testing.T) {
+	t.Parallel()
+
 	for _, tc := range []struct{ kind, proto string }{
 		{"in-process", testenv.ProtocolLatest},
 		{"in-process", testenv.Protocol2025},
@@ -357,6 +387,8 @@ func TestWithoutElicitationTheHostApproves(t *testing.T) {
 		{"http", testenv.Protocol2025},
 	} {
 		t.Run(tc.kind+"/"+tc.proto, func(t *testing.T) {
+			t.Parallel()
+
 			env := testenv.New(t)
 			b := pickBooking(t, env, "scheduled", true)
 			c, ctx := connect(t, env, tc.kind, tc.proto, nil)
@@ -370,8 +402,12 @@ func TestWithoutElicitationTheHostApproves(t *testing.T) {
 // A question asked on a session that gets no answer ends the call: nothing
 // is sent, and the result says so.
 func TestUnansweredConfirmationSendsNothing(t *testing.T) {
+	t.Parallel()
+
 	for _, kind := range []string{"in-process", "http"} {
 		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+
 			env := testenv.New(t, func(s testenv.Setup) { s.Deps.ConfirmTimeout = 300 * time.Millisecond })
 			b := pickBooking(t, env, "scheduled", true)
 			u := &silent{}
@@ -409,6 +445,8 @@ func (s *silent) Elicit(ctx context.Context, _ mcp.ElicitationRequest) (*mcp.Eli
 }
 
 func TestRequireConfirmation(t *testing.T) {
+	t.Parallel()
+
 	requireIt := func(s testenv.Setup) { s.Config.RequireConfirmation = true }
 	for _, tc := range []struct{ kind, proto string }{
 		{"in-process", testenv.ProtocolLatest},
@@ -417,6 +455,8 @@ func TestRequireConfirmation(t *testing.T) {
 		{"http", testenv.Protocol2025},
 	} {
 		t.Run("refuses a client that cannot confirm/"+tc.kind+"/"+tc.proto, func(t *testing.T) {
+			t.Parallel()
+
 			env := testenv.New(t, requireIt)
 			b := pickBooking(t, env, "scheduled", true)
 			c, ctx := connect(t, env, tc.kind, tc.proto, nil)
@@ -443,6 +483,8 @@ func TestRequireConfirmation(t *testing.T) {
 		})
 	}
 	t.Run("updates still run", func(t *testing.T) {
+		t.Parallel()
+
 		env := testenv.New(t, requireIt)
 		b := pickBooking(t, env, "completed", false)
 		c, ctx := connect(t, env, "in-process", testenv.ProtocolLatest, nil)
@@ -450,6 +492,8 @@ func TestRequireConfirmation(t *testing.T) {
 	})
 	for _, proto := range []string{testenv.ProtocolLatest, testenv.Protocol2025} {
 		t.Run("a client that can confirm is asked/http/"+proto, func(t *testing.T) {
+			t.Parallel()
+
 			env := testenv.New(t, requireIt)
 			b := pickBooking(t, env, "scheduled", true)
 			u := answering(accept)
@@ -460,6 +504,8 @@ func TestRequireConfirmation(t *testing.T) {
 		})
 	}
 	t.Run("an HTTP client outside its session is told why", func(t *testing.T) {
+		t.Parallel()
+
 		env := testenv.New(t, requireIt)
 		b := pickBooking(t, env, "scheduled", true)
 		u := answering(accept)
@@ -479,8 +525,12 @@ func TestRequireConfirmation(t *testing.T) {
 // The journey an agent takes: find the meeting, look at it, then change it
 // with the user's confirmation.
 func TestJourneyFindInspectRescheduleAndCancel(t *testing.T) {
+	t.Parallel()
+
 	for _, proto := range []string{testenv.ProtocolLatest, testenv.Protocol2025} {
 		t.Run(proto, func(t *testing.T) {
+			t.Parallel()
+
 			env := testenv.New(t)
 			u := answering(accept)
 			c, ctx := connect(t, env, "in-process", proto, u)
@@ -518,6 +568,8 @@ func TestJourneyFindInspectRescheduleAndCancel(t *testing.T) {
 }
 
 func TestStaleConfirmationIsAskedAgain(t *testing.T) {
+	t.Parallel()
+
 	var mu sync.Mutex
 	now := testenv.Now
 	env := testenv.New(t, func(s testenv.Setup) {

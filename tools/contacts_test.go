@@ -13,6 +13,8 @@ import (
 )
 
 func TestContactToolAnnotations(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	assertAnnotations(t, env.InProcess(t), map[string][3]bool{
 		"list_contacts":  {true, false, true},
@@ -24,6 +26,8 @@ func TestContactToolAnnotations(t *testing.T) {
 }
 
 func TestListContactsFiltersByDatesAndRendersCompactItems(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -74,6 +78,8 @@ func TestListContactsFiltersByDatesAndRendersCompactItems(t *testing.T) {
 }
 
 func TestListContactsWalksAllPages(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	out := testenv.Object(t, testenv.Call(t, testenv.KeyCtx(), c, "list_contacts", map[string]any{"max_results": 1000}))
@@ -83,6 +89,8 @@ func TestListContactsWalksAllPages(t *testing.T) {
 }
 
 func TestGetContactAndNotFound(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -108,6 +116,8 @@ func TestGetContactAndNotFound(t *testing.T) {
 }
 
 func TestCreateContactSendsWritableFieldsOnly(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -161,6 +171,8 @@ func TestCreateContactSendsWritableFieldsOnly(t *testing.T) {
 }
 
 func TestCreateContactMinimalBody(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	got := testenv.Object(t, testenv.Call(t, testenv.KeyCtx(), c, "create_contact", map[string]any{
@@ -170,6 +182,8 @@ func TestCreateContactMinimalBody(t *testing.T) {
 }
 
 func TestUpdateContactSendsOnlyGivenFields(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -213,6 +227,8 @@ func TestUpdateContactSendsOnlyGivenFields(t *testing.T) {
 }
 
 func TestDeleteContactConfirmsWithSummaryThenDeletes(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	ids := testenv.Items(t, testenv.Call(t, testenv.KeyCtx(), env.InProcess(t), "list_contacts", map[string]any{"limit": 2}))
 	id := ids[0]["id"].(string)
@@ -254,6 +270,8 @@ func TestDeleteContactConfirmsWithSummaryThenDeletes(t *testing.T) {
 }
 
 func TestContactLifecycle(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -296,6 +314,8 @@ func TestContactLifecycle(t *testing.T) {
 }
 
 func TestContactToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ok := map[string]any{"first_name": "A", "last_name": "B", "email": "a.b@example.com"}

@@ -11,8 +11,12 @@ import (
 )
 
 func TestGetCurrentTime(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
+	// Checked once every subtest has finished.
+	t.Cleanup(func() { assert.Empty(t, env.Fake.Requests(), "the time comes from the server's clock, not OnceHub") })
 	// The clock is fixed at testenv.Now: Monday 2026-11-23 10:00 UTC.
 	cases := []struct {
 		zone string
@@ -37,6 +41,8 @@ func TestGetCurrentTime(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.zone, func(t *testing.T) {
+			t.Parallel()
+
 			args := map[string]any{}
 			if tc.zone != "" {
 				args["time_zone"] = tc.zone
@@ -45,12 +51,13 @@ func TestGetCurrentTime(t *testing.T) {
 			assert.Equal(t, tc.want, testenv.Object(t, res))
 		})
 	}
-	assert.Empty(t, env.Fake.Requests(), "the time comes from the server's clock, not OnceHub")
 }
 
 // Without time_zone, the time is in the account owner's zone (who get_me
 // says the key belongs to); the lookup is kept for a while, per key.
 func TestGetCurrentTimeDefaultsToTheAccountOwnersZone(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	want := map[string]any{"utc": "2026-11-23T10:00:00Z", "local": "2026-11-23T05:00:00-05:00", "time_zone": "America/New_York",
@@ -76,6 +83,8 @@ func TestGetCurrentTimeDefaultsToTheAccountOwnersZone(t *testing.T) {
 }
 
 func TestGetCurrentTimeRejectsBadZones(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	for _, zone := range []any{"EST5EDT-ish", "EST", "CET", "Local", "Mars/Olympus", 5} {
@@ -87,6 +96,8 @@ func TestGetCurrentTimeRejectsBadZones(t *testing.T) {
 }
 
 func TestGetCurrentTimeIsAReadOnlyAccountTool(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	var found bool
 	for _, tl := range env.App.Tools {

@@ -93,8 +93,7 @@ func build[A, R any](s spec, confirm func(ctx context.Context, args A) error, ru
 	if err != nil {
 		panic(err)
 	}
-	// A literal rather than mcp.NewTool and its options: NewTool allocates an
-	// empty properties map and default hints that every tool here replaces.
+	// Every field is set here, the four annotations explicitly.
 	def := mcp.Tool{
 		Name:           s.name,
 		Description:    s.desc,

@@ -12,6 +12,8 @@ import (
 )
 
 func TestStructuredAppendsRequestID(t *testing.T) {
+	t.Parallel()
+
 	cases := []struct {
 		v         any
 		requestID string
@@ -33,6 +35,8 @@ func TestStructuredAppendsRequestID(t *testing.T) {
 }
 
 func TestArgNames(t *testing.T) {
+	t.Parallel()
+
 	n := newArgNames(spec{name: "t", args: map[string]string{"location.value": "video_provider"}}, []string{"booking_id", "reason"})
 	for param, want := range map[string]string{
 		"id": "booking_id", "location.value": "video_provider", "starting_time.gt": "starting_time_after",

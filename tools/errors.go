@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/http"
 	"strings"
 	"time"
 
@@ -104,35 +103,37 @@ func errorMessage(err error, write bool) string {
 }
 
 // apiErrorMessage is OnceHub's error (see oncehub.APIError.Error) followed by
-// what to do about it.
+// what to do about it, by OnceHub's status code.
 func apiErrorMessage(e *oncehub.APIError) string {
 	var hint string
-	switch {
-	case e.Status == http.StatusBadRequest:
+	switch e.Status {
+	case 400:
 		hint = "OnceHub rejected the request; fix the argument it names and try again."
-	case e.Status == http.StatusUnauthorized:
+	case 401:
 		hint = "The OnceHub API key is missing or invalid. Check ONCEHUB_API_KEY (or the API-Key header); create a key in OnceHub under the gear icon → Account Integrations → APIs & Webhooks (keys are shown once)."
-	case e.Status == http.StatusForbidden && e.Type == oncehub.ErrTypeAuthentication:
-		hint = "The OnceHub account's plan has no API access (API v2 needs the Enterprise plan), or the key lacks permission for this."
-	case e.Status == http.StatusForbidden:
-		hint = "OnceHub refused this action for this account or key."
-	case e.Status == http.StatusPaymentRequired:
+	case 402:
 		hint = "The host has no paid seat (license) in OnceHub; assign a seat to the user in OnceHub, then try again."
-	case e.Status == http.StatusNotFound:
+	case 403:
+		hint = "OnceHub refused this action for this account or key."
+		if e.Type == oncehub.ErrTypeAuthentication {
+			hint = "The OnceHub account's plan has no API access (API v2 needs the Enterprise plan), or the key lacks permission for this."
+		}
+	case 404:
 		hint = "Nothing with that ID exists in this OnceHub account (or it was deleted). Use a list_ tool to find valid IDs."
-	case e.Status == http.StatusConflict:
+	case 409:
 		hint = "The request conflicts with the current state (for example a duplicate name, or a booking that is already canceled). Fetch the current state before deciding what to do."
-	case e.Status == http.StatusGone:
+	case 410:
 		hint = "That object no longer exists in OnceHub."
-	case e.Status == http.StatusUnprocessableEntity:
+	case 422:
 		hint = "OnceHub cannot do this in the current configuration (for example the booking calendar is not published). Fix it in OnceHub, then try again."
-	case e.Status == http.StatusTooManyRequests:
+	case 429:
 		wait := "a few seconds"
 		if e.RetryAfter > 0 {
 			wait = seconds(e.RetryAfter)
 		}
 		hint = "OnceHub's rate limit (5 requests per second per account) was still exceeded after retrying; retry in " + wait + "."
-	case e.Status >= 500:
+	}
+	if e.Status >= 500 {
 		hint = "OnceHub is having trouble; try again shortly. If it persists, give OnceHub support the Request-Id."
 		if e.RequestID != "" {
 			hint = "OnceHub is having trouble (Request-Id " + e.RequestID + "); try again shortly. If it persists, give OnceHub support that Request-Id."

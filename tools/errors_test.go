@@ -14,6 +14,8 @@ import (
 // The write-specific texts: no write tool is exercised here through MCP (the
 // fault tests cover reads), so the message rules are checked directly.
 func TestErrorMessagesForWrites(t *testing.T) {
+	t.Parallel()
+
 	cases := []struct {
 		err       error
 		write     bool

@@ -11,6 +11,8 @@ import (
 )
 
 func TestListAndGetEventTypes(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -46,6 +48,8 @@ func TestListAndGetEventTypes(t *testing.T) {
 }
 
 func TestEventTypeToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	assertRejected(t, env, c, []badInput{

@@ -37,6 +37,8 @@ func faultEnv(t *testing.T, mods ...func(testenv.Setup)) (*testenv.Env, *client.
 }
 
 func TestTransientFaultsAreRetriedAndTheToolSucceeds(t *testing.T) {
+	t.Parallel()
+
 	cases := map[string]struct {
 		fault fakeoncehub.Fault
 		sent  int
@@ -50,6 +52,8 @@ func TestTransientFaultsAreRetriedAndTheToolSucceeds(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+
 			env, c := faultEnv(t)
 			env.Fake.InjectFaults(tc.fault.On("GET", "/bookings"))
 			items := testenv.Items(t, testenv.Call(t, testenv.KeyCtx(), c, "list_bookings", map[string]any{"limit": 2}))
@@ -67,6 +71,8 @@ func TestTransientFaultsAreRetriedAndTheToolSucceeds(t *testing.T) {
 }
 
 func TestPersistentFaultsGiveErrorsThatSayWhatToDo(t *testing.T) {
+	t.Parallel()
+
 	cases := map[string]struct {
 		fault fakeoncehub.Fault
 		sent  int
@@ -101,6 +107,8 @@ func TestPersistentFaultsGiveErrorsThatSayWhatToDo(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+
 			env, c := faultEnv(t)
 			env.Fake.InjectFaults(tc.fault.On("GET", "/bookings"))
 			res := testenv.Call(t, testenv.KeyCtx(), c, "list_bookings", map[string]any{})
@@ -116,6 +124,8 @@ func TestPersistentFaultsGiveErrorsThatSayWhatToDo(t *testing.T) {
 }
 
 func TestAuthErrorsFromTheFakeSayHowToFixTheKey(t *testing.T) {
+	t.Parallel()
+
 	const noPlan = "no-plan-key-123456"
 	env, c := faultEnv(t, func(s testenv.Setup) {
 		s.Fake.Keys = map[string]string{fakeoncehub.TestKey: fakeoncehub.TestAccount, noPlan: "np@example.com"}
@@ -135,6 +145,8 @@ func TestAuthErrorsFromTheFakeSayHowToFixTheKey(t *testing.T) {
 }
 
 func TestSlowUpstreamTimesOutWithoutHanging(t *testing.T) {
+	t.Parallel()
+
 	env, c := faultEnv(t, func(s testenv.Setup) { s.Config.Timeout = 200 * time.Millisecond })
 	env.Fake.InjectFaults(fakeoncehub.Slow(20*time.Second).On("GET", "/bookings").Times(5))
 	res := testenv.Call(t, testenv.KeyCtx(), c, "list_bookings", map[string]any{})
@@ -152,6 +164,8 @@ func TestSlowUpstreamTimesOutWithoutHanging(t *testing.T) {
 }
 
 func TestMCPCancellationCancelsTheUpstreamCall(t *testing.T) {
+	t.Parallel()
+
 	env, c := faultEnv(t)
 	env.Fake.InjectFaults(fakeoncehub.Slow(20*time.Second).On("GET", "/bookings"))
 	ctx, cancel := context.WithTimeout(testenv.KeyCtx(), 300*time.Millisecond)
@@ -168,6 +182,8 @@ func TestMCPCancellationCancelsTheUpstreamCall(t *testing.T) {
 }
 
 func TestGovernorKeepsConcurrentCallsUnderOnceHubsLimit(t *testing.T) {
+	t.Parallel()
+
 	env, c := faultEnv(t, func(s testenv.Setup) { s.Config.RateRPS, s.Config.RateBurst = 5, 2 })
 	env.Fake.EnforceRateLimit(&fakeoncehub.RateLimit{RPS: 5, Burst: 5, RetryAfter: true})
 	var wg sync.WaitGroup
@@ -185,6 +201,8 @@ func TestGovernorKeepsConcurrentCallsUnderOnceHubsLimit(t *testing.T) {
 }
 
 func TestUnpacedBurstIsAbsorbedByRetryAfter(t *testing.T) {
+	t.Parallel()
+
 	env, c := faultEnv(t) // no client-side pacing
 	env.Fake.EnforceRateLimit(&fakeoncehub.RateLimit{RPS: 5, Burst: 5, RetryAfter: true})
 	for range 10 {
@@ -199,6 +217,8 @@ func TestUnpacedBurstIsAbsorbedByRetryAfter(t *testing.T) {
 }
 
 func TestUnreachableRateLimitRedisNeverFailsACall(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	cfg := env.Config
 	cfg.RateRPS, cfg.RateBurst, cfg.RateLimitRedis = 50, 2, "redis://127.0.0.1:1/0" // nothing listens on port 1
@@ -230,6 +250,8 @@ func TestUnreachableRateLimitRedisNeverFailsACall(t *testing.T) {
 // call for that key within the pause is refused locally, nothing sent, and
 // says it is the rate limit.
 func TestRetryAfterPausesTheAccountInTheServer(t *testing.T) {
+	t.Parallel()
+
 	env, c := faultEnv(t, func(s testenv.Setup) { s.Config.RateRPS, s.Config.RateBurst = 5, 2 })
 	env.Fake.InjectFaults(fakeoncehub.RateLimited("45").Times(10).On("GET", "/test"))
 	first := testenv.Call(t, testenv.KeyCtx(), c, "test_api_key", nil)

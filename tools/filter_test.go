@@ -21,6 +21,8 @@ import (
 var bookingWriteTools = []string{"cancel_booking", "mark_booking_no_show", "reassign_booking", "request_booking_reschedule"}
 
 func TestToolWithoutAnnotationsCountsAsWrite(t *testing.T) {
+	t.Parallel()
+
 	bare := tools.Tool{Toolset: tools.Toolset{Name: "bookings"}, Def: mcp.Tool{Name: "bare"}}
 	assert.False(t, bare.ReadOnly(), "no readOnlyHint: a write")
 	assert.True(t, bare.Destructive(), "no destructiveHint: destructive, as MCP says")
@@ -38,7 +40,7 @@ func TestToolWithoutAnnotationsCountsAsWrite(t *testing.T) {
 }
 
 // listed returns the names of the tools c lists, sorted, and whether every one is read-only.
-func listed(t *testing.T, c *client.Client, ctx context.Context) (names []string, allReadOnly bool) {
+func listed(t *testing.T, ctx context.Context, c *client.Client) (names []string, allReadOnly bool) {
 	t.Helper()
 	res, err := c.ListTools(ctx, mcp.ListToolsRequest{})
 	require.NoError(t, err)
@@ -53,7 +55,7 @@ func listed(t *testing.T, c *client.Client, ctx context.Context) (names []string
 
 // refused asserts that calling tool is refused (as an unknown tool, or a tool
 // error) and that nothing reaches OnceHub.
-func refused(t *testing.T, env *testenv.Env, c *client.Client, ctx context.Context, tool string) {
+func refused(t *testing.T, ctx context.Context, env *testenv.Env, c *client.Client, tool string) {
 	t.Helper()
 	env.Fake.ResetRequests()
 	req := mcp.CallToolRequest{}
@@ -69,14 +71,16 @@ func refused(t *testing.T, env *testenv.Env, c *client.Client, ctx context.Conte
 }
 
 func TestReadOnlyRemovesAndRefusesWrites(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t, func(s testenv.Setup) { s.Config.ReadOnly = true })
 	c := env.InProcess(t)
-	names, allReadOnly := listed(t, c, testenv.KeyCtx())
+	names, allReadOnly := listed(t, testenv.KeyCtx(), c)
 	assert.True(t, allReadOnly, "read-only lists only read-only tools: %v", names)
 	assert.Contains(t, names, "get_booking")
 	for _, w := range bookingWriteTools {
 		assert.NotContains(t, names, w)
-		refused(t, env, c, testenv.KeyCtx(), w)
+		refused(t, testenv.KeyCtx(), env, c, w)
 	}
 	for _, tl := range env.App.Tools {
 		assert.True(t, tl.ReadOnly(), "%s registered under --read-only", tl.Def.Name)
@@ -84,25 +88,29 @@ func TestReadOnlyRemovesAndRefusesWrites(t *testing.T) {
 }
 
 func TestToolsetsAndToolsSelect(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t, func(s testenv.Setup) { s.Config.Toolsets = []string{"bookings"} })
-	names, _ := listed(t, env.InProcess(t), testenv.KeyCtx())
+	names, _ := listed(t, testenv.KeyCtx(), env.InProcess(t))
 	assert.Equal(t, []string{"cancel_booking", "get_booking", "list_bookings", "mark_booking_no_show", "reassign_booking", "request_booking_reschedule"}, names)
 
 	env = testenv.New(t, func(s testenv.Setup) { s.Config.Tools = []string{"get_booking", "cancel_booking"} })
 	c := env.InProcess(t)
-	names, _ = listed(t, c, testenv.KeyCtx())
+	names, _ = listed(t, testenv.KeyCtx(), c)
 	assert.Equal(t, []string{"cancel_booking", "get_booking"}, names)
-	refused(t, env, c, testenv.KeyCtx(), "list_bookings")
-	refused(t, env, c, testenv.KeyCtx(), "reassign_booking")
+	refused(t, testenv.KeyCtx(), env, c, "list_bookings")
+	refused(t, testenv.KeyCtx(), env, c, "reassign_booking")
 
 	env = testenv.New(t, func(s testenv.Setup) {
 		s.Config.Toolsets, s.Config.Tools, s.Config.ReadOnly = []string{"bookings"}, []string{"get_booking", "cancel_booking", "test_api_key"}, true
 	})
-	names, _ = listed(t, env.InProcess(t), testenv.KeyCtx())
+	names, _ = listed(t, testenv.KeyCtx(), env.InProcess(t))
 	assert.Equal(t, []string{"get_booking"}, names, "the settings combine: each one narrows")
 }
 
 func TestUnknownToolsetOrToolIsAStartupError(t *testing.T) {
+	t.Parallel()
+
 	for _, cfg := range []app.Config{
 		{Toolsets: []string{"bookings", "calender"}},
 		{Tools: []string{"cancel_bookings"}},
@@ -123,6 +131,8 @@ func TestUnknownToolsetOrToolIsAStartupError(t *testing.T) {
 }
 
 func TestHTTPHeadersNarrowButNeverWiden(t *testing.T) {
+	t.Parallel()
+
 	key := map[string]string{"API-Key": fakeoncehub.TestKey}
 	with := func(extra map[string]string) map[string]string {
 		h := map[string]string{"API-Key": fakeoncehub.TestKey}
@@ -133,31 +143,33 @@ func TestHTTPHeadersNarrowButNeverWiden(t *testing.T) {
 	}
 	for _, proto := range []string{testenv.ProtocolLatest, testenv.Protocol2025} {
 		t.Run(proto, func(t *testing.T) {
+			t.Parallel()
+
 			ctx := context.Background()
 			opt := client.WithProtocolVersion(proto)
 
 			// Operator: everything. Headers narrow.
 			env := testenv.New(t)
 			url := env.HTTPServer(t)
-			all, _ := listed(t, env.HTTP(t, url, key, opt), ctx)
+			all, _ := listed(t, ctx, env.HTTP(t, url, key, opt))
 			for _, w := range bookingWriteTools {
 				assert.Contains(t, all, w)
 			}
 			c := env.HTTP(t, url, with(map[string]string{"X-MCP-Readonly": "true"}), opt)
-			names, allReadOnly := listed(t, c, ctx)
+			names, allReadOnly := listed(t, ctx, c)
 			assert.True(t, allReadOnly, "%v", names)
 			assert.Contains(t, names, "list_bookings")
-			refused(t, env, c, ctx, "cancel_booking")
+			refused(t, ctx, env, c, "cancel_booking")
 
 			c = env.HTTP(t, url, with(map[string]string{"X-MCP-Toolsets": "bookings"}), opt)
-			names, _ = listed(t, c, ctx)
+			names, _ = listed(t, ctx, c)
 			assert.Equal(t, []string{"cancel_booking", "get_booking", "list_bookings", "mark_booking_no_show", "reassign_booking", "request_booking_reschedule"}, names)
-			refused(t, env, c, ctx, "test_api_key")
+			refused(t, ctx, env, c, "test_api_key")
 
 			c = env.HTTP(t, url, with(map[string]string{"X-MCP-Tools": "get_booking, cancel_booking"}), opt)
-			names, _ = listed(t, c, ctx)
+			names, _ = listed(t, ctx, c)
 			assert.Equal(t, []string{"cancel_booking", "get_booking"}, names)
-			refused(t, env, c, ctx, "reassign_booking")
+			refused(t, ctx, env, c, "reassign_booking")
 
 			// Operator: --read-only. A header asking for the bookings toolset
 			// (or naming a write tool) gets no write tool.
@@ -169,11 +181,11 @@ func TestHTTPHeadersNarrowButNeverWiden(t *testing.T) {
 				{"X-MCP-Readonly": "false"},
 			} {
 				c = env.HTTP(t, url, with(h), opt)
-				names, allReadOnly = listed(t, c, ctx)
+				names, allReadOnly = listed(t, ctx, c)
 				assert.True(t, allReadOnly, "%v: %v", h, names)
 				assert.Contains(t, names, "get_booking")
 				for _, w := range bookingWriteTools {
-					refused(t, env, c, ctx, w)
+					refused(t, ctx, env, c, w)
 				}
 			}
 
@@ -181,32 +193,36 @@ func TestHTTPHeadersNarrowButNeverWiden(t *testing.T) {
 			env = testenv.New(t, func(s testenv.Setup) { s.Config.Toolsets = []string{"bookings"} })
 			url = env.HTTPServer(t)
 			c = env.HTTP(t, url, with(map[string]string{"X-MCP-Toolsets": "users"}), opt)
-			names, _ = listed(t, c, ctx)
+			names, _ = listed(t, ctx, c)
 			assert.Empty(t, names)
-			refused(t, env, c, ctx, "cancel_booking")
+			refused(t, ctx, env, c, "cancel_booking")
 			c = env.HTTP(t, url, with(map[string]string{"X-MCP-Tools": "list_users,get_booking"}), opt)
-			names, _ = listed(t, c, ctx)
+			names, _ = listed(t, ctx, c)
 			assert.Equal(t, []string{"get_booking"}, names)
 		})
 	}
 }
 
 func TestStdioBinaryFlagsSelectTools(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.Stdio(t, []string{"ONCEHUB_API_KEY=" + fakeoncehub.TestKey}, "--read-only", "--toolsets", "bookings,account")
 	ctx := context.Background()
-	names, allReadOnly := listed(t, c, ctx)
+	names, allReadOnly := listed(t, ctx, c)
 	assert.True(t, allReadOnly, "%v", names)
 	assert.Contains(t, names, "list_bookings")
 	assert.Contains(t, names, "test_api_key")
 	assert.False(t, slices.ContainsFunc(names, func(n string) bool { return n == "list_users" || n == "list_webhooks" }), "%v", names)
 	for _, w := range bookingWriteTools {
 		assert.NotContains(t, names, w)
-		refused(t, env, c, ctx, w)
+		refused(t, ctx, env, c, w)
 	}
 }
 
 func TestStdioBinaryRequireConfirmation(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.Stdio(t, []string{"ONCEHUB_API_KEY=" + fakeoncehub.TestKey, "ONCEHUB_REQUIRE_CONFIRMATION=true"})
 	res := testenv.Call(t, context.Background(), c, "cancel_booking", map[string]any{"booking_id": "BKNG-AAAAAAAAAA"})

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -87,4 +88,64 @@ func testSchema[A any](t testing.TB, name string) *argSchema {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// FuzzParseWhen: the one date and time grammar (dates, date-times with and
+// without offset, and for an end a length such as P6W) never panics, refuses
+// by naming the argument, and what it accepts is a time in the years it
+// allows, a date's start in the tool's zone, or a length in months and days.
+// Run: go test -run '^$' -fuzz '^FuzzParseWhen$' ./tools
+func FuzzParseWhen(f *testing.F) {
+	for _, s := range []string{
+		"2026-11-23", "2026-02-30", "2026-11-23T10:00:00Z", "2026-11-23T10:00+05:30", "2026-11-23T10:00:00.123456789-08:00",
+		"2026-11-23T10:00", "2026-11-23T10:00:00", "2026-03-29T02:30", "1969-12-31", "2100-01-01", "9999-12-31T23:59:59Z",
+		"P6W", "P1M2W3D", "P", "P0D", "p6w", "P999M", "P1000D", "tomorrow", "", " 2026-11-23", "2026-11-23 10:00",
+	} {
+		f.Add(s, uint8(0))
+	}
+	zones := []string{"UTC", "Asia/Kolkata", "America/New_York", "Europe/Berlin", "Pacific/Kiritimati", "Australia/Lord_Howe"}
+	f.Fuzz(func(t *testing.T, v string, zone uint8) {
+		loc, err := time.LoadLocation(zones[int(zone)%len(zones)])
+		if err != nil {
+			t.Skip(err)
+		}
+		b, err := parseBound("end", v, loc)
+		if err != nil {
+			ae, ok := errors.AsType[*argError](err)
+			if !ok || ae.arg != "end" || ae.msg == "" {
+				t.Fatalf("refusal of %q does not name the argument: %v", v, err)
+			}
+			if utf8.ValidString(v) && !utf8.ValidString(ae.Error()) {
+				t.Fatalf("message is not valid UTF-8: %q", ae.Error())
+			}
+			return
+		}
+		if b.months != 0 || b.days != 0 {
+			if !strings.HasPrefix(v, "P") || b.months < 0 || b.months > 999 || b.days < 0 || b.days > 999*7+999 {
+				t.Fatalf("%q read as a length of %d months, %d days", v, b.months, b.days)
+			}
+			return
+		}
+		if v == "" {
+			if !b.t.IsZero() {
+				t.Fatalf("empty read as %s", b.t)
+			}
+			return
+		}
+		if y := b.t.Year(); y < minYear || y > maxYear {
+			t.Fatalf("%q read as year %d", v, y)
+		}
+		if b.date {
+			want, err := time.ParseInLocation(time.DateOnly, v, loc)
+			if err != nil || !b.t.Equal(want) {
+				t.Fatalf("date %q read as %s", v, b.t)
+			}
+			return
+		}
+		// (time.Parse takes a one-digit hour; the schema's pattern, checked
+		// before, does not.)
+		if len(v) <= len("2006-01-02T") || v[10] != 'T' {
+			t.Fatalf("%q read as the date-time %s", v, b.t)
+		}
+	})
 }

@@ -17,6 +17,8 @@ import (
 // empty) is an error, never {"id": ""}: the write may have been made, and
 // the message says to check before retrying. Nothing is sent twice.
 func TestNullOrEmptySuccessBodyOfAWriteIsAnError(t *testing.T) {
+	t.Parallel()
+
 	for _, tc := range []struct {
 		tool, method, path string
 		status             int
@@ -29,6 +31,8 @@ func TestNullOrEmptySuccessBodyOfAWriteIsAnError(t *testing.T) {
 	} {
 		for _, body := range []string{"null", ""} {
 			t.Run(tc.tool+"/"+body, func(t *testing.T) {
+				t.Parallel()
+
 				env := testenv.New(t)
 				c := env.InProcess(t)
 				env.Fake.InjectFaults(fakeoncehub.SuccessBody(tc.status, body).On(tc.method, tc.path))
@@ -46,6 +50,8 @@ func TestNullOrEmptySuccessBodyOfAWriteIsAnError(t *testing.T) {
 // non-ASCII byte) is refused with a clear error, over stdio's environment,
 // in-process and over HTTP headers, and nothing reaches OnceHub.
 func TestMalformedKeysAreRefusedLocally(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	for _, key := range []string{"test-key\t0123456789", "test-key-0123456789\xff", "test key 0123456789", "tést-key-0123456789"} {

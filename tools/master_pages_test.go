@@ -11,6 +11,8 @@ import (
 )
 
 func TestListAndGetMasterPages(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -39,6 +41,8 @@ func TestListAndGetMasterPages(t *testing.T) {
 }
 
 func TestCreateMasterPageLink(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -63,6 +67,8 @@ func TestCreateMasterPageLink(t *testing.T) {
 }
 
 func TestMasterPageToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	assertRejected(t, env, c, []badInput{

@@ -47,6 +47,8 @@ func allBookingIDs(t *testing.T) []string {
 }
 
 func TestMaxResultsWalksPagesAndAlwaysSaysWhetherMoreExist(t *testing.T) {
+	t.Parallel()
+
 	all := allBookingIDs(t)
 	cases := []struct {
 		max        int
@@ -62,6 +64,8 @@ func TestMaxResultsWalksPagesAndAlwaysSaysWhetherMoreExist(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(strconv.Itoa(tc.max), func(t *testing.T) {
+			t.Parallel()
+
 			env := testenv.New(t)
 			c := env.InProcess(t)
 			var out listOut
@@ -98,6 +102,8 @@ func TestMaxResultsWalksPagesAndAlwaysSaysWhetherMoreExist(t *testing.T) {
 }
 
 func TestMaxResultsWithFiltersAndFullDetail(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	var out listOut
@@ -164,9 +170,13 @@ func (fe *failingEnv) requests() []*http.Request {
 }
 
 func TestWalkFailingOnPage3ReturnsItemsAndWhereItStopped(t *testing.T) {
+	t.Parallel()
+
 	all := allBookingIDs(t)
 	for _, detail := range []string{"compact", "full"} {
 		t.Run(detail, func(t *testing.T) {
+			t.Parallel()
+
 			fe := newFailingEnv(t, 3)
 			res := testenv.Call(t, testenv.KeyCtx(), fe.c, "list_bookings", map[string]any{"max_results": 300, "detail": detail})
 			require.False(t, res.IsError, "a partial walk keeps its items: %s", testenv.Text(res))
@@ -199,6 +209,8 @@ func TestWalkFailingOnPage3ReturnsItemsAndWhereItStopped(t *testing.T) {
 }
 
 func TestWalkFailingOnPage1IsAnError(t *testing.T) {
+	t.Parallel()
+
 	fe := newFailingEnv(t, 1)
 	res := testenv.Call(t, testenv.KeyCtx(), fe.c, "list_bookings", map[string]any{"max_results": 300})
 	require.True(t, res.IsError)
@@ -208,6 +220,8 @@ func TestWalkFailingOnPage1IsAnError(t *testing.T) {
 }
 
 func TestSinglePageFailureIsAnError(t *testing.T) {
+	t.Parallel()
+
 	fe := newFailingEnv(t, 2)
 	first := testenv.Call(t, testenv.KeyCtx(), fe.c, "list_bookings", map[string]any{"limit": 5})
 	require.False(t, first.IsError)

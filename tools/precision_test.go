@@ -13,6 +13,8 @@ import (
 // gets a type from tools/argtypes.go (or one added there) and, when its name
 // is not enough, a jsonschema tag.
 func TestEveryArgumentIsConstrainedAndDescribed(t *testing.T) {
+	t.Parallel()
+
 	for _, tl := range tools.All(tools.Deps{}) {
 		st := tools.SchemaStats(tl)
 		assert.Empty(t, st.Unconstrained, "%s: arguments without a constraining keyword", tl.Def.Name)

@@ -45,6 +45,8 @@ func promptNames(t *testing.T, c *client.Client) map[string]mcp.Prompt {
 }
 
 func TestPromptsAreListedWithArguments(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	prompts := promptNames(t, env.InProcess(t))
 	require.Len(t, prompts, 3)
@@ -72,6 +74,8 @@ func TestPromptsAreListedWithArguments(t *testing.T) {
 }
 
 func TestPromptsFollowReadOnlyAndToolsets(t *testing.T) {
+	t.Parallel()
+
 	ro := testenv.New(t, func(s testenv.Setup) { s.Config.ReadOnly = true })
 	assert.Equal(t, []string{"daily_agenda"}, keys(promptNames(t, ro.InProcess(t))), "read-only: no prompt that leads to changes")
 	bk := testenv.New(t, func(s testenv.Setup) { s.Config.Toolsets = []string{"bookings"} })
@@ -87,6 +91,8 @@ func keys[V any](m map[string]V) []string {
 }
 
 func TestBookMeetingPrompt(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	text, err := getPrompt(t, c, "book_meeting", map[string]string{
@@ -121,6 +127,8 @@ func TestBookMeetingPrompt(t *testing.T) {
 }
 
 func TestDailyAgendaPrompt(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -190,6 +198,8 @@ func TestDailyAgendaPrompt(t *testing.T) {
 }
 
 func TestDailyAgendaPromptErrors(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	for arg, args := range map[string]map[string]string{
@@ -210,6 +220,8 @@ func TestDailyAgendaPromptErrors(t *testing.T) {
 }
 
 func TestRescheduleBookingPrompt(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -265,6 +277,8 @@ func TestRescheduleBookingPrompt(t *testing.T) {
 }
 
 func TestCompletePromptArguments(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ref := func(name string) mcp.PromptReference { return mcp.PromptReference{Type: "ref/prompt", Name: name} }

@@ -24,6 +24,8 @@ func rendered(t *testing.T, v any) (string, json.RawMessage) {
 }
 
 func TestTableEdgeCasesReadBack(t *testing.T) {
+	t.Parallel()
+
 	hard := []map[string]any{
 		{"id": "X-1", "object": "thing", "name": `Smith, "Jo"`, "note": "two\nlines", "pad": " leading space", "n": 3, "ok": false,
 			"tags": []any{"a", "b"}, "semi": []any{"x;y", "z"}, "objs": []any{map[string]any{"k": "v", "empty": nil}},
@@ -37,6 +39,8 @@ func TestTableEdgeCasesReadBack(t *testing.T) {
 		"no items":    listResult[map[string]any]{Items: []map[string]any{}},
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+
 			text, js := rendered(t, v)
 			assert.Equal(t, readback.Table, readback.Check(t, text, js))
 			assert.NotContains(t, text, "none")
@@ -54,6 +58,8 @@ func TestTableEdgeCasesReadBack(t *testing.T) {
 }
 
 func TestTableLocalTimes(t *testing.T) {
+	t.Parallel()
+
 	ny, berlin := "America/New_York", "Europe/Berlin"
 	item := func(id, utc, local, zone string) map[string]any {
 		m := map[string]any{"id": id, "starting_time": utc, "starting_time_local": local}
@@ -88,6 +94,8 @@ func TestTableLocalTimes(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+
 			text, js := rendered(t, listResult[map[string]any]{Count: len(tc.items), Items: tc.items})
 			readback.Check(t, text, js)
 			for _, s := range tc.has {
@@ -101,6 +109,8 @@ func TestTableLocalTimes(t *testing.T) {
 }
 
 func TestSlotsEdgeCasesReadBack(t *testing.T) {
+	t.Parallel()
+
 	ny, _ := time.LoadLocation("America/New_York")
 	slot := func(local string, locs ...slotLocationView) slotView {
 		at, err := time.Parse(time.RFC3339, local)
@@ -141,6 +151,8 @@ func TestSlotsEdgeCasesReadBack(t *testing.T) {
 }
 
 func TestSingleObjectsDropNullsEmptiesAndCopies(t *testing.T) {
+	t.Parallel()
+
 	v := map[string]any{"object": "booking", "id": "BKNG-1", "a": nil, "b": "", "c": []any{}, "d": map[string]any{"e": nil},
 		"start_time": "2026-12-07T14:00:00Z", "start_time_local": "2026-12-07T14:00:00Z",
 		"end_time": "2026-12-07T14:30:00Z", "end_time_local": "2026-12-07T15:30:00+01:00",

@@ -24,6 +24,8 @@ func readBack(t *testing.T, res *mcp.CallToolResult) readback.Shape {
 }
 
 func TestEveryListToolsTextReadsBackAsItsStructuredResult(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -52,6 +54,8 @@ func TestEveryListToolsTextReadsBackAsItsStructuredResult(t *testing.T) {
 		}
 		for _, a := range append(args, variants[tl.Name]...) {
 			t.Run(tl.Name+" "+mustJSON(t, a), func(t *testing.T) {
+				t.Parallel()
+
 				res := testenv.Call(t, ctx, c, tl.Name, a)
 				assert.Equal(t, readback.Table, readBack(t, res))
 			})
@@ -61,6 +65,8 @@ func TestEveryListToolsTextReadsBackAsItsStructuredResult(t *testing.T) {
 }
 
 func TestListBookingsTableSaysEachTimeOnceInTheAskedZone(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	res := testenv.Call(t, testenv.KeyCtx(), c, "list_bookings", map[string]any{"status": "scheduled", "limit": 5, "time_zone": "Asia/Kolkata"})
@@ -87,6 +93,8 @@ func TestListBookingsTableSaysEachTimeOnceInTheAskedZone(t *testing.T) {
 }
 
 func TestListBookingsNamesTheOwnerFromTheSameRequest(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -117,6 +125,8 @@ func TestListBookingsNamesTheOwnerFromTheSameRequest(t *testing.T) {
 }
 
 func TestSlotSearchTextReadsBackDayByDay(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -136,6 +146,8 @@ func TestSlotSearchTextReadsBackDayByDay(t *testing.T) {
 	}
 	for _, a := range cases {
 		t.Run(mustJSON(t, a), func(t *testing.T) {
+			t.Parallel()
+
 			res := testenv.Call(t, ctx, c, "find_available_slots", a)
 			assert.Equal(t, readback.Slots, readBack(t, res))
 		})
@@ -145,6 +157,8 @@ func TestSlotSearchTextReadsBackDayByDay(t *testing.T) {
 		{"booking_calendar_id": ids[calSupport], "time_zone": "Europe/Berlin", "start_time": "2027-01-11T00:00:00Z", "end_time": "2027-01-20T00:00:00Z"},
 	} {
 		t.Run("get_time_slots "+mustJSON(t, a), func(t *testing.T) {
+			t.Parallel()
+
 			res := testenv.Call(t, ctx, c, "get_time_slots", a)
 			assert.Equal(t, readback.Slots, readBack(t, res))
 		})
@@ -160,6 +174,8 @@ func TestSlotSearchTextReadsBackDayByDay(t *testing.T) {
 }
 
 func TestSingleObjectsReadAsCompactJSON(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -179,6 +195,8 @@ func TestSingleObjectsReadAsCompactJSON(t *testing.T) {
 		{"get_current_time", map[string]any{"time_zone": "Europe/Paris"}},
 	} {
 		t.Run(call.tool+" "+mustJSON(t, call.args), func(t *testing.T) {
+			t.Parallel()
+
 			res := testenv.Call(t, ctx, c, call.tool, call.args)
 			assert.Equal(t, readback.JSON, readBack(t, res))
 			text := testenv.Text(res)
@@ -193,6 +211,8 @@ func TestSingleObjectsReadAsCompactJSON(t *testing.T) {
 // TestScheduleMeetingTextDropsTheCopyOfItsTime books in a zone at UTC: the
 // local time repeats start_time and is left out of the text.
 func TestScheduleMeetingTextDropsTheCopyOfItsTime(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -212,6 +232,8 @@ func TestScheduleMeetingTextDropsTheCopyOfItsTime(t *testing.T) {
 // measures: all of the owner's bookings in one call, and six weeks of their
 // free weekday mornings.
 func TestOwnerScenarioTextReadsBack(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t, func(s testenv.Setup) { s.Fake.OwnerCalendar = true })
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()

@@ -12,6 +12,8 @@ import (
 // Every write tool's result carries OnceHub's Request-Id of the write as
 // request_id (OnceHub support asks for it), in structuredContent and text.
 func TestEveryWriteToolReturnsTheWritesRequestID(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -56,6 +58,7 @@ func TestEveryWriteToolReturnsTheWritesRequestID(t *testing.T) {
 		{"create_webhook", "POST", map[string]any{"name": "rid", "url": "https://rid.example.com/hook", "events": []any{"booking.scheduled"}}},
 		{"delete_webhook", "DELETE", map[string]any{"webhook_id": webhook}},
 	}
+	// Sequential: the subtests share one fake, read its requests, and write to the same contact.
 	for _, tc := range cases {
 		t.Run(tc.tool, func(t *testing.T) {
 			env.Fake.ResetRequests()

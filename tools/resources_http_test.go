@@ -15,14 +15,17 @@ import (
 
 // Over HTTP, resources, prompts and completions use each caller's key, like tools.
 func TestResourcesPromptsAndCompletionsOverHTTPUseTheCallersKey(t *testing.T) {
+	t.Parallel()
+
 	other := "other-key-0123456789"
-	env := testenv.New(t, func(s testenv.Setup) {
-		s.Fake.Keys = map[string]string{fakeoncehub.TestKey: fakeoncehub.TestAccount, other: "other@example.com"}
-	})
-	url := env.HTTPServer(t)
 	for _, version := range []string{testenv.ProtocolLatest, testenv.Protocol2025} {
 		t.Run(version, func(t *testing.T) {
-			env.Fake.ResetRequests()
+			t.Parallel()
+
+			env := testenv.New(t, func(s testenv.Setup) {
+				s.Fake.Keys = map[string]string{fakeoncehub.TestKey: fakeoncehub.TestAccount, other: "other@example.com"}
+			})
+			url := env.HTTPServer(t)
 			mine := env.HTTP(t, url, map[string]string{"API-Key": fakeoncehub.TestKey}, client.WithProtocolVersion(version))
 			theirs := env.HTTP(t, url, map[string]string{"Authorization": "Bearer " + other}, client.WithProtocolVersion(version))
 			ctx := context.Background()
@@ -69,6 +72,8 @@ func TestResourcesPromptsAndCompletionsOverHTTPUseTheCallersKey(t *testing.T) {
 }
 
 func TestNarrowingHeadersApplyToPromptsAndResourceReads(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	url := env.HTTPServer(t)
 	ctx := context.Background()

@@ -42,6 +42,8 @@ func complete(t *testing.T, c *client.Client, ref any, arg, value string) *mcp.C
 }
 
 func TestResourcesAndTemplatesAreListed(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	res, err := c.ListResources(context.Background(), mcp.ListResourcesRequest{})
@@ -70,6 +72,8 @@ func TestResourcesAndTemplatesAreListed(t *testing.T) {
 }
 
 func TestResourcesFollowTheToolsetFilter(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t, func(s testenv.Setup) { s.Config.Toolsets = []string{"bookings"} })
 	c := env.InProcess(t)
 	res, err := c.ListResources(context.Background(), mcp.ListResourcesRequest{})
@@ -85,6 +89,8 @@ func TestResourcesFollowTheToolsetFilter(t *testing.T) {
 }
 
 func TestReadBookingResource(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	id := testenv.Items(t, testenv.Call(t, testenv.KeyCtx(), c, "list_bookings", map[string]any{"limit": 1}))[0]["id"].(string)
@@ -115,8 +121,13 @@ func notFound(t *testing.T, err error, version, msg string) {
 }
 
 func TestReadResourceErrors(t *testing.T) {
+	t.Parallel()
+
 	for _, version := range []string{testenv.ProtocolLatest, testenv.Protocol2025} {
-		t.Run(version, func(t *testing.T) { testReadResourceErrors(t, version) })
+		t.Run(version, func(t *testing.T) {
+			t.Parallel()
+			testReadResourceErrors(t, version)
+		})
 	}
 }
 
@@ -153,6 +164,8 @@ func testReadResourceErrors(t *testing.T, version string) {
 }
 
 func TestReadUserResources(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 
@@ -183,6 +196,8 @@ func TestReadUserResources(t *testing.T) {
 }
 
 func TestReadEventTypeResources(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	text, err := readResource(t, c, "oncehub://event-types")
@@ -200,6 +215,8 @@ func TestReadEventTypeResources(t *testing.T) {
 }
 
 func TestCompleteResourceIDs(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	all := testenv.Items(t, testenv.Call(t, testenv.KeyCtx(), c, "list_bookings", map[string]any{"limit": 100}))
@@ -238,6 +255,8 @@ func TestCompleteResourceIDs(t *testing.T) {
 }
 
 func TestCompleteUserIDsByName(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	res := complete(t, c, mcp.ResourceReference{Type: "ref/resource", URI: "oncehub://users/{id}"}, "id", "priya")
@@ -251,6 +270,8 @@ func TestCompleteUserIDsByName(t *testing.T) {
 }
 
 func TestReadBookingCalendarAndTeamResources(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	for _, tc := range []struct {

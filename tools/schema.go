@@ -312,8 +312,7 @@ func outputSchemaFor(t reflect.Type, write bool) (*jsonschema.Schema, error) {
 	visit(t)
 	// Types that choose their own shape (one of two views) build it from
 	// the schemas of the types they hold.
-	var shaped func(t reflect.Type) error
-	shaped = func(t reflect.Type) error {
+	shaped := func(t reflect.Type) error {
 		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
 			t = t.Elem()
 		}

@@ -16,9 +16,13 @@ import (
 )
 
 func TestInitializeAdvertisesInstructionsPromptsResourcesCompletionsLogging(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	for _, version := range []string{testenv.ProtocolLatest, testenv.Protocol2025} {
 		t.Run(version, func(t *testing.T) {
+			t.Parallel()
+
 			c, err := client.NewInProcessClientWithOptions(env.App.MCP, client.WithProtocolVersion(version))
 			require.NoError(t, err)
 			req := mcp.InitializeRequest{}
@@ -37,6 +41,8 @@ func TestInitializeAdvertisesInstructionsPromptsResourcesCompletionsLogging(t *t
 }
 
 func TestInstructionsCoverWorkflowTimeAndIDs(t *testing.T) {
+	t.Parallel()
+
 	in := tools.Instructions
 	for _, want := range []string{
 		`"my ..."`, "get_me first", // who the person is
@@ -56,6 +62,8 @@ func TestInstructionsCoverWorkflowTimeAndIDs(t *testing.T) {
 // Some hosts cut instructions at 2,048 characters: in every mode they stay
 // under 1,900, and the demo note is the only difference.
 func TestInstructionsFitEveryHost(t *testing.T) {
+	t.Parallel()
+
 	for _, demo := range []bool{false, true} {
 		env := testenv.New(t, func(s testenv.Setup) { s.Config.Demo = demo })
 		res := testenv.Initialize(t, env.InProcess(t))
@@ -68,6 +76,8 @@ func TestInstructionsFitEveryHost(t *testing.T) {
 // The server advertises only its own capabilities: elicitation is the
 // client's, and a server listing it is wrong (some clients refuse it).
 func TestServerDoesNotAdvertiseElicitation(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	for _, version := range []string{testenv.ProtocolLatest, testenv.Protocol2025} {
 		c, err := client.NewInProcessClientWithOptions(env.App.MCP, client.WithProtocolVersion(version))

@@ -86,8 +86,12 @@ func connectUI(t *testing.T, env *testenv.Env, opts ...client.ClientOption) (*cl
 }
 
 func TestSlotPickerIsOfferedOnlyToHostsThatDeclareMCPApps(t *testing.T) {
+	t.Parallel()
+
 	for _, proto := range []string{testenv.ProtocolLatest, testenv.Protocol2025} {
 		t.Run(proto, func(t *testing.T) {
+			t.Parallel()
+
 			env := testenv.New(t)
 			noUI := testenv.New(t, func(s testenv.Setup) { s.Config.NoUI = true }) // today's server, as before the picker
 
@@ -137,6 +141,8 @@ func TestSlotPickerIsOfferedOnlyToHostsThatDeclareMCPApps(t *testing.T) {
 }
 
 func TestSlotPickerResourceIsTheEmbeddedView(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c, _ := connectUI(t, env, client.WithClientCapabilities(uiCaps()))
 	html, meta := readView(t, c)
@@ -169,7 +175,11 @@ func readView(t *testing.T, c *client.Client) (string, map[string]any) {
 }
 
 func TestSlotPickerOffersBookingOnlyWhereScheduleMeetingIs(t *testing.T) {
+	t.Parallel()
+
 	t.Run("read-only server", func(t *testing.T) {
+		t.Parallel()
+
 		env := testenv.New(t, func(s testenv.Setup) { s.Config.ReadOnly = true })
 		c, init := connectUI(t, env, client.WithClientCapabilities(uiCaps()))
 		seen := look(t, c, init)
@@ -179,6 +189,8 @@ func TestSlotPickerOffersBookingOnlyWhereScheduleMeetingIs(t *testing.T) {
 		assert.NotContains(t, html, `data-booking="on"`)
 	})
 	t.Run("without find_available_slots there is no view", func(t *testing.T) {
+		t.Parallel()
+
 		env := testenv.New(t, func(s testenv.Setup) { s.Config.Tools = []string{"get_time_slots", "schedule_meeting"} })
 		c, init := connectUI(t, env, client.WithClientCapabilities(uiCaps()))
 		seen := look(t, c, init)
@@ -188,6 +200,8 @@ func TestSlotPickerOffersBookingOnlyWhereScheduleMeetingIs(t *testing.T) {
 	})
 	for _, proto := range []string{testenv.ProtocolLatest, testenv.Protocol2025} {
 		t.Run("HTTP request narrowed to read-only/"+proto, func(t *testing.T) {
+			t.Parallel()
+
 			// 2026-07-28 clients declare capabilities on every request;
 			// 2025-11-25 clients once, in the session their initialize opened.
 			env := testenv.New(t)
@@ -212,6 +226,8 @@ func TestSlotPickerOffersBookingOnlyWhereScheduleMeetingIs(t *testing.T) {
 }
 
 func TestNoUITurnsTheSlotPickerOff(t *testing.T) {
+	t.Parallel()
+
 	check := func(t *testing.T, c *client.Client, init *mcp.InitializeResult) {
 		t.Helper()
 		seen := look(t, c, init)
@@ -224,6 +240,8 @@ func TestNoUITurnsTheSlotPickerOff(t *testing.T) {
 		assert.Error(t, err, "the view is not served at all")
 	}
 	t.Run("config", func(t *testing.T) {
+		t.Parallel()
+
 		env := testenv.New(t, func(s testenv.Setup) { s.Config.NoUI = true })
 		c, init := connectUI(t, env, client.WithClientCapabilities(uiCaps()))
 		check(t, c, init)
@@ -238,6 +256,8 @@ func TestNoUITurnsTheSlotPickerOff(t *testing.T) {
 		"default":       {nil, nil},
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+
 			c := env.StdioWith(t, append([]string{"ONCEHUB_API_KEY=" + fakeoncehub.TestKey}, run.env...),
 				[]client.ClientOption{client.WithClientCapabilities(uiCaps())}, run.args...)
 			if name == "default" {

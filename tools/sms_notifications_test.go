@@ -12,11 +12,15 @@ import (
 )
 
 func TestSMSToolAnnotations(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	assertAnnotations(t, env.InProcess(t), map[string][3]bool{"list_sms_notifications": {true, false, true}})
 }
 
 func TestListSMSNotificationsSendsDateTimeFiltersAndRendersCompactItems(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -53,6 +57,8 @@ func TestListSMSNotificationsSendsDateTimeFiltersAndRendersCompactItems(t *testi
 }
 
 func TestListSMSNotificationsByRecipientWithExpansion(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -89,6 +95,8 @@ func TestListSMSNotificationsByRecipientWithExpansion(t *testing.T) {
 }
 
 func TestListSMSNotificationsUnknownCursorIs400(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	res := testenv.Call(t, testenv.KeyCtx(), c, "list_sms_notifications", map[string]any{"after": "SMS-NOPE"})
@@ -100,6 +108,8 @@ func TestListSMSNotificationsUnknownCursorIs400(t *testing.T) {
 }
 
 func TestSMSToolRejectsBadInputWithoutCallingUpstream(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	bad := []struct {

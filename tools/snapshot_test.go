@@ -20,6 +20,8 @@ import (
 // when it is missing (outside CI; in CI a missing one fails). A changed
 // definition fails until `go generate ./...` rewrites the snapshots.
 func TestToolSnapshots(t *testing.T) {
+	t.Parallel()
+
 	dir := filepath.Join("testdata", "tools")
 	want := map[string]bool{}
 	for _, tl := range tools.All(tools.Deps{}) {

@@ -10,6 +10,8 @@ import (
 // Every tool that changes something says how to check whether a call cut
 // off by shutdown took effect; a read says it may simply be repeated.
 func TestStoppedMessageForEveryTool(t *testing.T) {
+	t.Parallel()
+
 	all := All(Deps{})
 	for _, tool := range all {
 		params, _ := json.Marshal(map[string]any{"name": tool.Def.Name, "arguments": map[string]any{"booking_id": "BKNG-1"}})

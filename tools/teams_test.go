@@ -11,6 +11,8 @@ import (
 )
 
 func TestListTeamsAllAndByUser(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -53,6 +55,8 @@ func TestListTeamsAllAndByUser(t *testing.T) {
 }
 
 func TestGetTeamAndNotFound(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -72,6 +76,8 @@ func TestGetTeamAndNotFound(t *testing.T) {
 }
 
 func TestTeamToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	assertRejected(t, env, c, []badInput{

@@ -225,9 +225,7 @@ func userTools(d Deps) []Tool {
 			name: "update_user", toolset: toolsetUsers, effect: destroyIdempotent,
 			desc: "Change a user's first_name, last_name, role_name or teams; omitted fields are kept, teams replaces all of " +
 				"them. Not the Account Owner. Asks the user to confirm.",
-		}, func(ctx context.Context, a updateUserArgs) (string, error) {
-			return d.describeUserUpdate(ctx, a)
-		}, func(ctx context.Context, a updateUserArgs) (oncehub.User, *oncehub.Response, error) {
+		}, d.describeUserUpdate, func(ctx context.Context, a updateUserArgs) (oncehub.User, *oncehub.Response, error) {
 			return d.Client.Users.Update(ctx, string(a.UserID), a.request())
 		}),
 		defineDestructive(d, spec{
@@ -261,9 +259,7 @@ func userTools(d Deps) []Tool {
 			desc: "Replace a user's working hours for the weekly days and dates given (the rest are kept). Times are HH:MM " +
 				"in the user's timezone, quarter hours; working_hours [] = unavailable; remove: true deletes an override. " +
 				"Asks the user to confirm.",
-		}, func(ctx context.Context, a updateAvailabilityArgs) (string, error) {
-			return d.describeAvailabilityUpdate(ctx, a)
-		}, func(ctx context.Context, a updateAvailabilityArgs) (scheduleView, *oncehub.Response, error) {
+		}, d.describeAvailabilityUpdate, func(ctx context.Context, a updateAvailabilityArgs) (scheduleView, *oncehub.Response, error) {
 			s, resp, err := d.Client.Users.UpdateAvailability(ctx, string(a.UserID), a.request())
 			if err != nil {
 				return scheduleView{}, resp, err

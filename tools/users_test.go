@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -46,6 +47,8 @@ func seededTeams(t *testing.T, env *testenv.Env, c *client.Client) map[string]st
 const priya = "priya.raman@example.com"
 
 func TestListUsersFiltersByEmailAndPages(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -83,6 +86,8 @@ func TestListUsersFiltersByEmailAndPages(t *testing.T) {
 }
 
 func TestGetUserAndNotFound(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -105,6 +110,8 @@ func TestGetUserAndNotFound(t *testing.T) {
 }
 
 func TestUserLifecycleCreateListUpdateDelete(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -194,6 +201,8 @@ func TestUserLifecycleCreateListUpdateDelete(t *testing.T) {
 }
 
 func TestCreateUserErrors(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -210,6 +219,7 @@ func TestCreateUserErrors(t *testing.T) {
 		{"name OnceHub refuses", map[string]any{"email": "y@example.com", "first_name": "fir[/*st_na*/]?me", "last_name": "Y"},
 			[]string{"OnceHub error 400", "Invalid first_name", "[param: first_name]"}},
 	}
+	// Sequential: the subtests share one fake and count its requests.
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			env.Fake.ResetRequests()
@@ -224,19 +234,21 @@ func TestCreateUserErrors(t *testing.T) {
 }
 
 func TestCreateUserBeyondThePlanLimitIs422(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	existing := len(seededUsers(t, env, c))
+	// Filled straight into the fake's handler: no network, no contract check
+	// of 500 identical requests.
 	for i := existing; i < fakeoncehub.UserLimit; i++ {
 		body := fmt.Sprintf(`{"email":"filler%d@example.com","first_name":"F","last_name":"L"}`, i)
-		req, err := http.NewRequest("POST", env.APIURL+"/users", bytes.NewBufferString(body))
-		require.NoError(t, err)
+		req := httptest.NewRequest("POST", "/v2/users", bytes.NewBufferString(body))
 		req.Header.Set("API-Key", fakeoncehub.TestKey)
 		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		resp.Body.Close()
-		require.Equal(t, http.StatusOK, resp.StatusCode)
+		rec := httptest.NewRecorder()
+		env.Fake.ServeHTTP(rec, req)
+		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	}
 	env.Fake.ResetRequests()
 	msg := toolError(t, testenv.Call(t, testenv.KeyCtx(), c, "create_user", map[string]any{"email": "one.more@example.com", "first_name": "One", "last_name": "More"}))
@@ -246,6 +258,8 @@ func TestCreateUserBeyondThePlanLimitIs422(t *testing.T) {
 }
 
 func TestUpdateUserErrors(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -274,6 +288,8 @@ func TestUpdateUserErrors(t *testing.T) {
 }
 
 func TestDeleteUnknownUserSendsNoDelete(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c, ctx := connect(t, env, "in-process", testenv.ProtocolLatest, answering(accept))
 	msg := toolError(t, testenv.Call(t, ctx, c, "delete_user", map[string]any{"user_id": "USR-NOSUCH"}))
@@ -284,6 +300,8 @@ func TestDeleteUnknownUserSendsNoDelete(t *testing.T) {
 }
 
 func TestGetUserAvailability(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -326,6 +344,8 @@ func TestGetUserAvailability(t *testing.T) {
 }
 
 func TestUpdateUserAvailabilitySendsSpecBodyAndMerges(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -396,6 +416,8 @@ func TestUpdateUserAvailabilitySendsSpecBodyAndMerges(t *testing.T) {
 // The spec's prose says working_hours: null deletes a date's override (its
 // schema says only "array"; the prose is what OnceHub documents as behaviour).
 func TestUpdateUserAvailabilityRemovesAnOverrideWithNull(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -417,6 +439,8 @@ func TestUpdateUserAvailabilityRemovesAnOverrideWithNull(t *testing.T) {
 }
 
 func TestUpdateUserAvailabilityErrorsFromOnceHub(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -440,6 +464,8 @@ func TestUpdateUserAvailabilityErrorsFromOnceHub(t *testing.T) {
 }
 
 func TestUserToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	slot := func(start, end string, locs ...any) map[string]any {
@@ -543,6 +569,8 @@ func TestUserToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 }
 
 func TestUserToolsAnnotations(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	assertAnnotations(t, env.InProcess(t), map[string][3]bool{ // readOnly, destructive, idempotent
 		"list_users":               {true, false, true},
@@ -558,6 +586,8 @@ func TestUserToolsAnnotations(t *testing.T) {
 }
 
 func TestUserToolsReportAnInvalidKey(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := oncehub.WithAPIKey(context.Background(), "not-a-valid-key")

@@ -14,6 +14,8 @@ import (
 )
 
 func TestWebhookToolAnnotations(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	assertAnnotations(t, env.InProcess(t), map[string][3]bool{
 		"list_webhooks":  {true, false, true},
@@ -24,6 +26,8 @@ func TestWebhookToolAnnotations(t *testing.T) {
 }
 
 func TestListAndGetWebhooksNeverShowTheSecret(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -68,6 +72,8 @@ func TestListAndGetWebhooksNeverShowTheSecret(t *testing.T) {
 }
 
 func TestCreateWebhookReturnsSecretOnceAndRejectsDuplicateName(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -109,6 +115,8 @@ func TestCreateWebhookReturnsSecretOnceAndRejectsDuplicateName(t *testing.T) {
 }
 
 func TestCreateWebhookWithWrongKeyIs401(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	res := testenv.Call(t, oncehub.WithAPIKey(context.Background(), "not-a-real-key"), c, "create_webhook", map[string]any{
@@ -125,6 +133,8 @@ func TestCreateWebhookWithWrongKeyIs401(t *testing.T) {
 }
 
 func TestDeleteWebhook(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ctx := testenv.KeyCtx()
@@ -168,6 +178,8 @@ func TestDeleteWebhook(t *testing.T) {
 }
 
 func TestWebhookToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
+	t.Parallel()
+
 	env := testenv.New(t)
 	c := env.InProcess(t)
 	ok := map[string]any{"name": "n", "url": "https://hooks.example.com/x", "events": []any{"booking.scheduled"}}

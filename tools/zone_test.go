@@ -11,6 +11,8 @@ import (
 // zone answers like time.LoadLocation, from the cache after the first time,
 // and does not keep names that fail to load.
 func TestZoneIsCachedLoadLocation(t *testing.T) {
+	t.Parallel()
+
 	for _, name := range []string{"Europe/Berlin", "America/New_York", "UTC", ""} {
 		want, err := time.LoadLocation(name)
 		require.NoError(t, err)

@@ -43,6 +43,8 @@ func acquireLater(t *testing.T, a *admission, lane string, timeout time.Duration
 // A lane never holds more than its share, and a freed slot goes to the next
 // lane round-robin, not to the lane that queued first.
 func TestAdmissionIsBoundedPerLaneAndRoundRobin(t *testing.T) {
+	t.Parallel()
+
 	a := newAdmission(2, 2)
 	hog1, hog2 := mustAcquire(t, a, "hog"), mustAcquire(t, a, "hog")
 	hogNext := acquireLater(t, a, "hog", 5*time.Second)
@@ -72,6 +74,8 @@ func TestAdmissionIsBoundedPerLaneAndRoundRobin(t *testing.T) {
 // A call sleeping for a rate-limit turn lends its slot; on waking it takes
 // one back before calls that were not admitted yet.
 func TestAdmissionLendsTheSlotDuringRateWaits(t *testing.T) {
+	t.Parallel()
+
 	a := newAdmission(1, 1)
 	sleeper := mustAcquire(t, a, "a")
 	queued := acquireLater(t, a, "b", 5*time.Second)
@@ -102,6 +106,8 @@ func TestAdmissionLendsTheSlotDuringRateWaits(t *testing.T) {
 
 // Closing refuses new calls and wakes the queued ones.
 func TestAdmissionCloseRefusesQueuedAndNewCalls(t *testing.T) {
+	t.Parallel()
+
 	a := newAdmission(1, 1)
 	held := mustAcquire(t, a, "a")
 	queued := acquireLater(t, a, "b", 5*time.Second)
@@ -115,6 +121,8 @@ func TestAdmissionCloseRefusesQueuedAndNewCalls(t *testing.T) {
 // Each new credential from an address takes a turn; one tried lately does
 // not; another address has its own budget.
 func TestAddressLimiterCapsNewCredentialsPerAddress(t *testing.T) {
+	t.Parallel()
+
 	l := newAddressLimiter(60) // a burst of 30, then one a second
 	for i := range 30 {
 		_, ok := l.allow("10.0.0.1", fmt.Sprint("key-", i))

@@ -29,6 +29,8 @@ func modernMeta() map[string]any {
 // code where there is a JSON-RPC answer), while well-behaved clients calling
 // at the same time are served throughout.
 func TestBadRequestsGetTheRightErrorAndOthersKeepBeingServed(t *testing.T) {
+	t.Parallel()
+
 	ws := newWorkServer()
 	url := serve(t, ws, transport.HTTPOptions{AllowedOrigins: []string{"https://app.example.com"}})
 	good := func() map[string]string {
@@ -131,45 +133,50 @@ func TestBadRequestsGetTheRightErrorAndOthersKeepBeingServed(t *testing.T) {
 
 	// Every bad request carries a key; no answer may echo it.
 	const key = "caller-key-value-14142135"
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			req, err := http.NewRequest(tc.method, url+"/mcp", bytes.NewReader([]byte(tc.body)))
-			require.NoError(t, err)
-			req.Header.Set("API-Key", key)
-			for k, v := range tc.headers {
-				if k == "Host" {
-					req.Host = v
-					continue
+	// The bad requests run in parallel; t.Run returns once all have finished.
+	t.Run("bad requests", func(t *testing.T) {
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				t.Parallel()
+
+				req, err := http.NewRequest(tc.method, url+"/mcp", bytes.NewReader([]byte(tc.body)))
+				require.NoError(t, err)
+				req.Header.Set("API-Key", key)
+				for k, v := range tc.headers {
+					if k == "Host" {
+						req.Host = v
+						continue
+					}
+					req.Header.Set(k, v)
 				}
-				req.Header.Set(k, v)
-			}
-			resp, err := http.DefaultClient.Do(req)
-			require.NoError(t, err)
-			defer resp.Body.Close()
-			body, _ := io.ReadAll(resp.Body)
-			assert.Equal(t, tc.status, resp.StatusCode, "body: %s", body)
-			if tc.rpcCode != 0 {
-				var msg struct {
-					Error *struct {
-						Code    int    `json:"code"`
-						Message string `json:"message"`
-					} `json:"error"`
-					Result json.RawMessage `json:"result"`
+				resp, err := http.DefaultClient.Do(req)
+				require.NoError(t, err)
+				defer resp.Body.Close()
+				body, _ := io.ReadAll(resp.Body)
+				assert.Equal(t, tc.status, resp.StatusCode, "body: %s", body)
+				if tc.rpcCode != 0 {
+					var msg struct {
+						Error *struct {
+							Code    int    `json:"code"`
+							Message string `json:"message"`
+						} `json:"error"`
+						Result json.RawMessage `json:"result"`
+					}
+					require.NoError(t, json.Unmarshal(body, &msg), "JSON-RPC body: %s", body)
+					if msg.Error != nil {
+						assert.Equal(t, tc.rpcCode, msg.Error.Code, "body: %s", body)
+					} else {
+						// Tool-level failures come back as isError results.
+						assert.Contains(t, string(msg.Result), `"isError":true`, "body: %s", body)
+					}
 				}
-				require.NoError(t, json.Unmarshal(body, &msg), "JSON-RPC body: %s", body)
-				if msg.Error != nil {
-					assert.Equal(t, tc.rpcCode, msg.Error.Code, "body: %s", body)
-				} else {
-					// Tool-level failures come back as isError results.
-					assert.Contains(t, string(msg.Result), `"isError":true`, "body: %s", body)
+				if tc.contain != "" {
+					assert.Contains(t, string(body), tc.contain)
 				}
-			}
-			if tc.contain != "" {
-				assert.Contains(t, string(body), tc.contain)
-			}
-			assert.NotContains(t, string(body), key)
-		})
-	}
+				assert.NotContains(t, string(body), key)
+			})
+		}
+	})
 	close(stop)
 	wg.Wait()
 	for i := 0; i < 2; i++ {

@@ -106,8 +106,12 @@ var heldCalls = map[string]map[string]any{
 // flooding any of them holds at most its share, never a slot another
 // tenant needs, and other methods are not held back at all.
 func TestEveryMethodThatCallsOnceHubIsAdmittedPerTenant(t *testing.T) {
+	t.Parallel()
+
 	for method, msg := range heldCalls {
 		t.Run(method, func(t *testing.T) {
+			t.Parallel()
+
 			hs := newHeldServer()
 			var rejected sync.Map
 			url := serve(t, &workServer{MCPServer: hs.MCPServer}, transport.HTTPOptions{
@@ -166,6 +170,8 @@ func TestEveryMethodThatCallsOnceHubIsAdmittedPerTenant(t *testing.T) {
 // capped; a trusted tenant from the same address is served while they are
 // refused.
 func TestUntrustedCallersAreCappedPerAddress(t *testing.T) {
+	t.Parallel()
+
 	hs := newHeldServer()
 	close(hs.release)
 	url := serve(t, &workServer{MCPServer: hs.MCPServer}, transport.HTTPOptions{Tenant: keyTenant, UntrustedPerMinute: 4})
@@ -207,6 +213,8 @@ func TestUntrustedCallersAreCappedPerAddress(t *testing.T) {
 // have happened, and how to check), both as a JSON answer and at the end of
 // an SSE stream; its context ends.
 func TestShutdownAnswersCallsStillRunning(t *testing.T) {
+	t.Parallel()
+
 	for _, steps := range []int{0, 1} { // 1: progress made the answer an SSE stream
 		ws := newWorkServer()
 		var gotMethod, gotParams string

@@ -8,6 +8,8 @@ import (
 )
 
 func TestOriginPolicy(t *testing.T) {
+	t.Parallel()
+
 	p := newOriginPolicy([]string{"https://App.Example.com/", " "})
 	cases := []struct {
 		origin, host string

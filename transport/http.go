@@ -339,7 +339,9 @@ func ServeHTTP(ctx context.Context, h http.Handler, o HTTPOptions, ready chan<- 
 		_ = srv.Shutdown(gctx)
 		gcancel()
 		_ = srv.Close()
-		<-errc
+		if serveErr := <-errc; !errors.Is(serveErr, http.ErrServerClosed) {
+			logger.Warn("serving stopped with an error", "err", serveErr)
+		}
 		return fmt.Errorf("in-flight requests did not finish within %s: %d calls were answered that the server stopped, the rest cut off: %w", timeout, n, err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {

@@ -190,6 +190,8 @@ func postRaw(t *testing.T, url, key, protocol string, msg any) *http.Response {
 // its own tenant, every progress notification must reach only its caller,
 // and no call may be cancelled by anyone but its caller.
 func TestTenantsCannotCancelOrObserveEachOther(t *testing.T) {
+	t.Parallel()
+
 	testTenantIsolation(t, nil)
 }
 
@@ -333,6 +335,8 @@ func testTenantIsolation(t *testing.T, sessions *transport.SessionOptions) {
 }
 
 func TestInFlightToolCallsAreBounded(t *testing.T) {
+	t.Parallel()
+
 	ws := newWorkServer()
 	var rejected []string
 	var mu sync.Mutex
@@ -373,6 +377,8 @@ func TestInFlightToolCallsAreBounded(t *testing.T) {
 }
 
 func TestHealthReadinessAndMetricsEndpoints(t *testing.T) {
+	t.Parallel()
+
 	ws := newWorkServer()
 	h := transport.NewHTTPHandler(ws.MCPServer, transport.HTTPOptions{
 		Metrics: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("metrics here")) }),

@@ -17,6 +17,8 @@ import (
 // Extra routes are served beside /mcp, outside its guards, and a refused
 // MCP request carries the challenge the options give (the default without).
 func TestRoutesAndChallenge(t *testing.T) {
+	t.Parallel()
+
 	s := server.NewMCPServer("t", "1")
 	h := transport.NewHTTPHandler(s, transport.HTTPOptions{
 		Authorize: func(r *http.Request) bool { return r.Header.Get("Authorization") == "Bearer ok" },

@@ -60,6 +60,8 @@ func waitClosed(t *testing.T, url string) {
 }
 
 func TestGracefulShutdownFinishesInFlightCalls(t *testing.T) {
+	t.Parallel()
+
 	ws := newWorkServer()
 	url, shutdown, errc := start(t, ws, transport.HTTPOptions{ShutdownTimeout: 30 * time.Second})
 	c := connect(t, url, "key-A", protocol2025)
@@ -90,6 +92,8 @@ func TestGracefulShutdownFinishesInFlightCalls(t *testing.T) {
 }
 
 func TestShutdownCutsOffCallsPastTheDeadline(t *testing.T) {
+	t.Parallel()
+
 	ws := newWorkServer()
 	url, shutdown, errc := start(t, ws, transport.HTTPOptions{ShutdownTimeout: 50 * time.Millisecond})
 	c := connect(t, url, "key-A", protocol2025)
@@ -109,6 +113,8 @@ func TestShutdownCutsOffCallsPastTheDeadline(t *testing.T) {
 }
 
 func TestServesTLS(t *testing.T) {
+	t.Parallel()
+
 	dir := t.TempDir()
 	certFile, keyFile, pool := selfSigned(t, dir)
 	ws := newWorkServer()
@@ -132,6 +138,8 @@ func TestServesTLS(t *testing.T) {
 }
 
 func TestTLSNeedsCertAndKey(t *testing.T) {
+	t.Parallel()
+
 	ws := newWorkServer()
 	for _, o := range []transport.HTTPOptions{
 		{Addr: "127.0.0.1:0", TLSCertFile: "cert.pem"},
@@ -177,6 +185,8 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string, pool *x509.
 // A client that never finishes its request headers (slowloris) is cut off
 // after ReadHeaderTimeout instead of holding a connection for ever.
 func TestSlowHeadersAreCutOff(t *testing.T) {
+	t.Parallel()
+
 	ws := newWorkServer()
 	url, _, _ := start(t, ws, transport.HTTPOptions{ReadHeaderTimeout: 50 * time.Millisecond})
 	conn, err := net.Dial("tcp", url[len("http://"):])

@@ -126,12 +126,6 @@ func (m *memoryStore) setLevel(_ context.Context, id string, level mcp.LoggingLe
 	return nil
 }
 
-func (m *memoryStore) len() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.entries)
-}
-
 // redisStore is the session table shared by replicas: one hash per session
 // (s: last use in unix milliseconds, e: ended, l: log level), expiring an
 // idle timeout after its last write.

@@ -116,6 +116,8 @@ func postSession(t *testing.T, base, key, session string, msg string) (int, stri
 const listTools = `{"jsonrpc":"2.0","id":5,"method":"tools/list"}`
 
 func TestInitializeGivesA2025ClientASessionAndAModernOneNone(t *testing.T) {
+	t.Parallel()
+
 	base := replica(t, sessionOpts())
 	old := sessionClient(t, base, "key-A", protocol2025, nil, nil)
 	id := old.GetSessionId()
@@ -137,6 +139,8 @@ func TestInitializeGivesA2025ClientASessionAndAModernOneNone(t *testing.T) {
 }
 
 func TestASessionIDIsRefusedWithAnotherCredentialOrWhenForged(t *testing.T) {
+	t.Parallel()
+
 	base := replica(t, sessionOpts())
 	c := sessionClient(t, base, "key-A", protocol2025, nil, nil)
 	id := c.GetSessionId()
@@ -166,6 +170,8 @@ func TestASessionIDIsRefusedWithAnotherCredentialOrWhenForged(t *testing.T) {
 }
 
 func TestSessionsIdleOutAndDeleteEndsThem(t *testing.T) {
+	t.Parallel()
+
 	var mu sync.Mutex
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
@@ -198,6 +204,8 @@ func TestSessionsIdleOutAndDeleteEndsThem(t *testing.T) {
 // A question asked on a session's call reaches the client on that call's
 // stream; its answer comes back in a new POST and ends the wait.
 func TestQuestionsAreAskedOnTheCallsStream(t *testing.T) {
+	t.Parallel()
+
 	base := replica(t, sessionOpts())
 	for _, action := range []mcp.ElicitationResponseAction{mcp.ElicitationResponseActionAccept, mcp.ElicitationResponseActionDecline, mcp.ElicitationResponseActionCancel} {
 		p := &person{action: action}
@@ -224,6 +232,8 @@ func TestQuestionsAreAskedOnTheCallsStream(t *testing.T) {
 
 // A client that never answers: the call's own bound ends the wait.
 func TestAnUnansweredQuestionEndsWithTheCallersBound(t *testing.T) {
+	t.Parallel()
+
 	base := replica(t, sessionOpts())
 	c := sessionClient(t, base, "key-A", protocol2025, nil, &person{action: "accept"})
 	id := c.GetSessionId()
@@ -268,6 +278,8 @@ func readEvents(t *testing.T, r io.Reader) []map[string]any {
 }
 
 func TestLogLevelIsKeptForTheSession(t *testing.T) {
+	t.Parallel()
+
 	base := replica(t, sessionOpts())
 	c := sessionClient(t, base, "key-A", protocol2025, nil, nil)
 	var mu sync.Mutex
@@ -281,6 +293,7 @@ func TestLogLevelIsKeptForTheSession(t *testing.T) {
 	})
 	_, err := call(t, c, "log", map[string]any{"level": "info"})
 	require.NoError(t, err)
+	//nolint:staticcheck // logging/setLevel of 2025-11-25 sessions is what this test covers
 	require.NoError(t, c.SetLevel(context.Background(), mcp.SetLevelRequest{Params: mcp.SetLevelParams{Level: mcp.LoggingLevelInfo}}))
 	_, err = call(t, c, "log", map[string]any{"level": "info"})
 	require.NoError(t, err)
@@ -294,6 +307,8 @@ func TestLogLevelIsKeptForTheSession(t *testing.T) {
 // Within a session, notifications/cancelled cancels that session's call of
 // that ID, and nobody else's.
 func TestASessionCancelsItsOwnCallsOnly(t *testing.T) {
+	t.Parallel()
+
 	ws := newWorkServer()
 	h := transport.NewHTTPHandler(ws.MCPServer, transport.HTTPOptions{ContextFunc: tenantContext, Sessions: sessionOpts()})
 	srv := httptest.NewServer(h)
@@ -327,6 +342,8 @@ func TestASessionCancelsItsOwnCallsOnly(t *testing.T) {
 
 // The in-memory session table holds at most MaxEntries sessions.
 func TestTheMemorySessionTableIsBounded(t *testing.T) {
+	t.Parallel()
+
 	var mu sync.Mutex
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
@@ -458,8 +475,12 @@ func redisClient(t *testing.T) redis.UniversalClient {
 // other; the answer to a question reaches the replica whose call asked it
 // through Redis, and not without it.
 func TestTheAnswerReachesTheReplicaThatAsked(t *testing.T) {
+	t.Parallel()
+
 	for _, shared := range []bool{true, false} {
 		t.Run(fmt.Sprintf("redis=%v", shared), func(t *testing.T) {
+			t.Parallel()
+
 			so := sessionOpts()
 			if shared {
 				so.Redis = redisClient(t)
@@ -492,6 +513,8 @@ func TestTheAnswerReachesTheReplicaThatAsked(t *testing.T) {
 // replica, and the call, which a dropped connection does not cancel, still
 // answers.
 func TestAStreamResumesOnAnotherReplica(t *testing.T) {
+	t.Parallel()
+
 	so := sessionOpts()
 	so.Redis = redisClient(t)
 	a, b := replica(t, so), replica(t, so)
@@ -530,6 +553,8 @@ func TestAStreamResumesOnAnotherReplica(t *testing.T) {
 // Without a session nothing changes: the existing isolation test, with
 // sessions switched on (its clients then use them).
 func TestTenantsCannotCancelOrObserveEachOtherInSessions(t *testing.T) {
+	t.Parallel()
+
 	testTenantIsolation(t, sessionOpts())
 }
 
@@ -537,9 +562,13 @@ func TestTenantsCannotCancelOrObserveEachOtherInSessions(t *testing.T) {
 // both protocol versions, with and without a session, even when the handler
 // returns right after sending it.
 func TestNoNotificationIsLost(t *testing.T) {
+	t.Parallel()
+
 	for _, so := range []*transport.SessionOptions{nil, sessionOpts()} {
 		for _, proto := range []string{protocol2025, protocolLatest} {
 			t.Run(fmt.Sprintf("sessions=%v/%s", so != nil, proto), func(t *testing.T) {
+				t.Parallel()
+
 				url := serve(t, newWorkServer(), transport.HTTPOptions{Sessions: so})
 				c := sessionClient(t, url, "key-A", proto, nil, nil)
 				var got atomic.Int64
@@ -567,6 +596,8 @@ func TestNoNotificationIsLost(t *testing.T) {
 // With Redis unreachable, sessions keep working on their signature alone on
 // the replica that holds the call (idle expiry and DELETE wait for Redis).
 func TestSessionsOutliveAnUnreachableRedis(t *testing.T) {
+	t.Parallel()
+
 	so := sessionOpts()
 	so.Redis = redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", testdeps.FreePort(t)),
 		DialTimeout: 100 * time.Millisecond, DialerRetries: 1, MaxRetries: -1})

@@ -21,7 +21,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -32,7 +31,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
@@ -42,6 +40,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/oncehub-mcp/oncehub-mcp/bench/internal/harness"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 )
 
@@ -70,20 +69,14 @@ const (
 )
 
 func run(out io.Writer, shareFor, demoFor time.Duration) error {
-	dir, err := os.MkdirTemp("", "fairness-bench")
+	bin, remove, err := harness.BuildServer()
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	bin := filepath.Join(dir, "oncehub-mcp")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("go build: %w", err)
-	}
+	defer remove()
 	fmt.Fprintf(out, "Measured with `go run ./bench/fairness` on %s (%d CPUs), %s. The fake OnceHub enforces 5 requests/s per account "+
 		"and %d requests per %s per client IP (OnceHub's 200 per 5 minutes, scaled in time); the server is the built binary over HTTP.\n\n",
-		cpuModel(), runtime.NumCPU(), runtime.Version(), ipLimit, ipWindow)
+		harness.CPUModel(), runtime.NumCPU(), runtime.Version(), ipLimit, ipWindow)
 
 	if err := shares(out, bin, shareFor); err != nil {
 		return err
@@ -129,37 +122,6 @@ func (f *fake) by() map[string]int {
 		n[r.APIKey]++
 	}
 	return n
-}
-
-var servingAddr = regexp.MustCompile(`serving MCP over streamable HTTP.* addr=(\S+)`)
-
-// server runs the binary in http mode and returns its base URL and PID.
-func server(bin string, env []string, args ...string) (string, *exec.Cmd, error) {
-	cmd := exec.Command(bin, append([]string{"http", "--addr", "127.0.0.1:0"}, args...)...)
-	cmd.Env = append(os.Environ(), env...)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		return "", nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return "", nil, err
-	}
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			if m := servingAddr.FindStringSubmatch(sc.Text()); m != nil {
-				addr <- m[1]
-			}
-		}
-	}()
-	select {
-	case a := <-addr:
-		return "http://" + a, cmd, nil
-	case <-time.After(30 * time.Second):
-		_ = cmd.Process.Kill()
-		return "", nil, fmt.Errorf("the server did not start")
-	}
 }
 
 func stopServer(cmd *exec.Cmd) {
@@ -220,7 +182,7 @@ func call(base, key, tool string, args map[string]any) answer {
 func shares(out io.Writer, bin string, d time.Duration) error {
 	f := newFake(true)
 	defer f.stop()
-	base, cmd, err := server(bin, []string{"ONCEHUB_API_URL=" + f.url, "ONCEHUB_IP_LIMIT=" + strconv.Itoa(ipLimit),
+	base, cmd, err := harness.StartHTTP(bin, []string{"ONCEHUB_API_URL=" + f.url, "ONCEHUB_IP_LIMIT=" + strconv.Itoa(ipLimit),
 		"ONCEHUB_IP_WINDOW=" + ipWindow.String(), "ONCEHUB_MAX_RATE_WAIT=30s"})
 	if err != nil {
 		return err
@@ -281,7 +243,7 @@ func flood(out io.Writer, bin string) error {
 	fmt.Fprintf(out, "| flood | p50 | p99 | valid calls failed | OnceHub requests of the flood | OnceHub 429s |\n|---|---:|---:|---:|---:|---:|\n")
 	for _, mode := range []string{"none", "100 callers looping with API-Key: bogus", "300 callers, each a new random key"} {
 		f := newFake(true)
-		base, cmd, err := server(bin, []string{"ONCEHUB_API_URL=" + f.url, "ONCEHUB_IP_LIMIT=" + strconv.Itoa(ipLimit),
+		base, cmd, err := harness.StartHTTP(bin, []string{"ONCEHUB_API_URL=" + f.url, "ONCEHUB_IP_LIMIT=" + strconv.Itoa(ipLimit),
 			"ONCEHUB_IP_WINDOW=" + ipWindow.String()})
 		if err != nil {
 			f.stop()
@@ -363,7 +325,7 @@ func journey(out io.Writer, bin string) error {
 		"schedule_meeting, list_bookings (never cached).\n\n| cache | OnceHub requests |\n|---|---:|\n")
 	for _, ttl := range []string{"0", "30s"} {
 		f := newFake(false)
-		base, cmd, err := server(bin, []string{"ONCEHUB_API_URL=" + f.url, "ONCEHUB_CACHE_TTL=" + ttl, "ONCEHUB_IP_LIMIT=0"})
+		base, cmd, err := harness.StartHTTP(bin, []string{"ONCEHUB_API_URL=" + f.url, "ONCEHUB_CACHE_TTL=" + ttl, "ONCEHUB_IP_LIMIT=0"})
 		if err != nil {
 			f.stop()
 			return err
@@ -413,7 +375,7 @@ func journey(out io.Writer, bin string) error {
 func demo(out io.Writer, bin string, d time.Duration) error {
 	// The demo's shared key is paced at 5 requests/s like any account; off
 	// here, so that the load exercises memory rather than waiting.
-	base, cmd, err := server(bin, []string{"ONCEHUB_RATE_LIMIT=0"}, "--demo")
+	base, cmd, err := harness.StartHTTP(bin, []string{"ONCEHUB_RATE_LIMIT=0"}, "--demo")
 	if err != nil {
 		return err
 	}
@@ -423,7 +385,7 @@ func demo(out io.Writer, bin string, d time.Duration) error {
 		call(base, "", "list_bookings", nil)
 	}
 	time.Sleep(time.Second)
-	before, _ := rss(pid)
+	before, _ := harness.RSS(pid)
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -431,7 +393,7 @@ func demo(out io.Writer, bin string, d time.Duration) error {
 	var peak atomic.Int64
 	go func() {
 		for ctx.Err() == nil {
-			if r, err := rss(pid); err == nil && r > peak.Load() {
+			if r, err := harness.RSS(pid); err == nil && r > peak.Load() {
 				peak.Store(r)
 			}
 			time.Sleep(200 * time.Millisecond)
@@ -464,47 +426,15 @@ func demo(out io.Writer, bin string, d time.Duration) error {
 	wg.Wait()
 	after5 := int64(0)
 	time.Sleep(5 * time.Second)
-	after5, _ = rss(pid)
+	after5, _ = harness.RSS(pid)
 	time.Sleep(25 * time.Second)
-	after30, _ := rss(pid)
+	after30, _ := harness.RSS(pid)
 	fmt.Fprintf(out, "### Demo sandbox memory under load\n\n`ONCEHUB_RATE_LIMIT=0 oncehub-mcp http --demo`, 16 concurrent callers for %s (list_bookings, list_users, create_contact, list_booking_calendars): %d calls.\n\n", d, n.Load())
 	fmt.Fprintf(out, "| RSS | MB |\n|---|---:|\n| before (after warm-up) | %.1f |\n| peak under load | %.1f |\n| 5 s after | %.1f |\n| 30 s after | %.1f |\n\n",
-		mb(before), mb(peak.Load()), mb(after5), mb(after30))
+		harness.MiB(before), harness.MiB(peak.Load()), harness.MiB(after5), harness.MiB(after30))
 	fmt.Fprintln(out, "The sandbox records no requests and keeps at most 500 of each kind of object writes add (the oldest go first), "+
 		"so memory stays bounded under load: what remains after it is the Go heap the server grew to (it does not grow with the number of calls), against 17 → 162 MB in 60 s before the sandbox was bounded (issue 16).")
 	return nil
-}
-
-func rss(pid int) (int64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
-			f := strings.Fields(line)
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			return kb << 10, nil
-		}
-	}
-	return 0, fmt.Errorf("no VmRSS")
-}
-
-func mb(b int64) float64 { return float64(b) / (1 << 20) }
-
-func cpuModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return runtime.GOARCH
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "model name") {
-			if _, v, ok := strings.Cut(line, ":"); ok {
-				return strings.TrimSpace(v)
-			}
-		}
-	}
-	return runtime.GOARCH
 }
 
 const (

@@ -14,21 +14,14 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
 	"runtime"
 	"sort"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,6 +30,7 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/oncehub-mcp/oncehub-mcp/bench/internal/harness"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 )
 
@@ -76,46 +70,19 @@ func run(memRequests, nClients, callsPer int) error {
 		}
 	}()
 
-	dir, err := os.MkdirTemp("", "httpload")
+	bin, remove, err := harness.BuildServer()
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	bin := filepath.Join(dir, "oncehub-mcp")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("go build: %w", err)
-	}
-
-	srv := exec.CommandContext(ctx, bin, "http", "--addr", "127.0.0.1:0", "--max-in-flight", "256")
-	srv.Env = append(os.Environ(), "ONCEHUB_API_URL="+up.URL+"/v2", "ONCEHUB_RATE_LIMIT=0", "ONCEHUB_IP_LIMIT=0",
-		"ONCEHUB_MAX_IN_FLIGHT_PER_CALLER=64") // one key, many clients: measure throughput, not fairness
-	stderr, err := srv.StderrPipe()
+	defer remove()
+	base, srv, err := harness.StartHTTP(bin, []string{"ONCEHUB_API_URL=" + up.URL + "/v2", "ONCEHUB_RATE_LIMIT=0", "ONCEHUB_IP_LIMIT=0",
+		"ONCEHUB_MAX_IN_FLIGHT_PER_CALLER=64"}, // one key, many clients: measure throughput, not fairness
+		"--max-in-flight", "256")
 	if err != nil {
-		return err
-	}
-	if err := srv.Start(); err != nil {
 		return err
 	}
 	defer func() { _ = srv.Process.Signal(os.Interrupt); _ = srv.Wait() }()
-	addrRe := regexp.MustCompile(`serving MCP over streamable HTTP.* addr=(\S+)`)
-	addrc := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() { // keep draining: one log line per tool call
-			if m := addrRe.FindStringSubmatch(sc.Text()); m != nil {
-				addrc <- m[1]
-			}
-		}
-	}()
-	var url string
-	select {
-	case a := <-addrc:
-		url = "http://" + a + "/mcp"
-	case <-time.After(30 * time.Second):
-		return errors.New("server did not start")
-	}
+	url := base + "/mcp"
 	pid := srv.Process.Pid
 
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}, Timeout: time.Minute}
@@ -128,11 +95,11 @@ func run(memRequests, nClients, callsPer int) error {
 		return err
 	}
 	time.Sleep(2 * time.Second)
-	before, err := rss(pid)
+	before, err := harness.RSS(pid)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("RSS after warm-up: %.1f MB; sending %d requests…\n", mb(before), memRequests)
+	fmt.Printf("RSS after warm-up: %.1f MB; sending %d requests…\n", harness.MiB(before), memRequests)
 	start := cnt.n.Load()
 	t0 := time.Now()
 	if err := churn(ctx, url, hc, cnt, memRequests); err != nil {
@@ -141,7 +108,7 @@ func run(memRequests, nClients, callsPer int) error {
 	sent := cnt.n.Load() - start
 	elapsed := time.Since(t0)
 	time.Sleep(2 * time.Second)
-	after, err := rss(pid)
+	after, err := harness.RSS(pid)
 	if err != nil {
 		return err
 	}
@@ -156,10 +123,10 @@ func run(memRequests, nClients, callsPer int) error {
 	pct := func(p float64) time.Duration { return lat[int(p*float64(len(lat)-1))] }
 
 	fmt.Println()
-	fmt.Printf("machine: %s, %d CPUs, %s, %s/%s\n", cpuModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Printf("machine: %s, %d CPUs, %s, %s/%s\n", harness.CPUModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Printf("date: %s\n", time.Now().UTC().Format("2006-01-02"))
 	fmt.Printf("memory: %d HTTP requests in %s; RSS %.1f MB → %.1f MB (growth %+.2f MB; goal ≤ 5 MB)\n",
-		sent, elapsed.Round(time.Millisecond), mb(before), mb(after), mb(after)-mb(before))
+		sent, elapsed.Round(time.Millisecond), harness.MiB(before), harness.MiB(after), harness.MiB(after)-harness.MiB(before))
 	fmt.Printf("throughput: %d tools/call with %d concurrent clients in %s: %.0f calls/s, p50 %s, p99 %s\n",
 		len(lat), nClients, tElapsed.Round(time.Millisecond), float64(len(lat))/tElapsed.Seconds(),
 		pct(0.50).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond))
@@ -283,33 +250,4 @@ func callTool(ctx context.Context, c *client.Client, i int) error {
 		return fmt.Errorf("%s answered with an error: %v", req.Params.Name, res.Content)
 	}
 	return nil
-}
-
-func rss(pid int) (int64, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
-			kb, err := strconv.ParseInt(f[1], 10, 64)
-			return kb << 10, err
-		}
-	}
-	return 0, errors.New("no VmRSS in /proc status")
-}
-
-func mb(b int64) float64 { return float64(b) / (1 << 20) }
-
-func cpuModel() string {
-	data, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return "unknown CPU"
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown CPU"
 }

@@ -14,26 +14,21 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/oncehub-mcp/oncehub-mcp/bench/internal/harness"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 )
 
@@ -61,48 +56,22 @@ func run(n int, redisURL string, use bool) error {
 	up := httptest.NewServer(fake)
 	defer up.Close()
 
-	dir, err := os.MkdirTemp("", "bench-sessions")
+	bin, remove, err := harness.BuildServer()
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	bin := filepath.Join(dir, "oncehub-mcp")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("go build: %w", err)
-	}
-	srv := exec.CommandContext(ctx, bin, "http", "--addr", "127.0.0.1:0")
-	srv.Env = append(os.Environ(), "ONCEHUB_API_URL="+up.URL+"/v2", "ONCEHUB_RATE_LIMIT=0",
-		"ONCEHUB_SESSION_IDLE_TIMEOUT="+idle.String(), "ONCEHUB_SERVER_SECRET="+strings.Repeat("bench-secret-", 4))
+	defer remove()
+	env := []string{"ONCEHUB_API_URL=" + up.URL + "/v2", "ONCEHUB_RATE_LIMIT=0",
+		"ONCEHUB_SESSION_IDLE_TIMEOUT=" + idle.String(), "ONCEHUB_SERVER_SECRET=" + strings.Repeat("bench-secret-", 4)}
 	if redisURL != "" {
-		srv.Env = append(srv.Env, "ONCEHUB_REDIS_URL="+redisURL)
+		env = append(env, "ONCEHUB_REDIS_URL="+redisURL)
 	}
-	stderr, err := srv.StderrPipe()
+	base, srv, err := harness.StartHTTP(bin, env)
 	if err != nil {
-		return err
-	}
-	if err := srv.Start(); err != nil {
 		return err
 	}
 	defer func() { _ = srv.Process.Signal(os.Interrupt); _ = srv.Wait() }()
-	addrRe := regexp.MustCompile(`serving MCP over streamable HTTP.* addr=(\S+)`)
-	addrc := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			if m := addrRe.FindStringSubmatch(sc.Text()); m != nil {
-				addrc <- m[1]
-			}
-		}
-	}()
-	var url string
-	select {
-	case a := <-addrc:
-		url = "http://" + a + "/mcp"
-	case <-time.After(30 * time.Second):
-		return errors.New("server did not start")
-	}
+	url := base + "/mcp"
 	pid := srv.Process.Pid
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}, Timeout: time.Minute}
 
@@ -111,11 +80,11 @@ func run(n int, redisURL string, use bool) error {
 		return err
 	}
 	time.Sleep(2 * time.Second)
-	before, err := rss(pid)
+	before, err := harness.RSS(pid)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("RSS after warm-up: %.1f MB; %d initializes…\n", mb(before), n)
+	fmt.Printf("RSS after warm-up: %.1f MB; %d initializes…\n", harness.MiB(before), n)
 	t0 := time.Now()
 	ids, err := initialize(ctx, hc, url, n)
 	if err != nil {
@@ -123,7 +92,7 @@ func run(n int, redisURL string, use bool) error {
 	}
 	elapsed := time.Since(t0)
 	time.Sleep(2 * time.Second)
-	after, err := rss(pid)
+	after, err := harness.RSS(pid)
 	if err != nil {
 		return err
 	}
@@ -140,7 +109,7 @@ func run(n int, redisURL string, use bool) error {
 			return err
 		}
 		time.Sleep(2 * time.Second)
-		if afterUse, err = rss(pid); err != nil {
+		if afterUse, err = harness.RSS(pid); err != nil {
 			return err
 		}
 	}
@@ -150,13 +119,13 @@ func run(n int, redisURL string, use bool) error {
 		store = "in Redis"
 	}
 	fmt.Println()
-	fmt.Printf("machine: %s, %d CPUs, %s, %s/%s\n", cpuModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Printf("machine: %s, %d CPUs, %s, %s/%s\n", harness.CPUModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Printf("date: %s; session table %s; idle timeout %s\n", time.Now().UTC().Format("2006-01-02"), store, idle)
 	fmt.Printf("initializes: %d sessions (no DELETE) in %s; RSS %.1f MB → %.1f MB (growth %+.2f MB; goal ≤ 5 MB)\n",
-		len(ids), elapsed.Round(time.Millisecond), mb(before), mb(after), mb(after)-mb(before))
+		len(ids), elapsed.Round(time.Millisecond), harness.MiB(before), harness.MiB(after), harness.MiB(after)-harness.MiB(before))
 	if use {
 		fmt.Printf("each used once more (%d recorded uses): RSS %.1f MB (growth since warm-up %+.2f MB)\n",
-			used, mb(afterUse), mb(afterUse)-mb(before))
+			used, harness.MiB(afterUse), harness.MiB(afterUse)-harness.MiB(before))
 	}
 	if after-before > 5<<20 {
 		fmt.Println("WARNING: RSS grew more than 5 MB after the initializes")
@@ -183,24 +152,23 @@ func initialize(ctx context.Context, hc *http.Client, url string, n int) ([]stri
 				if i >= n || ctx.Err() != nil {
 					return
 				}
-				resp, err := post(ctx, hc, url, "", initBody)
+				status, id, err := post(ctx, hc, url, "", initBody)
 				if err != nil {
 					errc <- err
 					return
 				}
-				id := resp.Header.Get("Mcp-Session-Id")
-				if resp.StatusCode != http.StatusOK || id == "" {
-					errc <- fmt.Errorf("initialize: status %d, session %q", resp.StatusCode, id)
+				if status != http.StatusOK || id == "" {
+					errc <- fmt.Errorf("initialize: status %d, session %q", status, id)
 					return
 				}
 				ids[i] = id
-				resp, err = post(ctx, hc, url, id, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+				status, _, err = post(ctx, hc, url, id, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
 				if err != nil {
 					errc <- err
 					return
 				}
-				if resp.StatusCode != http.StatusAccepted {
-					errc <- fmt.Errorf("notifications/initialized: status %d", resp.StatusCode)
+				if status != http.StatusAccepted {
+					errc <- fmt.Errorf("notifications/initialized: status %d", status)
 					return
 				}
 			}
@@ -225,13 +193,13 @@ func useAll(ctx context.Context, hc *http.Client, url string, ids []string) (int
 				if i >= len(ids) || ctx.Err() != nil {
 					return
 				}
-				resp, err := post(ctx, hc, url, ids[i], `{"jsonrpc":"2.0","id":2,"method":"tools/list"}`)
+				status, _, err := post(ctx, hc, url, ids[i], `{"jsonrpc":"2.0","id":2,"method":"tools/list"}`)
 				if err != nil {
 					errc <- err
 					return
 				}
-				if resp.StatusCode != http.StatusOK {
-					errc <- fmt.Errorf("tools/list: status %d", resp.StatusCode)
+				if status != http.StatusOK {
+					errc <- fmt.Errorf("tools/list: status %d", status)
 					return
 				}
 				ok.Add(1)
@@ -244,10 +212,12 @@ func useAll(ctx context.Context, hc *http.Client, url string, ids []string) (int
 }
 
 // post sends one JSON-RPC message and reads the whole answer.
-func post(ctx context.Context, hc *http.Client, url, session, body string) (*http.Response, error) {
+// post sends body (in session, when not "") and returns the answer's status
+// and session ID; the answer's body is read and closed.
+func post(ctx context.Context, hc *http.Client, url, session, body string) (status int, sessionID string, err error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewBufferString(body))
 	if err != nil {
-		return nil, err
+		return 0, "", err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json, text/event-stream")
@@ -258,38 +228,9 @@ func post(ctx context.Context, hc *http.Client, url, session, body string) (*htt
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, err
+		return 0, "", err
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	_ = resp.Body.Close()
-	return resp, nil
-}
-
-func rss(pid int) (int64, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
-			kb, err := strconv.ParseInt(f[1], 10, 64)
-			return kb << 10, err
-		}
-	}
-	return 0, errors.New("no VmRSS in /proc status")
-}
-
-func mb(b int64) float64 { return float64(b) / (1 << 20) }
-
-func cpuModel() string {
-	data, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return "unknown CPU"
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown CPU"
+	return resp.StatusCode, resp.Header.Get("Mcp-Session-Id"), nil
 }

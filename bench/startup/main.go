@@ -47,6 +47,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oncehub-mcp/oncehub-mcp/bench/internal/harness"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/app"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 )
@@ -84,14 +85,15 @@ func main() {
 		return
 	}
 
-	root := repoRoot()
+	root, err := harness.Root()
+	check(err)
 	dir, err := os.MkdirTemp("", "oncehub-bench")
 	check(err)
 	defer os.RemoveAll(dir)
 	ours, bare, floors := filepath.Join(dir, "oncehub-mcp"), filepath.Join(dir, "bare"), filepath.Join(dir, "floors")
-	build(root, ours, ".")
-	build(root, bare, "./bench/bare")     // the start-up floor: stdio only
-	build(root, floors, "./bench/floors") // the per-call floors over HTTP and bare pipes
+	check(harness.Build(".", ours))
+	check(harness.Build("./bench/bare", bare))     // the start-up floor: stdio only
+	check(harness.Build("./bench/floors", floors)) // the per-call floors over HTTP and bare pipes
 
 	// The fake runs in its own process, as OnceHub would: the direct request
 	// and the server's request then cross the same process boundary.
@@ -246,7 +248,8 @@ func measureStart(v variant) startSample {
 	send(stdin, `{"jsonrpc":"2.0","id":2,"method":"tools/list"}`)
 	line := readResponse(rd, 2)
 	s.List = time.Since(t0)
-	s.RSSKB = rssKB(cmd.Process.Pid)
+	rss, _ := harness.RSS(cmd.Process.Pid) // 0 where there is no /proc
+	s.RSSKB = int(rss >> 10)
 	var res struct {
 		Result struct {
 			Tools []json.RawMessage `json:"tools"`
@@ -291,19 +294,6 @@ func readResponse(rd *bufio.Reader, id int) []byte {
 			return line
 		}
 	}
-}
-
-func rssKB(pid int) int {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0 // not Linux
-	}
-	m := regexp.MustCompile(`VmRSS:\s+(\d+) kB`).FindSubmatch(b)
-	if m == nil {
-		return 0
-	}
-	n, _ := strconv.Atoi(string(m[1]))
-	return n
 }
 
 type startSummary struct {
@@ -692,7 +682,7 @@ func (r report) markdown() string {
 	w("%s\n", beginMarker)
 	w("## Startup and memory (stdio)\n\n")
 	w("Measured %s on %s (%d CPUs, %s/%s, %s; load average at start: %s) with `go run ./bench/startup`.\n",
-		r.Date.Format("2006-01-02 15:04 MST"), cpuModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), r.Load)
+		r.Date.Format("2006-01-02 15:04 MST"), harness.CPUModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), r.Load)
 	if f := strings.Fields(r.Load); len(f) > 0 {
 		if l, err := strconv.ParseFloat(f[0], 64); err == nil && l > float64(runtime.NumCPU()) {
 			w("**The machine was busy** (load above its CPU count): every cross-process wake-up waited for a CPU, which inflates " +
@@ -857,29 +847,6 @@ func writeSection(path, section string) error {
 		return err
 	}
 	return os.WriteFile(path, []byte(doc), 0o644)
-}
-
-func build(root, out, pkg string) {
-	cmd := exec.Command("go", "build", "-o", out, pkg)
-	cmd.Dir = root
-	cmd.Stderr = os.Stderr
-	check(cmd.Run())
-}
-
-func repoRoot() string {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	check(err)
-	return filepath.Dir(strings.TrimSpace(string(out)))
-}
-
-func cpuModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err == nil {
-		if m := regexp.MustCompile(`(?m)^model name\s*:\s*(.+)$`).FindSubmatch(b); m != nil {
-			return strings.TrimSpace(string(m[1]))
-		}
-	}
-	return "unknown CPU"
 }
 
 func loadAverage() string {

@@ -37,6 +37,7 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/oncehub-mcp/oncehub-mcp/bench/internal/harness"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/tokens"
 )
@@ -59,7 +60,8 @@ func main() {
 	flag.Parse()
 	log.SetFlags(0)
 
-	root := repoRoot()
+	root, err := harness.Root()
+	check(err)
 	dir, err := os.MkdirTemp("", "oncehub-tokens")
 	check(err)
 	defer os.RemoveAll(dir)
@@ -297,12 +299,6 @@ func build(dir, out string) {
 	cmd := exec.Command("go", "build", "-o", out, ".")
 	cmd.Dir, cmd.Stderr = dir, os.Stderr
 	check(cmd.Run())
-}
-
-func repoRoot() string {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	check(err)
-	return filepath.Dir(strings.TrimSpace(string(out)))
 }
 
 func check(err error) {

@@ -64,6 +64,8 @@ func inProcess(t *testing.T, a *App) *client.Client {
 }
 
 func TestDemoUsesOnlyTheLoopbackSandbox(t *testing.T) {
+	t.Parallel()
+
 	rec := &hostRecorder{}
 	a := buildDemo(t, Config{APIURL: oncehub.DefaultBaseURL, APIKey: "real-key-must-not-be-used"}, rec)
 	u, err := url.Parse(a.Client.BaseURL())
@@ -90,6 +92,8 @@ func TestDemoUsesOnlyTheLoopbackSandbox(t *testing.T) {
 }
 
 func TestDemoHTTPCallersNeedNoKey(t *testing.T) {
+	t.Parallel()
+
 	a := buildDemo(t, Config{}, nil)
 	for _, headers := range []map[string]string{nil, {"API-Key": "some-caller-key"}} {
 		r := httptest.NewRequest(http.MethodPost, "/mcp", nil)
@@ -103,6 +107,8 @@ func TestDemoHTTPCallersNeedNoKey(t *testing.T) {
 }
 
 func TestDemoSeedsLazily(t *testing.T) {
+	t.Parallel()
+
 	a := buildDemo(t, Config{}, nil)
 	assert.Nil(t, a.demo.fake, "seeded before the first request")
 	c := inProcess(t, a)
@@ -112,14 +118,21 @@ func TestDemoSeedsLazily(t *testing.T) {
 }
 
 func TestDemoCloseStopsTheSandbox(t *testing.T) {
+	t.Parallel()
+
 	a := buildDemo(t, Config{}, nil)
 	base := a.Client.BaseURL()
 	require.NoError(t, a.Close())
-	_, err := http.Get(base + "/test")
+	resp, err := http.Get(base + "/test")
+	if err == nil {
+		resp.Body.Close()
+	}
 	assert.Error(t, err)
 }
 
 func TestCheckLoopback(t *testing.T) {
+	t.Parallel()
+
 	assert.NoError(t, checkLoopback("http://127.0.0.1:1234/v2"))
 	assert.Error(t, checkLoopback(oncehub.DefaultBaseURL))
 	assert.Error(t, checkLoopback("http://api.oncehub.com/v2"))

@@ -62,6 +62,8 @@ func start(t *testing.T, mod func(*app.Config)) *server {
 // Two OnceHub accounts share one pass-through server: every call reaches
 // OnceHub with its caller's key and answers with its caller's account.
 func TestPassThroughKeysNeverCross(t *testing.T) {
+	t.Parallel()
+
 	s := start(t, nil)
 	tenants := map[string]string{fakeoncehub.TestKey: fakeoncehub.TestAccount, keyB: accountB}
 	var wg sync.WaitGroup
@@ -96,6 +98,8 @@ func operator(tokens ...string) func(*app.Config) {
 }
 
 func TestOperatorModeNeedsAnAccessTokenAndUsesTheServerKey(t *testing.T) {
+	t.Parallel()
+
 	s := start(t, operator("tok-one-aaaaaaaa", "tok-two-bbbbbbbb"))
 
 	for name, headers := range map[string]map[string]string{
@@ -104,6 +108,7 @@ func TestOperatorModeNeedsAnAccessTokenAndUsesTheServerKey(t *testing.T) {
 		"a OnceHub key is not a token": {"API-Key": keyB},
 		"prefix of a token":            {"Authorization": "Bearer tok-one"},
 	} {
+		// Sequential: they share the server, checked for upstream requests below.
 		t.Run(name, func(t *testing.T) {
 			req, _ := http.NewRequest(http.MethodPost, s.url, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`))
 			req.Header.Set("Content-Type", "application/json")
@@ -144,6 +149,8 @@ func TestOperatorModeNeedsAnAccessTokenAndUsesTheServerKey(t *testing.T) {
 }
 
 func TestOperatorModeOnLoopbackWithoutTokens(t *testing.T) {
+	t.Parallel()
+
 	s := start(t, operator())
 	c := testenv.HTTPClient(t, s.url, nil)
 	assert.Equal(t, fakeoncehub.TestAccount, testenv.Object(t, testenv.Call(t, context.Background(), c, "test_api_key", nil))["account"])
@@ -203,6 +210,8 @@ func TestHTTPConfigIsCheckedAtStartup(t *testing.T) {
 // OnceHub Request-Id and a fingerprint of the key, and no key ever appears in
 // the debug-level log.
 func TestMetricsAndOneLogLinePerToolCall(t *testing.T) {
+	t.Parallel()
+
 	const wrongKey = "wrong-key-5555555555"
 	s := start(t, func(c *app.Config) { c.RateRPS, c.RateBurst = 2, 1 })
 	good := testenv.HTTPClient(t, s.url, map[string]string{"API-Key": fakeoncehub.TestKey})
@@ -289,6 +298,8 @@ func TestMetricsAndOneLogLinePerToolCall(t *testing.T) {
 // With the shared Redis budget unreachable, calls still succeed, paced by the
 // process alone, and /metrics counts every such call.
 func TestUnreachableRedisFallsBackLocallyAndIsCounted(t *testing.T) {
+	t.Parallel()
+
 	s := start(t, func(c *app.Config) {
 		c.RateRPS, c.RateBurst = 50, 5
 		c.RedisURL = "redis://127.0.0.1:1/0" // nothing listens on port 1

@@ -38,6 +38,8 @@ func metricsStatus(t *testing.T, cfg app.Config, header string) int {
 // listener, or on the separate metrics address the operator chose. Anywhere
 // else it needs the metrics token; without one it is not served.
 func TestMetricsAreNotOpenToTheNetwork(t *testing.T) {
+	t.Parallel()
+
 	base := app.Config{APIURL: "https://api.oncehub.com/v2"}
 	for name, tc := range map[string]struct {
 		addr, metricsAddr, token, header string
@@ -52,6 +54,8 @@ func TestMetricsAreNotOpenToTheNetwork(t *testing.T) {
 		"metrics elsewhere: not on MCP": {addr: "127.0.0.1:8080", metricsAddr: "127.0.0.1:9090", want: 404},
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+
 			cfg := base
 			cfg.Addr, cfg.MetricsAddr, cfg.MetricsToken = tc.addr, tc.metricsAddr, tc.token
 			assert.Equal(t, tc.want, metricsStatus(t, cfg, tc.header))

@@ -60,6 +60,8 @@ func TestOAuthConfigIsCheckedAtStartup(t *testing.T) {
 // Built in oauth mode, the app mounts the OAuth endpoints beside /mcp, and
 // warns when its secret will not outlive the process.
 func TestOAuthModeMountsEndpointsAndWarnsAboutAnEphemeralSecret(t *testing.T) {
+	t.Parallel()
+
 	for _, secret := range []string{"", "a-configured-secret-of-enough-length-0123456789"} {
 		logs := &testenv.LogBuffer{}
 		a, err := app.Build(app.Config{CredentialMode: app.CredentialsOAuth, APIURL: "http://127.0.0.1:1/v2", ServerSecret: secret},

@@ -53,6 +53,8 @@ func ping(a *app.App) error {
 // ONCEHUB_REDIS_URL gives the app one Redis client, which the rate limiter
 // uses for the shared budget and Close closes. Without it App.Redis is nil.
 func TestRedisURLBuildsOneClientThatTheLimiterUses(t *testing.T) {
+	t.Parallel()
+
 	none, err := buildWithRedis(t, func(*app.Config) {}, nil)
 	require.NoError(t, err)
 	assert.Nil(t, none.Redis)
@@ -80,6 +82,8 @@ func TestRedisURLBuildsOneClientThatTheLimiterUses(t *testing.T) {
 // The old name still works, says it is deprecated, and may not contradict
 // the new one.
 func TestRateLimitRedisIsADeprecatedAlias(t *testing.T) {
+	t.Parallel()
+
 	url := testdeps.Redis(t)
 	var logs testenv.LogBuffer
 	a, err := buildWithRedis(t, func(c *app.Config) { c.RateLimitRedis = url }, &logs)
@@ -113,6 +117,8 @@ func TestRedisFlagsOverrideTheEnvironment(t *testing.T) {
 // URL's password is never in it, nor in any log line (go-redis' own
 // included), nor in the start-up summary.
 func TestRedisPasswordNeverShows(t *testing.T) {
+	t.Parallel()
+
 	for _, bad := range []string{
 		"http://user:hunter2@host:6379",
 		"redis://user:hunter2@host:notaport",
@@ -141,6 +147,8 @@ func TestRedisPasswordNeverShows(t *testing.T) {
 }
 
 func TestRedisTLSSettingsNeedRediss(t *testing.T) {
+	t.Parallel()
+
 	dir := t.TempDir()
 	ca := newCA(t)
 	caFile := filepath.Join(dir, "ca.pem")
@@ -164,6 +172,8 @@ func TestRedisTLSSettingsNeedRediss(t *testing.T) {
 // the custom CA makes its certificate trusted, the client certificate gets
 // us in; without either the connection fails.
 func TestRedisTLSWithCustomCAAndClientCertificate(t *testing.T) {
+	t.Parallel()
+
 	bin := testdeps.Command(t, "redis-server", "apt-get install -y redis-server")
 	dir := t.TempDir()
 	ca := newCA(t)
@@ -218,6 +228,8 @@ func TestRedisTLSWithCustomCAAndClientCertificate(t *testing.T) {
 // ONCEHUB_REDIS_PASSWORD_FILE is read at every new connection: after the
 // password is rotated (server and file), new connections use the new one.
 func TestRedisPasswordFileIsReadAtEveryConnection(t *testing.T) {
+	t.Parallel()
+
 	url := testdeps.Redis(t)
 	admin := redis.NewClient(&redis.Options{Addr: strings.TrimSuffix(strings.TrimPrefix(url, "redis://"), "/0")})
 	t.Cleanup(func() { _ = admin.Close() })

@@ -9,6 +9,8 @@ import (
 )
 
 func TestString(t *testing.T) {
+	t.Parallel()
+
 	cases := []struct {
 		in   string
 		n    int

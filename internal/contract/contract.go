@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -87,6 +88,11 @@ func excused(operation, msg string) bool {
 // Validator validates traffic against a loaded OpenAPI document.
 type Validator struct {
 	router routers.Router
+	// passed holds the digests of exchanges already found valid: the
+	// validator compiles JSON Schemas anew for every response (kin-openapi
+	// caches none for OpenAPI 3.1), and tests repeat the same exchanges
+	// against identically seeded fakes thousands of times.
+	passed sync.Map // [sha256.Size]byte → struct{}
 }
 
 var (
@@ -140,10 +146,32 @@ func (v *Validator) Wrap(h http.Handler, report func(string)) http.Handler {
 		if tee.status == 0 {
 			tee.status = http.StatusOK
 		}
+		key := digest(r, body, tee.status, w.Header(), tee.body.Bytes())
+		if _, ok := v.passed.Load(key); ok {
+			return
+		}
 		if msg := v.check(r, body, tee.status, w.Header(), tee.body.Bytes()); msg != "" {
 			report(msg)
+			return
 		}
+		v.passed.Store(key, struct{}{})
 	})
+}
+
+// digest identifies an exchange by everything check reads: the request
+// line, its content type, whether it carries a key, its body, and the
+// response's status, content type, Request-Id presence and body.
+func digest(r *http.Request, body []byte, status int, header http.Header, respBody []byte) [sha256.Size]byte {
+	h := sha256.New()
+	for _, part := range []string{
+		r.Method, r.URL.RequestURI(), r.Header.Get("Content-Type"), fmt.Sprint(r.Header.Get("API-Key") != ""), string(body),
+		fmt.Sprint(status), header.Get("Content-Type"), fmt.Sprint(header.Get("Request-Id") != ""), string(respBody),
+	} {
+		fmt.Fprintf(h, "%d:%s", len(part), part)
+	}
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	return sum
 }
 
 // teeWriter passes a response through while keeping a copy of it.

@@ -44,6 +44,8 @@ func serve(t *testing.T, v *contract.Validator, method, target, key string, stat
 }
 
 func TestValidatorAcceptsConformingTraffic(t *testing.T) {
+	t.Parallel()
+
 	v := validator(t)
 	assert.Empty(t, serve(t, v, "GET", "/v2/test", "k", 200, `{"message":"The API key is valid for account: a@b.c"}`))
 	assert.Empty(t, serve(t, v, "GET", "/v2/bookings?limit=5&status=scheduled", "k", 200, `{"object":"list","data":[],"has_more":false}`))
@@ -51,6 +53,8 @@ func TestValidatorAcceptsConformingTraffic(t *testing.T) {
 }
 
 func TestValidatorReportsViolations(t *testing.T) {
+	t.Parallel()
+
 	v := validator(t)
 	cases := map[string]struct {
 		method, target, key string
@@ -67,6 +71,8 @@ func TestValidatorReportsViolations(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+
 			got := serve(t, v, tc.method, tc.target, tc.key, tc.status, tc.body)
 			require.Len(t, got, 1)
 			assert.Contains(t, got[0], tc.want)
@@ -75,10 +81,14 @@ func TestValidatorReportsViolations(t *testing.T) {
 }
 
 func TestFakeFaultsAreMarkedWithTheSkipHeader(t *testing.T) {
+	t.Parallel()
+
 	assert.Equal(t, contract.SkipHeader, fakeoncehub.FaultHeader, "the fake marks injected faults with the header the checker skips")
 }
 
 func TestValidatorSkipsMarkedFaults(t *testing.T) {
+	t.Parallel()
+
 	v := validator(t)
 	var got []string
 	h := v.Wrap(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {

@@ -15,6 +15,8 @@ import (
 )
 
 func TestREADMEIsUpToDate(t *testing.T) {
+	t.Parallel()
+
 	path := filepath.Join("..", "..", "README.md")
 	doc, err := os.ReadFile(path)
 	require.NoError(t, err)
@@ -26,6 +28,8 @@ func TestREADMEIsUpToDate(t *testing.T) {
 }
 
 func TestUpdateIsDeterministicAndIdempotent(t *testing.T) {
+	t.Parallel()
+
 	doc := []byte("intro\n<!-- BEGIN GENERATED: tools (do not edit; run go generate ./...) -->\nstale\n<!-- END GENERATED: tools -->\nmiddle\n" +
 		"<!-- BEGIN GENERATED: config (do not edit; run go generate ./...) -->\n<!-- END GENERATED: config -->\nend\n")
 	once, err := Update(doc)
@@ -46,11 +50,15 @@ func TestUpdateIsDeterministicAndIdempotent(t *testing.T) {
 }
 
 func TestUpdateNamesAMissingMarker(t *testing.T) {
+	t.Parallel()
+
 	_, err := Update([]byte("no markers here"))
 	assert.ErrorContains(t, err, "BEGIN GENERATED")
 }
 
 func TestToolsTable(t *testing.T) {
+	t.Parallel()
+
 	tool := func(name, set string, opts ...mcp.ToolOption) tools.Tool {
 		return tools.Tool{Toolset: tools.Toolset{Name: set}, Def: mcp.NewTool(name, opts...)}
 	}
@@ -71,6 +79,8 @@ func TestToolsTable(t *testing.T) {
 }
 
 func TestConfigTable(t *testing.T) {
+	t.Parallel()
+
 	type cfg struct {
 		A string `envconfig:"X_A" default:"1" desc:"the a (flag --aa)"`
 		B bool   `envconfig:"X_B" desc:"the b"`
@@ -82,6 +92,8 @@ func TestConfigTable(t *testing.T) {
 }
 
 func TestWriteSnapshotsWritesEveryToolAndRemovesStaleOnes(t *testing.T) {
+	t.Parallel()
+
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "gone_tool.json"), []byte("{}\n"), 0o644))
 	require.ErrorContains(t, WriteSnapshots(dir, true), "out of date", "check mode reports without writing")
@@ -104,6 +116,8 @@ func TestWriteSnapshotsWritesEveryToolAndRemovesStaleOnes(t *testing.T) {
 
 // docs/BENCHMARKS.md's schema section follows the code.
 func TestBenchmarksSchemaSectionIsUpToDate(t *testing.T) {
+	t.Parallel()
+
 	path := filepath.Join("..", "..", "docs", "BENCHMARKS.md")
 	doc, err := os.ReadFile(path)
 	require.NoError(t, err)

@@ -48,6 +48,8 @@ func calendarByName(s *Server, name string) obj {
 }
 
 func TestTimeSlotWindowErrors(t *testing.T) {
+	t.Parallel()
+
 	s := newTestFake(t)
 	id := calendarByName(s, "Sales discovery call")["id"].(string)
 	cases := []struct {
@@ -68,6 +70,8 @@ func TestTimeSlotWindowErrors(t *testing.T) {
 }
 
 func TestScheduleRequiresFieldsAndOfferedLocation(t *testing.T) {
+	t.Parallel()
+
 	s := newTestFake(t)
 	id := calendarByName(s, "Product support session")["id"].(string)
 	slots := s.accounts[TestKey].slots(id, testNow, testNow.Add(7*24*time.Hour), testNow)
@@ -125,6 +129,8 @@ func TestScheduleRequiresFieldsAndOfferedLocation(t *testing.T) {
 }
 
 func TestSlotsFollowLocalWallClockAcrossDST(t *testing.T) {
+	t.Parallel()
+
 	s := newTestFake(t)
 	st := s.accounts[TestKey]
 	id := calendarByName(s, "Partner consult")["id"].(string) // Australia/Adelaide, weekdays 09:00-12:30, 30 min
@@ -147,6 +153,8 @@ func TestSlotsFollowLocalWallClockAcrossDST(t *testing.T) {
 }
 
 func TestMasterPageLinkForDeletedPage(t *testing.T) {
+	t.Parallel()
+
 	s := newTestFake(t)
 	st := s.accounts[TestKey]
 	id := st.masterPages[0]["id"].(string)

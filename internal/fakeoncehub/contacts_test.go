@@ -22,6 +22,8 @@ func wantError(t *testing.T, status int, body map[string]any, wantStatus int, ms
 }
 
 func TestFakeContactCreateValidatesLikeOnceHub(t *testing.T) {
+	t.Parallel()
+
 	s := newTestFake(t)
 	cases := []struct {
 		body, msg, param string
@@ -56,6 +58,8 @@ func TestFakeContactCreateValidatesLikeOnceHub(t *testing.T) {
 }
 
 func TestFakeContactPatchRules(t *testing.T) {
+	t.Parallel()
+
 	s := newTestFake(t)
 	_, list := do(t, s, "GET", "/contacts?limit=1", "")
 	id := list["data"].([]any)[0].(map[string]any)["id"].(string)
@@ -94,6 +98,8 @@ func TestFakeContactPatchRules(t *testing.T) {
 }
 
 func TestFakeContactListBoundsAreDates(t *testing.T) {
+	t.Parallel()
+
 	s := newTestFake(t)
 	status, body := do(t, s, "GET", "/contacts?creation_time.gt=2026-01-01T00:00:00Z", "")
 	wantError(t, status, body, 400, "Invalid date format for 'creation_time.gt': expected a date (YYYY-MM-DD).", "creation_time.gt")

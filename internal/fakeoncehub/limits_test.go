@@ -11,7 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func get(t *testing.T, url, key string) *http.Response {
+// get sends GET /v2/test with key and returns the answer's status and
+// headers (its body read and closed).
+func get(t *testing.T, url, key string) (int, http.Header) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, url+"/v2/test", nil)
 	require.NoError(t, err)
@@ -19,12 +21,14 @@ func get(t *testing.T, url, key string) *http.Response {
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	resp.Body.Close()
-	return resp
+	return resp.StatusCode, resp.Header
 }
 
 // The per-IP budget counts every request from one address, whatever the
 // key, valid or not, and frees a turn when a request leaves the window.
 func TestFakeEnforcesThePerIPBudget(t *testing.T) {
+	t.Parallel()
+
 	fake := New(Options{})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
@@ -34,19 +38,23 @@ func TestFakeEnforcesThePerIPBudget(t *testing.T) {
 		if i%2 == 1 {
 			key = "bogus-" + strconv.Itoa(i)
 		}
-		assert.NotEqual(t, http.StatusTooManyRequests, get(t, srv.URL, key).StatusCode, "request %d", i)
+		status, _ := get(t, srv.URL, key)
+		assert.NotEqual(t, http.StatusTooManyRequests, status, "request %d", i)
 	}
-	resp := get(t, srv.URL, TestKey)
-	assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode)
-	assert.Equal(t, "1", resp.Header.Get("Retry-After"))
+	status, header := get(t, srv.URL, TestKey)
+	assert.Equal(t, http.StatusTooManyRequests, status)
+	assert.Equal(t, "1", header.Get("Retry-After"))
 	assert.Equal(t, int64(1), fake.IPLimited())
 	assert.Zero(t, fake.RateLimited())
 	time.Sleep(350 * time.Millisecond)
-	assert.Equal(t, http.StatusOK, get(t, srv.URL, TestKey).StatusCode, "the window moved on")
+	status, _ = get(t, srv.URL, TestKey)
+	assert.Equal(t, http.StatusOK, status, "the window moved on")
 }
 
 // Requests keeps the newest RecordLimit requests; RequestCount counts all.
 func TestFakeRecordIsBounded(t *testing.T) {
+	t.Parallel()
+
 	fake := New(Options{RecordLimit: 3})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()

@@ -12,12 +12,16 @@ import (
 // OwnerBookings bookings, and the six weeks from OwnerCalendarWeek leave 168
 // free weekday-morning slots on their calendar.
 func TestOwnerCalendarScenario(t *testing.T) {
+	t.Parallel()
+
 	for _, now := range []time.Time{
 		testNow, // a Monday
 		time.Date(2027, 3, 12, 23, 30, 0, 0, time.UTC), // a Friday evening before a clock change
 		time.Date(2027, 10, 30, 4, 0, 0, 0, time.UTC),  // a Saturday
 	} {
 		t.Run(now.Format(time.RFC3339), func(t *testing.T) {
+			t.Parallel()
+
 			s := New(Options{Now: func() time.Time { return now }, OwnerCalendar: true})
 			st := s.accounts[TestKey]
 			owner := st.users[0]["id"]

@@ -8,6 +8,8 @@ import (
 )
 
 func TestFakeSMSListFilters(t *testing.T) {
+	t.Parallel()
+
 	s := newTestFake(t)
 	status, body := do(t, s, "GET", "/notifications/sms?creation_time.gt=2026-11-01", "")
 	wantError(t, status, body, 400, "Invalid date format for 'creation_time.gt': expected a date-time (RFC 3339, e.g. 2025-11-01T00:00:00Z).", "creation_time.gt")

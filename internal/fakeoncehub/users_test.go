@@ -13,6 +13,8 @@ func firstMember(s *Server) string {
 }
 
 func TestAvailabilityPatchValidatesLikeTheSpec(t *testing.T) {
+	t.Parallel()
+
 	s := newTestFake(t)
 	path := "/users/" + firstMember(s) + "/scheduling-availability"
 	slot := func(start, end, locs string) string {
@@ -41,6 +43,7 @@ func TestAvailabilityPatchValidatesLikeTheSpec(t *testing.T) {
 		{"not an object", `[1]`, 400, "body", "JSON object"},
 	}
 	for _, tc := range cases {
+		// Sequential: every case runs against one fake, checked unchanged below.
 		t.Run(tc.name, func(t *testing.T) {
 			status, body := do(t, s, "PATCH", path, tc.body)
 			assert.Equal(t, tc.status, status)
@@ -56,6 +59,8 @@ func TestAvailabilityPatchValidatesLikeTheSpec(t *testing.T) {
 }
 
 func TestAvailabilityOverrideTodayInTheUsersZoneIsAccepted(t *testing.T) {
+	t.Parallel()
+
 	s := newTestFake(t)
 	// 2026-11-23 10:00 UTC is already 2026-11-23 in Berlin: today is allowed.
 	status, body := do(t, s, "PATCH", "/users/"+firstMember(s)+"/scheduling-availability", `{"overrides":[{"date":"2026-11-23","working_hours":[]}]}`)
@@ -64,6 +69,8 @@ func TestAvailabilityOverrideTodayInTheUsersZoneIsAccepted(t *testing.T) {
 }
 
 func TestAvailabilityGetRejectsUnknownParametersAndUsers(t *testing.T) {
+	t.Parallel()
+
 	s := newTestFake(t)
 	status, body := do(t, s, "GET", "/users/"+firstMember(s)+"/scheduling-availability?start_date=2026-01-01", "")
 	assert.Equal(t, 400, status)
@@ -76,6 +83,8 @@ func TestAvailabilityGetRejectsUnknownParametersAndUsers(t *testing.T) {
 }
 
 func TestUserCreateAndUpdateValidation(t *testing.T) {
+	t.Parallel()
+
 	s := newTestFake(t)
 	cases := []struct {
 		method, path, body string
@@ -109,6 +118,8 @@ func TestUserCreateAndUpdateValidation(t *testing.T) {
 }
 
 func TestTeamsFilterByUnknownUserIsEmpty(t *testing.T) {
+	t.Parallel()
+
 	s := newTestFake(t)
 	status, body := do(t, s, "GET", "/teams?user=USR-NOPE", "")
 	assert.Equal(t, 200, status)

@@ -8,6 +8,8 @@ import (
 )
 
 func TestFakeWebhookCreateValidates(t *testing.T) {
+	t.Parallel()
+
 	s := newTestFake(t)
 	cases := []struct{ body, msg, param string }{
 		{`{"url":"https://x.example/h","events":["booking.scheduled"]}`, "name is required", "name"},

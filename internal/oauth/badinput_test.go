@@ -24,6 +24,8 @@ import (
 // Every bad request below is refused, nothing is sent to OnceHub because of
 // it, and no key, token or code shows in the logs or in the answer.
 func TestBadInputIsRefusedAndSendsNothingUpstream(t *testing.T) {
+	t.Parallel()
+
 	s := newServer(t)
 	reg := register(t, s.URL, map[string]any{"client_name": "Test client", "redirect_uris": []string{testRedirect}})
 	other := register(t, s.URL, map[string]any{"client_name": "Other client", "redirect_uris": []string{testRedirect}})
@@ -226,6 +228,7 @@ func TestBadInputIsRefusedAndSendsNothingUpstream(t *testing.T) {
 		}},
 	}
 	for _, tc := range cases {
+		// Sequential: the cases share one server, its clock and its request log.
 		t.Run(tc.name, func(t *testing.T) {
 			s.env.Fake.ResetRequests()
 			tc.run(t)
@@ -244,6 +247,8 @@ func TestBadInputIsRefusedAndSendsNothingUpstream(t *testing.T) {
 // The wrong key on the page: OnceHub is asked (that is the check) and says
 // no; the page says so and no code is issued.
 func TestWrongKeyShowsAnErrorAndIssuesNoCode(t *testing.T) {
+	t.Parallel()
+
 	s := newServer(t)
 	reg := register(t, s.URL, map[string]any{"client_name": "Test client", "redirect_uris": []string{testRedirect}})
 	f := newFlow(s.URL, reg.ClientID, "", testRedirect)
@@ -267,6 +272,8 @@ func TestWrongKeyShowsAnErrorAndIssuesNoCode(t *testing.T) {
 // Tokens, codes and client IDs of a server with another secret are not
 // this server's: all refused, nothing sent upstream.
 func TestASecondInstanceWithAnotherSecretIsRefused(t *testing.T) {
+	t.Parallel()
+
 	a := newServer(t, withSecret(testSecret))
 	b := newServer(t, withSecret(strings.Repeat("another-secret-", 4)))
 	_, tokB := connect(t, b)
@@ -296,6 +303,8 @@ func TestASecondInstanceWithAnotherSecretIsRefused(t *testing.T) {
 // A token issued for another issuer and audience (same secret, other public
 // URL) is refused: tokens are bound to the MCP endpoint they were issued for.
 func TestATokenForAnotherAudienceIsRefused(t *testing.T) {
+	t.Parallel()
+
 	a := newServer(t, withSecret(testSecret))
 	c := newServer(t, withSecret(testSecret), withPublicURL("https://other.example"))
 	reg := register(t, c.URL, map[string]any{"redirect_uris": []string{testRedirect}})
@@ -311,6 +320,8 @@ func TestATokenForAnotherAudienceIsRefused(t *testing.T) {
 
 // Dynamic registration refuses metadata it cannot honour.
 func TestRegistrationRefusesBadMetadata(t *testing.T) {
+	t.Parallel()
+
 	s := newServer(t)
 	for name, body := range map[string]string{
 		"no redirect URIs":              `{"client_name":"x"}`,
@@ -342,6 +353,8 @@ func TestRegistrationRefusesBadMetadata(t *testing.T) {
 // and is fetched once (cached); oversized, slow, redirected, mislabelled or
 // foreign ones are refused before any page is shown.
 func TestClientIDMetadataDocuments(t *testing.T) {
+	t.Parallel()
+
 	var goodFetches atomic.Int32
 	release := make(chan struct{})
 	var docs *httptest.Server

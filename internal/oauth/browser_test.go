@@ -50,6 +50,8 @@ func chromium(t *testing.T) context.Context {
 // page and no code reaches the client; the right key sends the browser back
 // to the client with a code and the client's state, which redeem tokens.
 func TestAuthorizePageInChromium(t *testing.T) {
+	t.Parallel()
+
 	ctx := chromium(t)
 	s := newServer(t)
 
@@ -134,6 +136,8 @@ func TestAuthorizePageInChromium(t *testing.T) {
 // The screenshot in the README: the page as a person sees it when the MCP
 // Inspector asks to connect (written to docs/ with -update).
 func TestAuthorizePageScreenshot(t *testing.T) {
+	t.Parallel()
+
 	ctx := chromium(t)
 	s := newServer(t, withPublicURL("https://mcp.example.com"))
 	reg := register(t, s.URL, map[string]any{"client_name": "MCP Inspector", "redirect_uris": []string{"http://localhost:6274/oauth/callback"}})

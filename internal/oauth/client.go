@@ -3,7 +3,6 @@ package oauth
 import (
 	"net"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -116,8 +115,4 @@ func redirectHost(raw string) string {
 		return u.Host
 	}
 	return u.Scheme + "://"
-}
-
-func containsFold(list []string, s string) bool {
-	return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, s) })
 }

@@ -32,6 +32,8 @@ func getJSON(t *testing.T, u string, out any) {
 // protected resource metadata, which names this server as the
 // authorization server, whose metadata names every endpoint.
 func TestDiscoveryFromAnUnauthenticatedRequest(t *testing.T) {
+	t.Parallel()
+
 	s := newServer(t)
 	status, challenge := mcpStatus(t, s.URL, "")
 	require.Equal(t, http.StatusUnauthorized, status)
@@ -64,6 +66,8 @@ func TestDiscoveryFromAnUnauthenticatedRequest(t *testing.T) {
 // Behind a proxy, the configured public URL is what metadata, challenges
 // and tokens name, whatever Host the request came with.
 func TestPublicURLNamesEverythingBehindAProxy(t *testing.T) {
+	t.Parallel()
+
 	const public = "https://mcp.example.com"
 	s := newServer(t, withPublicURL(public))
 	_, challenge := mcpStatus(t, s.URL, "")
@@ -83,6 +87,8 @@ func TestPublicURLNamesEverythingBehindAProxy(t *testing.T) {
 // cannot tell which issuer it would be (and a DNS-rebinding page gets
 // nothing).
 func TestUnconfiguredServerRefusesForeignHost(t *testing.T) {
+	t.Parallel()
+
 	s := newServer(t)
 	req, _ := http.NewRequest(http.MethodGet, s.URL+"/.well-known/oauth-authorization-server", nil)
 	req.Host = "evil.example"
@@ -97,6 +103,8 @@ func TestUnconfiguredServerRefusesForeignHost(t *testing.T) {
 // serves list_bookings with the key it stands for (and only the key reaches
 // OnceHub), refresh rotates, revocation ends the grant.
 func TestFlowRegisterAuthorizeTokenCallRefreshRevoke(t *testing.T) {
+	t.Parallel()
+
 	s := newServer(t)
 	f, tok := connect(t, s)
 	require.Equal(t, "Bearer", tok.TokenType)
@@ -147,6 +155,8 @@ func TestFlowRegisterAuthorizeTokenCallRefreshRevoke(t *testing.T) {
 // Revoking an access token ends its grant too (RFC 7009 §2.1 allows it;
 // the refresh token would otherwise mint a new one).
 func TestRevokingTheAccessTokenEndsTheGrant(t *testing.T) {
+	t.Parallel()
+
 	s := newServer(t)
 	f, tok := connect(t, s)
 	revoke(t, s.URL, f.conf.ClientID, "access_token", tok.AccessToken, http.StatusOK)
@@ -159,6 +169,8 @@ func TestRevokingTheAccessTokenEndsTheGrant(t *testing.T) {
 // A client registered with a secret authenticates with it at the token
 // endpoint; a wrong secret is refused.
 func TestConfidentialClientNeedsItsSecret(t *testing.T) {
+	t.Parallel()
+
 	s := newServer(t)
 	reg := register(t, s.URL, map[string]any{"client_name": "Server app", "redirect_uris": []string{"https://app.example.com/cb"}, "token_endpoint_auth_method": "client_secret_basic"})
 	require.NotEmpty(t, reg.ClientSecret)
@@ -177,6 +189,8 @@ func TestConfidentialClientNeedsItsSecret(t *testing.T) {
 // Cancel on the page sends the browser back with access_denied and the
 // state, and sends nothing to OnceHub.
 func TestCancelReturnsAccessDenied(t *testing.T) {
+	t.Parallel()
+
 	s := newServer(t)
 	reg := register(t, s.URL, map[string]any{"redirect_uris": []string{testRedirect}})
 	f := newFlow(s.URL, reg.ClientID, "", testRedirect)
@@ -192,6 +206,8 @@ func TestCancelReturnsAccessDenied(t *testing.T) {
 // Two servers sharing ONCEHUB_SERVER_SECRET and public URL (replicas):
 // tokens and client IDs from one work on the other.
 func TestReplicasSharingTheSecretAcceptEachOthersTokens(t *testing.T) {
+	t.Parallel()
+
 	const public = "http://127.0.0.1:1" // the balancer's URL; both replicas use it
 	a := newServer(t, withSecret(testSecret), withPublicURL(public))
 	b := newServer(t, withSecret(testSecret), withPublicURL(public))
@@ -249,6 +265,8 @@ func assertNoSecretsLogged(t *testing.T, logs string, secrets ...string) {
 // In the demo sandbox the page says it is the demo, fills in the demo key,
 // and that key connects.
 func TestDemoPageOffersTheDemoKey(t *testing.T) {
+	t.Parallel()
+
 	s := newServer(t, func(st *testenv.Setup) { st.Config.Demo = true })
 	reg := register(t, s.URL, map[string]any{"client_name": "Demo client", "redirect_uris": []string{testRedirect}})
 	f := newFlow(s.URL, reg.ClientID, "", testRedirect)
@@ -268,6 +286,8 @@ func TestDemoPageOffersTheDemoKey(t *testing.T) {
 
 // What a client says about itself is shown as text, never as markup.
 func TestThePageEscapesWhatClientsSay(t *testing.T) {
+	t.Parallel()
+
 	s := newServer(t)
 	const name = `<script>alert("x")</script> & "Co"`
 	reg := register(t, s.URL, map[string]any{"client_name": name, "redirect_uris": []string{"myapp://cb?<b>"}})
@@ -282,6 +302,8 @@ func TestThePageEscapesWhatClientsSay(t *testing.T) {
 // A key whose account has no API access (OnceHub's 403) is refused with
 // that reason, and no code is issued.
 func TestKeyWithoutAPIAccessIsRefusedWithTheReason(t *testing.T) {
+	t.Parallel()
+
 	const noPlan = "no-plan-key-0123456789"
 	s := newServer(t, func(st *testenv.Setup) {
 		st.Fake.Keys = map[string]string{fakeoncehub.TestKey: fakeoncehub.TestAccount, noPlan: "noplan@example.com"}

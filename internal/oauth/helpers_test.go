@@ -72,16 +72,45 @@ func withClientIDFetcher(c *http.Client, timeout time.Duration) serverOpt {
 	}
 }
 
+// defaultLogs receives slog's default logger, which zitadel/oidc writes to
+// (it takes no logger of its own): every line goes to the logs of every test
+// server running at the time, so each parallel test sees its own lines (and
+// perhaps others').
+var defaultLogs = struct {
+	sync.Mutex
+	live map[*testenv.LogBuffer]bool
+	once sync.Once
+}{live: map[*testenv.LogBuffer]bool{}}
+
+type fanOut struct{}
+
+func (fanOut) Write(p []byte) (int, error) {
+	defaultLogs.Lock()
+	defer defaultLogs.Unlock()
+	for b := range defaultLogs.live {
+		_, _ = b.Write(p)
+	}
+	return len(p), nil
+}
+
 // newServer starts oncehub-mcp with --credential-mode oauth on a loopback
 // test server. Its logs (debug level), and slog's default logger (which
-// zitadel/oidc writes to), go to s.logs.
+// zitadel/oidc writes to) while it runs, go to s.logs.
 func newServer(t testing.TB, opts ...serverOpt) *server {
 	t.Helper()
 	logs := &testenv.LogBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	prev := slog.Default()
-	slog.SetDefault(logger)
-	t.Cleanup(func() { slog.SetDefault(prev) })
+	defaultLogs.once.Do(func() {
+		slog.SetDefault(slog.New(slog.NewTextHandler(fanOut{}, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	})
+	defaultLogs.Lock()
+	defaultLogs.live[logs] = true
+	defaultLogs.Unlock()
+	t.Cleanup(func() {
+		defaultLogs.Lock()
+		delete(defaultLogs.live, logs)
+		defaultLogs.Unlock()
+	})
 	clk := &clock{t: time.Now()}
 	env := testenv.New(t, func(s testenv.Setup) {
 		s.Config.CredentialMode = app.CredentialsOAuth

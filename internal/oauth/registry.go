@@ -364,6 +364,11 @@ func (reg *clientRegistry) fetchDocument(ctx context.Context, id string) (*clien
 	if len(body) > maxMetadataBytes {
 		return nil, fmt.Errorf("the client's metadata document at %s is larger than %d bytes", id, maxMetadataBytes)
 	}
+	return parseDocument(id, body)
+}
+
+// parseDocument reads the Client ID Metadata Document body fetched from id.
+func parseDocument(id string, body []byte) (*client, error) {
 	var m clientMetadata
 	if err := json.Unmarshal(body, &m); err != nil {
 		return nil, fmt.Errorf("the client's metadata document at %s is not a JSON object of client metadata", id)

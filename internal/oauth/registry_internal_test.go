@@ -22,6 +22,8 @@ import (
 )
 
 func TestPublicAddr(t *testing.T) {
+	t.Parallel()
+
 	for addr, public := range map[string]bool{
 		"93.184.216.34": true, "2606:2800:220:1::1": true,
 		"127.0.0.1": false, "::1": false, "10.1.2.3": false, "172.16.0.1": false, "192.168.1.1": false,
@@ -35,6 +37,8 @@ func TestPublicAddr(t *testing.T) {
 // In production, a client ID URL that resolves to a loopback address is not
 // fetched (the dialer checks the address after DNS), whatever its scheme.
 func TestDocumentsAreNotFetchedFromLoopback(t *testing.T) {
+	t.Parallel()
+
 	hits := 0
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { hits++ }))
 	defer srv.Close()
@@ -52,6 +56,8 @@ func TestDocumentsAreNotFetchedFromLoopback(t *testing.T) {
 // Key checks are paced per process: beyond the budget the page asks the
 // person to wait and OnceHub is not asked.
 func TestKeyChecksArePaced(t *testing.T) {
+	t.Parallel()
+
 	checks := 0
 	s, err := New(Options{Secret: secret.Random(), CheckKey: func(context.Context, string) error { checks++; return ErrKeyRefused }})
 	require.NoError(t, err)

@@ -48,6 +48,8 @@ func testStore(t *testing.T, st oauth.Store, clk *clock, expire func(time.Durati
 }
 
 func TestMemoryStore(t *testing.T) {
+	t.Parallel()
+
 	clk := &clock{t: time.Now()}
 	testStore(t, oauth.NewMemoryStore(clk.Now), clk, clk.Advance)
 }
@@ -55,6 +57,8 @@ func TestMemoryStore(t *testing.T) {
 // Replicas share one RedisStore: a value used through one client is used
 // for every other.
 func TestRedisStore(t *testing.T) {
+	t.Parallel()
+
 	opts, err := redis.ParseURL(testdeps.Redis(t))
 	require.NoError(t, err)
 	rdb1, rdb2 := redis.NewClient(opts), redis.NewClient(opts)

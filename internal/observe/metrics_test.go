@@ -64,6 +64,8 @@ func labelsOf(m *dto.Metric) map[string]string {
 }
 
 func TestExpositionParsesWithPrometheusParser(t *testing.T) {
+	t.Parallel()
+
 	o := New(nil)
 	weird := "we\\ird \"tool\"\nname"
 	ok := func(context.Context) (*mcp.CallToolResult, error) { return &mcp.CallToolResult{}, nil }
@@ -202,6 +204,8 @@ func TestExpositionParsesWithPrometheusParser(t *testing.T) {
 // A labelled family appears once it has a series;
 // unlabelled ones appear from the start.
 func TestEmptyVecsAreOmitted(t *testing.T) {
+	t.Parallel()
+
 	text := scrape(t, New(nil))
 	assert.NotContains(t, text, "oncehub_mcp_tool_calls_total")
 	assert.NotContains(t, text, "oncehub_mcp_http_rejected_total")
@@ -214,6 +218,8 @@ func TestEmptyVecsAreOmitted(t *testing.T) {
 // comes back down, and the panic goes on to mcp-go's recovery (the outer
 // middleware). A call whose caller went away is counted as canceled.
 func TestPanicAndCancelOutcomes(t *testing.T) {
+	t.Parallel()
+
 	var logs strings.Builder
 	o := New(slog.New(slog.NewJSONHandler(&logs, nil)))
 	assert.PanicsWithValue(t, "boom", func() {
@@ -229,6 +235,8 @@ func TestPanicAndCancelOutcomes(t *testing.T) {
 }
 
 func TestConcurrentRecordingIsExact(t *testing.T) {
+	t.Parallel()
+
 	o := New(nil)
 	const workers, each = 8, 500
 	tools := []string{"list_bookings", "get_booking", "cancel_booking"}
@@ -285,7 +293,8 @@ func TestConcurrentRecordingIsExact(t *testing.T) {
 }
 
 // The per-call path records without allocating once a label set exists.
-func TestRecordingDoesNotAllocate(t *testing.T) {
+// Not parallel: testing.AllocsPerRun refuses to run beside parallel tests.
+func TestRecordingDoesNotAllocate(t *testing.T) { //nolint:paralleltest // AllocsPerRun, above
 	if testing.CoverMode() != "" || raceEnabled {
 		t.Skip("instrumentation allocates")
 	}
@@ -305,6 +314,8 @@ func TestRecordingDoesNotAllocate(t *testing.T) {
 }
 
 func TestWrongLabelCountPanics(t *testing.T) {
+	t.Parallel()
+
 	o := New(nil)
 	assert.Panics(t, func() { o.toolCalls.WithLabelValues("only_tool") })
 }
@@ -326,6 +337,8 @@ func BenchmarkToolMiddleware(b *testing.B) {
 // Every family the hand-written exposition had before client_golang came
 // back is still there, with the same type: dashboards and alerts keep working.
 func TestEveryMetricFamilyIsKept(t *testing.T) {
+	t.Parallel()
+
 	o := New(nil)
 	o.Rejected("origin")
 	o.Attempt(oncehub.Attempt{Method: "GET", Route: "/bookings", Status: 200, Duration: time.Millisecond})
@@ -389,6 +402,8 @@ func TestEveryMetricFamilyIsKept(t *testing.T) {
 
 // A scraper that asks for OpenMetrics gets it.
 func TestOpenMetricsIsNegotiated(t *testing.T) {
+	t.Parallel()
+
 	o := New(nil)
 	callTool(t, o, "list_bookings", func(context.Context) (*mcp.CallToolResult, error) { return &mcp.CallToolResult{}, nil })
 	rec := httptest.NewRecorder()
@@ -406,6 +421,8 @@ func TestOpenMetricsIsNegotiated(t *testing.T) {
 // Each Observer has a registry of its own: several apps in one process
 // (tests, benchmarks) neither collide nor see each other's counts.
 func TestObserversDoNotShareMetrics(t *testing.T) {
+	t.Parallel()
+
 	a, b := New(nil), New(nil)
 	a.Rejected("origin")
 	assert.Contains(t, scrape(t, a), `oncehub_mcp_http_rejected_total{reason="origin"} 1`)

@@ -15,6 +15,8 @@ import (
 // Transport(nil) is oncehub's transport, and requests reuse its keep-alive
 // connection.
 func TestDefaultTransportKeepsConnectionsAlive(t *testing.T) {
+	t.Parallel()
+
 	var conns atomic.Int32
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = io.WriteString(w, "ok")

@@ -23,11 +23,25 @@ import (
 // InCI reports whether tests run in CI, where missing programs are failures.
 func InCI() bool { return os.Getenv("CI") != "" }
 
+// Slow skips the test under go test -short: it builds the binary or the
+// container image, or runs a real program (chromium, node, nginx,
+// redis-server). Command and everything built on it (Redis, StartNginx,
+// Chromium, JSModules) and testenv.Binary call it, so such tests inherit it;
+// the full go test ./... (README, CI) runs them all.
+func Slow(t testing.TB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("skipped with -short: builds or runs a real program")
+	}
+}
+
 // Command returns the path of the program name (looked up in PATH, then in
 // the extra paths given); when it is missing the test skips outside CI and
 // fails in CI. install says how to get it (for example "apt-get install -y nginx").
+// Under -short the test skips (Slow).
 func Command(t testing.TB, name, install string, extra ...string) string {
 	t.Helper()
+	Slow(t)
 	if p, err := exec.LookPath(name); err == nil {
 		return p
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/oncehub-mcp/oncehub-mcp/internal/app"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/contract"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
+	"github.com/oncehub-mcp/oncehub-mcp/internal/testdeps"
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
 	"github.com/oncehub-mcp/oncehub-mcp/tools"
 	mcptransport "github.com/oncehub-mcp/oncehub-mcp/transport"
@@ -199,9 +200,11 @@ var (
 	buildErr  error
 )
 
-// Binary builds ./ (package main) once per test process and returns its path.
+// Binary builds ./ (package main) once per test process and returns its
+// path. Under -short the test skips (testdeps.Slow).
 func Binary(t testing.TB) string {
 	t.Helper()
+	testdeps.Slow(t)
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "oncehub-mcp-bin")
 		if err != nil {
