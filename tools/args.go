@@ -39,22 +39,21 @@ import (
 // checker validates code-only rules after the schema did its part.
 type checker interface{ validate() error }
 
-// argSchema is one tool's input schema: as published, and compiled for
-// validation on first use.
+// argSchema is one tool's input schema: as published, compiled for
+// validation on first use, and as a Go value (typed) for the messages that
+// explain a refusal, also built on first use.
 type argSchema struct {
 	tool     string
-	schema   *jsonschema.Schema
 	raw      json.RawMessage
+	typed    func() *jsonschema.Schema
 	tree     any // raw, decoded: keywords looked up by JSON pointer
 	compiled func() (*validator.Schema, error)
 }
 
-func newArgSchema(tool string, s *jsonschema.Schema) (*argSchema, error) {
-	raw, err := json.Marshal(s)
-	if err != nil {
-		return nil, fmt.Errorf("%s input schema: %w", tool, err)
-	}
-	a := &argSchema{tool: tool, schema: s, raw: raw}
+// newArgSchema is tool's input schema raw; typed returns the same schema as
+// a Go value (nil if it cannot be built: messages then name less).
+func newArgSchema(tool string, raw json.RawMessage, typed func() *jsonschema.Schema) *argSchema {
+	a := &argSchema{tool: tool, raw: raw, typed: sync.OnceValue(typed)}
 	a.compiled = sync.OnceValues(func() (*validator.Schema, error) {
 		doc, err := validator.UnmarshalJSON(bytes.NewReader(raw))
 		if err != nil {
@@ -69,7 +68,7 @@ func newArgSchema(tool string, s *jsonschema.Schema) (*argSchema, error) {
 		}
 		return c.Compile(url)
 	})
-	return a, nil
+	return a
 }
 
 // bind checks a call's arguments against the tool's schema, decodes them
@@ -314,7 +313,7 @@ func (l location) join(name string) string {
 
 // locate walks the schema along an instance location.
 func (s *argSchema) locate(loc []string) location {
-	l := location{schema: s.schema}
+	l := location{schema: s.typed()}
 	for _, seg := range loc {
 		sch := l.schema
 		switch {

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 
+	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
@@ -85,14 +87,26 @@ func build[A, R any](s spec, confirm func(ctx context.Context, args A) error, ru
 	readOnly, destructive, idempotent := annotationsFor(s.effect)
 	openWorld := true
 	write := s.effect != read
-	in, err := inputSchemaFor(reflect.TypeFor[A]())
-	if err != nil {
-		panic(fmt.Sprintf("%s: input schema: %v", s.name, err))
+	argType, resultType := reflect.TypeFor[A](), reflect.TypeFor[R]()
+	reflected := func() (toolSchemas, error) { return reflectSchemas(s, argType, resultType, write) }
+	schemas, ok := generatedSchemas[s.name]
+	if !ok { // a tool go generate has not seen yet
+		var err error
+		if schemas, err = reflected(); err != nil {
+			panic(err)
+		}
 	}
-	schema, err := newArgSchema(s.name, in)
-	if err != nil {
-		panic(err)
+	// The input schema as a Go value, and the argument names built from it,
+	// serve only to explain a refusal: built then.
+	typed := func() *jsonschema.Schema {
+		in, err := inputSchemaFor(argType)
+		if err != nil {
+			return nil // cannot happen once reflectSchemas succeeded (TestGeneratedSchemas)
+		}
+		return in
 	}
+	schema := newArgSchema(s.name, json.RawMessage(schemas.in), typed)
+	names := sync.OnceValue(func() argNames { return newArgNames(s, propertyNames(schema.typed())) })
 	// Every field is set here, the four annotations explicitly.
 	def := mcp.Tool{
 		Name:           s.name,
@@ -105,21 +119,17 @@ func build[A, R any](s spec, confirm func(ctx context.Context, args A) error, ru
 			OpenWorldHint:   &openWorld,
 		},
 	}
-	if rt := reflect.TypeFor[R](); rt.Kind() != reflect.Interface {
-		out, err := outputSchemaJSON(rt, write)
-		if err != nil {
-			panic(fmt.Sprintf("%s: output schema: %v", s.name, err))
-		}
-		def.RawOutputSchema = out
+	if schemas.out != "" {
+		def.RawOutputSchema = json.RawMessage(schemas.out)
 	}
-	names := newArgNames(s, propertyNames(in))
 	return Tool{
-		Toolset: s.toolset,
-		Def:     def,
+		Toolset:        s.toolset,
+		Def:            def,
+		reflectSchemas: reflected,
 		Handler: func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 			args, err := bind[A](req, schema)
 			if err != nil {
-				return errorResult(names.name(err), write), nil
+				return errorResult(names().name(err), write), nil
 			}
 			ctx = withProgress(ctx, req)
 			if confirm != nil {
@@ -127,12 +137,12 @@ func build[A, R any](s spec, confirm func(ctx context.Context, args A) error, ru
 					if d, ok := errors.AsType[*done](err); ok {
 						return structured(d.result, ""), nil
 					}
-					return confirmResult(names.name(err)), nil
+					return confirmResult(names().name(err)), nil
 				}
 			}
 			out, resp, err := run(ctx, args)
 			if err != nil {
-				return errorResult(names.name(err), write), nil
+				return errorResult(names().name(err), write), nil
 			}
 			return structured(out, requestID(resp)), nil
 		},

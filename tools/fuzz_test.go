@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/oncehub-mcp/oncehub-mcp/oncehub"
@@ -54,7 +55,7 @@ func FuzzBindArgs(f *testing.F) {
 			}
 		}
 
-		idNames := newArgNames(spec{name: "get_booking"}, propertyNames(idSchema.schema))
+		idNames := newArgNames(spec{name: "get_booking"}, propertyNames(idSchema.typed()))
 		if a, err := bind[bookingIDArgs](req, idSchema); err != nil {
 			checkRefusal(idNames, err)
 		} else if err := oncehub.CheckID(oncehub.PrefixBooking, string(a.BookingID)); err != nil {
@@ -63,7 +64,7 @@ func FuzzBindArgs(f *testing.F) {
 			t.Fatalf("accepted unsafe booking_id %q", id)
 		}
 
-		listNames := newArgNames(spec{name: "list_bookings"}, propertyNames(listSchema.schema))
+		listNames := newArgNames(spec{name: "list_bookings"}, propertyNames(listSchema.typed()))
 		if a, err := bind[listBookingsArgs](req, listSchema); err != nil {
 			checkRefusal(listNames, err)
 		} else if err := a.options().Validate(); err != nil {
@@ -83,11 +84,11 @@ func testSchema[A any](t testing.TB, name string) *argSchema {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := newArgSchema(name, in)
+	raw, err := json.Marshal(in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s
+	return newArgSchema(name, raw, func() *jsonschema.Schema { return in })
 }
 
 // FuzzParseWhen: the one date and time grammar (dates, date-times with and

@@ -21,6 +21,10 @@ type Tool struct {
 	Toolset Toolset
 	Def     mcp.Tool
 	Handler server.ToolHandlerFunc
+
+	// reflectSchemas builds the tool's schemas from its argument and result
+	// types, as go generate does for schemas_gen.go (see schema.go).
+	reflectSchemas func() (toolSchemas, error)
 }
 
 // ReadOnly reports the tool's readOnlyHint. A tool without it counts as a write.

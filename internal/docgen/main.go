@@ -5,6 +5,9 @@
 //     (app.Config's envconfig, default and desc tags), between the
 //     BEGIN/END GENERATED marker comments;
 //
+//   - tools/schemas_gen.go, every tool's input and output schema built from
+//     its types, which the server starts from (see tools/schema.go);
+//
 //   - tools/testdata/tools/<name>.json, each tool's definition as tools/list
 //     sends it (the snapshots TestToolSnapshots checks), removing those of
 //     tools that no longer exist;
@@ -39,6 +42,7 @@ const Command = "go generate ./... (or: go run ./internal/docgen)"
 
 func main() {
 	path := flag.String("readme", "README.md", "the file to update")
+	schemas := flag.String("schemas", "tools/schemas_gen.go", "the generated schemas file to write (empty: none)")
 	snapshots := flag.String("snapshots", "tools/testdata/tools", "the folder of tool snapshots to write (empty: none)")
 	benchmarks := flag.String("benchmarks", "docs/BENCHMARKS.md", "the file whose schema section to update (empty: none)")
 	check := flag.Bool("check", false, "only report whether the file is up to date (exit 1 when not)")
@@ -53,6 +57,16 @@ func main() {
 	}
 	if err := writeIfChanged(*path, old, updated, *check); err != nil {
 		fail(err)
+	}
+	if *schemas != "" {
+		old, _ := os.ReadFile(*schemas)
+		src, err := tools.GeneratedSchemasFile(tools.All(tools.Deps{}))
+		if err != nil {
+			fail(err)
+		}
+		if err := writeIfChanged(*schemas, old, src, *check); err != nil {
+			fail(err)
+		}
 	}
 	if *snapshots != "" {
 		if err := WriteSnapshots(*snapshots, *check); err != nil {
