@@ -172,8 +172,12 @@ func (g *guard) post(w http.ResponseWriter, r *http.Request, inSession bool) {
 	// Every POST gets a session ID of its own, never one the client chose: the
 	// session is what mcp-go scopes in-flight requests, notifications and
 	// server-to-client requests by, and in stateless mode it would otherwise be
-	// "" for everyone. Nothing is stored under it; it is not sent back.
-	r.Header.Set(server.HeaderKeySessionID, "req-"+strconv.FormatUint(g.seq.Add(1), 36))
+	// "" for everyone. It is not sent back, and what mcp-go keeps under it
+	// (the level a logging/setLevel sets) is dropped when the request ends:
+	// no one can ever name it again.
+	ephemeral := "req-" + strconv.FormatUint(g.seq.Add(1), 36)
+	r.Header.Set(server.HeaderKeySessionID, ephemeral)
+	defer g.forget(ephemeral)
 
 	switch msg.Method {
 	case string(mcp.MethodInitialize):
@@ -190,6 +194,14 @@ func (g *guard) post(w http.ResponseWriter, r *http.Request, inSession bool) {
 		return
 	}
 	g.next.ServeHTTP(w, r)
+}
+
+// forget drops what mcp-go keeps in memory for a stateless request's own
+// session, the way mcp-go ends any session: with a DELETE.
+func (g *guard) forget(sessionID string) {
+	r, _ := http.NewRequest(http.MethodDelete, "/", nil)
+	r.Header.Set(server.HeaderKeySessionID, sessionID)
+	g.next.ServeHTTP(&recorder{header: http.Header{}}, r)
 }
 
 // admit takes a slot for a call that may reach OnceHub, in the caller's

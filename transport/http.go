@@ -62,7 +62,8 @@ type HTTPOptions struct {
 	// resources/read, prompts/get, completion/complete) running at once;
 	// DefaultMaxInFlight when zero. A call waits up to QueueTimeout for a
 	// slot, then gets 503. Slots free up for the tenant with the fewest calls
-	// admitted, and a call sleeping for a rate-limit turn lends its slot.
+	// admitted, and a call sleeping for a rate-limit turn or waiting for its
+	// user's answer to a question lends its slot.
 	MaxInFlight  int
 	QueueTimeout time.Duration
 	// Tenant, when set, says who a request comes from (see Tenant): each

@@ -396,7 +396,7 @@ func (s *sessions) serve(w http.ResponseWriter, r *http.Request, c sessionClaims
 		defer s.calls.CompareAndDelete(key, entry)
 	}
 	sw := &streamWriter{w: w, shadow: http.Header{}, boundary: true}
-	call := &sessionCall{sessions: s, claims: c, level: st.Level, stream: sw}
+	call := &sessionCall{sessions: s, claims: c, level: st.Level, stream: sw, ctx: ctx}
 	s.handler.ServeHTTP(sw, r.WithContext(context.WithValue(ctx, sessionCallKey{}, call)))
 	if len(id) > 0 {
 		s.forget(c.ID + "/" + req)
@@ -556,6 +556,14 @@ func (s *sessions) ask(ctx context.Context, call *sessionCall, params mcp.Elicit
 	}
 	if err := call.stream.inject(ctx, msg); err != nil {
 		return nil, fmt.Errorf("the question could not be sent: %w", err)
+	}
+	// Waiting for a person sends nothing to OnceHub: the call lends its slot
+	// of the total meanwhile, as it does while sleeping for a rate-limit turn
+	// (its lane still counts it), and takes one back for as long as the call
+	// lasts, not only as long as the question may wait.
+	if t := AdmissionFrom(ctx); t != nil {
+		t.RateWait()
+		defer func() { _ = t.RateWaitDone(call.ctx) }()
 	}
 	select {
 	case body := <-ch:

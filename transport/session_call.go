@@ -25,6 +25,7 @@ type sessionCall struct {
 	level    mcp.LoggingLevel
 	stream   *streamWriter
 	inner    server.ClientSession
+	ctx      context.Context // the request's: it bounds taking a lent slot back
 }
 
 type sessionCallKey struct{}

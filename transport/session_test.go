@@ -614,3 +614,52 @@ func TestSessionsOutliveAnUnreachableRedis(t *testing.T) {
 	status, _ := postSession(t, base, "key-B", c.GetSessionId(), listTools)
 	assert.Equal(t, http.StatusNotFound, status, "the credential binding holds without Redis")
 }
+
+// A call waiting for its user's answer sends nothing to OnceHub, so it lends
+// its slot of the server's total meanwhile (as a call sleeping for a
+// rate-limit turn does): a few callers who never answer cannot keep every
+// other tenant out until their questions time out. Their own lane's bound
+// still counts the waiting call.
+func TestACallWaitingForAnAnswerLendsItsSlot(t *testing.T) {
+	t.Parallel()
+
+	h := transport.NewHTTPHandler(newWorkServer().MCPServer, transport.HTTPOptions{
+		ContextFunc: tenantContext, Sessions: sessionOpts(),
+		MaxInFlight: 1, MaxInFlightPerTenant: 1, QueueTimeout: 300 * time.Millisecond,
+		Tenant: func(r *http.Request) transport.Tenant {
+			return transport.Tenant{ID: r.Header.Get("API-Key"), Trusted: true}
+		},
+	})
+	srv := httptest.NewServer(h)
+	t.Cleanup(func() { srv.Close(); h.Close() })
+	base := srv.URL
+
+	// Tenant A's call asks its user, who does not answer.
+	id := sessionClient(t, base, "key-A", protocol2025, nil, &person{action: "accept"}).GetSessionId()
+	req, err := http.NewRequest(http.MethodPost, base+"/mcp", strings.NewReader(
+		`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"ask","arguments":{"wait_ms":5000}}}`))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("API-Key", "key-A")
+	req.Header.Set("Mcp-Session-Id", id)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = resp.Body.Close() })
+	line, err := bufio.NewReader(resp.Body).ReadString('\n')
+	require.NoError(t, err)
+	require.Contains(t, line, "event: message", "the question is out: the call waits for its answer")
+
+	// Tenant B is served meanwhile.
+	res, err := call(t, connect(t, base, "key-B", protocol2025), "work", nil)
+	require.NoError(t, err)
+	assert.Equal(t, "tenant=key-B", text(res))
+
+	// Tenant A's lane is still full: its waiting call counts there.
+	b := postRaw(t, base, "key-A", protocol2025, map[string]any{"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+		"params": map[string]any{"name": "work", "arguments": map[string]any{}}})
+	defer b.Body.Close()
+	body, _ := io.ReadAll(b.Body)
+	assert.NotEqual(t, http.StatusOK, b.StatusCode)
+	assert.Contains(t, string(body), "too many calls in flight")
+}

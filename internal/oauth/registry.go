@@ -397,8 +397,9 @@ var errRefusedAddress = errors.New("the address is not public (loopback, private
 
 // publicOnlyClient fetches over https from public addresses only: the
 // dialer refuses loopback, private, link-local, CGNAT, multicast and
-// unspecified addresses after DNS resolution (so a name that resolves to
-// 127.0.0.1 is refused too), no proxy is used and redirects are not followed.
+// unspecified addresses, also as reached through NAT64 or 6to4, after DNS
+// resolution (so a name that resolves to 127.0.0.1 is refused too), no proxy
+// is used and redirects are not followed.
 func publicOnlyClient() *http.Client {
 	dialer := &net.Dialer{
 		Timeout: defaultFetchTimeout,
@@ -423,10 +424,28 @@ func publicOnlyClient() *http.Client {
 	}
 }
 
-var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+var (
+	cgnat = netip.MustParsePrefix("100.64.0.0/10")
+	// IPv6 addresses that a NAT64 gateway (RFC 6052's well-known prefix, IPv4
+	// in the last 32 bits) or a 6to4 relay (RFC 3056, IPv4 in bits 16-48)
+	// turns into IPv4 ones; and RFC 8215's local-use NAT64 prefix, whose
+	// IPv4 address sits where the network chose.
+	nat64     = netip.MustParsePrefix("64:ff9b::/96")
+	nat64L    = netip.MustParsePrefix("64:ff9b:1::/48")
+	sixToFour = netip.MustParsePrefix("2002::/16")
+)
 
 func publicAddr(a netip.Addr) bool {
 	a = a.Unmap()
+	switch b := a.As16(); {
+	case !a.Is6():
+	case nat64.Contains(a): // judged by the IPv4 address it reaches
+		a = netip.AddrFrom4([4]byte(b[12:16]))
+	case sixToFour.Contains(a):
+		a = netip.AddrFrom4([4]byte(b[2:6]))
+	case nat64L.Contains(a):
+		return false
+	}
 	return a.IsValid() && a.IsGlobalUnicast() && !a.IsPrivate() && !a.IsLoopback() &&
 		!a.IsLinkLocalUnicast() && !cgnat.Contains(a)
 }

@@ -29,6 +29,10 @@ func TestPublicAddr(t *testing.T) {
 		"127.0.0.1": false, "::1": false, "10.1.2.3": false, "172.16.0.1": false, "192.168.1.1": false,
 		"169.254.169.254": false, "100.64.0.1": false, "0.0.0.0": false, "::": false, "fe80::1": false,
 		"fc00::1": false, "224.0.0.1": false, "::ffff:127.0.0.1": false, "::ffff:10.0.0.1": false,
+		// IPv4 addresses inside IPv6 ones that a NAT64 gateway or a 6to4
+		// relay turns back into IPv4: judged by the IPv4 address.
+		"64:ff9b::7f00:1": false, "64:ff9b::a00:1": false, "64:ff9b::a9fe:a9fe": false, "64:ff9b:1::a00:1": false,
+		"2002:7f00:1::1": false, "2002:a00:1::1": false, "64:ff9b::5db8:d822": true, "2002:5db8:d822::1": true,
 	} {
 		assert.Equal(t, public, publicAddr(netip.MustParseAddr(addr)), addr)
 	}
@@ -45,7 +49,8 @@ func TestDocumentsAreNotFetchedFromLoopback(t *testing.T) {
 	s, err := New(Options{Secret: secret.Random(), CheckKey: func(context.Context, string) error { return nil }})
 	require.NoError(t, err)
 	port := srv.Listener.Addr().(*net.TCPAddr).Port
-	for _, u := range []string{srv.URL + "/client.json", fmt.Sprintf("https://localhost:%d/client.json", port)} {
+	for _, u := range []string{srv.URL + "/client.json", fmt.Sprintf("https://localhost:%d/client.json", port),
+		fmt.Sprintf("https://[64:ff9b::7f00:1]:%d/client.json", port)} {
 		_, err = s.clients.lookup(context.Background(), u)
 		require.Error(t, err, u)
 		assert.Contains(t, err.Error(), "not public", u)
