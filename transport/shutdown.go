@@ -78,9 +78,15 @@ func (g *guard) abort() int {
 // stopWriter is the response writer of a request in flight. Shutdown can
 // answer through it from another goroutine (stop); whatever the handler
 // writes after that is dropped.
+//
+// The underlying writer w, its header map included, is touched only under
+// mu: the handler sets its headers on a map of its own (header), copied to
+// w's when its response starts, so the stop path never shares a map with a
+// handler that is still running.
 type stopWriter struct {
 	mu          sync.Mutex
 	w           http.ResponseWriter
+	header      http.Header // the handler's
 	wroteHeader bool
 	stream      bool // the answer is an SSE stream
 	stopped     bool
@@ -88,15 +94,41 @@ type stopWriter struct {
 }
 
 // finish marks the handler as returned: stop leaves w alone from then on.
+// Headers the handler set without writing go out with net/http's answer.
 func (s *stopWriter) finish() {
 	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.stopped && !s.wroteHeader {
+		s.copyHeaderLocked()
+	}
 	s.finished = true
-	s.mu.Unlock()
 }
 
 var errStopped = errors.New("the server stopped: this response was already answered")
 
-func (s *stopWriter) Header() http.Header { return s.w.Header() }
+// Header is the handler's header map, never the one the stop path writes.
+func (s *stopWriter) Header() http.Header {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.header == nil {
+		s.header = http.Header{}
+	}
+	return s.header
+}
+
+// startLocked starts the handler's response: its headers become w's.
+func (s *stopWriter) startLocked() {
+	s.wroteHeader = true
+	s.copyHeaderLocked()
+	s.stream = strings.HasPrefix(s.w.Header().Get("Content-Type"), "text/event-stream")
+}
+
+func (s *stopWriter) copyHeaderLocked() {
+	h := s.w.Header()
+	for k, v := range s.header {
+		h[k] = append([]string(nil), v...)
+	}
+}
 
 func (s *stopWriter) WriteHeader(status int) {
 	s.mu.Lock()
@@ -104,8 +136,7 @@ func (s *stopWriter) WriteHeader(status int) {
 	if s.stopped || s.wroteHeader {
 		return
 	}
-	s.wroteHeader = true
-	s.stream = strings.HasPrefix(s.w.Header().Get("Content-Type"), "text/event-stream")
+	s.startLocked()
 	s.w.WriteHeader(status)
 }
 
@@ -116,8 +147,7 @@ func (s *stopWriter) Write(p []byte) (int, error) {
 		return 0, errStopped
 	}
 	if !s.wroteHeader {
-		s.wroteHeader = true
-		s.stream = strings.HasPrefix(s.w.Header().Get("Content-Type"), "text/event-stream")
+		s.startLocked()
 	}
 	return s.w.Write(p)
 }
