@@ -137,6 +137,7 @@ func (g *guard) post(w http.ResponseWriter, r *http.Request, inSession bool) {
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
 	fl := &inflight{w: &stopWriter{w: w}, cancel: cancel, id: id, method: msg.Method, params: msg.Params}
+	ctx = context.WithValue(ctx, inflightKey{}, fl)
 	g.track(fl)
 	defer g.untrack(fl)
 	defer fl.w.finish() // before net/http takes the response back

@@ -42,13 +42,14 @@ func tenantContext(ctx context.Context, r *http.Request) context.Context {
 // for release or cancellation, and answers with the tenant.
 type workServer struct {
 	*server.MCPServer
-	release   chan struct{} // closed to let held calls finish
-	started   chan string   // a held call began (tenant)
-	cancelled atomic.Int64  // held calls that saw their context end
+	release   chan struct{}        // closed to let held calls finish
+	started   chan string          // a held call began (tenant)
+	holding   chan context.Context // and its context
+	cancelled atomic.Int64         // held calls that saw their context end
 }
 
 func newWorkServer() *workServer {
-	ws := &workServer{release: make(chan struct{}), started: make(chan string, 256)}
+	ws := &workServer{release: make(chan struct{}), started: make(chan string, 256), holding: make(chan context.Context, 256)}
 	s := server.NewMCPServer("test", "1", server.WithToolCapabilities(false), server.WithElicitation(), server.WithLogging())
 	tool := mcp.NewTool("work",
 		mcp.WithNumber("steps"),
@@ -70,6 +71,7 @@ func newWorkServer() *workServer {
 			time.Sleep(time.Millisecond)
 		}
 		if req.GetBool("hold", false) {
+			ws.holding <- ctx
 			ws.started <- tenant
 			select {
 			case <-ws.release:

@@ -9,12 +9,14 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"fmt"
 	"io"
 	"math/big"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -110,6 +112,51 @@ func TestShutdownCutsOffCallsPastTheDeadline(t *testing.T) {
 	require.Error(t, <-out, "the held call was cut off")
 	require.Eventually(t, func() bool { return ws.cancelled.Load() == 1 }, 10*time.Second, 5*time.Millisecond,
 		"the handler's context ended")
+}
+
+// A session's call still running at the deadline is cut off like any other:
+// answered on its stream that the server stopped, and its context ended
+// before ServeHTTP returns. With Redis too, where a dropped connection does
+// not end a session's call (the client may resume its stream elsewhere).
+func TestShutdownCutsOffSessionCallsPastTheDeadline(t *testing.T) {
+	t.Parallel()
+
+	for _, shared := range []bool{false, true} {
+		t.Run(fmt.Sprintf("redis=%v", shared), func(t *testing.T) {
+			t.Parallel()
+
+			so := sessionOpts()
+			if shared {
+				so.Redis = redisClient(t)
+			}
+			ws := newWorkServer()
+			t.Cleanup(func() { close(ws.release) }) // a call the server failed to end
+			url, shutdown, errc := start(t, ws, transport.HTTPOptions{ShutdownTimeout: 50 * time.Millisecond, Sessions: so})
+			var progress atomic.Int32
+			c := sessionClient(t, url, "key-A", protocol2025, nil, nil)
+			c.OnNotification(func(n mcp.JSONRPCNotification) {
+				if n.Method == "notifications/progress" {
+					progress.Add(1)
+				}
+			})
+			out := make(chan error, 1)
+			go func() {
+				_, err := callWork(context.Background(), c, "tok", 1, true)
+				out <- err
+			}()
+			callCtx := <-ws.holding
+			<-ws.started
+			shutdown()
+			err := <-errc
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "1 calls were answered that the server stopped")
+			assert.Error(t, callCtx.Err(), "the call's context ended before the server returned")
+			err = <-out
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "The server stopped", "the answer came on the call's stream")
+			assert.Equal(t, int32(1), progress.Load(), "the answer was an event stream")
+		})
+	}
 }
 
 func TestServesTLS(t *testing.T) {

@@ -384,9 +384,13 @@ func (s *sessions) serve(w http.ResponseWriter, r *http.Request, c sessionClaims
 		// a cancellation (the client may resume and read the result);
 		// notifications/cancelled is. Without Redis, closing the request
 		// cancels the call, as outside sessions (mcp-go's client cancels so).
+		// Shutdown's abort still ends it.
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), s.maxCall)
 		defer cancel()
+		if fl := inflightFrom(ctx); fl != nil {
+			fl.onAbort(cancel)
+		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

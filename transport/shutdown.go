@@ -15,10 +15,50 @@ import (
 // when it runs past the deadline.
 type inflight struct {
 	w      *stopWriter
-	cancel context.CancelFunc
-	id     any // the JSON-RPC request ID
+	cancel context.CancelFunc // ends the request's context
+	id     any                // the JSON-RPC request ID
 	method string
 	params json.RawMessage
+
+	mu       sync.Mutex
+	ended    bool
+	detached []context.CancelFunc // contexts of the call that do not descend from the request's
+}
+
+type inflightKey struct{}
+
+// inflightFrom returns the request in flight that ctx belongs to, if the
+// guard tracks it.
+func inflightFrom(ctx context.Context) *inflight {
+	fl, _ := ctx.Value(inflightKey{}).(*inflight)
+	return fl
+}
+
+// onAbort makes shutdown's abort end a context of the call that does not
+// descend from the request's (a session call with Redis, which outlives
+// its connection), by calling its cancel; at once if abort came already.
+func (fl *inflight) onAbort(cancel context.CancelFunc) {
+	fl.mu.Lock()
+	if !fl.ended {
+		fl.detached = append(fl.detached, cancel)
+		fl.mu.Unlock()
+		return
+	}
+	fl.mu.Unlock()
+	cancel()
+}
+
+// end ends every context of the call: the request's and the detached ones.
+func (fl *inflight) end() {
+	fl.cancel()
+	fl.mu.Lock()
+	fl.ended = true
+	detached := fl.detached
+	fl.detached = nil
+	fl.mu.Unlock()
+	for _, cancel := range detached {
+		cancel()
+	}
 }
 
 func (g *guard) track(fl *inflight) {
@@ -67,7 +107,7 @@ func (g *guard) abort() int {
 		if fl.id != nil && fl.w.stop(jsonrpcError(fl.id, stoppedCode, msg, map[string]any{"reason": "server_stopped"})) {
 			n++
 		}
-		fl.cancel()
+		fl.end()
 	}
 	if n > 0 {
 		g.logger.Warn("shutdown deadline passed: answered the calls still running with an error saying the server stopped", "calls", n)
