@@ -199,6 +199,9 @@ func (s *stopWriter) Flush() {
 	if s.stopped {
 		return
 	}
+	if !s.wroteHeader { // a flush sends the headers, as WriteHeader(200) would
+		s.startLocked()
+	}
 	if f, ok := s.w.(http.Flusher); ok {
 		f.Flush()
 	}

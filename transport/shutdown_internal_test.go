@@ -73,3 +73,20 @@ func TestTheHandlersHeadersReachTheClient(t *testing.T) {
 	assert.Equal(t, "1", rec.Result().Header.Get("Retry-After"))
 	assert.False(t, sw.stop(jsonrpcError(7, stoppedCode, "stopped", nil)), "a finished request is net/http's again")
 }
+
+// A handler that flushes before writing (an SSE stream opened, nothing sent
+// yet) sends its own headers, and the stop path then knows the answer is a
+// stream.
+func TestAFlushSendsTheHandlersHeaders(t *testing.T) {
+	t.Parallel()
+
+	rec := httptest.NewRecorder()
+	sw := &stopWriter{w: rec}
+	sw.Header().Set("Content-Type", "text/event-stream")
+	sw.Flush()
+	assert.Equal(t, "text/event-stream", rec.Result().Header.Get("Content-Type"))
+	assert.True(t, sw.stop(jsonrpcError(7, stoppedCode, "stopped", nil)), "a stream gets the answer as a last event")
+	sw.finish()
+	assert.Contains(t, rec.Body.String(), "event: message")
+	assert.Contains(t, rec.Body.String(), `"code":-32001`)
+}
