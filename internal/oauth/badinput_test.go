@@ -3,10 +3,12 @@ package oauth_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -459,4 +461,74 @@ func flip(s string, i int) string {
 		return flip(s, i+1)
 	}
 	return s[:i] + string(r) + s[i+1:]
+}
+
+// Client ID Metadata Documents are fetched a few at a time for the whole
+// server: beyond that, /authorize answers at once that the server is busy,
+// without fetching or waiting, while documents already cached still work;
+// once fetches end, new documents are fetched again.
+func TestClientIDMetadataFetchesAreBounded(t *testing.T) {
+	t.Parallel()
+
+	const limit = 2
+	arrived := make(chan string, limit)
+	release := make(chan struct{})
+	var extraFetches atomic.Int32
+	var docs *httptest.Server
+	docs = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/slow-"):
+			arrived <- r.URL.Path
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		case r.URL.Path == "/extra.json":
+			extraFetches.Add(1)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"client_id": docs.URL + r.URL.Path, "redirect_uris": []string{testRedirect}})
+	}))
+	var releaseOnce sync.Once
+	t.Cleanup(func() { releaseOnce.Do(func() { close(release) }); docs.Close() })
+	s := newServer(t, withClientIDFetcher(docs.Client(), time.Hour), withMaxClientIDFetches(limit))
+	authorize := func(path string) string { return newFlow(s.URL, docs.URL+path, "", testRedirect).authURL() }
+
+	p := newBrowser(s.URL).open(t, authorize("/cached.json"))
+	require.Equal(t, http.StatusOK, p.Status, p.HTML)
+
+	// limit slow documents take every fetch slot.
+	done := make(chan int, limit)
+	for i := range limit {
+		go func() {
+			resp, err := http.Get(authorize(fmt.Sprintf("/slow-%d.json", i)))
+			if err != nil {
+				done <- 0
+				return
+			}
+			resp.Body.Close()
+			done <- resp.StatusCode
+		}()
+	}
+	for range limit {
+		<-arrived
+	}
+
+	p = newBrowser(s.URL).open(t, authorize("/extra.json"))
+	assert.Nil(t, p.Location)
+	assert.Equal(t, http.StatusServiceUnavailable, p.Status, p.HTML)
+	assert.Contains(t, p.HTML, "temporarily_unavailable")
+	assert.Contains(t, p.HTML, "too many client metadata documents")
+	assert.Zero(t, extraFetches.Load(), "a request beyond the bound fetches nothing")
+	p = newBrowser(s.URL).open(t, authorize("/cached.json"))
+	assert.Equal(t, http.StatusOK, p.Status, "a cached document needs no fetch: %s", p.HTML)
+
+	releaseOnce.Do(func() { close(release) })
+	for range limit {
+		assert.Equal(t, http.StatusOK, <-done)
+	}
+	p = newBrowser(s.URL).open(t, authorize("/extra.json"))
+	assert.Equal(t, http.StatusOK, p.Status, "the busy answer is not cached: %s", p.HTML)
+	assert.Equal(t, int32(1), extraFetches.Load())
+	assert.Empty(t, s.upstream())
 }

@@ -3,6 +3,7 @@ package oauth
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -37,12 +38,22 @@ func (p *provider) VerifyAuthRequest(ctx context.Context, r *op.Request[oidc.Aut
 	}
 	c, err := p.s.clients.lookup(ctx, r.Data.ClientID)
 	if err != nil {
-		return nil, op.NewStatusError(oidc.ErrInvalidClient().WithDescription("%s", err.Error()), http.StatusBadRequest)
+		return nil, lookupError(err, http.StatusBadRequest)
 	}
 	if len(r.Data.Scopes) == 0 {
 		r.Data.Scopes = oidc.SpaceDelimitedArray{Scope}
 	}
 	return &op.ClientRequest[oidc.AuthRequest]{Request: r, Client: c}, nil
+}
+
+// lookupError is the OAuth error for a client that could not be looked up:
+// "temporarily_unavailable" (503) when every metadata-document fetch slot is
+// taken, else invalid_client with the given status.
+func lookupError(err error, status int) error {
+	if errors.Is(err, errFetchesBusy) {
+		return op.NewStatusError(&oidc.Error{ErrorType: "temporarily_unavailable", Description: err.Error()}, http.StatusServiceUnavailable)
+	}
+	return op.NewStatusError(oidc.ErrInvalidClient().WithDescription("%s", err.Error()), status)
 }
 
 // Authorize runs once op has accepted the request and its redirect URI: it
@@ -106,7 +117,7 @@ func (p *provider) VerifyClient(ctx context.Context, r *op.Request[op.ClientCred
 	}
 	c, err := p.s.clients.lookup(ctx, r.Data.ClientID)
 	if err != nil {
-		return nil, op.NewStatusError(oidc.ErrInvalidClient().WithDescription("%s", err.Error()), http.StatusUnauthorized)
+		return nil, lookupError(err, http.StatusUnauthorized)
 	}
 	if c.authMethod == oidc.AuthMethodNone {
 		if r.Data.ClientSecret != "" {

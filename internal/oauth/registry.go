@@ -21,6 +21,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4/jwt"
 	"github.com/zitadel/oidc/v3/pkg/oidc"
+	"golang.org/x/sync/semaphore"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/oncehub-mcp/oncehub-mcp/internal/secret"
@@ -36,7 +37,12 @@ const (
 	metadataCacheTTL     = 10 * time.Minute
 	metadataFailureTTL   = 30 * time.Second
 	metadataCacheEntries = 1024
+	defaultMaxFetches    = 16 // Client ID Metadata Documents fetched at once, server-wide
 )
+
+// errFetchesBusy is the answer when every fetch slot is taken: the request
+// fails at once (and is not cached) rather than waiting for a slot.
+var errFetchesBusy = errors.New("the server is fetching too many client metadata documents right now; try again in a few seconds")
 
 // clientRegistry knows every client without storing any: a dynamically
 // registered client's metadata is sealed into its client_id (so any replica
@@ -49,6 +55,7 @@ type clientRegistry struct {
 	fetch      *http.Client
 	testFetch  bool // TestClientIDFetcher: http and loopback URLs allowed
 	timeout    time.Duration
+	fetches    *semaphore.Weighted // bounds fetches in flight, server-wide
 	group      singleflight.Group
 	mu         sync.Mutex
 	cache      map[string]cachedClient
@@ -61,8 +68,12 @@ type cachedClient struct {
 	exp time.Time
 }
 
-func newClientRegistry(s *Server, sec *secret.Secret, testFetch *http.Client, timeout time.Duration) *clientRegistry {
+func newClientRegistry(s *Server, sec *secret.Secret, testFetch *http.Client, timeout time.Duration, maxFetches int) *clientRegistry {
+	if maxFetches <= 0 {
+		maxFetches = defaultMaxFetches
+	}
 	reg := &clientRegistry{
+		fetches:   semaphore.NewWeighted(int64(maxFetches)),
 		s:         s,
 		secretKey: sec.Key("oauth client secret", 32),
 		fetch:     testFetch,
@@ -268,7 +279,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // document returns the client a Client ID Metadata Document describes,
-// from the cache or fetched (one fetch per URL at a time).
+// from the cache or fetched (one fetch per URL at a time, and at most
+// maxFetches in all: beyond that it returns errFetchesBusy at once).
 func (reg *clientRegistry) document(ctx context.Context, id string) (*client, error) {
 	if err := reg.checkDocumentURL(id); err != nil {
 		return nil, err
@@ -281,6 +293,10 @@ func (reg *clientRegistry) document(ctx context.Context, id string) (*client, er
 	}
 	reg.mu.Unlock()
 	v, _, _ := reg.group.Do(id, func() (any, error) {
+		if !reg.fetches.TryAcquire(1) {
+			return cachedClient{err: errFetchesBusy}, nil
+		}
+		defer reg.fetches.Release(1)
 		c, err := reg.fetchDocument(context.WithoutCancel(ctx), id)
 		ttl := metadataCacheTTL
 		if err != nil {
