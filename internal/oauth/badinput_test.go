@@ -532,3 +532,54 @@ func TestClientIDMetadataFetchesAreBounded(t *testing.T) {
 	assert.Equal(t, int32(1), extraFetches.Load())
 	assert.Empty(t, s.upstream())
 }
+
+// A registration is refused up front when the client_id it would get is too
+// long to open later; every client_id that registration does issue works at
+// /authorize.
+func TestRegistrationTooLargeForItsClientID(t *testing.T) {
+	t.Parallel()
+
+	s := newServer(t)
+	refused := 0
+	for n := 1; n <= 15; n++ { // (16 such URIs are over the 32 KiB a registration may have)
+		uris := make([]string, n)
+		for i := range uris {
+			uris[i] = fmt.Sprintf("http://127.0.0.1:9/%02d/%s", i, strings.Repeat("a", 2000))
+		}
+		body, _ := json.Marshal(map[string]any{"client_name": "Big client", "redirect_uris": uris, "client_uri": "https://example.com/" + strings.Repeat("b", 1000)})
+		resp, err := http.Post(s.URL+oauth.PathRegister, "application/json", strings.NewReader(string(body)))
+		require.NoError(t, err)
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			var e struct {
+				Error       string `json:"error"`
+				Description string `json:"error_description"`
+			}
+			require.NoError(t, json.Unmarshal(data, &e))
+			assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "%d URIs: %s", n, data)
+			assert.Equal(t, "invalid_client_metadata", e.Error, "%d URIs", n)
+			assert.Contains(t, e.Description, "too large", "%d URIs", n)
+			refused++
+			continue
+		}
+		var reg registration
+		require.NoError(t, json.Unmarshal(data, &reg))
+		f := newFlow(s.URL, reg.ClientID, "", uris[n-1])
+		b := newBrowser(s.URL)
+		p := b.open(t, f.authURL())
+		assert.Equal(t, http.StatusOK, p.Status, "%d URIs: the issued client_id must work: %s", n, p.HTML)
+		back := b.submit(t, p, fakeoncehub.TestKey, "connect")
+		require.NotNil(t, back.Location, "%d URIs: %s", n, back.HTML)
+		_, err = f.exchange(context.Background(), back.Location.Query().Get("code"))
+		assert.NoError(t, err, "%d URIs", n)
+
+		// A state too long to carry through the page is refused at once,
+		// not turned into a sign-in link that cannot open.
+		f.state = strings.Repeat("s", 8000)
+		p = newBrowser(s.URL).open(t, f.authURL())
+		require.NotNil(t, p.Location, "%d URIs: %s", n, p.HTML)
+		assert.Equal(t, "invalid_request", p.Location.Query().Get("error"))
+	}
+	assert.NotZero(t, refused, "some of these registrations are too large")
+}

@@ -88,6 +88,9 @@ func (p *provider) Authorize(ctx context.Context, r *op.ClientRequest[oidc.AuthR
 		Scope:         strings.Join(r.Data.Scopes, " "),
 		Resource:      resource,
 	})
+	if errors.Is(err, errSealedTooLong) {
+		return nil, oidc.ErrInvalidRequest().WithDescription("the authorization request is too large to carry through the sign-in page: send a shorter state")
+	}
 	if err != nil {
 		return nil, oidc.ErrServerError().WithParent(err)
 	}

@@ -40,6 +40,12 @@ const (
 	defaultMaxFetches    = 16 // Client ID Metadata Documents fetched at once, server-wide
 )
 
+// maxClientIDLen bounds a registered client's sealed ID. Every request,
+// code and token of the client carries the ID beside up to a redirect URI,
+// the client's name and URI, a key and its own claims, and each must stay
+// within maxSealedLen to open again.
+const maxClientIDLen = 6 << 10
+
 // errFetchesBusy is the answer when every fetch slot is taken: the request
 // fails at once (and is not cached) rather than waiting for a slot.
 var errFetchesBusy = errors.New("the server is fetching too many client metadata documents right now; try again in a few seconds")
@@ -179,8 +185,8 @@ func (m *clientMetadata) check(document bool) error {
 	}
 	m.ClientName = clip(strings.TrimSpace(m.ClientName), maxClientNameLen)
 	if m.ClientURI != "" {
-		if u, err := url.Parse(m.ClientURI); err != nil || u.Scheme != "https" || u.Host == "" {
-			m.ClientURI = "" // shown as a link only when it is a plain https URL
+		if u, err := url.Parse(m.ClientURI); err != nil || u.Scheme != "https" || u.Host == "" || len(m.ClientURI) > maxRedirectURILen {
+			m.ClientURI = "" // shown as a link only when it is a plain https URL, not too long
 		}
 	}
 	return nil
@@ -232,6 +238,10 @@ func (s *Server) serveRegister(w http.ResponseWriter, r *http.Request) {
 		RedirectURIs: m.RedirectURIs,
 		AuthMethod:   m.TokenEndpointAuthMethod,
 	})
+	if errors.Is(err, errSealedTooLong) || err == nil && len(id) > maxClientIDLen {
+		registerError(w, "invalid_client_metadata", fmt.Sprintf("the client metadata is too large to register: the client_id it makes would be longer than %d characters; use fewer or shorter redirect_uris, or a shorter client_name or client_uri", maxClientIDLen))
+		return
+	}
 	if err != nil {
 		registerError(w, "server_error", "cannot register now")
 		return
@@ -325,6 +335,9 @@ func (reg *clientRegistry) remember(id string, e cachedClient) {
 // checkDocumentURL applies the rules for a client ID that is a URL: https,
 // a host, a path other than "/", no fragment, credentials or dot segments.
 func (reg *clientRegistry) checkDocumentURL(id string) error {
+	if len(id) > maxRedirectURILen {
+		return fmt.Errorf("a client_id URL is longer than %d characters", maxRedirectURILen)
+	}
 	u, err := url.Parse(id)
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("client_id %q is not a valid URL", id)
