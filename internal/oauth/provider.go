@@ -172,7 +172,7 @@ func (p *provider) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.Ac
 		return nil, oidc.ErrInvalidGrant().WithDescription("the authorization code was already used")
 	}
 	p.s.log.Info("OAuth grant issued", "client", logClientID(c.ClientID), "key", subject(c.Key))
-	return p.s.mintTokens(grant{iss: iss, clientID: c.ClientID, scope: c.Scope, resource: c.Resource, id: c.Grant, key: c.Key})
+	return p.s.mintTokens(grant{iss: iss, clientID: c.ClientID, scope: c.Scope, resource: c.Resource, id: c.Grant, key: c.Key, gen: 1})
 }
 
 // RefreshToken rotates a refresh token: the old one is spent, a new pair is
@@ -205,7 +205,12 @@ func (p *provider) RefreshToken(ctx context.Context, r *op.ClientRequest[oidc.Re
 	if revoked {
 		return nil, oidc.ErrInvalidGrant().WithDescription("the grant was revoked: authorize again")
 	}
-	first, err := p.s.store.Use(ctx, "refresh:"+c.ID, c.Expiry.Time())
+	var first bool
+	if c.Gen == 0 { // issued before generations were counted: spent by ID
+		first, err = p.s.store.Use(ctx, "refresh:"+c.ID, c.Expiry.Time())
+	} else {
+		first, err = p.s.store.Spend(ctx, c.Grant, c.Gen, c.Expiry.Time())
+	}
 	if err != nil {
 		return nil, oidc.ErrServerError().WithDescription("cannot record the refresh token's use; try again").WithParent(err)
 	}
@@ -214,7 +219,7 @@ func (p *provider) RefreshToken(ctx context.Context, r *op.ClientRequest[oidc.Re
 		p.s.log.Info("refresh token used twice: its grant is revoked", "client", logClientID(c.ClientID))
 		return nil, oidc.ErrInvalidGrant().WithDescription("the refresh token was already used; the grant is revoked: authorize again")
 	}
-	return p.s.mintTokens(grant{iss: iss, clientID: c.ClientID, scope: c.Scope, resource: c.Resource, id: c.Grant, key: c.Key})
+	return p.s.mintTokens(grant{iss: iss, clientID: c.ClientID, scope: c.Scope, resource: c.Resource, id: c.Grant, key: c.Key, gen: c.Gen + 1})
 }
 
 // Revocation (RFC 7009) ends the grant of a refresh or access token issued
