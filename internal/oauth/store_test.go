@@ -5,12 +5,16 @@ import (
 	"testing"
 	"time"
 
+	jose "github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 
+	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/oauth"
+	"github.com/oncehub-mcp/oncehub-mcp/internal/secret"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/testdeps"
 )
 
@@ -145,4 +149,47 @@ func TestRefreshingInALoopKeepsTheStoreBounded(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A refresh token issued before refresh tokens carried a generation, and
+// spent before the upgrade (recorded by its ID), is still refused when
+// presented again, and that revokes its grant.
+func TestRefreshTokenSpentBeforeGenerationsStaysSpent(t *testing.T) {
+	t.Parallel()
+
+	mem := oauth.NewMemoryStore(nil)
+	s := newServer(t, withSecret(testSecret), withStore(mem))
+	f, _ := connect(t, s)
+	sec, err := secret.Parse(testSecret)
+	require.NoError(t, err)
+	legacy := func(jti string) string {
+		enc, err := jose.NewEncrypter(jose.A256GCM, jose.Recipient{Algorithm: jose.DIRECT, Key: sec.Key("oauth refresh", 32)},
+			(&jose.EncrypterOptions{}).WithType("oncehub-mcp+refresh"))
+		require.NoError(t, err)
+		tok, err := jwt.Encrypted(enc).Claims(map[string]any{
+			"iss": s.URL, "aud": s.URL, "exp": time.Now().Add(time.Hour).Unix(), "jti": jti,
+			"client_id": f.conf.ClientID, "scope": oauth.Scope, "rs": s.URL + "/mcp", "gid": "grant-" + jti, "k": fakeoncehub.TestKey,
+		}).Serialize()
+		require.NoError(t, err)
+		return tok
+	}
+	refresh := func(rt string) (*oauth2.Token, error) {
+		return f.conf.TokenSource(context.Background(), &oauth2.Token{RefreshToken: rt}).Token()
+	}
+
+	// Not spent before: it refreshes, once.
+	fresh, err := refresh(legacy("unspent"))
+	require.NoError(t, err)
+	_, err = refresh(fresh.RefreshToken)
+	require.NoError(t, err)
+
+	// Spent before the upgrade.
+	first, err := mem.Use(context.Background(), "refresh:spent", time.Now().Add(time.Hour))
+	require.NoError(t, err)
+	require.True(t, first)
+	_, err = refresh(legacy("spent"))
+	assertOAuthError(t, err, "invalid_grant")
+	revoked, err := mem.Revoked(context.Background(), "grant-spent")
+	require.NoError(t, err)
+	assert.True(t, revoked, "the reuse revoked the grant")
 }
