@@ -343,14 +343,19 @@ func (a *App) accessToken(r *http.Request) (string, bool) {
 
 // Tenant says who an HTTP request comes from, for fair admission: in
 // pass-through mode the caller's key (trusted once OnceHub accepted it), in
-// operator mode the access token, in oauth mode the grant, in the demo the
-// client address. The ID is
+// operator mode the access token, in oauth mode the OnceHub key the access
+// token stands for (named as in pass-through mode, so that every grant of
+// one key shares the key's lane), in the demo the client address. The ID is
 // a keyed fingerprint, never the credential. This is the one place the
 // caller's identity is decided.
 func (a *App) Tenant(r *http.Request) transport.Tenant {
 	switch {
-	case a.OAuth != nil: // Authorize checked the access token: its grant
-		return transport.Tenant{ID: a.fps.Label("grant:", a.OAuth.Caller(r)), Trusted: true}
+	case a.OAuth != nil: // Authorize checked the access token: the key it stands for
+		key, ok := a.OAuth.APIKey(r)
+		if !ok {
+			return transport.Tenant{}
+		}
+		return transport.Tenant{ID: a.fps.Fingerprint(key), Trusted: true}
 	case a.demo != nil:
 		host, _, _ := net.SplitHostPort(r.RemoteAddr)
 		return transport.Tenant{ID: "demo:" + host, Trusted: true}

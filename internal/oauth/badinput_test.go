@@ -3,10 +3,12 @@ package oauth_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -459,4 +461,125 @@ func flip(s string, i int) string {
 		return flip(s, i+1)
 	}
 	return s[:i] + string(r) + s[i+1:]
+}
+
+// Client ID Metadata Documents are fetched a few at a time for the whole
+// server: beyond that, /authorize answers at once that the server is busy,
+// without fetching or waiting, while documents already cached still work;
+// once fetches end, new documents are fetched again.
+func TestClientIDMetadataFetchesAreBounded(t *testing.T) {
+	t.Parallel()
+
+	const limit = 2
+	arrived := make(chan string, limit)
+	release := make(chan struct{})
+	var extraFetches atomic.Int32
+	var docs *httptest.Server
+	docs = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/slow-"):
+			arrived <- r.URL.Path
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		case r.URL.Path == "/extra.json":
+			extraFetches.Add(1)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"client_id": docs.URL + r.URL.Path, "redirect_uris": []string{testRedirect}})
+	}))
+	var releaseOnce sync.Once
+	t.Cleanup(func() { releaseOnce.Do(func() { close(release) }); docs.Close() })
+	s := newServer(t, withClientIDFetcher(docs.Client(), time.Hour), withMaxClientIDFetches(limit))
+	authorize := func(path string) string { return newFlow(s.URL, docs.URL+path, "", testRedirect).authURL() }
+
+	p := newBrowser(s.URL).open(t, authorize("/cached.json"))
+	require.Equal(t, http.StatusOK, p.Status, p.HTML)
+
+	// limit slow documents take every fetch slot.
+	done := make(chan int, limit)
+	for i := range limit {
+		go func() {
+			resp, err := http.Get(authorize(fmt.Sprintf("/slow-%d.json", i)))
+			if err != nil {
+				done <- 0
+				return
+			}
+			resp.Body.Close()
+			done <- resp.StatusCode
+		}()
+	}
+	for range limit {
+		<-arrived
+	}
+
+	p = newBrowser(s.URL).open(t, authorize("/extra.json"))
+	assert.Nil(t, p.Location)
+	assert.Equal(t, http.StatusServiceUnavailable, p.Status, p.HTML)
+	assert.Contains(t, p.HTML, "temporarily_unavailable")
+	assert.Contains(t, p.HTML, "too many client metadata documents")
+	assert.Zero(t, extraFetches.Load(), "a request beyond the bound fetches nothing")
+	p = newBrowser(s.URL).open(t, authorize("/cached.json"))
+	assert.Equal(t, http.StatusOK, p.Status, "a cached document needs no fetch: %s", p.HTML)
+
+	releaseOnce.Do(func() { close(release) })
+	for range limit {
+		assert.Equal(t, http.StatusOK, <-done)
+	}
+	p = newBrowser(s.URL).open(t, authorize("/extra.json"))
+	assert.Equal(t, http.StatusOK, p.Status, "the busy answer is not cached: %s", p.HTML)
+	assert.Equal(t, int32(1), extraFetches.Load())
+	assert.Empty(t, s.upstream())
+}
+
+// A registration is refused up front when the client_id it would get is too
+// long to open later; every client_id that registration does issue works at
+// /authorize.
+func TestRegistrationTooLargeForItsClientID(t *testing.T) {
+	t.Parallel()
+
+	s := newServer(t)
+	refused := 0
+	for n := 1; n <= 15; n++ { // (16 such URIs are over the 32 KiB a registration may have)
+		uris := make([]string, n)
+		for i := range uris {
+			uris[i] = fmt.Sprintf("http://127.0.0.1:9/%02d/%s", i, strings.Repeat("a", 2000))
+		}
+		body, _ := json.Marshal(map[string]any{"client_name": "Big client", "redirect_uris": uris, "client_uri": "https://example.com/" + strings.Repeat("b", 1000)})
+		resp, err := http.Post(s.URL+oauth.PathRegister, "application/json", strings.NewReader(string(body)))
+		require.NoError(t, err)
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			var e struct {
+				Error       string `json:"error"`
+				Description string `json:"error_description"`
+			}
+			require.NoError(t, json.Unmarshal(data, &e))
+			assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "%d URIs: %s", n, data)
+			assert.Equal(t, "invalid_client_metadata", e.Error, "%d URIs", n)
+			assert.Contains(t, e.Description, "too large", "%d URIs", n)
+			refused++
+			continue
+		}
+		var reg registration
+		require.NoError(t, json.Unmarshal(data, &reg))
+		f := newFlow(s.URL, reg.ClientID, "", uris[n-1])
+		b := newBrowser(s.URL)
+		p := b.open(t, f.authURL())
+		assert.Equal(t, http.StatusOK, p.Status, "%d URIs: the issued client_id must work: %s", n, p.HTML)
+		back := b.submit(t, p, fakeoncehub.TestKey, "connect")
+		require.NotNil(t, back.Location, "%d URIs: %s", n, back.HTML)
+		_, err = f.exchange(context.Background(), back.Location.Query().Get("code"))
+		assert.NoError(t, err, "%d URIs", n)
+
+		// A state too long to carry through the page is refused at once,
+		// not turned into a sign-in link that cannot open.
+		f.state = strings.Repeat("s", 8000)
+		p = newBrowser(s.URL).open(t, f.authURL())
+		require.NotNil(t, p.Location, "%d URIs: %s", n, p.HTML)
+		assert.Equal(t, "invalid_request", p.Location.Query().Get("error"))
+	}
+	assert.NotZero(t, refused, "some of these registrations are too large")
 }

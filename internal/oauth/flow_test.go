@@ -17,6 +17,7 @@ import (
 	"github.com/oncehub-mcp/oncehub-mcp/internal/fakeoncehub"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/oauth"
 	"github.com/oncehub-mcp/oncehub-mcp/internal/testenv"
+	"github.com/oncehub-mcp/oncehub-mcp/transport"
 )
 
 func getJSON(t *testing.T, u string, out any) {
@@ -316,4 +317,41 @@ func TestKeyWithoutAPIAccessIsRefusedWithTheReason(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, back.Status)
 	assert.Nil(t, back.Location)
 	assert.Contains(t, back.HTML, "plan has no API access")
+}
+
+// Every grant of one OnceHub key is admitted in one lane, the key's, named
+// as pass-through mode names it (a keyed fingerprint, never the key), so
+// more grants give a key no larger share of the server; another key has a
+// lane of its own.
+func TestGrantsOfOneKeyShareOneAdmissionLane(t *testing.T) {
+	t.Parallel()
+
+	const keyB = "second-key-9876543210"
+	s := newServer(t, withSecret(testSecret), func(st *testenv.Setup) {
+		st.Fake.Keys = map[string]string{fakeoncehub.TestKey: fakeoncehub.TestAccount, keyB: "other@example.com"}
+	})
+	_, a1 := connect(t, s)
+	_, a2 := connect(t, s)
+	reg := register(t, s.URL, map[string]any{"redirect_uris": []string{testRedirect}})
+	f := newFlow(s.URL, reg.ClientID, "", testRedirect)
+	b, err := f.exchange(context.Background(), authorize(t, s.URL, f, keyB))
+	require.NoError(t, err)
+
+	req := func(token string) *http.Request {
+		r := httptest.NewRequest(http.MethodPost, s.URL+"/mcp", nil)
+		r.Header.Set("Authorization", "Bearer "+token)
+		return r
+	}
+	lane := func(token string) transport.Tenant { return s.env.App.Tenant(req(token)) }
+	require.NotEqual(t, s.env.App.Caller(req(a1.AccessToken)), s.env.App.Caller(req(a2.AccessToken)), "two grants")
+	assert.Equal(t, lane(a1.AccessToken), lane(a2.AccessToken), "grants of one key share its lane")
+	assert.True(t, lane(a1.AccessToken).Trusted)
+	assert.NotEqual(t, lane(a1.AccessToken).ID, lane(b.AccessToken).ID, "another key, another lane")
+	assert.NotContains(t, lane(a1.AccessToken).ID, fakeoncehub.TestKey)
+	assert.Empty(t, lane("not-a-token").ID, "no token, no tenant")
+
+	pass := testenv.New(t, func(st testenv.Setup) { st.Config.ServerSecret = testSecret })
+	r := httptest.NewRequest(http.MethodPost, "/mcp", nil)
+	r.Header.Set("API-Key", fakeoncehub.TestKey)
+	assert.Equal(t, pass.App.Tenant(r).ID, lane(a1.AccessToken).ID, "the lane pass-through mode gives the key")
 }

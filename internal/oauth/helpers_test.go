@@ -72,6 +72,14 @@ func withClientIDFetcher(c *http.Client, timeout time.Duration) serverOpt {
 	}
 }
 
+func withMaxClientIDFetches(n int) serverOpt {
+	return func(s *testenv.Setup) { s.Options.OAuth.MaxClientIDFetches = n }
+}
+
+func withStore(st oauth.Store) serverOpt {
+	return func(s *testenv.Setup) { s.Options.OAuth.Store = st }
+}
+
 // defaultLogs receives slog's default logger, which zitadel/oidc writes to
 // (it takes no logger of its own): every line goes to the logs of every test
 // server running at the time, so each parallel test sees its own lines (and

@@ -106,6 +106,10 @@ type Options struct {
 	// ClientIDFetchTimeout bounds fetching one Client ID Metadata Document;
 	// 5 s when zero.
 	ClientIDFetchTimeout time.Duration
+	// MaxClientIDFetches bounds how many Client ID Metadata Documents the
+	// server fetches at once; beyond it, a request that needs another
+	// fetch is answered "temporarily_unavailable". 16 when zero.
+	MaxClientIDFetches int
 }
 
 // Server is the authorization server plus the access-token check of the MCP
@@ -171,7 +175,7 @@ func New(o Options) (*Server, error) {
 	if s.seal, err = newSealer(o.Secret); err != nil {
 		return nil, err
 	}
-	s.clients = newClientRegistry(s, o.Secret, o.TestClientIDFetcher, o.ClientIDFetchTimeout)
+	s.clients = newClientRegistry(s, o.Secret, o.TestClientIDFetcher, o.ClientIDFetchTimeout, o.MaxClientIDFetches)
 	s.op = op.RegisterServer(&provider{s: s}, op.Endpoints{
 		Authorization: op.NewEndpoint(PathAuthorize),
 		Token:         op.NewEndpoint(PathToken),

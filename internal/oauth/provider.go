@@ -3,6 +3,7 @@ package oauth
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -37,12 +38,22 @@ func (p *provider) VerifyAuthRequest(ctx context.Context, r *op.Request[oidc.Aut
 	}
 	c, err := p.s.clients.lookup(ctx, r.Data.ClientID)
 	if err != nil {
-		return nil, op.NewStatusError(oidc.ErrInvalidClient().WithDescription("%s", err.Error()), http.StatusBadRequest)
+		return nil, lookupError(err, http.StatusBadRequest)
 	}
 	if len(r.Data.Scopes) == 0 {
 		r.Data.Scopes = oidc.SpaceDelimitedArray{Scope}
 	}
 	return &op.ClientRequest[oidc.AuthRequest]{Request: r, Client: c}, nil
+}
+
+// lookupError is the OAuth error for a client that could not be looked up:
+// "temporarily_unavailable" (503) when every metadata-document fetch slot is
+// taken, else invalid_client with the given status.
+func lookupError(err error, status int) error {
+	if errors.Is(err, errFetchesBusy) {
+		return op.NewStatusError(&oidc.Error{ErrorType: "temporarily_unavailable", Description: err.Error()}, http.StatusServiceUnavailable)
+	}
+	return op.NewStatusError(oidc.ErrInvalidClient().WithDescription("%s", err.Error()), status)
 }
 
 // Authorize runs once op has accepted the request and its redirect URI: it
@@ -77,6 +88,9 @@ func (p *provider) Authorize(ctx context.Context, r *op.ClientRequest[oidc.AuthR
 		Scope:         strings.Join(r.Data.Scopes, " "),
 		Resource:      resource,
 	})
+	if errors.Is(err, errSealedTooLong) {
+		return nil, oidc.ErrInvalidRequest().WithDescription("the authorization request is too large to carry through the sign-in page: send a shorter state")
+	}
 	if err != nil {
 		return nil, oidc.ErrServerError().WithParent(err)
 	}
@@ -106,7 +120,7 @@ func (p *provider) VerifyClient(ctx context.Context, r *op.Request[op.ClientCred
 	}
 	c, err := p.s.clients.lookup(ctx, r.Data.ClientID)
 	if err != nil {
-		return nil, op.NewStatusError(oidc.ErrInvalidClient().WithDescription("%s", err.Error()), http.StatusUnauthorized)
+		return nil, lookupError(err, http.StatusUnauthorized)
 	}
 	if c.authMethod == oidc.AuthMethodNone {
 		if r.Data.ClientSecret != "" {
@@ -158,7 +172,7 @@ func (p *provider) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.Ac
 		return nil, oidc.ErrInvalidGrant().WithDescription("the authorization code was already used")
 	}
 	p.s.log.Info("OAuth grant issued", "client", logClientID(c.ClientID), "key", subject(c.Key))
-	return p.s.mintTokens(grant{iss: iss, clientID: c.ClientID, scope: c.Scope, resource: c.Resource, id: c.Grant, key: c.Key})
+	return p.s.mintTokens(grant{iss: iss, clientID: c.ClientID, scope: c.Scope, resource: c.Resource, id: c.Grant, key: c.Key, gen: 1})
 }
 
 // RefreshToken rotates a refresh token: the old one is spent, a new pair is
@@ -191,7 +205,12 @@ func (p *provider) RefreshToken(ctx context.Context, r *op.ClientRequest[oidc.Re
 	if revoked {
 		return nil, oidc.ErrInvalidGrant().WithDescription("the grant was revoked: authorize again")
 	}
-	first, err := p.s.store.Use(ctx, "refresh:"+c.ID, c.Expiry.Time())
+	var first bool
+	if c.Gen == 0 { // issued before generations were counted: spent by ID
+		first, err = p.s.store.Use(ctx, "refresh:"+c.ID, c.Expiry.Time())
+	} else {
+		first, err = p.s.store.Spend(ctx, c.Grant, c.Gen, c.Expiry.Time())
+	}
 	if err != nil {
 		return nil, oidc.ErrServerError().WithDescription("cannot record the refresh token's use; try again").WithParent(err)
 	}
@@ -200,7 +219,7 @@ func (p *provider) RefreshToken(ctx context.Context, r *op.ClientRequest[oidc.Re
 		p.s.log.Info("refresh token used twice: its grant is revoked", "client", logClientID(c.ClientID))
 		return nil, oidc.ErrInvalidGrant().WithDescription("the refresh token was already used; the grant is revoked: authorize again")
 	}
-	return p.s.mintTokens(grant{iss: iss, clientID: c.ClientID, scope: c.Scope, resource: c.Resource, id: c.Grant, key: c.Key})
+	return p.s.mintTokens(grant{iss: iss, clientID: c.ClientID, scope: c.Scope, resource: c.Resource, id: c.Grant, key: c.Key, gen: c.Gen + 1})
 }
 
 // Revocation (RFC 7009) ends the grant of a refresh or access token issued

@@ -21,6 +21,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4/jwt"
 	"github.com/zitadel/oidc/v3/pkg/oidc"
+	"golang.org/x/sync/semaphore"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/oncehub-mcp/oncehub-mcp/internal/secret"
@@ -36,7 +37,18 @@ const (
 	metadataCacheTTL     = 10 * time.Minute
 	metadataFailureTTL   = 30 * time.Second
 	metadataCacheEntries = 1024
+	defaultMaxFetches    = 16 // Client ID Metadata Documents fetched at once, server-wide
 )
+
+// maxClientIDLen bounds a registered client's sealed ID. Every request,
+// code and token of the client carries the ID beside up to a redirect URI,
+// the client's name and URI, a key and its own claims, and each must stay
+// within maxSealedLen to open again.
+const maxClientIDLen = 6 << 10
+
+// errFetchesBusy is the answer when every fetch slot is taken: the request
+// fails at once (and is not cached) rather than waiting for a slot.
+var errFetchesBusy = errors.New("the server is fetching too many client metadata documents right now; try again in a few seconds")
 
 // clientRegistry knows every client without storing any: a dynamically
 // registered client's metadata is sealed into its client_id (so any replica
@@ -49,6 +61,7 @@ type clientRegistry struct {
 	fetch      *http.Client
 	testFetch  bool // TestClientIDFetcher: http and loopback URLs allowed
 	timeout    time.Duration
+	fetches    *semaphore.Weighted // bounds fetches in flight, server-wide
 	group      singleflight.Group
 	mu         sync.Mutex
 	cache      map[string]cachedClient
@@ -61,8 +74,12 @@ type cachedClient struct {
 	exp time.Time
 }
 
-func newClientRegistry(s *Server, sec *secret.Secret, testFetch *http.Client, timeout time.Duration) *clientRegistry {
+func newClientRegistry(s *Server, sec *secret.Secret, testFetch *http.Client, timeout time.Duration, maxFetches int) *clientRegistry {
+	if maxFetches <= 0 {
+		maxFetches = defaultMaxFetches
+	}
 	reg := &clientRegistry{
+		fetches:   semaphore.NewWeighted(int64(maxFetches)),
 		s:         s,
 		secretKey: sec.Key("oauth client secret", 32),
 		fetch:     testFetch,
@@ -168,8 +185,8 @@ func (m *clientMetadata) check(document bool) error {
 	}
 	m.ClientName = clip(strings.TrimSpace(m.ClientName), maxClientNameLen)
 	if m.ClientURI != "" {
-		if u, err := url.Parse(m.ClientURI); err != nil || u.Scheme != "https" || u.Host == "" {
-			m.ClientURI = "" // shown as a link only when it is a plain https URL
+		if u, err := url.Parse(m.ClientURI); err != nil || u.Scheme != "https" || u.Host == "" || len(m.ClientURI) > maxRedirectURILen {
+			m.ClientURI = "" // shown as a link only when it is a plain https URL, not too long
 		}
 	}
 	return nil
@@ -221,6 +238,10 @@ func (s *Server) serveRegister(w http.ResponseWriter, r *http.Request) {
 		RedirectURIs: m.RedirectURIs,
 		AuthMethod:   m.TokenEndpointAuthMethod,
 	})
+	if errors.Is(err, errSealedTooLong) || err == nil && len(id) > maxClientIDLen {
+		registerError(w, "invalid_client_metadata", fmt.Sprintf("the client metadata is too large to register: the client_id it makes would be longer than %d characters; use fewer or shorter redirect_uris, or a shorter client_name or client_uri", maxClientIDLen))
+		return
+	}
 	if err != nil {
 		registerError(w, "server_error", "cannot register now")
 		return
@@ -268,7 +289,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // document returns the client a Client ID Metadata Document describes,
-// from the cache or fetched (one fetch per URL at a time).
+// from the cache or fetched (one fetch per URL at a time, and at most
+// maxFetches in all: beyond that it returns errFetchesBusy at once).
 func (reg *clientRegistry) document(ctx context.Context, id string) (*client, error) {
 	if err := reg.checkDocumentURL(id); err != nil {
 		return nil, err
@@ -281,6 +303,10 @@ func (reg *clientRegistry) document(ctx context.Context, id string) (*client, er
 	}
 	reg.mu.Unlock()
 	v, _, _ := reg.group.Do(id, func() (any, error) {
+		if !reg.fetches.TryAcquire(1) {
+			return cachedClient{err: errFetchesBusy}, nil
+		}
+		defer reg.fetches.Release(1)
 		c, err := reg.fetchDocument(context.WithoutCancel(ctx), id)
 		ttl := metadataCacheTTL
 		if err != nil {
@@ -309,6 +335,9 @@ func (reg *clientRegistry) remember(id string, e cachedClient) {
 // checkDocumentURL applies the rules for a client ID that is a URL: https,
 // a host, a path other than "/", no fragment, credentials or dot segments.
 func (reg *clientRegistry) checkDocumentURL(id string) error {
+	if len(id) > maxRedirectURILen {
+		return fmt.Errorf("a client_id URL is longer than %d characters", maxRedirectURILen)
+	}
 	u, err := url.Parse(id)
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("client_id %q is not a valid URL", id)

@@ -31,6 +31,10 @@ const maxSealedLen = 16 << 10
 
 var errNotOurs = errors.New("not a value this server sealed, or sealed under another secret")
 
+// errSealedTooLong: what was to be sealed would not open again (it would be
+// longer than maxSealedLen), so it is not issued.
+var errSealedTooLong = fmt.Errorf("the sealed value would be longer than the %d characters this server opens", maxSealedLen)
+
 // sealer seals claims as compact JWE (alg "dir", enc "A256GCM": AES-256-GCM,
 // authenticated encryption) under keys derived from the server secret. Any
 // replica that shares ONCEHUB_SERVER_SECRET opens what another sealed; a
@@ -54,9 +58,14 @@ func newSealer(sec *secret.Secret) (*sealer, error) {
 	return s, nil
 }
 
-// seal returns claims (a struct with JSON tags) sealed as kind k.
+// seal returns claims (a struct with JSON tags) sealed as kind k, or
+// errSealedTooLong when the result would be too long for open.
 func (s *sealer) seal(k kind, claims any) (string, error) {
-	return jwt.Encrypted(s.enc[k]).Claims(claims).Serialize()
+	v, err := jwt.Encrypted(s.enc[k]).Claims(claims).Serialize()
+	if err == nil && len(v) > maxSealedLen {
+		return "", errSealedTooLong
+	}
+	return v, err
 }
 
 // open decrypts a value sealed as kind k into out (a pointer). It checks

@@ -7,13 +7,20 @@ import (
 )
 
 // Store is the little state the authorization server keeps beside its
-// sealed tokens: which one-time values (authorization codes, refresh tokens)
-// were used, and which grants were revoked. Replicas share it through Redis;
+// sealed tokens: which authorization codes were used, which generation of
+// each grant's refresh token was spent last, and which grants were revoked. Replicas share it through Redis;
 // a single process keeps it in memory (MemoryStore).
 type Store interface {
 	// Use records the one-time value id as used until the given time and
 	// reports whether this was its first use.
 	Use(ctx context.Context, id string, until time.Time) (first bool, err error)
+	// Spend records that the refresh token of generation gen of a grant was
+	// used (each refresh issues generation gen+1), until the given time
+	// (when that token expires; the grant's earlier ones expire before it),
+	// and reports whether this was its first use: false when this
+	// generation or a later one was spent already. One record per grant,
+	// however often it refreshes.
+	Spend(ctx context.Context, grant string, gen uint64, until time.Time) (first bool, err error)
 	// Revoke marks a grant revoked until the given time (when every token
 	// of the grant has expired anyway).
 	Revoke(ctx context.Context, grant string, until time.Time) error
@@ -29,8 +36,15 @@ type MemoryStore struct {
 
 	mu      sync.Mutex
 	used    map[string]time.Time
+	spent   map[string]spentGen
 	revoked map[string]time.Time
 	next    time.Time // when to sweep expired records next
+}
+
+// spentGen is the latest refresh-token generation a grant spent.
+type spentGen struct {
+	gen   uint64
+	until time.Time
 }
 
 // NewMemoryStore returns an empty in-memory store; now is its clock
@@ -39,7 +53,7 @@ func NewMemoryStore(now func() time.Time) *MemoryStore {
 	if now == nil {
 		now = time.Now
 	}
-	return &MemoryStore{now: now, used: map[string]time.Time{}, revoked: map[string]time.Time{}}
+	return &MemoryStore{now: now, used: map[string]time.Time{}, spent: map[string]spentGen{}, revoked: map[string]time.Time{}}
 }
 
 // Use implements Store.
@@ -52,6 +66,19 @@ func (m *MemoryStore) Use(_ context.Context, id string, until time.Time) (bool, 
 		return false, nil
 	}
 	m.used[id] = until
+	return true, nil
+}
+
+// Spend implements Store.
+func (m *MemoryStore) Spend(_ context.Context, grant string, gen uint64, until time.Time) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.now()
+	m.sweep(now)
+	if e, ok := m.spent[grant]; ok && now.Before(e.until) && gen <= e.gen {
+		return false, nil
+	}
+	m.spent[grant] = spentGen{gen: gen, until: until}
 	return true, nil
 }
 
@@ -83,6 +110,11 @@ func (m *MemoryStore) sweep(now time.Time) {
 	for k, exp := range m.used {
 		if !now.Before(exp) {
 			delete(m.used, k)
+		}
+	}
+	for k, e := range m.spent {
+		if !now.Before(e.until) {
+			delete(m.spent, k)
 		}
 	}
 	for k, exp := range m.revoked {

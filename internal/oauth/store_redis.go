@@ -44,6 +44,22 @@ func (s *RedisStore) Use(ctx context.Context, id string, until time.Time) (bool,
 	return err == nil, err
 }
 
+// spendScript raises the grant's spent generation (KEYS[1]) to ARGV[1] with
+// a TTL of ARGV[2] ms, atomically, only when it is higher: exactly one
+// caller, on any replica, spends a generation.
+var spendScript = redis.NewScript(`
+local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) <= cur then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`)
+
+// Spend implements Store: one key per grant, holding its latest spent
+// generation.
+func (s *RedisStore) Spend(ctx context.Context, grant string, gen uint64, until time.Time) (bool, error) {
+	n, err := spendScript.Run(ctx, s.rdb, []string{s.prefix + "spent:" + grant}, gen, s.ttl(until).Milliseconds()).Int()
+	return n == 1, err
+}
+
 // Revoke implements Store.
 func (s *RedisStore) Revoke(ctx context.Context, grant string, until time.Time) error {
 	return s.rdb.Set(ctx, s.prefix+"revoked:"+grant, "1", s.ttl(until)).Err()

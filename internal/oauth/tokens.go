@@ -52,8 +52,12 @@ type accessClaims struct {
 }
 
 // refreshClaims is a refresh token (single use: each refresh rotates it).
+// Gen counts the grant's refresh tokens (1 from the code, each refresh the
+// next), so that the store keeps one record per grant, its latest spent
+// generation; 0 in tokens issued before generations were counted.
 type refreshClaims struct {
 	jwt.Claims        // iss, aud = iss, exp, iat, jti
+	Gen        uint64 `json:"gen,omitempty"`
 	ClientID   string `json:"client_id"`
 	Scope      string `json:"scope,omitempty"`
 	Resource   string `json:"rs"`
@@ -61,9 +65,11 @@ type refreshClaims struct {
 	Key        string `json:"k"`
 }
 
-// grant is what a token response is minted from.
+// grant is what a token response is minted from; gen is the generation of
+// the refresh token to issue.
 type grant struct {
 	iss, clientID, scope, resource, id, key string
+	gen                                     uint64
 }
 
 // mintTokens issues an access token and a refresh token for g.
@@ -93,6 +99,7 @@ func (s *Server) mintTokens(g grant) (*op.Response, error) {
 			Expiry:   jwt.NewNumericDate(now.Add(RefreshTokenLifetime)),
 			ID:       randomID(16),
 		},
+		Gen:      g.gen,
 		ClientID: g.clientID, Scope: g.scope, Resource: g.resource, Grant: g.id, Key: g.key,
 	}
 	rt, err := s.seal.seal(kindRefresh, refresh)
