@@ -385,9 +385,11 @@ func (l *addressLimiter) allow(addr, id string) (time.Duration, bool) {
 	return 0, true
 }
 
-// clientAddress is the address a request came from (no port). Behind a
-// reverse proxy this is the proxy's address.
-func clientAddress(r *http.Request) string {
+// ClientAddress is the address a request came from (no port): the peer of
+// the connection. Behind a reverse proxy this is the proxy's address, so
+// every caller behind it counts as one address. The per-address lane of
+// untrusted callers and the OAuth page's key-check pacing both use it.
+func ClientAddress(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr

@@ -214,7 +214,7 @@ func (g *guard) admit(w http.ResponseWriter, r *http.Request, id any) (*Ticket, 
 		if t := g.tenant(r); t.Trusted {
 			laneID = "tenant:" + t.ID
 		} else {
-			addr := clientAddress(r)
+			addr := ClientAddress(r)
 			laneID = "addr:" + addr
 			if g.untrusted != nil {
 				if wait, ok := g.untrusted.allow(addr, t.ID); !ok {

@@ -3,12 +3,15 @@ package oauth_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -354,4 +357,65 @@ func TestGrantsOfOneKeyShareOneAdmissionLane(t *testing.T) {
 	r := httptest.NewRequest(http.MethodPost, "/mcp", nil)
 	r.Header.Set("API-Key", fakeoncehub.TestKey)
 	assert.Equal(t, pass.App.Tenant(r).ID, lane(a1.AccessToken).ID, "the lane pass-through mode gives the key")
+}
+
+// Key checks on the page are paced per client address: a browser flooding
+// the page with wrong keys is soon asked to wait, and OnceHub is not asked
+// for it, while a person at another address connects at once.
+func TestKeyFloodFromOneAddressDoesNotBlockAnother(t *testing.T) {
+	t.Parallel()
+
+	s := newServer(t)
+	reg := register(t, s.URL, map[string]any{"client_name": "Test client", "redirect_uris": []string{testRedirect}})
+	f := newFlow(s.URL, reg.ClientID, "", testRedirect)
+	keyChecks := func() int {
+		n := 0
+		for _, r := range s.upstream() {
+			if r.Path == "/test" {
+				n++
+			}
+		}
+		return n
+	}
+
+	// The flood: wrong keys, each a new one, until the page refuses. The
+	// test clock stands still, so no bucket refills meanwhile.
+	flood := newBrowserFrom(s.URL, net.IPv4(127, 0, 0, 3))
+	p := flood.open(t, f.authURL())
+	require.Equal(t, http.StatusOK, p.Status, p.HTML)
+	tried := 0
+	for p.Status != http.StatusTooManyRequests {
+		require.Less(t, tried, 100, "the flood was never paced")
+		p = flood.submit(t, p, fmt.Sprintf("wrong-key-%d", tried), "connect")
+		tried++
+		if p.Status != http.StatusTooManyRequests {
+			require.Equal(t, http.StatusUnauthorized, p.Status, p.HTML)
+		}
+	}
+	assert.Contains(t, p.HTML, "from your network address")
+	checked := keyChecks()
+	assert.Equal(t, tried-1, checked, "every key but the refused one was checked with OnceHub")
+
+	// The flooding address stays paced, and its keys do not reach OnceHub.
+	for i := range 5 {
+		p = flood.submit(t, p, fmt.Sprintf("more-wrong-key-%d", i), "connect")
+		assert.Equal(t, http.StatusTooManyRequests, p.Status)
+	}
+	assert.Equal(t, checked, keyChecks())
+
+	// A person at another address connects at once.
+	person := newBrowserFrom(s.URL, net.IPv4(127, 0, 0, 4))
+	q := person.open(t, f.authURL())
+	require.Equal(t, http.StatusOK, q.Status, q.HTML)
+	back := person.submit(t, q, fakeoncehub.TestKey, "connect")
+	require.NotNil(t, back.Location, "the person was not sent back to the client: %d %s", back.Status, back.HTML)
+	require.NotEmpty(t, back.Location.Query().Get("code"))
+	tok, err := f.exchange(context.Background(), back.Location.Query().Get("code"))
+	require.NoError(t, err)
+	require.False(t, listBookings(t, s.URL, tok.AccessToken).IsError)
+
+	// In time the flooding address may try again.
+	s.clock.Advance(time.Minute)
+	p = flood.submit(t, p, "yet-another-wrong-key", "connect")
+	assert.Equal(t, http.StatusUnauthorized, p.Status, p.HTML)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -205,10 +206,16 @@ type browser struct {
 	base string
 }
 
-func newBrowser(base string) *browser {
+func newBrowser(base string) *browser { return newBrowserFrom(base, nil) }
+
+// newBrowserFrom is a browser whose connections come from the loopback
+// address ip (any of 127.0.0.0/8), so that the server sees another client
+// address; nil: the system's choice.
+func newBrowserFrom(base string, ip net.IP) *browser {
 	jar, _ := cookiejar.New(nil)
 	b := &browser{base: base}
-	b.hc = &http.Client{Jar: jar, CheckRedirect: func(req *http.Request, _ []*http.Request) error {
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: ip}}
+	b.hc = &http.Client{Jar: jar, Transport: &http.Transport{DialContext: d.DialContext}, CheckRedirect: func(req *http.Request, _ []*http.Request) error {
 		if !strings.HasPrefix(req.URL.String(), base) {
 			return http.ErrUseLastResponse
 		}

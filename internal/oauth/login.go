@@ -143,8 +143,15 @@ func (s *Server) submitLogin(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, s.viewFor(c, sealed, "That does not look like a OnceHub API key: a key is a single word of letters, digits and punctuation. Paste it again."))
 		return
 	}
-	if !s.keyChecks.Allow() {
-		s.log.Warn("authorization page: too many key checks; asking the person to wait")
+	switch s.keyChecks.allow(r, s.now()) {
+	case pacedAddress:
+		s.log.Info("authorization page: too many key checks from one address; asking the person to wait")
+		w.Header().Set("Retry-After", "60")
+		s.render(w, r, http.StatusTooManyRequests, s.viewFor(c, sealed, "Too many keys were checked from your network address just now. Wait a minute, then press Connect again."))
+		return
+	case pacedServer:
+		s.log.Warn("authorization page: too many key checks on this server; asking the person to wait")
+		w.Header().Set("Retry-After", "60")
 		s.render(w, r, http.StatusTooManyRequests, s.viewFor(c, sealed, "Too many keys were checked on this server just now. Wait a minute, then press Connect again."))
 		return
 	}

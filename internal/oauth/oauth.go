@@ -37,7 +37,6 @@ import (
 	"github.com/rs/cors"
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
-	"golang.org/x/time/rate"
 
 	"github.com/oncehub-mcp/oncehub-mcp/internal/secret"
 )
@@ -125,17 +124,10 @@ type Server struct {
 	now       func() time.Time
 	clients   *clientRegistry
 	op        http.Handler
-	// keyChecks paces the page's questions to OnceHub, so that nobody can
-	// use the page to spend this server's share of OnceHub's per-IP limit
-	// (or to test keys in bulk).
-	keyChecks *rate.Limiter
+	// keyChecks paces the page's questions to OnceHub, per client address
+	// and for the whole process (pacing.go).
+	keyChecks *keyPacer
 }
-
-// Pace of key checks on the page, for the whole process.
-const (
-	keyChecksPerSecond = 2
-	keyCheckBurst      = 20
-)
 
 // New returns a Server. It refuses a public URL that is not an absolute
 // https URL without path, query or fragment (http only for loopback hosts).
@@ -150,7 +142,7 @@ func New(o Options) (*Server, error) {
 		demoKey:   o.DemoKey,
 		log:       o.Logger,
 		now:       o.Now,
-		keyChecks: rate.NewLimiter(keyChecksPerSecond, keyCheckBurst),
+		keyChecks: newKeyPacer(),
 	}
 	if s.mcpPath == "" {
 		s.mcpPath = "/mcp"

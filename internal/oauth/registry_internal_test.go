@@ -3,6 +3,7 @@ package oauth
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -58,15 +59,15 @@ func TestDocumentsAreNotFetchedFromLoopback(t *testing.T) {
 	assert.Zero(t, hits)
 }
 
-// Key checks are paced per process: beyond the budget the page asks the
-// person to wait and OnceHub is not asked.
-func TestKeyChecksArePaced(t *testing.T) {
+// Beyond the process-wide budget the page asks the person to wait and
+// OnceHub is not asked, whichever address the checks come from.
+func TestKeyChecksArePacedForTheProcess(t *testing.T) {
 	t.Parallel()
 
 	checks := 0
 	s, err := New(Options{Secret: secret.Random(), CheckKey: func(context.Context, string) error { checks++; return ErrKeyRefused }})
 	require.NoError(t, err)
-	s.keyChecks = rate.NewLimiter(0, 2)
+	s.keyChecks.total = rate.NewLimiter(0, 2)
 	srv := httptest.NewServer(s.withIssuer(http.HandlerFunc(s.serveLogin)))
 	defer srv.Close()
 	c := requestClaims{Claims: jwt.Claims{Issuer: srv.URL, Expiry: jwt.NewNumericDate(time.Now().Add(time.Minute)), ID: randomID(16)},
@@ -74,14 +75,22 @@ func TestKeyChecksArePaced(t *testing.T) {
 	sealed, err := s.seal.seal(kindRequest, c)
 	require.NoError(t, err)
 	var statuses []int
-	for range 4 {
+	for i := range 4 {
+		// Every check from an address of its own: each address's bucket is
+		// full, so only the process's can refuse.
+		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(10+i))}}
+		hc := &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+PathLogin, strings.NewReader(url.Values{"request": {sealed}, "api_key": {"some-key"}, "action": {"connect"}}.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.AddCookie(&http.Cookie{Name: csrfCookieName(&c), Value: c.ID})
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := hc.Do(req)
 		require.NoError(t, err)
+		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		statuses = append(statuses, resp.StatusCode)
+		if resp.StatusCode == http.StatusTooManyRequests {
+			assert.Contains(t, string(body), "checked on this server")
+		}
 	}
 	assert.Equal(t, []int{401, 401, 429, 429}, statuses)
 	assert.Equal(t, 2, checks)
