@@ -396,3 +396,36 @@ func ClientAddress(r *http.Request) string {
 	}
 	return host
 }
+
+// streamBound counts the long-lived streams (subscriptions/listen) each
+// caller holds open, and refuses one beyond max. It keeps an entry only for
+// a caller with a stream open.
+type streamBound struct {
+	max  int
+	mu   sync.Mutex
+	open map[string]int
+}
+
+func newStreamBound(limit int) *streamBound {
+	return &streamBound{max: limit, open: map[string]int{}}
+}
+
+// take counts a stream of caller, or reports false when caller holds max.
+func (b *streamBound) take(caller string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.open[caller] >= b.max {
+		return false
+	}
+	b.open[caller]++
+	return true
+}
+
+// give uncounts a stream of caller that ended.
+func (b *streamBound) give(caller string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.open[caller]--; b.open[caller] <= 0 {
+		delete(b.open, caller)
+	}
+}

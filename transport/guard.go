@@ -37,6 +37,7 @@ type guard struct {
 	adm          *admission
 	tenant       func(*http.Request) Tenant
 	untrusted    *addressLimiter // nil: untrusted callers are not capped
+	streams      *streamBound    // nil: listen streams are not bounded
 	queueTimeout time.Duration
 	onReject     func(string)
 	stopped      func(method string, params json.RawMessage) string
@@ -124,6 +125,17 @@ func (g *guard) post(w http.ResponseWriter, r *http.Request, inSession bool) {
 	var id any
 	_ = json.Unmarshal(msg.ID, &id)
 
+	// A subscriptions/listen stream stays open until its client closes it:
+	// each caller (its admission lane) may hold only so many.
+	if msg.Method == string(mcp.MethodSubscriptionsListen) && g.streams != nil {
+		lane, _ := g.caller(r)
+		if !g.streams.take(lane) {
+			g.rejectID(w, id, "streams", http.StatusTooManyRequests, -32000, fmt.Sprintf(
+				"too many subscriptions/listen streams open for this caller (at most %d at once); close one before opening another", g.streams.max))
+			return
+		}
+		defer g.streams.give(lane)
+	}
 	// A call that may reach OnceHub is admitted first, in its tenant's lane;
 	// every request is then tracked, so that shutdown can answer it.
 	if admitted[msg.Method] {
@@ -209,23 +221,15 @@ func (g *guard) forget(sessionID string) {
 // lane: its tenant's when trusted, its address's otherwise (where only a few
 // new credentials may be tried a minute). false: the refusal was written.
 func (g *guard) admit(w http.ResponseWriter, r *http.Request, id any) (*Ticket, bool) {
-	laneID := "all"
-	if g.tenant != nil {
-		if t := g.tenant(r); t.Trusted {
-			laneID = "tenant:" + t.ID
-		} else {
-			addr := ClientAddress(r)
-			laneID = "addr:" + addr
-			if g.untrusted != nil {
-				if wait, ok := g.untrusted.allow(addr, t.ID); !ok {
-					secs := max(1, int(math.Ceil(wait.Seconds())))
-					w.Header().Set("Retry-After", strconv.Itoa(secs))
-					g.rejectID(w, id, "untrusted_rate", http.StatusTooManyRequests, -32000, fmt.Sprintf(
-						"too many new credentials tried from this address (at most %d a minute until OnceHub accepts one); retry in %d s. Nothing was sent to OnceHub",
-						g.untrusted.perMinute, secs))
-					return nil, false
-				}
-			}
+	laneID, t := g.caller(r)
+	if g.tenant != nil && !t.Trusted && g.untrusted != nil {
+		if wait, ok := g.untrusted.allow(ClientAddress(r), t.ID); !ok {
+			secs := max(1, int(math.Ceil(wait.Seconds())))
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+			g.rejectID(w, id, "untrusted_rate", http.StatusTooManyRequests, -32000, fmt.Sprintf(
+				"too many new credentials tried from this address (at most %d a minute until OnceHub accepts one); retry in %d s. Nothing was sent to OnceHub",
+				g.untrusted.perMinute, secs))
+			return nil, false
 		}
 	}
 	ticket, err := g.adm.acquire(r.Context(), laneID, g.queueTimeout)
@@ -248,6 +252,20 @@ func (g *guard) admit(w http.ResponseWriter, r *http.Request, id any) (*Ticket, 
 			"server busy: too many calls in flight, retry shortly. Nothing was sent to OnceHub")
 	}
 	return nil, false
+}
+
+// caller is r's admission lane — "tenant:<ID>" for a trusted tenant,
+// "addr:<client address>" for an untrusted one, "all" without tenants — and
+// its tenant.
+func (g *guard) caller(r *http.Request) (string, Tenant) {
+	if g.tenant == nil {
+		return "all", Tenant{}
+	}
+	t := g.tenant(r)
+	if t.Trusted {
+		return "tenant:" + t.ID, t
+	}
+	return "addr:" + ClientAddress(r), t
 }
 
 func (g *guard) tooLarge(w http.ResponseWriter) {

@@ -23,6 +23,7 @@ const (
 	DefaultMaxInFlight       = 64
 	DefaultMaxInFlightTenant = 8
 	DefaultUntrustedPerMin   = 20
+	DefaultMaxStreamsCaller  = 4
 	DefaultQueueTimeout      = 5 * time.Second
 	DefaultShutdownTimeout   = 25 * time.Second
 	DefaultReadHeaderTimeout = 10 * time.Second
@@ -75,6 +76,13 @@ type HTTPOptions struct {
 	Tenant               func(*http.Request) Tenant
 	MaxInFlightPerTenant int
 	UntrustedPerMinute   int
+	// MaxStreamsPerCaller bounds the subscriptions/listen streams (protocol
+	// 2026-07-28; they stay open until the client closes them) one caller
+	// may hold open at once, in the caller's admission lane (its tenant, or
+	// its client address when untrusted; every caller when Tenant is nil):
+	// DefaultMaxStreamsCaller when zero, negative: no bound. One more is
+	// refused with 429. Tool calls and the rest are not counted.
+	MaxStreamsPerCaller int
 	// Stopped, when set, words the JSON-RPC error that answers a call still
 	// running when the shutdown deadline passes (DefaultStoppedMessage when
 	// it returns ""): what the call may have done, and how to check.
@@ -91,8 +99,9 @@ type HTTPOptions struct {
 	MetricsAddr string
 	// OnReject, when set, is told why a request was refused before MCP
 	// ("origin", "unauthorized", "body_too_large", "busy", "tenant_busy",
-	// "untrusted_rate", "stopping", "session": an unknown, ended, idle or
-	// another credential's session ID).
+	// "untrusted_rate", "streams": too many subscriptions/listen streams
+	// open, "stopping", "session": an unknown, ended, idle or another
+	// credential's session ID).
 	OnReject func(reason string)
 	Logger   *slog.Logger
 	// Sessions, when set, gives clients that initialize (protocol 2025-11-25
@@ -209,7 +218,12 @@ func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) *Handler {
 			untrusted = newAddressLimiter(orDefault(o.UntrustedPerMinute, DefaultUntrustedPerMin))
 		}
 	}
+	var streams *streamBound
+	if o.MaxStreamsPerCaller >= 0 {
+		streams = newStreamBound(orDefault(o.MaxStreamsPerCaller, DefaultMaxStreamsCaller))
+	}
 	g := &guard{
+		streams:      streams,
 		next:         mcpHandler,
 		authorize:    o.Authorize,
 		challenge:    o.Challenge,

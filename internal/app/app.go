@@ -393,6 +393,7 @@ func (a *App) HTTPOptions() transport.HTTPOptions {
 		MaxInFlight:          c.MaxInFlight,
 		Tenant:               a.Tenant,
 		MaxInFlightPerTenant: c.MaxInFlightPerCaller,
+		MaxStreamsPerCaller:  c.MaxStreamsPerCaller,
 		UntrustedPerMinute:   c.UnverifiedPerMinute,
 		Stopped:              a.stoppedMessage,
 		TLSCertFile:          c.TLSCert,

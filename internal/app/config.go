@@ -50,6 +50,7 @@ type Config struct {
 	MaxInFlight    int      `envconfig:"ONCEHUB_MAX_IN_FLIGHT" default:"64" desc:"HTTP: calls that may reach OnceHub (tools, resources, prompts, completions) served at once; more wait up to 5 s, then get 503. Free slots go to the caller with the fewest calls running (flag --max-in-flight)"`
 	// Fairness between the tenants of a shared server (see transport.Tenant).
 	MaxInFlightPerCaller int           `envconfig:"ONCEHUB_MAX_IN_FLIGHT_PER_CALLER" default:"8" desc:"HTTP: calls one caller (OnceHub key or access token) may have admitted at once, waiting for OnceHub included; more wait up to 5 s, then get 429 (flag --max-in-flight-per-caller)"`
+	MaxStreamsPerCaller  int           `envconfig:"ONCEHUB_MAX_STREAMS_PER_CALLER" default:"4" desc:"HTTP: subscriptions/listen streams (protocol 2026-07-28; open until the client closes them) one caller may hold open at once, counted like --max-in-flight-per-caller (keys not yet accepted by OnceHub: per client address); one more gets 429; -1: no bound (flag --max-streams-per-caller)"`
 	UnverifiedPerMinute  int           `envconfig:"ONCEHUB_NEW_KEYS_PER_MINUTE" default:"20" desc:"HTTP pass-through: OnceHub keys not yet accepted by OnceHub that one client address may try a minute (a stranger trying keys gets a few tries; a key tried lately passes); calls with such keys share one lane per address; -1: no cap"`
 	MaxRateWait          time.Duration `envconfig:"ONCEHUB_MAX_RATE_WAIT" default:"10s" desc:"longest wait of one upstream request for its turn under OnceHub's rate limits; a call that would wait longer gets an error naming the limit at once (flag --max-rate-wait)"`
 	IPLimit              int           `envconfig:"ONCEHUB_IP_LIMIT" default:"200" desc:"OnceHub's limit of requests per client IP address in ONCEHUB_IP_WINDOW, shared by every caller of this server (and by replicas sharing ONCEHUB_REDIS_URL) and divided fairly between them; 0: not enforced here"`
@@ -128,6 +129,7 @@ func Load(mode Mode, args []string, out io.Writer) (Config, error) {
 		fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", cfg.MaxBodyBytes, "largest request body in bytes (413 beyond)")
 		fs.IntVar(&cfg.MaxInFlight, "max-in-flight", cfg.MaxInFlight, "calls that may reach OnceHub served at once")
 		fs.IntVar(&cfg.MaxInFlightPerCaller, "max-in-flight-per-caller", cfg.MaxInFlightPerCaller, "calls one caller may have admitted at once")
+		fs.IntVar(&cfg.MaxStreamsPerCaller, "max-streams-per-caller", cfg.MaxStreamsPerCaller, "subscriptions/listen streams one caller may hold open at once (-1: no bound)")
 		fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "serve /metrics on this address instead of the MCP port")
 		fs.StringVar(&cfg.TLSCert, "tls-cert", cfg.TLSCert, "TLS certificate file (PEM)")
 		fs.StringVar(&cfg.TLSKey, "tls-key", cfg.TLSKey, "TLS private key file (PEM)")
