@@ -13,8 +13,13 @@ import (
 // Pace of the page's key checks: per client address, and for the whole
 // process (the ceiling on what the page sends OnceHub however many
 // addresses ask).
+//
+// An address's burst is half the process's, so that one address emptying
+// its bucket leaves room for people at others; its rate, a quarter of the
+// process's, is what a whole server gets behind a reverse proxy (every
+// person there has the proxy's address).
 const (
-	keyChecksPerAddressPerMinute = 10
+	keyChecksPerAddressPerMinute = 30
 	keyCheckAddressBurst         = 10
 	keyChecksPerSecond           = 2
 	keyCheckBurst                = 20
