@@ -677,3 +677,32 @@ func TestFindAvailableSlotsReportsProgressPerWindow(t *testing.T) {
 	mu.Lock()
 	assert.Empty(t, progress)
 }
+
+// In Santiago, clocks jump from 00:00 to 01:00 on 5 September 2027: that day
+// starts at 01:00 (-03:00), not at 23:00 the day before, and ends at the
+// next midnight. A date is its whole local day even when midnight does not
+// exist, for a date start, a date end and a length counted from a date.
+func TestFindAvailableSlotsDateWhoseMidnightIsSkipped(t *testing.T) {
+	t.Parallel()
+
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	cal := calendarIDs(t, env, c)[calSales]
+
+	day := findSlots(t, c, map[string]any{"booking_calendar_id": cal, "start": "2027-09-05", "end": "2027-09-05", "time_zone": "America/Santiago"})
+	assert.Equal(t, "2027-09-05T01:00:00-03:00", day.WindowStart)
+	assert.Equal(t, "2027-09-06T00:00:00-03:00", day.WindowEnd)
+	assert.Equal(t, []window{{time.Date(2027, 9, 5, 4, 0, 0, 0, time.UTC), time.Date(2027, 9, 6, 3, 0, 0, 0, time.UTC)}},
+		slotWindows(t, env.Fake.Requests(), cal))
+
+	// The day before ends where 5 September starts.
+	before := findSlots(t, c, map[string]any{"booking_calendar_id": cal, "start": "2027-09-04", "end": "2027-09-04", "time_zone": "America/Santiago"})
+	assert.Equal(t, "2027-09-04T00:00:00-04:00", before.WindowStart)
+	assert.Equal(t, "2027-09-05T01:00:00-03:00", before.WindowEnd)
+
+	// A week from 5 September ends at midnight on the 12th, not at 01:00.
+	week := findSlots(t, c, map[string]any{"booking_calendar_id": cal, "start": "2027-09-05", "end": "P1W", "time_zone": "America/Santiago"})
+	assert.Equal(t, "2027-09-12T00:00:00-03:00", week.WindowEnd)
+	dflt := findSlots(t, c, map[string]any{"booking_calendar_id": cal, "start": "2027-09-05", "time_zone": "America/Santiago"})
+	assert.Equal(t, "2027-09-12T00:00:00-03:00", dflt.WindowEnd, "the default end is seven days later")
+}

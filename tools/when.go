@@ -38,8 +38,8 @@ func parseWhen(arg, v string, loc *time.Location) (t time.Time, date bool, err e
 			err = argErrorf(arg, "%q is outside the years %d-%d", clip.Value(v), minYear, maxYear)
 		}
 	}()
-	if d, err := time.ParseInLocation(time.DateOnly, v, loc); err == nil {
-		return d, true, nil
+	if d, err := time.Parse(time.DateOnly, v); err == nil {
+		return dayStart(d.Year(), d.Month(), d.Day(), loc), true, nil
 	}
 	for _, layout := range offsetLayouts {
 		if t, err := time.Parse(layout, v); err == nil {
@@ -52,6 +52,38 @@ func parseWhen(arg, v string, loc *time.Location) (t time.Time, date bool, err e
 		}
 	}
 	return time.Time{}, false, argErrorf(arg, "%q is not %s", clip.Value(v), argTypes[reflect.TypeFor[When]()].want)
+}
+
+// dayStart is the first instant of the date y-m-d in loc (time.Date
+// normalizes the date): its midnight or, where the clocks skip midnight
+// (Santiago, Havana), the moment they jump to, rather than the hour before
+// midnight that time.Date may pick.
+func dayStart(y int, m time.Month, d int, loc *time.Location) time.Time {
+	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	want := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	got := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	if got.Equal(want) && t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+		return t
+	}
+	start, end := t.ZoneBounds()
+	switch {
+	case got.Before(want) && !end.IsZero(): // the hour before the jump
+		return end.In(loc)
+	case got.Equal(want) && !start.IsZero(): // the jump's end, or after it
+		return start.In(loc)
+	}
+	return t
+}
+
+// addDate is t plus months and days on loc's calendar: from the start of
+// a day, the start of the day reached (see dayStart); else AddDate.
+func addDate(t time.Time, loc *time.Location, months, days int) time.Time {
+	t = t.In(loc)
+	y, m, d := t.Date()
+	if t.Equal(dayStart(y, m, d, loc)) {
+		return dayStart(y, m+time.Month(months), d+days, loc)
+	}
+	return t.AddDate(0, months, days)
 }
 
 // timeRange is a filter [from, to) on a time field, from its *_after
