@@ -111,7 +111,7 @@ var generatedSchemas = map[string]toolSchemas{
 	},
 	"delete_user": {
 		in:  `{"type":"object","properties":{"user_id":{"type":"string","pattern":"^USR-[A-Za-z0-9]{1,64}$"}},"required":["user_id"],"additionalProperties":false}`,
-		out: `{"type":"object","properties":{"id":{"type":"string"},"object":{"type":"string"},"deleted":{"type":"boolean"},"request_id":{"type":"string","description":"OnceHub's Request-Id for this change"}},"required":["id","deleted"]}`,
+		out: `{"type":"object","properties":{"id":{"type":"string"},"deleted":{"type":"boolean"},"already_deleted":{"type":"boolean"},"request_id":{"type":"string","description":"OnceHub's Request-Id for this change"}},"required":["id","deleted"]}`,
 	},
 	"get_user_availability": {
 		in:  `{"type":"object","properties":{"user_id":{"type":"string","pattern":"^USR-[A-Za-z0-9]{1,64}$"}},"required":["user_id"],"additionalProperties":false}`,
