@@ -128,10 +128,14 @@ func (r timeRange) dates() oncehub.DateRange {
 	return d
 }
 
-// times is the range as OnceHub's date-time filters (both ends exclusive):
-// from is moved a second earlier so that it is included; contains trims.
+// times is the range as OnceHub's date-time filters (both ends exclusive,
+// whole seconds): from is moved a second earlier so that it is included, and
+// to rounded up to its next whole second, not down; contains trims.
 func (r timeRange) times() oncehub.TimeRange {
 	t := oncehub.TimeRange{Before: r.to}
+	if whole := r.to.Truncate(time.Second); !whole.Equal(r.to) {
+		t.Before = whole.Add(time.Second)
+	}
 	if !r.from.IsZero() {
 		t.After = r.from.Add(-time.Second)
 	}
