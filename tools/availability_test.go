@@ -706,3 +706,24 @@ func TestFindAvailableSlotsDateWhoseMidnightIsSkipped(t *testing.T) {
 	dflt := findSlots(t, c, map[string]any{"booking_calendar_id": cal, "start": "2027-09-05", "time_zone": "America/Santiago"})
 	assert.Equal(t, "2027-09-12T00:00:00-03:00", dflt.WindowEnd, "the default end is seven days later")
 }
+
+// A time without offset that a spring-forward change skips is read as
+// clocks do it, the length of the jump later (02:30 is 03:30 summer time),
+// whichever side of the change the zone lies on; one that falls back is
+// the first of the two.
+func TestFindAvailableSlotsLocalTimeInAClockChange(t *testing.T) {
+	t.Parallel()
+
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	cal := calendarIDs(t, env, c)[calSales]
+	for _, tc := range []struct{ zone, start, want string }{
+		{"America/New_York", "2027-03-14T02:30", "2027-03-14T03:30:00-04:00"},
+		{"Europe/Berlin", "2027-03-28T02:30", "2027-03-28T03:30:00+02:00"},
+		{"Australia/Adelaide", "2027-10-03T02:15", "2027-10-03T03:15:00+10:30"},
+		{"America/New_York", "2027-11-07T01:30", "2027-11-07T01:30:00-04:00"},
+	} {
+		out := findSlots(t, c, map[string]any{"booking_calendar_id": cal, "start": tc.start, "end": "P1D", "time_zone": tc.zone})
+		assert.Equal(t, tc.want, out.WindowStart, "%s in %s", tc.start, tc.zone)
+	}
+}

@@ -47,11 +47,30 @@ func parseWhen(arg, v string, loc *time.Location) (t time.Time, date bool, err e
 		}
 	}
 	for _, layout := range localLayouts {
-		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
-			return t, false, nil
+		if w, err := time.Parse(layout, v); err == nil {
+			return wallTime(w, loc), false, nil
 		}
 	}
 	return time.Time{}, false, argErrorf(arg, "%q is not %s", clip.Value(v), argTypes[reflect.TypeFor[When]()].want)
+}
+
+// wallTime is the instant at which clocks in loc show w (w's fields, read
+// as a wall clock). A time that a change to summer time skips is read the
+// length of the jump later (02:30 → 03:30), as clocks and calendars do;
+// time.Date picks either side. A time shown twice is the first of the two.
+func wallTime(w time.Time, loc *time.Location) time.Time {
+	t := time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), loc)
+	lt := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+	if lt.Equal(w) {
+		return t
+	}
+	// In a gap: use the offset in force before the change.
+	_, before := t.Zone()
+	if lt.After(w) { // t lies after the change
+		start, _ := t.ZoneBounds()
+		_, before = start.Add(-time.Second).In(loc).Zone()
+	}
+	return w.Add(-time.Duration(before) * time.Second).In(loc)
 }
 
 // dayStart is the first instant of the date y-m-d in loc (time.Date
