@@ -144,11 +144,11 @@ func parseBound(arg, v string, loc *time.Location) (bound, error) {
 func (b bound) resolve(loc *time.Location, start time.Time, end bool) time.Time {
 	switch {
 	case !b.t.IsZero() && b.date && end:
-		return b.t.AddDate(0, 0, 1)
+		return addDate(b.t, loc, 0, 1)
 	case !b.t.IsZero():
 		return b.t
 	}
-	return start.In(loc).AddDate(0, b.months, b.days)
+	return addDate(start, loc, b.months, b.days)
 }
 
 // parsedAvailability holds the arguments once checked.
@@ -256,7 +256,7 @@ func findAvailableSlots(ctx context.Context, d Deps, calendarID string, p parsed
 	if !p.start.isZero() {
 		start = p.start.resolve(loc, time.Time{}, false)
 	}
-	end := start.In(loc).AddDate(0, 0, 7)
+	end := addDate(start, loc, 0, 7)
 	if !p.end.isZero() {
 		end = p.end.resolve(loc, start, true)
 	}

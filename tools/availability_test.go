@@ -677,3 +677,53 @@ func TestFindAvailableSlotsReportsProgressPerWindow(t *testing.T) {
 	mu.Lock()
 	assert.Empty(t, progress)
 }
+
+// In Santiago, clocks jump from 00:00 to 01:00 on 5 September 2027: that day
+// starts at 01:00 (-03:00), not at 23:00 the day before, and ends at the
+// next midnight. A date is its whole local day even when midnight does not
+// exist, for a date start, a date end and a length counted from a date.
+func TestFindAvailableSlotsDateWhoseMidnightIsSkipped(t *testing.T) {
+	t.Parallel()
+
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	cal := calendarIDs(t, env, c)[calSales]
+
+	day := findSlots(t, c, map[string]any{"booking_calendar_id": cal, "start": "2027-09-05", "end": "2027-09-05", "time_zone": "America/Santiago"})
+	assert.Equal(t, "2027-09-05T01:00:00-03:00", day.WindowStart)
+	assert.Equal(t, "2027-09-06T00:00:00-03:00", day.WindowEnd)
+	assert.Equal(t, []window{{time.Date(2027, 9, 5, 4, 0, 0, 0, time.UTC), time.Date(2027, 9, 6, 3, 0, 0, 0, time.UTC)}},
+		slotWindows(t, env.Fake.Requests(), cal))
+
+	// The day before ends where 5 September starts.
+	before := findSlots(t, c, map[string]any{"booking_calendar_id": cal, "start": "2027-09-04", "end": "2027-09-04", "time_zone": "America/Santiago"})
+	assert.Equal(t, "2027-09-04T00:00:00-04:00", before.WindowStart)
+	assert.Equal(t, "2027-09-05T01:00:00-03:00", before.WindowEnd)
+
+	// A week from 5 September ends at midnight on the 12th, not at 01:00.
+	week := findSlots(t, c, map[string]any{"booking_calendar_id": cal, "start": "2027-09-05", "end": "P1W", "time_zone": "America/Santiago"})
+	assert.Equal(t, "2027-09-12T00:00:00-03:00", week.WindowEnd)
+	dflt := findSlots(t, c, map[string]any{"booking_calendar_id": cal, "start": "2027-09-05", "time_zone": "America/Santiago"})
+	assert.Equal(t, "2027-09-12T00:00:00-03:00", dflt.WindowEnd, "the default end is seven days later")
+}
+
+// A time without offset that a spring-forward change skips is read as
+// clocks do it, the length of the jump later (02:30 is 03:30 summer time),
+// whichever side of the change the zone lies on; one that falls back is
+// the first of the two.
+func TestFindAvailableSlotsLocalTimeInAClockChange(t *testing.T) {
+	t.Parallel()
+
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	cal := calendarIDs(t, env, c)[calSales]
+	for _, tc := range []struct{ zone, start, want string }{
+		{"America/New_York", "2027-03-14T02:30", "2027-03-14T03:30:00-04:00"},
+		{"Europe/Berlin", "2027-03-28T02:30", "2027-03-28T03:30:00+02:00"},
+		{"Australia/Adelaide", "2027-10-03T02:15", "2027-10-03T03:15:00+10:30"},
+		{"America/New_York", "2027-11-07T01:30", "2027-11-07T01:30:00-04:00"},
+	} {
+		out := findSlots(t, c, map[string]any{"booking_calendar_id": cal, "start": tc.start, "end": "P1D", "time_zone": tc.zone})
+		assert.Equal(t, tc.want, out.WindowStart, "%s in %s", tc.start, tc.zone)
+	}
+}

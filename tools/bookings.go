@@ -28,7 +28,7 @@ type listBookingsArgs struct {
 	UpdatedAfter    When              `json:"last_updated_time_after,omitempty" jsonschema:"changed at or after"`
 	UpdatedBefore   When              `json:"last_updated_time_before,omitempty" jsonschema:"changed before"`
 	Expand          []BookingExpand   `json:"expand,omitempty" jsonschema:"IDs to replace by objects (detail=full)"`
-	TimeZone        TimeZone          `json:"time_zone,omitempty" jsonschema:"for local times and times without offset; default: the guest's"`
+	TimeZone        TimeZone          `json:"time_zone,omitempty" jsonschema:"starting_time_local in this zone (default: the guest's); times without offset read in it (default UTC)"`
 
 	loc                        *time.Location
 	starting, created, updated timeRange

@@ -1,9 +1,11 @@
 package tools_test
 
 import (
+	"context"
 	"net/url"
 	"testing"
 
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -150,4 +152,32 @@ func TestBookingToolsRejectBadInputWithoutCallingUpstream(t *testing.T) {
 		{"list_bookings", map[string]any{"detail": "everything"}, `"detail"`},
 		{"list_bookings", map[string]any{"stauts": "scheduled"}, `"stauts": is not an argument of this tool`},
 	})
+}
+
+// Without time_zone, a filter time without offset is read in UTC (there is
+// no one guest to read it for), and time_zone's description says so rather
+// than promising the guest's zone.
+func TestListBookingsTimeWithoutOffsetIsUTCWithoutTimeZone(t *testing.T) {
+	t.Parallel()
+
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	all := testenv.Items(t, testenv.Call(t, testenv.KeyCtx(), c, "list_bookings", map[string]any{
+		"starting_time_after": "2026-11-23T09:00", "starting_time_before": "2026-11-30T09:00", "max_results": 100}))
+	require.NotEmpty(t, all)
+	for _, it := range all {
+		assert.GreaterOrEqual(t, it["starting_time"], "2026-11-23T09:00:00Z")
+		assert.Less(t, it["starting_time"], "2026-11-30T09:00:00Z")
+	}
+
+	res, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
+	require.NoError(t, err)
+	for _, tl := range res.Tools {
+		if tl.Name != "list_bookings" {
+			continue
+		}
+		tz, ok := tl.InputSchema.Properties["time_zone"].(map[string]any)
+		require.True(t, ok)
+		assert.Contains(t, tz["description"], "default UTC", "for times without offset")
+	}
 }

@@ -141,6 +141,11 @@ func listPage[T, O, V any](ctx context.Context, p pageArgs, s lister[T, O], opts
 			return res, err
 		}
 		items, res.HasMore, res.NextCursor, res.PrevCursor = page, resp.HasMore, resp.NextCursor, resp.PrevCursor
+		if p.Before != "" {
+			// OnceHub's has_more looks back (newer items, prev_cursor);
+			// ours says what follows, as next_cursor does.
+			res.HasMore = res.NextCursor != ""
+		}
 		if keep != nil {
 			items = slices.DeleteFunc(slices.Clone(items), func(it T) bool { return !keep(it) })
 		}

@@ -229,3 +229,39 @@ func TestSinglePageFailureIsAnError(t *testing.T) {
 	require.True(t, res.IsError)
 	assert.Contains(t, testenv.Text(res), "Request-Id: req_failed")
 }
+
+// has_more says whether items exist after this page (continue with
+// after=next_cursor), also on a page reached with before: the first page,
+// reached by paging back, has more after it, and none before it.
+func TestPagingBackSaysWhatFollows(t *testing.T) {
+	t.Parallel()
+
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	ctx := testenv.KeyCtx()
+	var first, second, back struct {
+		listOut
+		PrevCursor string `json:"prev_cursor"`
+	}
+	testenv.Structured(t, testenv.Call(t, ctx, c, "list_bookings", map[string]any{"limit": 5}), &first)
+	require.True(t, first.HasMore)
+	testenv.Structured(t, testenv.Call(t, ctx, c, "list_bookings", map[string]any{"limit": 5, "after": first.NextCursor}), &second)
+	require.NotEmpty(t, second.PrevCursor)
+	testenv.Structured(t, testenv.Call(t, ctx, c, "list_bookings", map[string]any{"limit": 5, "before": second.PrevCursor}), &back)
+	assert.Equal(t, ids(first.Items), ids(back.Items), "back to the first page")
+	assert.True(t, back.HasMore, "the second page follows")
+	assert.Equal(t, first.NextCursor, back.NextCursor)
+	assert.Empty(t, back.PrevCursor, "nothing before the first page")
+
+	// A page in the middle, reached backwards, has more after it too.
+	var third, middle struct {
+		listOut
+		PrevCursor string `json:"prev_cursor"`
+	}
+	testenv.Structured(t, testenv.Call(t, ctx, c, "list_bookings", map[string]any{"limit": 5, "after": second.NextCursor}), &third)
+	testenv.Structured(t, testenv.Call(t, ctx, c, "list_bookings", map[string]any{"limit": 5, "before": third.PrevCursor}), &middle)
+	assert.Equal(t, ids(second.Items), ids(middle.Items))
+	assert.True(t, middle.HasMore)
+	assert.Equal(t, second.NextCursor, middle.NextCursor)
+	assert.Equal(t, second.PrevCursor, middle.PrevCursor)
+}

@@ -227,8 +227,8 @@ func (ps *promptSet) dailyAgenda(ctx context.Context, req mcp.GetPromptRequest) 
 	if date == "" {
 		day = ps.d.now().In(loc)
 	}
-	start := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc)
-	end := start.AddDate(0, 0, 1)
+	start := dayStart(day.Year(), day.Month(), day.Day(), loc)
+	end := dayStart(day.Year(), day.Month(), day.Day()+1, loc)
 
 	// OnceHub's filters take UTC dates: ask for a day more on each side, then
 	// keep the meetings that start within the local day.

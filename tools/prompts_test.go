@@ -307,3 +307,18 @@ func TestCompletePromptArguments(t *testing.T) {
 	assert.Empty(t, complete(t, c, ref("book_meeting"), "guest_name", "a").Completion.Values)
 	assert.Empty(t, complete(t, c, ref("no_such_prompt"), "x", "").Completion.Values)
 }
+
+// In Santiago the clocks jump from 00:00 to 01:00 on 5 September 2027: the
+// agenda of that day is of that day (from 01:00, UTC-03:00), not of the day
+// before from 23:00.
+func TestDailyAgendaPromptOnADayWithoutMidnight(t *testing.T) {
+	t.Parallel()
+
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	users := complete(t, c, mcp.PromptReference{Type: "ref/prompt", Name: "daily_agenda"}, "user_id", "Priya").Completion.Values
+	require.Len(t, users, 1)
+	text, err := getPrompt(t, c, "daily_agenda", map[string]string{"user_id": users[0], "date": "2027-09-05", "time_zone": "America/Santiago"})
+	require.NoError(t, err)
+	assert.Contains(t, text, "for Sunday 2027-09-05, times in America/Santiago (UTC-03:00)")
+}

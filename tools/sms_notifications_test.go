@@ -135,3 +135,27 @@ func TestSMSToolRejectsBadInputWithoutCallingUpstream(t *testing.T) {
 	}
 	assertRejected(t, env, c, cases)
 }
+
+// A bound with a fraction of a second is kept exactly: OnceHub's filter takes
+// whole seconds, so the before bound is sent rounded up, not down (which
+// would drop what was sent in that second, before the bound).
+func TestListSMSNotificationsBoundWithFractionOfASecond(t *testing.T) {
+	t.Parallel()
+
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	ctx := testenv.KeyCtx()
+	all := testenv.Items(t, testenv.Call(t, ctx, c, "list_sms_notifications", map[string]any{"max_results": 100}))
+	require.NotEmpty(t, all)
+	sent := all[0]["creation_time"].(string)
+	at, err := time.Parse(time.RFC3339, sent)
+	require.NoError(t, err)
+	require.Zero(t, at.Nanosecond())
+
+	env.Fake.ResetRequests()
+	before := at.Format("2006-01-02T15:04:05") + ".5Z"
+	items := testenv.Items(t, testenv.Call(t, ctx, c, "list_sms_notifications", map[string]any{
+		"creation_time_after": sent, "creation_time_before": before}))
+	assert.Contains(t, ids(items), all[0]["id"], "sent at %s, before %s", sent, before)
+	assert.Equal(t, at.Add(time.Second).UTC().Format(time.RFC3339), onlyRequest(t, env).Query.Get("creation_time.lt"))
+}

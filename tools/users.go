@@ -237,11 +237,14 @@ func userTools(d Deps) []Tool {
 				return "", err
 			}
 			if u.Deleted {
-				return "", fmt.Errorf("user %s is already deleted; nothing to do", a.UserID)
+				return "", &done{result: deletedOutput{ID: u.ID, Deleted: true, AlreadyDeleted: true}}
 			}
 			return "Delete user " + userSummary(u) + " from the OnceHub account. They can no longer sign in or host meetings.", nil
-		}, func(ctx context.Context, a userIDArgs) (oncehub.DeletedObject, *oncehub.Response, error) {
-			return d.Client.Users.Delete(ctx, string(a.UserID))
+		}, func(ctx context.Context, a userIDArgs) (deletedOutput, *oncehub.Response, error) {
+			return deleteOnce(ctx, string(a.UserID), d.Client.Users.Delete, func(ctx context.Context, id string) (bool, error) {
+				u, _, err := d.Client.Users.Get(ctx, id)
+				return u.Deleted, err
+			})
 		}),
 		define(spec{
 			name: "get_user_availability", toolset: toolsetUsers, effect: read,

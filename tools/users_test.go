@@ -182,7 +182,7 @@ func TestUserLifecycleCreateListUpdateDelete(t *testing.T) {
 	assert.Equal(t, "DELETE /users/"+id, last.Method+" "+last.Path)
 	assert.Equal(t, fakeoncehub.TestKey, last.APIKey)
 	assert.Empty(t, last.Body)
-	assert.Equal(t, map[string]any{"id": id, "object": "user", "deleted": true, "request_id": last.RequestID}, deleted)
+	assert.Equal(t, map[string]any{"id": id, "deleted": true, "request_id": last.RequestID}, deleted)
 
 	// Gone from lists; GET shows it deleted; changing it is 410; deleting again does nothing.
 	gone := testenv.Object(t, testenv.Call(t, ctx, c, "get_user", map[string]any{"user_id": id}))
@@ -193,11 +193,20 @@ func TestUserLifecycleCreateListUpdateDelete(t *testing.T) {
 	assert.Contains(t, msg, "User cannot be modified as they have been deleted: '"+id+"'")
 	assert.Contains(t, msg, "no longer exists")
 
+	// Deleting again (a retry after a lost answer, say) succeeds and changes
+	// nothing, as delete_contact and delete_webhook do: without asking a
+	// client that can confirm, and from one that cannot, after OnceHub's 404.
 	env.Fake.ResetRequests()
-	msg = toolError(t, testenv.Call(t, cctx, cc, "delete_user", map[string]any{"user_id": id}))
-	assert.Contains(t, msg, "already deleted")
-	req = onlyRequest(t, env)
-	assert.Equal(t, "GET", req.Method, "no second DELETE is sent")
+	n := len(u.questions())
+	again := testenv.Object(t, testenv.Call(t, cctx, cc, "delete_user", map[string]any{"user_id": id}))
+	assert.Equal(t, map[string]any{"id": id, "deleted": true, "already_deleted": true}, again)
+	assert.Len(t, u.questions(), n, "nothing to ask")
+	assert.Equal(t, []string{"GET /users/" + id}, methods(env), "no second DELETE is sent")
+
+	env.Fake.ResetRequests()
+	again = testenv.Object(t, testenv.Call(t, ctx, c, "delete_user", map[string]any{"user_id": id}))
+	assert.Equal(t, map[string]any{"id": id, "deleted": true, "already_deleted": true, "request_id": requestIDOf(t, env, "DELETE")}, again)
+	assert.Equal(t, []string{"DELETE /users/" + id, "GET /users/" + id}, methods(env))
 }
 
 func TestCreateUserErrors(t *testing.T) {

@@ -38,8 +38,8 @@ func parseWhen(arg, v string, loc *time.Location) (t time.Time, date bool, err e
 			err = argErrorf(arg, "%q is outside the years %d-%d", clip.Value(v), minYear, maxYear)
 		}
 	}()
-	if d, err := time.ParseInLocation(time.DateOnly, v, loc); err == nil {
-		return d, true, nil
+	if d, err := time.Parse(time.DateOnly, v); err == nil {
+		return dayStart(d.Year(), d.Month(), d.Day(), loc), true, nil
 	}
 	for _, layout := range offsetLayouts {
 		if t, err := time.Parse(layout, v); err == nil {
@@ -47,11 +47,62 @@ func parseWhen(arg, v string, loc *time.Location) (t time.Time, date bool, err e
 		}
 	}
 	for _, layout := range localLayouts {
-		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
-			return t, false, nil
+		if w, err := time.Parse(layout, v); err == nil {
+			return wallTime(w, loc), false, nil
 		}
 	}
 	return time.Time{}, false, argErrorf(arg, "%q is not %s", clip.Value(v), argTypes[reflect.TypeFor[When]()].want)
+}
+
+// wallTime is the instant at which clocks in loc show w (w's fields, read
+// as a wall clock). A time that a change to summer time skips is read the
+// length of the jump later (02:30 → 03:30), as clocks and calendars do;
+// time.Date picks either side. A time shown twice is the first of the two.
+func wallTime(w time.Time, loc *time.Location) time.Time {
+	t := time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), loc)
+	lt := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+	if lt.Equal(w) {
+		return t
+	}
+	// In a gap: use the offset in force before the change.
+	_, before := t.Zone()
+	if lt.After(w) { // t lies after the change
+		start, _ := t.ZoneBounds()
+		_, before = start.Add(-time.Second).In(loc).Zone()
+	}
+	return w.Add(-time.Duration(before) * time.Second).In(loc)
+}
+
+// dayStart is the first instant of the date y-m-d in loc (time.Date
+// normalizes the date): its midnight or, where the clocks skip midnight
+// (Santiago, Havana), the moment they jump to, rather than the hour before
+// midnight that time.Date may pick.
+func dayStart(y int, m time.Month, d int, loc *time.Location) time.Time {
+	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	want := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	got := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	if got.Equal(want) && t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+		return t
+	}
+	start, end := t.ZoneBounds()
+	switch {
+	case got.Before(want) && !end.IsZero(): // the hour before the jump
+		return end.In(loc)
+	case got.Equal(want) && !start.IsZero(): // the jump's end, or after it
+		return start.In(loc)
+	}
+	return t
+}
+
+// addDate is t plus months and days on loc's calendar: from the start of
+// a day, the start of the day reached (see dayStart); else AddDate.
+func addDate(t time.Time, loc *time.Location, months, days int) time.Time {
+	t = t.In(loc)
+	y, m, d := t.Date()
+	if t.Equal(dayStart(y, m, d, loc)) {
+		return dayStart(y, m+time.Month(months), d+days, loc)
+	}
+	return t.AddDate(0, months, days)
 }
 
 // timeRange is a filter [from, to) on a time field, from its *_after
@@ -96,10 +147,14 @@ func (r timeRange) dates() oncehub.DateRange {
 	return d
 }
 
-// times is the range as OnceHub's date-time filters (both ends exclusive):
-// from is moved a second earlier so that it is included; contains trims.
+// times is the range as OnceHub's date-time filters (both ends exclusive,
+// whole seconds): from is moved a second earlier so that it is included, and
+// to rounded up to its next whole second, not down; contains trims.
 func (r timeRange) times() oncehub.TimeRange {
 	t := oncehub.TimeRange{Before: r.to}
+	if whole := r.to.Truncate(time.Second); !whole.Equal(r.to) {
+		t.Before = whole.Add(time.Second)
+	}
 	if !r.from.IsZero() {
 		t.After = r.from.Add(-time.Second)
 	}
