@@ -442,6 +442,27 @@ func reflectSchemas(s spec, a, r reflect.Type, write bool) (toolSchemas, error) 
 	return out, nil
 }
 
+// Reflected returns the tools all with their schemas built from their types
+// now rather than taken from schemas_gen.go: what go generate writes every
+// artifact from, so that one run brings them all up to date even while the
+// file it runs with is stale.
+func Reflected(all []Tool) ([]Tool, error) {
+	out := make([]Tool, len(all))
+	for i, t := range all {
+		s, err := t.reflectSchemas()
+		if err != nil {
+			return nil, err
+		}
+		t.Def.RawInputSchema = json.RawMessage(s.in)
+		t.Def.RawOutputSchema = nil
+		if s.out != "" {
+			t.Def.RawOutputSchema = json.RawMessage(s.out)
+		}
+		out[i] = t
+	}
+	return out, nil
+}
+
 // GeneratedSchemasFile is the Go source of schemas_gen.go for the tools all:
 // each tool's schemas built from its types.
 func GeneratedSchemasFile(all []Tool) ([]byte, error) {

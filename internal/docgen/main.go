@@ -60,7 +60,7 @@ func main() {
 	}
 	if *schemas != "" {
 		old, _ := os.ReadFile(*schemas)
-		src, err := tools.GeneratedSchemasFile(tools.All(tools.Deps{}))
+		src, err := tools.GeneratedSchemasFile(allTools())
 		if err != nil {
 			fail(err)
 		}
@@ -78,7 +78,7 @@ func main() {
 		if err != nil {
 			fail(err)
 		}
-		updated, err := replaceSection(old, "schemas", SchemaSection(tools.All(tools.Deps{})))
+		updated, err := replaceSection(old, "schemas", SchemaSection(allTools()))
 		if err != nil {
 			fail(fmt.Errorf("%s: %w", *benchmarks, err))
 		}
@@ -95,7 +95,7 @@ func WriteSnapshots(dir string, check bool) error {
 		return err
 	}
 	want := map[string]bool{}
-	for _, t := range tools.All(tools.Deps{}) {
+	for _, t := range allTools() {
 		data, err := tools.Snapshot(t)
 		if err != nil {
 			return err
@@ -125,6 +125,17 @@ func WriteSnapshots(dir string, check bool) error {
 	return nil
 }
 
+// allTools is every tool with its schemas built from its types now
+// (tools.Reflected), not from the tools/schemas_gen.go this program was
+// built with, which may be the stale one it is about to rewrite.
+func allTools() []tools.Tool {
+	all, err := tools.Reflected(tools.All(tools.Deps{}))
+	if err != nil {
+		fail(err)
+	}
+	return all
+}
+
 func writeIfChanged(path string, old, updated []byte, check bool) error {
 	if bytes.Equal(old, updated) {
 		return nil
@@ -143,7 +154,7 @@ func fail(err error) {
 // Sections maps each generated section's name to its content.
 func Sections() map[string]string {
 	return map[string]string{
-		"tools":  ToolsTable(tools.All(tools.Deps{}), tools.Toolsets()),
+		"tools":  ToolsTable(allTools(), tools.Toolsets()),
 		"config": ConfigTable(reflect.TypeOf(app.Config{})),
 	}
 }
