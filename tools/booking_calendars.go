@@ -44,7 +44,7 @@ func contains(search Search, texts ...string) bool {
 type timeSlotsArgs struct {
 	BookingCalendarID BookingCalendarID `json:"booking_calendar_id"`
 	StartTime         When              `json:"start_time,omitempty" jsonschema:"default now; a date is its start, a time without offset is read, in time_zone"`
-	EndTime           When              `json:"end_time,omitempty" jsonschema:"at most 30 days after the start; default start + 7 days"`
+	EndTime           When              `json:"end_time,omitempty" jsonschema:"a date (inclusive) or a date-time; at most 30 days after the start; default start + 7 days"`
 	TimeZone          TimeZone          `json:"time_zone,omitempty" jsonschema:"for start_time_local and times without offset; default UTC"`
 
 	loc        *time.Location
@@ -58,8 +58,14 @@ func (a *timeSlotsArgs) validate() (err error) {
 	if a.start, _, err = parseWhen("start_time", string(a.StartTime), a.loc); err != nil {
 		return err
 	}
-	a.end, _, err = parseWhen("end_time", string(a.EndTime), a.loc)
-	return err
+	var date bool
+	if a.end, date, err = parseWhen("end_time", string(a.EndTime), a.loc); err != nil {
+		return err
+	}
+	if date { // a date ends with its last instant, as find_available_slots's end
+		a.end = addDate(a.end, a.loc, 0, 1)
+	}
+	return nil
 }
 
 type slotLocationView struct {

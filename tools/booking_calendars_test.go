@@ -152,6 +152,26 @@ func TestGetTimeSlotsSendsUTCWindowAndRendersLocalTimes(t *testing.T) {
 	}
 }
 
+// A date as end_time includes that whole day in time_zone, as end does in
+// find_available_slots: one date as both start and end is that day.
+func TestGetTimeSlotsDateEndIsInclusive(t *testing.T) {
+	t.Parallel()
+
+	env := testenv.New(t)
+	c := env.InProcess(t)
+	ids := calendarIDs(t, env, c)
+
+	out := getSlots(t, c, map[string]any{"booking_calendar_id": ids[calSales],
+		"start_time": "2026-11-24", "end_time": "2026-11-24", "time_zone": "Asia/Kolkata"})
+	req := onlyRequest(t, env)
+	assert.Equal(t, url.Values{"start_time": {"2026-11-23T18:30:00.000Z"}, "end_time": {"2026-11-24T18:30:00.000Z"}}, req.Query)
+	assert.Equal(t, "2026-11-24T18:30:00Z", out.WindowEnd)
+	require.NotEmpty(t, out.Slots)
+	for _, s := range out.Slots {
+		assert.True(t, strings.HasPrefix(s.StartTimeLocal, "2026-11-24T"), "a slot outside 24 November in India: %s", s.StartTimeLocal)
+	}
+}
+
 // The local time of every slot is its UTC time plus exactly 5:30 in India,
 // checked with plain arithmetic rather than the zone database, so it holds in
 // any season.
