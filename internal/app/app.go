@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 
@@ -357,8 +356,7 @@ func (a *App) Tenant(r *http.Request) transport.Tenant {
 		}
 		return transport.Tenant{ID: a.fps.Fingerprint(key), Trusted: true}
 	case a.demo != nil:
-		host, _, _ := net.SplitHostPort(r.RemoteAddr)
-		return transport.Tenant{ID: "demo:" + host, Trusted: true}
+		return transport.Tenant{ID: "demo:" + transport.ClientAddress(r), Trusted: true}
 	case a.operatorMode():
 		if tok, ok := a.accessToken(r); ok {
 			return transport.Tenant{ID: a.fps.Label("token:", tok), Trusted: true}
