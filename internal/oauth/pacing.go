@@ -41,23 +41,18 @@ const (
 type keyPacer struct {
 	total   *rate.Limiter
 	perAddr *otter.Cache[string, *rate.Limiter]
-	every   rate.Limit
-	burst   int
 }
 
 func newKeyPacer() *keyPacer {
-	every := rate.Limit(float64(keyChecksPerAddressPerMinute) / 60)
 	// A bucket untouched for this long is full again: forgetting it changes
 	// nothing.
-	refill := time.Duration(float64(keyCheckAddressBurst) / float64(every) * float64(time.Second))
+	refill := keyCheckAddressBurst * time.Minute / keyChecksPerAddressPerMinute
 	return &keyPacer{
 		total: rate.NewLimiter(keyChecksPerSecond, keyCheckBurst),
 		perAddr: otter.Must(&otter.Options[string, *rate.Limiter]{
 			MaximumSize:      keyCheckAddresses,
 			ExpiryCalculator: otter.ExpiryAccessing[string, *rate.Limiter](refill),
 		}),
-		every: every,
-		burst: keyCheckAddressBurst,
 	}
 }
 
@@ -77,7 +72,7 @@ func (p *keyPacer) allow(r *http.Request, now time.Time) pacedBy {
 	addr := transport.ClientAddress(r)
 	l, ok := p.perAddr.GetIfPresent(addr)
 	if !ok {
-		l, _ = p.perAddr.SetIfAbsent(addr, rate.NewLimiter(p.every, p.burst))
+		l, _ = p.perAddr.SetIfAbsent(addr, rate.NewLimiter(rate.Every(time.Minute/keyChecksPerAddressPerMinute), keyCheckAddressBurst))
 	}
 	res := l.ReserveN(now, 1)
 	if !res.OK() || res.DelayFrom(now) > 0 {
