@@ -99,6 +99,17 @@ func call(t *testing.T, c *client.Client, name string, args map[string]any) (*mc
 // status and body.
 func postSession(t *testing.T, base, key, session string, msg string) (int, string) {
 	t.Helper()
+	resp := sendInSession(t, base, key, session, msg)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// sendInSession sends one JSON-RPC message with a session ID, as a client
+// of protocol 2025-11-25 would, and returns the response unread (an answer
+// or an event stream); the caller closes its body.
+func sendInSession(t *testing.T, base, key, session string, msg string) *http.Response {
+	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, base+"/mcp", strings.NewReader(msg))
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/json")
@@ -108,9 +119,7 @@ func postSession(t *testing.T, base, key, session string, msg string) (int, stri
 	req.Header.Set("Mcp-Session-Id", session)
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return resp
 }
 
 const listTools = `{"jsonrpc":"2.0","id":5,"method":"tools/list"}`
@@ -238,15 +247,8 @@ func TestAnUnansweredQuestionEndsWithTheCallersBound(t *testing.T) {
 	c := sessionClient(t, base, "key-A", protocol2025, nil, &person{action: "accept"})
 	id := c.GetSessionId()
 	// The question goes out on a raw stream nobody answers.
-	req, err := http.NewRequest(http.MethodPost, base+"/mcp", strings.NewReader(
-		`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"ask","arguments":{"wait_ms":300}}}`))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json, text/event-stream")
-	req.Header.Set("API-Key", "key-A")
-	req.Header.Set("Mcp-Session-Id", id)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
+	resp := sendInSession(t, base, "key-A", id,
+		`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"ask","arguments":{"wait_ms":300}}}`)
 	defer resp.Body.Close()
 	assert.Equal(t, "text/event-stream", resp.Header.Get("Content-Type"))
 	events := readEvents(t, resp.Body)
@@ -636,15 +638,8 @@ func TestACallWaitingForAnAnswerLendsItsSlot(t *testing.T) {
 
 	// Tenant A's call asks its user, who does not answer.
 	id := sessionClient(t, base, "key-A", protocol2025, nil, &person{action: "accept"}).GetSessionId()
-	req, err := http.NewRequest(http.MethodPost, base+"/mcp", strings.NewReader(
-		`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"ask","arguments":{"wait_ms":5000}}}`))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json, text/event-stream")
-	req.Header.Set("API-Key", "key-A")
-	req.Header.Set("Mcp-Session-Id", id)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
+	resp := sendInSession(t, base, "key-A", id,
+		`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"ask","arguments":{"wait_ms":5000}}}`)
 	t.Cleanup(func() { _ = resp.Body.Close() })
 	line, err := bufio.NewReader(resp.Body).ReadString('\n')
 	require.NoError(t, err)
